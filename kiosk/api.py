@@ -1,0 +1,88 @@
+"""The HTTP API under /api/v1 (CONTRACT.md). Thin: parse, call the service, translate its answer."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, current_app, jsonify, request, session
+
+from . import auth
+from .service import Ceremony, CommandRejected
+
+bp = Blueprint("api", __name__)
+log = logging.getLogger("kiosk.api")
+
+
+def ceremony() -> Ceremony:
+    return current_app.extensions["kiosk"]
+
+
+@bp.post("/api/v1/session")
+def create_session():
+    """Operator login with ``{"pin": ...}`` from the console's PIN pad or a script. Sets the session cookie."""
+    body = request.get_json(silent=True) or {}
+    status, answer = auth.login(body.get("pin") if isinstance(body, dict) else None)
+    response = jsonify(answer)
+    if status == 429:
+        response.headers["Retry-After"] = str(answer["retry_after"])
+    return response, status
+
+
+@bp.get("/api/v1/session")
+def read_session():
+    """Whether this browser holds an operator session, and its CSRF token (the console asks on load)."""
+    if not auth.is_operator():
+        return jsonify(operator=False)
+    return jsonify(operator=True, csrf_token=session.get("csrf"))
+
+
+@bp.delete("/api/v1/session")
+def delete_session():
+    """Log out this device."""
+    session.clear()
+    return jsonify(status="ok")
+
+
+@bp.get("/api/v1/state")
+def state():
+    """The public snapshot, for anyone: big screens catching up, monitoring scripts, the AV desk."""
+    return jsonify(ceremony().snapshot())
+
+
+@bp.post("/api/v1/commands")
+@auth.operator_required
+def commands():
+    """Announce, confirm, undo or show, from the console or an AV desk. Broadcasts ``state`` when applied."""
+    payload = request.get_json(silent=True)
+    try:
+        status, answer = ceremony().execute(payload, device=auth.device_name())
+    except CommandRejected as err:
+        return jsonify(status="error", reason=err.code, message=err.message), 400
+    log.info(
+        "command %s %s %s -> %s",
+        payload.get("action"),
+        payload.get("project_id") or payload.get("screen") or "",
+        auth.device_name(),
+        answer.get("reason", "ok"),
+    )
+    return jsonify(answer), status
+
+
+@bp.get("/healthz")
+def healthz():
+    """For monitoring: alive, database writable, big screens connected (``?deep=1`` adds an integrity check)."""
+    c = ceremony()
+    ok = c.storage.writable()
+    if ok and request.args.get("deep"):
+        ok = c.storage.integrity_check() == "ok"
+    displays = current_app.extensions.get("kiosk_displays")
+    return jsonify(
+        status="ok" if ok else "error",
+        seq=c.snapshot()["seq"],
+        displays=len(displays.list()) if displays else 0,
+    ), (200 if ok else 503)
+
+
+@bp.errorhandler(413)
+def too_large(_err):
+    return jsonify(status="error", reason="too_large", message="请求过大"), 413

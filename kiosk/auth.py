@@ -1,0 +1,161 @@
+"""Operator access: PIN login with throttling, the session, the AV desk's bearer token, CSRF and headers."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+from functools import wraps
+
+from flask import Flask, current_app, jsonify, request, session
+
+log = logging.getLogger("kiosk.auth")
+
+CSRF_HEADER = "X-CSRF-Token"
+
+# Throttling. Per client: 5 free tries, then a wait that doubles with each further failure (capped), so a
+# guest guessing from one phone is slowed to a crawl. Overall: a cap on failures per minute across every
+# client, so many devices together still cannot guess quickly; the right PIN always gets through once its
+# own client is not waiting, so a guest cannot lock the operators out for the ceremony.
+FREE_TRIES = 5
+MAX_WAIT_S = 300
+GLOBAL_FAILURES_PER_MIN = 30
+
+
+class Throttle:
+    def __init__(self, clock=time.monotonic):
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._failures: dict[str, int] = defaultdict(int)
+        self._blocked_until: dict[str, float] = {}
+        self._recent: deque[float] = deque()
+
+    def wait_for(self, client: str) -> float:
+        """Seconds ``client`` must wait before it may try again (0: go ahead)."""
+        now = self.clock()
+        with self._lock:
+            while self._recent and now - self._recent[0] > 60:
+                self._recent.popleft()
+            own = max(0.0, self._blocked_until.get(client, 0.0) - now)
+            overall = 0.0
+            if len(self._recent) >= GLOBAL_FAILURES_PER_MIN:
+                overall = max(0.0, 60 - (now - self._recent[0]))
+            # A client with no failures of its own is never held back by the others: the operators' tablet
+            # must get in while someone hammers the login from the audience.
+            if self._failures.get(client, 0) == 0:
+                return own
+            return max(own, overall)
+
+    def failed(self, client: str) -> None:
+        now = self.clock()
+        with self._lock:
+            self._recent.append(now)
+            self._failures[client] += 1
+            extra = self._failures[client] - FREE_TRIES
+            if extra >= 0:
+                self._blocked_until[client] = now + min(MAX_WAIT_S, 2**extra)
+
+    def succeeded(self, client: str) -> None:
+        with self._lock:
+            self._failures.pop(client, None)
+            self._blocked_until.pop(client, None)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["kiosk_throttle"] = Throttle()
+    app.after_request(_security_headers)
+
+
+def client_id() -> str:
+    return request.remote_addr or "unknown"
+
+
+def login(pin: object) -> tuple[int, dict]:
+    """Check a PIN; on success start a fresh operator session. Returns (http status, body)."""
+    throttle: Throttle = current_app.extensions["kiosk_throttle"]
+    who = client_id()
+    wait = throttle.wait_for(who)
+    if wait > 0:
+        log.warning("login throttled for %s (%.0f s)", who, wait)
+        return 429, {
+            "status": "error",
+            "reason": "throttled",
+            "message": f"尝试次数过多，请 {int(wait) + 1} 秒后再试",
+            "retry_after": int(wait) + 1,
+        }
+    expected = current_app.config["OPERATOR_PIN"]
+    if not isinstance(pin, str) or not hmac.compare_digest(pin.encode(), expected.encode()):
+        throttle.failed(who)
+        log.warning("login failed from %s", who)
+        return 401, {"status": "error", "reason": "wrong_pin", "message": "PIN 不正确"}
+    throttle.succeeded(who)
+    # A fresh session at login: whatever cookie the device had before is not carried into operator rights.
+    session.clear()
+    session.permanent = True
+    session["operator"] = True
+    session["csrf"] = secrets.token_urlsafe(24)
+    session["epoch"] = current_app.config.get("SESSION_EPOCH", 0)
+    session["nonce"] = secrets.token_hex(8)
+    log.info("operator logged in from %s", who)
+    return 200, {"status": "ok", "csrf_token": session["csrf"]}
+
+
+def is_operator() -> bool:
+    return bool(session.get("operator")) and session.get("epoch") == current_app.config.get(
+        "SESSION_EPOCH", 0
+    )
+
+
+def bearer_ok() -> bool:
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return False
+    return hmac.compare_digest(header[7:].strip().encode(), current_app.config["API_TOKEN"].encode())
+
+
+def _csrf_ok() -> bool:
+    token = request.headers.get(CSRF_HEADER, "")
+    if not token or not hmac.compare_digest(token.encode(), str(session.get("csrf", "")).encode()):
+        return False
+    origin = request.headers.get("Origin")
+    return origin is None or origin == request.host_url.rstrip("/")
+
+
+def operator_required(view):
+    """Operator session (with its CSRF token on writes) or the API bearer token. 401 otherwise."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if bearer_ok():
+            return view(*args, **kwargs)
+        if not is_operator():
+            return jsonify(status="error", reason="unauthorized", message="请先登录"), 401
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not _csrf_ok():
+            return jsonify(status="error", reason="csrf", message="请求缺少有效的 CSRF 令牌，请刷新页面"), 403
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def device_name() -> str:
+    if bearer_ok():
+        return f"api {client_id()}"
+    label = (request.headers.get("X-Kiosk-Device") or "").strip()[:40]
+    return f"{label or 'console'} {client_id()}"
+
+
+def _security_headers(response):
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+        "form-action 'self'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.path.startswith("/api/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response

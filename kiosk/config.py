@@ -1,0 +1,58 @@
+"""Configuration from ``KIOSK_*`` environment variables, and the secrets made once and kept in the data folder."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def data_dir(explicit: str | None = None) -> Path:
+    path = Path(explicit or os.environ.get("KIOSK_DATA_DIR") or "instance").resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def kept_secret(folder: Path, name: str, make) -> tuple[str, str]:
+    """Read ``name`` from the data folder, or make it once and keep it there (owner-only).
+
+    Returns (value, where it came from) so the server can say where the PIN lives without printing it twice.
+    """
+    path = folder / name
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip(), str(path)
+    value = make()
+    # O_EXCL: two processes starting at once must not each make (and print) a different secret.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="utf-8").strip(), str(path)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(value + "\n")
+    return value, str(path)
+
+
+def make_pin() -> str:
+    # Six digits: typed on a touch keypad under stage lights; throttling, not length, keeps guessers out.
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+def resolve(folder: Path, env=os.environ) -> dict:
+    """The settings the app needs, with where each secret came from."""
+    cfg: dict = {}
+    if env.get("KIOSK_OPERATOR_PIN"):
+        cfg["OPERATOR_PIN"], cfg["PIN_SOURCE"] = env["KIOSK_OPERATOR_PIN"], "KIOSK_OPERATOR_PIN"
+    else:
+        cfg["OPERATOR_PIN"], cfg["PIN_SOURCE"] = kept_secret(folder, "operator_pin.txt", make_pin)
+    if env.get("KIOSK_SECRET_KEY"):
+        cfg["SECRET_KEY"] = env["KIOSK_SECRET_KEY"]
+    else:
+        cfg["SECRET_KEY"], _ = kept_secret(folder, "secret_key.txt", lambda: secrets.token_hex(32))
+    if env.get("KIOSK_API_TOKEN"):
+        cfg["API_TOKEN"], cfg["API_TOKEN_SOURCE"] = env["KIOSK_API_TOKEN"], "KIOSK_API_TOKEN"
+    else:
+        cfg["API_TOKEN"], cfg["API_TOKEN_SOURCE"] = kept_secret(
+            folder, "api_token.txt", lambda: secrets.token_urlsafe(24)
+        )
+    cfg["PUBLIC_URL"] = (env.get("KIOSK_PUBLIC_URL") or "").rstrip("/") or None
+    return cfg

@@ -1,0 +1,57 @@
+-- Applied on every start; every statement is idempotent.
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS event (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    title    TEXT NOT NULL,
+    subtitle TEXT NOT NULL DEFAULT '',
+    date     TEXT NOT NULL DEFAULT '',
+    venue    TEXT NOT NULL DEFAULT '',
+    host     TEXT NOT NULL DEFAULT '',
+    language TEXT NOT NULL DEFAULT 'zh',
+    theme    TEXT NOT NULL DEFAULT 'red'
+);
+
+-- pk AUTOINCREMENT so an id is never reused after a replaced running order.
+CREATE TABLE IF NOT EXISTS projects (
+    pk              INTEGER PRIMARY KEY AUTOINCREMENT,
+    id              TEXT NOT NULL,
+    position        INTEGER NOT NULL,
+    name            TEXT NOT NULL,
+    investor        TEXT NOT NULL,
+    amount_wan      INTEGER NOT NULL CHECK (amount_wan >= 0),
+    land_mu         TEXT,
+    industry        TEXT,
+    signatories     TEXT NOT NULL DEFAULT '[]',
+    summary         TEXT,
+    concierge_name  TEXT,
+    concierge_phone TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS projects_id ON projects(id);
+
+-- The append-only log: the state on every screen is a fold over it. Nothing here is updated or deleted.
+CREATE TABLE IF NOT EXISTS log (
+    seq        INTEGER PRIMARY KEY,
+    command_id TEXT UNIQUE,
+    action     TEXT NOT NULL,
+    project_id TEXT,
+    screen     TEXT,
+    undoes     INTEGER,
+    at         TEXT NOT NULL,
+    device     TEXT
+);
+
+-- Every command received, with the answer given: a repeated command_id gets the same answer back.
+CREATE TABLE IF NOT EXISTS commands (
+    command_id  TEXT PRIMARY KEY,
+    received_at TEXT NOT NULL,
+    device      TEXT,
+    request     TEXT NOT NULL,
+    outcome     TEXT NOT NULL,
+    http_status INTEGER NOT NULL,
+    response    TEXT NOT NULL,
+    seq         INTEGER
+);

@@ -1,0 +1,146 @@
+"""The ceremony as the transports see it: run a command, read the state, load projects.
+
+It ties the pure rules (``domain``) to storage: under one lock it checks a command, commits its log entry
+and its answer in one transaction, and only then updates the in-memory state and announces the change. The
+HTTP API, Socket.IO handlers and the CLI all come through here.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+from . import signals
+from .domain import ACTIONS, CeremonyError, Command, Event, State, apply_entry, decide, replay, snapshot
+from .fields import ProjectDraft
+from .storage import Storage
+
+MAX_COMMAND_ID = 100
+
+
+def now_iso() -> str:
+    """Local wall-clock time with its offset: the signing time people read on the report."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+class CommandRejected(Exception):
+    """Input that is not a command at all (never stored: it has no usable command_id)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def parse_command(payload: object) -> Command:
+    if not isinstance(payload, dict):
+        raise CommandRejected("invalid_request", "请求体必须是 JSON 对象")
+    command_id = payload.get("command_id")
+    if not isinstance(command_id, str) or not 0 < len(command_id) <= MAX_COMMAND_ID:
+        raise CommandRejected("invalid_request", f"command_id 必须是 1–{MAX_COMMAND_ID} 个字符的字符串")
+    action = payload.get("action")
+    if action not in ACTIONS:
+        raise CommandRejected("invalid_request", f"action 必须是 {' / '.join(ACTIONS)} 之一")
+    for key in ("project_id", "screen"):
+        value = payload.get(key)
+        if value is not None and (not isinstance(value, str) or len(value) > 100):
+            raise CommandRejected("invalid_request", f"{key} 必须是字符串")
+    expected = payload.get("expected_seq")
+    if expected is not None and (isinstance(expected, bool) or not isinstance(expected, int)):
+        raise CommandRejected("invalid_request", "expected_seq 必须是整数")
+    return Command(
+        command_id=command_id,
+        action=action,
+        project_id=payload.get("project_id") or None,
+        screen=payload.get("screen") or None,
+        expected_seq=expected,
+    )
+
+
+class Ceremony:
+    def __init__(self, storage: Storage):
+        self.storage = storage
+        self._lock = threading.RLock()
+        self._data_version = None
+        self.reload()
+
+    # -- reading ------------------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Rebuild everything from the database: at start, and when another process changed it."""
+        with self._lock:
+            self._data_version = self.storage.data_version()
+            self.event = self.storage.load_event() or Event(title="签约仪式")
+            self.projects = self.storage.load_projects()
+            self.state: State = replay(self.storage.load_log())
+            self.log_id = self.storage.get_meta("log_id") or ""
+            self._snapshot = snapshot(self.event, self.projects, self.state, self.log_id)
+
+    def snapshot(self) -> dict:
+        return self._snapshot
+
+    def is_empty(self) -> bool:
+        return not self.projects and self.storage.load_event() is None
+
+    def reload_if_changed_elsewhere(self) -> bool:
+        """True (and state reloaded and announced) when another connection committed since we last looked."""
+        with self._lock:
+            if self.storage.data_version() == self._data_version:
+                return False
+            self.reload()
+            snap = self._snapshot
+        signals.state_changed.send(self, snapshot=snap)
+        return True
+
+    # -- commands -----------------------------------------------------------------------------------------
+
+    def execute(self, payload: object, device: str | None = None) -> tuple[int, dict]:
+        """Run one command; returns (http status, answer). Raises ``CommandRejected`` for malformed input."""
+        command = parse_command(payload)
+        with self._lock:
+            stored = self.storage.find_command(command.command_id)
+            if stored is not None:
+                return stored
+            at = now_iso()
+            try:
+                entry = decide(self.state, self.projects, command, at, device)
+            except CeremonyError as err:
+                status, answer = _error_answer(err, self._snapshot)
+                self.storage.record_command(command.command_id, payload, device, at, status, answer, None)
+                return status, answer
+            state = apply_entry(self.state, entry)
+            snap = snapshot(self.event, self.projects, state, self.log_id)
+            answer = {"status": "ok", "seq": entry.seq, "state": snap}
+            # Commit first: only a command on disk is acknowledged or shown.
+            self.storage.record_command(command.command_id, payload, device, at, 200, answer, entry)
+            self._data_version = self.storage.data_version()
+            self.state, self._snapshot = state, snap
+        signals.command_applied.send(self, entry=entry, snapshot=snap)
+        signals.state_changed.send(self, snapshot=snap)
+        return 200, answer
+
+    # -- setup --------------------------------------------------------------------------------------------
+
+    def import_projects(self, drafts: list[ProjectDraft], replace_all: bool = False) -> int:
+        with self._lock:
+            if replace_all and self.state.signed:
+                raise CeremonyError("already_signed", "已有项目签约，不能替换整个签约顺序；请先撤销签约")
+            self.storage.add_projects(drafts, now_iso(), replace_all=replace_all)
+        self._after_setup()
+        return len(drafts)
+
+    def save_event(self, event: Event) -> None:
+        with self._lock:
+            self.storage.save_event(event, now_iso())
+        self._after_setup()
+
+    def _after_setup(self) -> None:
+        with self._lock:
+            self.reload()
+            snap = self._snapshot
+        signals.state_changed.send(self, snapshot=snap)
+
+
+def _error_answer(err: CeremonyError, snap: dict) -> tuple[int, dict]:
+    if err.code == "seq_conflict":
+        return 409, {"status": "error", "reason": err.code, "message": err.message, "state": snap}
+    return 400, {"status": "error", "reason": err.code, "message": err.message}

@@ -1,0 +1,277 @@
+"""SQLite storage: the only module that writes SQL.
+
+One connection, guarded by a lock, shared by the process: commands are serialised anyway, and reads of the
+live state come from memory (see ``service``). WAL with ``synchronous=FULL`` so a commit that returned has
+reached the disk: a ``kill -9`` after an acknowledgement loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import threading
+from decimal import Decimal
+from pathlib import Path
+
+from .domain import Event, LogEntry, Project
+from .fields import ProjectDraft
+
+SCHEMA_VERSION = 1
+SCHEMA = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
+
+
+class Storage:
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        self._lock = threading.RLock()
+        # check_same_thread=False: the lock, not the thread, is what keeps use of the connection serial.
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        with self._lock:
+            self._db.executescript(SCHEMA)
+            self._db.execute(
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+            # Names this log; clients compare it so a fresh log (seq back at 1) is not mistaken for old news.
+            self._db.execute(
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('log_id', ?)", (secrets.token_hex(8),)
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- transactions -------------------------------------------------------------------------------------
+
+    def _tx(self):
+        return _Transaction(self._db, self._lock)
+
+    def data_version(self) -> int:
+        """Changes when another connection (the CLI importing while the server runs) commits."""
+        with self._lock:
+            return self._db.execute("PRAGMA data_version").fetchone()[0]
+
+    def writable(self) -> bool:
+        """Can we take the write lock right now? (BEGIN IMMEDIATE fails on a read-only or locked file.)"""
+        try:
+            with self._tx():
+                return True
+        except sqlite3.Error:
+            return False
+
+    def integrity_check(self) -> str:
+        with self._lock:
+            return self._db.execute("PRAGMA integrity_check").fetchone()[0]
+
+    # -- event --------------------------------------------------------------------------------------------
+
+    def load_event(self) -> Event | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM event WHERE id = 1").fetchone()
+        if row is None:
+            return None
+        return Event(
+            title=row["title"],
+            subtitle=row["subtitle"],
+            date=row["date"],
+            venue=row["venue"],
+            host=row["host"],
+            language=row["language"],
+            theme=row["theme"],
+        )
+
+    def save_event(self, event: Event, at: str) -> int:
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO event(id, title, subtitle, date, venue, host, language, theme) "
+                "VALUES (1, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET title=excluded.title, "
+                "subtitle=excluded.subtitle, date=excluded.date, venue=excluded.venue, host=excluded.host, "
+                "language=excluded.language, theme=excluded.theme",
+                (
+                    event.title,
+                    event.subtitle,
+                    event.date,
+                    event.venue,
+                    event.host,
+                    event.language,
+                    event.theme,
+                ),
+            )
+            return _append_setup(db, "event", at)
+
+    # -- projects -----------------------------------------------------------------------------------------
+
+    def load_projects(self) -> list[Project]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM projects ORDER BY position").fetchall()
+        return [_project(row) for row in rows]
+
+    def load_contacts(self) -> dict[str, dict]:
+        """Concierge contacts by project id. Kept apart from ``Project`` so they never reach public state."""
+        with self._lock:
+            rows = self._db.execute("SELECT id, concierge_name, concierge_phone FROM projects").fetchall()
+        return {r["id"]: {"name": r["concierge_name"], "phone": r["concierge_phone"]} for r in rows}
+
+    def add_projects(self, drafts: list[ProjectDraft], at: str, replace_all: bool = False) -> int:
+        """Append ``drafts`` to the running order (or replace it) in one transaction; returns the new seq."""
+        with self._tx() as db:
+            if replace_all:
+                db.execute("DELETE FROM projects")
+                start = 0
+            else:
+                start = db.execute("SELECT COALESCE(MAX(position), 0) FROM projects").fetchone()[0]
+            for offset, d in enumerate(drafts, start=1):
+                cur = db.execute(
+                    "INSERT INTO projects(id, position, name, investor, amount_wan, land_mu, industry, "
+                    "signatories, summary, concierge_name, concierge_phone) "
+                    "VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        start + offset,
+                        d.name,
+                        d.investor,
+                        d.amount_wan,
+                        None if d.land_mu is None else str(d.land_mu),
+                        d.industry,
+                        json.dumps(list(d.signatories), ensure_ascii=False),
+                        d.summary,
+                        d.concierge_name,
+                        d.concierge_phone,
+                    ),
+                )
+                # Ids come from an AUTOINCREMENT key, so a replaced running order never reuses an old id
+                # that the log (or an AV desk's button) still names.
+                db.execute("UPDATE projects SET id = ? WHERE pk = ?", (f"p{cur.lastrowid}", cur.lastrowid))
+            return _append_setup(db, "import", at)
+
+    # -- the log ------------------------------------------------------------------------------------------
+
+    def load_log(self) -> list[LogEntry]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM log ORDER BY seq").fetchall()
+        return [_entry(row) for row in rows]
+
+    def find_command(self, command_id: str) -> tuple[int, dict] | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT http_status, response FROM commands WHERE command_id = ?", (command_id,)
+            ).fetchone()
+        return None if row is None else (row["http_status"], json.loads(row["response"]))
+
+    def record_command(
+        self,
+        command_id: str,
+        request: dict,
+        device: str | None,
+        at: str,
+        http_status: int,
+        response: dict,
+        entry: LogEntry | None,
+    ) -> None:
+        """Store the answer to a command and, if it was accepted, its log entry: one transaction, both or none."""
+        with self._tx() as db:
+            if entry is not None:
+                _insert_entry(db, entry)
+            db.execute(
+                "INSERT INTO commands(command_id, received_at, device, request, outcome, http_status, response, "
+                "seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    command_id,
+                    at,
+                    device,
+                    json.dumps(request, ensure_ascii=False),
+                    response.get("reason", "ok"),
+                    http_status,
+                    json.dumps(response, ensure_ascii=False),
+                    None if entry is None else entry.seq,
+                ),
+            )
+
+    def audit(self) -> list[dict]:
+        """Every command received, accepted or not, oldest first (for the report)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT command_id, received_at, device, request, outcome, http_status, seq "
+                "FROM commands ORDER BY received_at, rowid"
+            ).fetchall()
+        return [dict(r) | {"request": json.loads(r["request"])} for r in rows]
+
+    # -- secrets and settings -----------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row["value"]
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=?",
+                (key, value, value),
+            )
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT under the storage lock; ROLLBACK on any exception."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.RLock):
+        self.db, self.lock = db, lock
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.lock.acquire()
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.lock.release()
+            raise
+        return self.db
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self.lock.release()
+
+
+def _append_setup(db: sqlite3.Connection, what: str, at: str) -> int:
+    seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM log").fetchone()[0]
+    _insert_entry(db, LogEntry(seq=seq, action="setup", at=at, screen=what))
+    return seq
+
+
+def _insert_entry(db: sqlite3.Connection, e: LogEntry) -> None:
+    db.execute(
+        "INSERT INTO log(seq, command_id, action, project_id, screen, undoes, at, device) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (e.seq, e.command_id, e.action, e.project_id, e.screen, e.undoes, e.at, e.device),
+    )
+
+
+def _entry(row: sqlite3.Row) -> LogEntry:
+    return LogEntry(
+        seq=row["seq"],
+        action=row["action"],
+        at=row["at"],
+        command_id=row["command_id"],
+        project_id=row["project_id"],
+        screen=row["screen"],
+        undoes=row["undoes"],
+        device=row["device"],
+    )
+
+
+def _project(row: sqlite3.Row) -> Project:
+    return Project(
+        id=row["id"],
+        order=row["position"],
+        name=row["name"],
+        investor=row["investor"],
+        amount_wan=row["amount_wan"],
+        land_mu=None if row["land_mu"] is None else Decimal(row["land_mu"]),
+        industry=row["industry"],
+        signatories=tuple(json.loads(row["signatories"] or "[]")),
+        summary=row["summary"],
+    )

@@ -1,0 +1,205 @@
+"""The HTTP API through Flask's test client, and Socket.IO through Flask-SocketIO's."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from conftest import PIN
+
+from kiosk.domain import replay
+
+
+def cmd(client, action, command_id, **fields):
+    return client.post("/api/v1/commands", json={"command_id": command_id, "action": action, **fields})
+
+
+def test_state_is_public_and_holds_the_sample(client):
+    r = client.get("/api/v1/state")
+    assert r.status_code == 200
+    s = r.get_json()
+    assert s["event"]["title"] == "株洲高新区（天元区）2021年第二季度重大招商签约活动"
+    assert s["event"]["date"] == "2021-06-21"
+    assert s["project_count"] == 7
+    assert s["planned"]["total_yi"] == "206" and s["planned"]["land_mu"] == "4150"
+    assert s["total_wan"] == 0 and s["signed_count"] == 0 and s["screen"] == "title"
+    for p in s["projects"]:
+        assert set(p) >= {
+            "id",
+            "order",
+            "name",
+            "investor",
+            "amount_wan",
+            "land_mu",
+            "industry",
+            "status",
+            "signed_at",
+        }
+        assert isinstance(p["amount_wan"], int)
+    assert "0731" not in r.get_data(as_text=True)  # concierge phones never leave through the public state
+
+
+def test_commands_need_an_operator(client):
+    r = cmd(client, "confirm", "c1", project_id="p1")
+    assert r.status_code == 401 and r.get_json()["reason"] == "unauthorized"
+
+
+def test_wrong_pin_is_refused_and_login_works(client):
+    assert client.post("/api/v1/session", json={"pin": "000000"}).status_code == 401
+    r = client.post("/api/v1/session", json={"pin": PIN})
+    assert r.status_code == 200
+    assert client.get("/api/v1/session").get_json()["operator"] is True
+    assert client.delete("/api/v1/session").status_code == 200
+    assert client.get("/api/v1/session").get_json()["operator"] is False
+
+
+def test_session_writes_need_the_csrf_token(app):
+    c = app.test_client()
+    c.post("/api/v1/session", json={"pin": PIN})
+    r = cmd(c, "confirm", "c1", project_id="p1")
+    assert r.status_code == 403 and r.get_json()["reason"] == "csrf"
+    assert app.extensions["kiosk"].snapshot()["signed_count"] == 0
+
+
+def test_bearer_token_drives_the_show(app, client):
+    token = app.config["API_TOKEN"]
+    r = client.post(
+        "/api/v1/commands",
+        json={"command_id": "sd1", "action": "confirm", "project_id": "p1"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert r.status_code == 200 and r.get_json()["state"]["signed_count"] == 1
+    r = client.post(
+        "/api/v1/commands",
+        json={"command_id": "sd2", "action": "undo"},
+        headers={"Authorization": "Bearer wrong"},
+    )
+    assert r.status_code == 401
+
+
+def test_confirm_is_idempotent_by_command_id(operator, app):
+    first = cmd(operator, "confirm", "same", project_id="p1")
+    again = cmd(operator, "confirm", "same", project_id="p1")
+    assert first.status_code == again.status_code == 200
+    assert first.get_json() == again.get_json()
+    s = app.extensions["kiosk"].snapshot()
+    assert s["signed_count"] == 1 and s["seq"] == first.get_json()["state"]["seq"]
+    other = cmd(operator, "confirm", "different", project_id="p1")
+    assert other.status_code == 400 and other.get_json()["reason"] == "already_signed"
+    assert other.get_json()["message"]
+
+
+def test_error_codes(operator):
+    assert cmd(operator, "undo", "u1").get_json()["reason"] == "nothing_to_undo"
+    assert cmd(operator, "confirm", "u2", project_id="p999").get_json()["reason"] == "unknown_project"
+    r = cmd(operator, "show", "u3", screen="finale", expected_seq=0)
+    assert r.status_code == 409
+    body = r.get_json()
+    assert body["reason"] == "seq_conflict" and body["state"]["screen"] == "title"
+    for bad in (
+        {},
+        {"command_id": "", "action": "undo"},
+        {"command_id": "x", "action": "explode"},
+        {"command_id": "x", "action": "undo", "expected_seq": "3"},
+        [1, 2],
+    ):
+        r = operator.post("/api/v1/commands", json=bad)
+        assert r.status_code == 400 and r.get_json()["reason"] == "invalid_request"
+    r = operator.post("/api/v1/commands", data="not json", content_type="application/json")
+    assert r.status_code == 400
+
+
+def test_seven_signings_reach_the_articles_figures(operator):
+    ids = [p["id"] for p in operator.get("/api/v1/state").get_json()["projects"]]
+    for i, pid in enumerate(ids):
+        assert cmd(operator, "confirm", f"s{i}", project_id=pid).status_code == 200
+    s = cmd(operator, "show", "fin", screen="finale").get_json()["state"]
+    assert (s["total_yi"], s["total_wan"], s["signed_count"], s["land_mu"]) == ("206", 2_060_000, 7, "4150")
+    assert [(t["label"], t["count"]) for t in s["tiers"]] == [
+        ("100亿元以上", 1),
+        ("50亿元以上", 1),
+        ("20亿元以上", 1),
+        ("10亿元以上", 1),
+    ]
+    assert {i["name"] for i in s["industries"]} >= {"新能源汽车", "生物医药", "现代农业", "新材料"}
+    assert s["screen"] == "finale"
+
+
+def test_log_is_on_disk_and_replays_to_the_served_state(operator, app):
+    cmd(operator, "confirm", "a", project_id="p1")
+    cmd(operator, "confirm", "b", project_id="p2")
+    cmd(operator, "undo", "c")
+    ceremony = app.extensions["kiosk"]
+    db = sqlite3.connect(ceremony.storage.path)
+    actions = [r[0] for r in db.execute("SELECT action FROM log ORDER BY seq")]
+    assert actions[-3:] == ["confirm", "confirm", "undo"]
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert replay(ceremony.storage.load_log()) == ceremony.state
+    audit = ceremony.storage.audit()
+    assert [a["outcome"] for a in audit[-3:]] == ["ok", "ok", "ok"]
+    assert (
+        json.loads(db.execute("SELECT response FROM commands WHERE command_id='b'").fetchone()[0])["status"]
+        == "ok"
+    )
+
+
+def test_restart_on_the_same_folder_gives_the_same_state(make_app, tmp_path):
+    first = make_app(DATA_DIR=str(tmp_path / "same"))
+    c = first.test_client()
+    c.post("/api/v1/session", json={"pin": PIN})
+    c.environ_base["HTTP_X_CSRF_TOKEN"] = c.get("/api/v1/session").get_json()["csrf_token"]
+    cmd(c, "confirm", "k1", project_id="p3")
+    before = first.extensions["kiosk"].snapshot()
+    second = make_app(DATA_DIR=str(tmp_path / "same"))
+    assert second.extensions["kiosk"].snapshot() == before
+    assert second.extensions["kiosk"].snapshot()["project_count"] == 7  # the sample is not loaded twice
+
+
+def test_security_headers(client):
+    r = client.get("/api/v1/state")
+    assert "script-src 'self'" in r.headers["Content-Security-Policy"]
+    assert "object-src 'none'" in r.headers["Content-Security-Policy"]
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_healthz(client):
+    r = client.get("/healthz?deep=1")
+    assert r.status_code == 200 and r.get_json()["status"] == "ok"
+
+
+def test_pages_render(client, operator):
+    assert client.get("/display").status_code == 200
+    login = client.get("/control")
+    assert login.status_code == 200
+    assert operator.get("/control").status_code == 200
+    assert client.get("/").status_code == 302
+
+
+def test_socketio_state_on_connect_and_broadcast(app, operator):
+    socketio = app.extensions["socketio"]
+    viewer = socketio.test_client(app, auth={"role": "display", "name": "主屏"})
+    first = [m for m in viewer.get_received() if m["name"] == "state"]
+    assert first and first[-1]["args"][0]["seq"] == app.extensions["kiosk"].snapshot()["seq"]
+    console = socketio.test_client(app, flask_test_client=operator, auth={"role": "console"})
+    assert console.is_connected()
+    displays = [m for m in console.get_received() if m["name"] == "displays"]
+    assert displays[-1]["args"][0]["displays"][0]["name"] == "主屏"
+
+    seq = cmd(operator, "confirm", "live1", project_id="p2").get_json()["state"]["seq"]
+    states = [m["args"][0] for m in viewer.get_received() if m["name"] == "state"]
+    assert states[-1]["seq"] == seq and states[-1]["signed_count"] == 1
+
+    viewer.emit("seen", {"seq": seq})
+    shown = [m for m in console.get_received() if m["name"] == "displays"]
+    assert shown[-1]["args"][0]["displays"][0]["seq"] == seq
+
+    head = viewer.emit("check", callback=True)
+    assert head["seq"] == seq
+    full = viewer.emit("sync", callback=True)
+    assert full["signed_count"] == 1
+
+
+def test_console_socket_needs_a_session(app, client):
+    socketio = app.extensions["socketio"]
+    refused = socketio.test_client(app, flask_test_client=client, auth={"role": "console"})
+    assert not refused.is_connected()
