@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask
 from flask_socketio import SocketIO
 
-from . import api, auth, control, display, realtime
+from . import api, auth, concierge, control, display, realtime
 from .config import data_dir, resolve
 from .sample import load_sample
 from .service import Ceremony
@@ -46,6 +46,9 @@ def build(test_config: dict | None = None) -> Flask:
 
     app.json.ensure_ascii = False  # AV desks and people read this JSON; keep the Chinese legible
     logging.getLogger("kiosk").setLevel(logging.INFO)
+    # WeasyPrint narrates every step of every PDF at INFO; the operators' log is for the ceremony.
+    for noisy in ("weasyprint", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
     storage = Storage(folder / "kiosk.sqlite3")
     ceremony = Ceremony(storage)
@@ -58,6 +61,7 @@ def build(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(control.bp)
     app.register_blueprint(display.bp)
+    app.register_blueprint(concierge.bp)
 
     # One SocketIO per app (not a module global): tests build many apps in one process.
     socketio = SocketIO(

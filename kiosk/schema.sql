@@ -26,9 +26,7 @@ CREATE TABLE IF NOT EXISTS projects (
     land_mu         TEXT,
     industry        TEXT,
     signatories     TEXT NOT NULL DEFAULT '[]',
-    summary         TEXT,
-    concierge_name  TEXT,
-    concierge_phone TEXT
+    summary         TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS projects_id ON projects(id);
 
@@ -54,4 +52,18 @@ CREATE TABLE IF NOT EXISTS commands (
     http_status INTEGER NOT NULL,
     response    TEXT NOT NULL,
     seq         INTEGER
+);
+
+-- The golden key: one concierge card per project. The token is the card's secret address (/c/<token>).
+CREATE TABLE IF NOT EXISTS cards (
+    project_id     TEXT PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+    token          TEXT NOT NULL UNIQUE,
+    contact_name   TEXT,
+    contact_title  TEXT,
+    contact_phone  TEXT,
+    contact_email  TEXT,
+    contact_wechat TEXT,
+    services       TEXT,  -- JSON list; NULL: the event's default list
+    notes          TEXT,
+    rotated_at     TEXT
 );

@@ -78,7 +78,10 @@ def serve(host: str, port: int) -> int:
 
     socketio.start_background_task(watch_database)
 
-    base = app.config["PUBLIC_URL"] or f"http://{lan_address() or '127.0.0.1'}:{port}"
+    if not app.config["PUBLIC_URL"]:
+        # QR codes must carry an address phones can reach: the LAN address, found once at start.
+        app.config["PUBLIC_URL"] = f"http://{lan_address() or '127.0.0.1'}:{port}"
+    base = app.config["PUBLIC_URL"]
     snap = ceremony.snapshot()
     pin_source = app.config["PIN_SOURCE"]
     print(

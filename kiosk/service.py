@@ -7,10 +7,12 @@ HTTP API, Socket.IO handlers and the CLI all come through here.
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import datetime
 
 from . import signals
+from .cards import DEFAULT_SERVICES, Card, clean_edit, clean_services, looks_like_token
 from .domain import ACTIONS, CeremonyError, Command, Event, State, apply_entry, decide, replay, snapshot
 from .fields import ProjectDraft
 from .storage import Storage
@@ -117,6 +119,39 @@ class Ceremony:
         signals.command_applied.send(self, entry=entry, snapshot=snap)
         signals.state_changed.send(self, snapshot=snap)
         return 200, answer
+
+    # -- concierge cards ----------------------------------------------------------------------------------
+
+    def default_services(self) -> tuple[str, ...]:
+        raw = self.storage.get_meta("card_services")
+        return DEFAULT_SERVICES if raw is None else tuple(json.loads(raw))
+
+    def set_default_services(self, services: list) -> tuple[str, ...]:
+        items = clean_services(services)
+        self.storage.set_meta("card_services", json.dumps(list(items), ensure_ascii=False))
+        return items
+
+    def project(self, project_id: str):
+        return next((p for p in self.projects if p.id == project_id), None)
+
+    def card(self, project_id: str) -> Card | None:
+        return self.storage.card_for(project_id) if self.project(project_id) else None
+
+    def card_by_token(self, token: str) -> Card | None:
+        return self.storage.card_by_token(token) if looks_like_token(token) else None
+
+    def update_card(self, project_id: str, payload: object) -> Card:
+        """Apply an operator's edit (raises ``CardInvalid``); returns the card as stored."""
+        fields = clean_edit(payload)
+        with self._lock:
+            self.storage.update_card(project_id, fields)
+            return self.storage.card_for(project_id)
+
+    def rotate_card(self, project_id: str) -> Card:
+        """A new address for the card; the old one is 404 from now on (e.g. a printed card went astray)."""
+        with self._lock:
+            self.storage.rotate_token(project_id, now_iso())
+            return self.storage.card_for(project_id)
 
     # -- setup --------------------------------------------------------------------------------------------
 

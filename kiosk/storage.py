@@ -14,6 +14,7 @@ import threading
 from decimal import Decimal
 from pathlib import Path
 
+from .cards import Card, new_token
 from .domain import Event, LogEntry, Project
 from .fields import ProjectDraft
 
@@ -110,11 +111,44 @@ class Storage:
             rows = self._db.execute("SELECT * FROM projects ORDER BY position").fetchall()
         return [_project(row) for row in rows]
 
-    def load_contacts(self) -> dict[str, dict]:
-        """Concierge contacts by project id. Kept apart from ``Project`` so they never reach public state."""
+    # -- cards --------------------------------------------------------------------------------------------
+    # Kept apart from ``Project`` so that tokens and contacts can never leak into the public state.
+
+    def card_for(self, project_id: str) -> Card | None:
         with self._lock:
-            rows = self._db.execute("SELECT id, concierge_name, concierge_phone FROM projects").fetchall()
-        return {r["id"]: {"name": r["concierge_name"], "phone": r["concierge_phone"]} for r in rows}
+            row = self._db.execute("SELECT * FROM cards WHERE project_id = ?", (project_id,)).fetchone()
+        return None if row is None else _card(row)
+
+    def card_by_token(self, token: str) -> Card | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM cards WHERE token = ?", (token,)).fetchone()
+        return None if row is None else _card(row)
+
+    def load_cards(self) -> dict[str, Card]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM cards").fetchall()
+        return {r["project_id"]: _card(r) for r in rows}
+
+    def update_card(self, project_id: str, fields: dict) -> None:
+        if not fields:
+            return
+        columns = {k: v for k, v in fields.items() if k in _CARD_COLUMNS}
+        if "services" in columns and columns["services"] is not None:
+            columns["services"] = json.dumps(list(columns["services"]), ensure_ascii=False)
+        assignments = ", ".join(f"{k} = ?" for k in columns)  # keys from a fixed allow-list, never input
+        with self._tx() as db:
+            db.execute(
+                f"UPDATE cards SET {assignments} WHERE project_id = ?",  # noqa: S608
+                (*columns.values(), project_id),
+            )
+
+    def rotate_token(self, project_id: str, at: str) -> str:
+        token = new_token()
+        with self._tx() as db:
+            db.execute(
+                "UPDATE cards SET token = ?, rotated_at = ? WHERE project_id = ?", (token, at, project_id)
+            )
+        return token
 
     def add_projects(self, drafts: list[ProjectDraft], at: str, replace_all: bool = False) -> int:
         """Append ``drafts`` to the running order (or replace it) in one transaction; returns the new seq."""
@@ -127,8 +161,7 @@ class Storage:
             for offset, d in enumerate(drafts, start=1):
                 cur = db.execute(
                     "INSERT INTO projects(id, position, name, investor, amount_wan, land_mu, industry, "
-                    "signatories, summary, concierge_name, concierge_phone) "
-                    "VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "signatories, summary) VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         start + offset,
                         d.name,
@@ -138,13 +171,17 @@ class Storage:
                         d.industry,
                         json.dumps(list(d.signatories), ensure_ascii=False),
                         d.summary,
-                        d.concierge_name,
-                        d.concierge_phone,
                     ),
                 )
                 # Ids come from an AUTOINCREMENT key, so a replaced running order never reuses an old id
                 # that the log (or an AV desk's button) still names.
-                db.execute("UPDATE projects SET id = ? WHERE pk = ?", (f"p{cur.lastrowid}", cur.lastrowid))
+                pid = f"p{cur.lastrowid}"
+                db.execute("UPDATE projects SET id = ? WHERE pk = ?", (pid, cur.lastrowid))
+                # The card's address is made now and kept for good: cards are printed before the day.
+                db.execute(
+                    "INSERT INTO cards(project_id, token, contact_name, contact_phone) VALUES (?, ?, ?, ?)",
+                    (pid, new_token(), d.concierge_name, d.concierge_phone),
+                )
             return _append_setup(db, "import", at)
 
     # -- the log ------------------------------------------------------------------------------------------
@@ -260,6 +297,27 @@ def _entry(row: sqlite3.Row) -> LogEntry:
         screen=row["screen"],
         undoes=row["undoes"],
         device=row["device"],
+    )
+
+
+_CARD_COLUMNS = (
+    "contact_name",
+    "contact_title",
+    "contact_phone",
+    "contact_email",
+    "contact_wechat",
+    "services",
+    "notes",
+)
+
+
+def _card(row: sqlite3.Row) -> Card:
+    services = row["services"]
+    return Card(
+        project_id=row["project_id"],
+        token=row["token"],
+        services=None if services is None else tuple(json.loads(services)),
+        **{k: row[k] for k in _CARD_COLUMNS if k != "services"},
     )
 
 

@@ -1,0 +1,290 @@
+"""The golden key on the web: the guest's card page, its vCard and QR codes, the operators' card API, print.
+
+Guests reach ``/c/<token>`` from a QR code; nothing else about a card is public. The big screen gets the QR
+image of a *signed* project by project id (the moment it is handed over on stage), never a token in JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from ipaddress import ip_address
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
+
+from . import auth, qr
+from .cards import MILESTONES, CardInvalid
+from .service import Ceremony
+
+bp = Blueprint("concierge", __name__)
+log = logging.getLogger("kiosk.cards")
+
+PRIVATE_HEADERS = {
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+    "Cache-Control": "private, no-cache",
+}
+
+
+def ceremony() -> Ceremony:
+    return current_app.extensions["kiosk"]
+
+
+def public_base() -> str:
+    """Where phones reach this server: KIOSK_PUBLIC_URL, else the LAN address found at start, else the
+    address this request came in on."""
+    return (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
+
+
+def public_base_warning() -> str | None:
+    """A plain-language warning when QR codes would point somewhere phones cannot go."""
+    host = urlsplit(public_base()).hostname or ""
+    try:
+        loopback = host == "localhost" or ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if loopback:
+        return (
+            f"二维码指向 {public_base()}，观众手机无法访问。请设置 KIOSK_PUBLIC_URL 为本机在会场网络中的地址"
+            "（例如 http://192.168.1.20:5000）后重启。"
+        )
+    return None
+
+
+def card_url(token: str) -> str:
+    return f"{public_base()}/c/{token}"
+
+
+def _project_or_404(project_id: str):
+    project = ceremony().project(project_id)
+    card = ceremony().card(project_id)
+    if project is None or card is None:
+        abort(404)
+    return project, card
+
+
+def _card_context(project, card) -> dict:
+    c = ceremony()
+    snap = c.snapshot()
+    public = next((p for p in snap["projects"] if p["id"] == project.id), None) or {}
+    return {
+        "event": snap["event"],
+        "project": public,
+        "card": card,
+        "services": card.services_or(c.default_services()),
+        "milestones": MILESTONES,
+        "signed": public.get("status") == "signed",
+    }
+
+
+# -- the guest's side ----------------------------------------------------------------------------------
+
+
+@bp.get("/c/<token>")
+def card_page(token: str):
+    """A guest's phone, from the QR code: the contact, tap-to-call, save-contact and the services."""
+    card = ceremony().card_by_token(token)
+    if card is None:
+        return _not_found()
+    project = ceremony().project(card.project_id)
+    context = _card_context(project, card)
+    response = Response(
+        render_template("cards/card.html", **context, vcard_url=url_for(".vcard", token=token))
+    )
+    response.headers.update(PRIVATE_HEADERS)
+    return response
+
+
+@bp.get("/c/<token>/contact.vcf")
+def vcard(token: str):
+    """ "Save contact" on the card page: a vCard 3.0 that iOS and Android import."""
+    card = ceremony().card_by_token(token)
+    if card is None:
+        return _not_found()
+    from .cards import vcard as make_vcard
+
+    event = ceremony().snapshot()["event"]
+    body = make_vcard(card, event.get("host") or event.get("title") or "")
+    response = Response(body, mimetype="text/vcard")
+    response.headers["Content-Type"] = "text/vcard; charset=utf-8"
+    response.headers["Content-Disposition"] = "attachment; filename=contact.vcf"
+    response.headers.update(PRIVATE_HEADERS)
+    return response
+
+
+def _not_found():
+    response = Response(render_template("cards/not_found.html"), status=404)
+    response.headers.update(PRIVATE_HEADERS)
+    return response
+
+
+# -- the big screen ------------------------------------------------------------------------------------
+
+
+@bp.get("/display/qr/<project_id>.svg")
+def display_qr(project_id: str):
+    """The big screen's QR code for a project being celebrated: only once it is signed."""
+    project, card = _project_or_404(project_id)
+    if project.id not in ceremony().state.signed:
+        abort(404)
+    response = Response(qr.svg(card_url(card.token)), mimetype="image/svg+xml")
+    response.headers.update({"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+    return response
+
+
+# -- the operators' side -------------------------------------------------------------------------------
+
+
+def _card_json(project, card) -> dict:
+    return {
+        "project_id": project.id,
+        "url": card_url(card.token),
+        "qr_svg": url_for(".operator_qr", project_id=project.id, fmt="svg"),
+        "qr_png": url_for(".operator_qr", project_id=project.id, fmt="png"),
+        "print": url_for(".print_cards", project=project.id),
+        "pdf": url_for(".print_pdf", project=project.id),
+        "contact_name": card.contact_name,
+        "contact_title": card.contact_title,
+        "contact_phone": card.contact_phone,
+        "contact_email": card.contact_email,
+        "contact_wechat": card.contact_wechat,
+        "services": list(card.services_or(ceremony().default_services())),
+        "services_are_default": card.services is None,
+        "notes": card.notes,
+        "warning": public_base_warning(),
+    }
+
+
+@bp.get("/api/v1/projects/<project_id>/card")
+@auth.operator_required
+def card_api(project_id: str):
+    """Console card preview and AV desks: the card's full address (CONTRACT.md) and its details."""
+    project, card = _project_or_404(project_id)
+    return jsonify(_card_json(project, card))
+
+
+@bp.put("/api/v1/projects/<project_id>/card")
+@auth.operator_required
+def card_edit(project_id: str):
+    """An operator edits the contact, services or notes of a card. Broadcasts nothing: cards are private."""
+    project, _ = _project_or_404(project_id)
+    try:
+        card = ceremony().update_card(project.id, request.get_json(silent=True))
+    except CardInvalid as err:
+        return jsonify(
+            status="error",
+            reason="invalid_card",
+            message="；".join(r for _, r in err.errors),
+            errors=[{"field": k, "reason": r} for k, r in err.errors],
+        ), 400
+    log.info("card of %s edited by %s", project.id, auth.device_name())
+    return jsonify(_card_json(project, card))
+
+
+@bp.post("/api/v1/projects/<project_id>/card/rotate")
+@auth.operator_required
+def card_rotate(project_id: str):
+    """Give a card a new address; the old one is 404 from now on. Printed copies must be reprinted."""
+    project, _ = _project_or_404(project_id)
+    card = ceremony().rotate_card(project.id)
+    log.info("card address of %s rotated by %s", project.id, auth.device_name())  # never the token itself
+    return jsonify(_card_json(project, card))
+
+
+@bp.get("/api/v1/projects/<project_id>/card/qr.<fmt>")
+@auth.operator_required
+def operator_qr(project_id: str, fmt: str):
+    """QR code downloads for the operators: SVG for screens, PNG for print shops."""
+    _, card = _project_or_404(project_id)
+    url = card_url(card.token)
+    if fmt == "svg":
+        response = Response(qr.svg(url), mimetype="image/svg+xml")
+    elif fmt == "png":
+        response = Response(qr.png(url), mimetype="image/png")
+        response.headers["Content-Disposition"] = f"attachment; filename=card-{project_id}.png"
+    else:
+        abort(404)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# -- print ---------------------------------------------------------------------------------------------
+
+
+def _print_pages() -> list[dict]:
+    c = ceremony()
+    only = request.args.get("project")
+    pages = []
+    for project in sorted(c.projects, key=lambda p: p.order):
+        if only and project.id != only:
+            continue
+        card = c.card(project.id)
+        context = _card_context(project, card)
+        context["qr_svg"] = qr.svg(card_url(card.token))
+        pages.append(context)
+    if only and not pages:
+        abort(404)
+    return pages
+
+
+@bp.get("/print/cards")
+@auth.operator_required
+def print_cards():
+    """Every card (or ``?project=``) as A5 landscape pages, to print from Chromium."""
+    pages = _print_pages()
+    return render_template("cards/print.html", pages=pages, event=ceremony().snapshot()["event"])
+
+
+@bp.get("/print/cards.pdf")
+@auth.operator_required
+def print_pdf():
+    """The same pages as a PDF. WeasyPrint renders the print view with its stylesheet inlined and fetches
+    nothing at all: no network on the day, and no way for page content to make the server fetch a URL."""
+    pages = _print_pages()
+    css = (Path(current_app.static_folder) / "css" / "print.css").read_text(encoding="utf-8")
+    html = render_template(
+        "cards/print.html", pages=pages, event=ceremony().snapshot()["event"], inline_css=css
+    )
+    pdf = _pdf_for(html)
+    name = f"golden-keys-{request.args['project']}.pdf" if request.args.get("project") else "golden-keys.pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"attachment; filename={name}", "Cache-Control": "no-store"},
+    )
+
+
+def _pdf_for(html: str) -> bytes:
+    """The PDF of ``html``, from a small cache (the same cards are downloaded again and again), rendered in
+    a real thread under gevent: it is a few seconds of CPU that must not freeze the big screens' updates."""
+    cache = current_app.extensions.setdefault("kiosk_pdf_cache", {})
+    key = hashlib.sha256(html.encode()).hexdigest()
+    if key not in cache:
+        # Import here, in the request's greenlet: loading Pango from inside a native thread fails under
+        # gevent (library lookup goes through the patched subprocess module).
+        import weasyprint  # noqa: F401
+
+        if current_app.config["ASYNC_MODE"] == "gevent":
+            import gevent
+
+            pdf = gevent.get_hub().threadpool.apply(render_pdf, (html,))
+        else:
+            pdf = render_pdf(html)
+        if len(cache) >= 8:
+            cache.pop(next(iter(cache)))
+        cache[key] = pdf
+    return cache[key]
+
+
+def render_pdf(html: str) -> bytes:
+    # Imported here, not at start: the server runs (and shows the ceremony) even where Pango is missing.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher, URLFetchingError
+
+    class NoFetch(URLFetcher):
+        def fetch(self, url, headers=None):
+            raise URLFetchingError(f"not fetched: {url}")
+
+    return HTML(string=html, url_fetcher=NoFetch()).write_pdf()
