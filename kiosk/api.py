@@ -6,7 +6,7 @@ import logging
 
 from flask import Blueprint, current_app, jsonify, request, session
 
-from . import auth
+from . import auth, signals
 from .service import Ceremony, CommandRejected
 
 bp = Blueprint("api", __name__)
@@ -40,6 +40,16 @@ def read_session():
 def delete_session():
     """Log out this device."""
     session.clear()
+    return jsonify(status="ok")
+
+
+@bp.post("/api/v1/session/sign-out-all")
+@auth.operator_required
+def sign_out_all():
+    """Sign out every operator device (a tablet went missing, the PIN leaked). Their sockets are closed too."""
+    auth.sign_out_everyone()
+    session.clear()
+    signals.operators_signed_out.send(current_app._get_current_object())
     return jsonify(status="ok")
 
 

@@ -97,16 +97,24 @@ def login(pin: object) -> tuple[int, dict]:
     session.permanent = True
     session["operator"] = True
     session["csrf"] = secrets.token_urlsafe(24)
-    session["epoch"] = current_app.config.get("SESSION_EPOCH", 0)
+    session["epoch"] = session_epoch()
     session["nonce"] = secrets.token_hex(8)
     log.info("operator logged in from %s", who)
     return 200, {"status": "ok", "csrf_token": session["csrf"]}
 
 
+def session_epoch() -> str:
+    """Sessions carry the epoch they were made in; "sign out every device" starts a new one."""
+    return current_app.extensions["kiosk"].storage.get_meta("session_epoch") or "0"
+
+
+def sign_out_everyone() -> None:
+    current_app.extensions["kiosk"].storage.set_meta("session_epoch", secrets.token_hex(8))
+    log.warning("every operator session signed out, from %s", client_id())
+
+
 def is_operator() -> bool:
-    return bool(session.get("operator")) and session.get("epoch") == current_app.config.get(
-        "SESSION_EPOCH", 0
-    )
+    return bool(session.get("operator")) and session.get("epoch") == session_epoch()
 
 
 def bearer_ok() -> bool:

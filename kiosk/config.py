@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -55,4 +56,8 @@ def resolve(folder: Path, env=os.environ) -> dict:
             folder, "api_token.txt", lambda: secrets.token_urlsafe(24)
         )
     cfg["PUBLIC_URL"] = (env.get("KIOSK_PUBLIC_URL") or "").rstrip("/") or None
+    # Behind HTTPS the session cookie must never travel in clear.
+    cfg["SESSION_COOKIE_SECURE"] = bool(cfg["PUBLIC_URL"] and cfg["PUBLIC_URL"].startswith("https://"))
+    if env.get("KIOSK_SESSION_IDLE_HOURS"):
+        cfg["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=float(env["KIOSK_SESSION_IDLE_HOURS"]))
     return cfg

@@ -112,5 +112,11 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
     def broadcast(_sender, snapshot):
         socketio.emit("state", snapshot)
 
-    # weak=False: the closure would otherwise be collected and the broadcasts would stop silently.
+    def drop_operators(_sender):
+        # Their sessions are void: close the sockets that were opened with them, not just the HTTP side.
+        for sid, _ in list(socketio.server.manager.get_participants("/", "operators")):
+            socketio.server.disconnect(sid, namespace="/")
+
+    # weak=False: the closures would otherwise be collected and the broadcasts would stop silently.
     signals.state_changed.connect(broadcast, sender=ceremony, weak=False)
+    signals.operators_signed_out.connect(drop_operators, sender=app, weak=False)

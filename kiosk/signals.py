@@ -11,3 +11,5 @@ _signals = Namespace()
 state_changed = _signals.signal("state-changed")
 # sender: the Ceremony service; kwargs: entry (the LogEntry appended), snapshot
 command_applied = _signals.signal("command-applied")
+# sender: the Flask app; every operator session was just invalidated
+operators_signed_out = _signals.signal("operators-signed-out")

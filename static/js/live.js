@@ -12,8 +12,11 @@
 (function () {
   "use strict";
 
-  var HEARTBEAT_MS = 4000;
-  var HEARTBEAT_TIMEOUT_MS = 3000;
+  // Walls and consoles must notice a stalled link within ~4 s (issue: recover within 5 s). Plain viewers
+  // (audience phones, monitors) skip the heartbeat: thousands of them would only add load, and Engine.IO's
+  // own ping still catches their dead links, just later.
+  var HEARTBEAT_MS = 2000;
+  var HEARTBEAT_TIMEOUT_MS = 2000;
 
   function fetchState() {
     return fetch("/api/v1/state", { cache: "no-store", credentials: "same-origin" }).then(function (r) {
@@ -84,7 +87,9 @@
       fetchState().then(function (s) { accept(s, "sync"); }).catch(function () {});
     }
 
+    var watched = options.role === "display" || options.role === "console";
     setInterval(function () {
+      if (!watched && socket.connected) return;
       if (!socket.connected) {
         catchUpOverHttp();
         return;

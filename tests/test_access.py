@@ -1,0 +1,123 @@
+"""Operator access: PIN throttling, session cookie, idle timeout, sign out everywhere, CSRF and origins."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from conftest import PIN
+
+from kiosk.auth import FREE_TRIES, GLOBAL_FAILURES_PER_MIN, Throttle
+
+
+def login(client, pin, addr="10.0.0.9"):
+    return client.post("/api/v1/session", json={"pin": pin}, environ_base={"REMOTE_ADDR": addr})
+
+
+def test_guessing_is_slowed_per_client_but_the_operators_get_in(app, caplog):
+    guest = app.test_client()
+    for _ in range(FREE_TRIES):
+        assert login(guest, "000000", "10.0.0.66").status_code == 401
+    blocked = login(guest, "000000", "10.0.0.66")
+    assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) >= 1
+    # even the right PIN waits from the guessing device...
+    assert login(guest, PIN, "10.0.0.66").status_code == 429
+    # ...while the operators' tablet logs in at once
+    assert login(app.test_client(), PIN, "10.0.0.2").status_code == 200
+    # every attempt is in the log, with where it came from
+    assert caplog.text.count("login failed from 10.0.0.66") == FREE_TRIES
+    assert "login throttled for 10.0.0.66" in caplog.text
+    assert "operator logged in from 10.0.0.2" in caplog.text
+
+
+def test_throttle_waits_grow_and_are_capped():
+    now = [1000.0]
+    t = Throttle(clock=lambda: now[0])
+    waits = []
+    for _ in range(FREE_TRIES + 12):
+        now[0] += t.wait_for("a") + 0.001
+        t.failed("a")
+        waits.append(t.wait_for("a"))
+    assert waits[: FREE_TRIES - 1] == [0.0] * (FREE_TRIES - 1)
+    assert waits[FREE_TRIES] > waits[FREE_TRIES - 1] > 0
+    assert max(waits) <= 300
+    t.succeeded("a")
+    assert t.wait_for("a") == 0
+
+
+def test_many_devices_guessing_together_are_capped_overall():
+    now = [0.0]
+    t = Throttle(clock=lambda: now[0])
+    for i in range(GLOBAL_FAILURES_PER_MIN):
+        t.failed(f"guest{i}")
+    # a device that already failed now waits for the overall window...
+    assert t.wait_for("guest0") > 0
+    # ...but a device that has not failed (the operators' tablet) is never held back by the others
+    assert t.wait_for("tablet") == 0
+    now[0] += 61
+    assert t.wait_for("guest0") == 0
+
+
+def test_session_cookie_flags_and_a_fresh_session_at_login(app):
+    c = app.test_client()
+    c.get("/control")
+    before = c.get_cookie("session")
+    r = login(c, PIN)
+    cookie = r.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    assert before is None or before.value != c.get_cookie("session").value
+    # logging in again gives a different session value (nonce), so an old copy of the cookie is not the new one
+    first = c.get_cookie("session").value
+    login(c, PIN)
+    assert c.get_cookie("session").value != first
+
+
+def test_secure_cookie_under_https(make_app):
+    app = make_app(PUBLIC_URL="https://kiosk.example", SESSION_COOKIE_SECURE=True)
+    r = app.test_client().post("/api/v1/session", json={"pin": PIN}, base_url="https://kiosk.example")
+    assert "Secure" in r.headers["Set-Cookie"]
+
+
+def test_idle_session_expires(make_app):
+    app = make_app(PERMANENT_SESSION_LIFETIME=timedelta(seconds=1))
+    c = app.test_client()
+    assert login(c, PIN).status_code == 200
+    assert c.get("/api/v1/session").get_json()["operator"] is True
+    time.sleep(2.2)
+    assert c.get("/api/v1/session").get_json()["operator"] is False
+
+
+def test_sign_out_every_device(app, operator):
+    other = app.test_client()
+    login(other, PIN)
+    socketio = app.extensions["socketio"]
+    console = socketio.test_client(app, flask_test_client=other, auth={"role": "console"})
+    assert console.is_connected()
+    assert operator.post("/api/v1/session/sign-out-all").status_code == 200
+    assert other.get("/api/v1/session").get_json()["operator"] is False
+    assert operator.get("/api/v1/session").get_json()["operator"] is False
+    assert not console.is_connected()
+    # a fresh login works again
+    assert login(other, PIN).status_code == 200
+    assert other.get("/api/v1/session").get_json()["operator"] is True
+
+
+def test_cross_origin_writes_are_refused(app, operator):
+    r = operator.post("/api/v1/commands", json={"command_id": "o1", "action": "show", "screen": "roll"},
+                      headers={"Origin": "http://evil.example"})
+    assert r.status_code == 403
+    r = operator.post("/api/v1/commands", json={"command_id": "o2", "action": "show", "screen": "roll"},
+                      headers={"Origin": "http://localhost"})
+    assert r.status_code == 200
+
+
+def test_login_by_form_post_is_not_possible(client):
+    # a cross-site form can only send form or text bodies: those never reach the PIN check
+    r = client.post("/api/v1/session", data=f'{{"pin": "{PIN}"}}', content_type="text/plain")
+    assert r.status_code == 401
+
+
+def test_requests_over_the_size_limit_are_refused(operator):
+    r = operator.post("/api/v1/commands", data=b"{" + b" " * (7 * 1024 * 1024) + b"}",
+                      content_type="application/json")
+    assert r.status_code == 413
