@@ -30,28 +30,43 @@ CREATE TABLE IF NOT EXISTS projects (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS projects_id ON projects(id);
 
--- The append-only log: the state on every screen is a fold over it. Nothing here is updated or deleted.
+-- A run is one pass of the show: a rehearsal, or the live ceremony. Starting a new run starts a clean log
+-- (seq back at 1); the old run's log stays here, archived, never deleted.
+CREATE TABLE IF NOT EXISTS runs (
+    id         TEXT PRIMARY KEY,
+    mode       TEXT NOT NULL CHECK (mode IN ('rehearsal', 'live')),
+    started_at TEXT NOT NULL,
+    ended_at   TEXT
+);
+
+-- The append-only log: the state on every screen is a fold over the current run's entries. Nothing here is
+-- updated or deleted.
 CREATE TABLE IF NOT EXISTS log (
-    seq        INTEGER PRIMARY KEY,
-    command_id TEXT UNIQUE,
+    run        TEXT NOT NULL REFERENCES runs(id),
+    seq        INTEGER NOT NULL,
+    command_id TEXT,
     action     TEXT NOT NULL,
     project_id TEXT,
     screen     TEXT,
     undoes     INTEGER,
     at         TEXT NOT NULL,
-    device     TEXT
+    device     TEXT,
+    PRIMARY KEY (run, seq),
+    UNIQUE (run, command_id)
 );
 
 -- Every command received, with the answer given: a repeated command_id gets the same answer back.
 CREATE TABLE IF NOT EXISTS commands (
-    command_id  TEXT PRIMARY KEY,
+    run         TEXT NOT NULL REFERENCES runs(id),
+    command_id  TEXT NOT NULL,
     received_at TEXT NOT NULL,
     device      TEXT,
     request     TEXT NOT NULL,
     outcome     TEXT NOT NULL,
     http_status INTEGER NOT NULL,
     response    TEXT NOT NULL,
-    seq         INTEGER
+    seq         INTEGER,
+    PRIMARY KEY (run, command_id)
 );
 
 -- The golden key: one concierge card per project. The token is the card's secret address (/c/<token>).

@@ -74,7 +74,8 @@ class Ceremony:
             self.event = self.storage.load_event() or Event(title="签约仪式")
             self.projects = self.storage.load_projects()
             self.state: State = replay(self.storage.load_log())
-            self.log_id = self.storage.get_meta("log_id") or ""
+            self.run = self.storage.current_run()
+            self.log_id = self.run["id"]
             self._snapshot = snapshot(self.event, self.projects, self.state, self.log_id)
 
     def snapshot(self) -> dict:

@@ -11,6 +11,7 @@ import json
 import secrets
 import sqlite3
 import threading
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -37,10 +38,8 @@ class Storage:
             self._db.execute(
                 "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
-            # Names this log; clients compare it so a fresh log (seq back at 1) is not mistaken for old news.
-            self._db.execute(
-                "INSERT OR IGNORE INTO meta(key, value) VALUES ('log_id', ?)", (secrets.token_hex(8),)
-            )
+        if self.current_run() is None:
+            self.start_run("live", _utc_now())
 
     def close(self) -> None:
         with self._lock:
@@ -184,17 +183,55 @@ class Storage:
                 )
             return _append_setup(db, "import", at)
 
+    # -- runs ---------------------------------------------------------------------------------------------
+
+    def current_run(self) -> dict | None:
+        """The run now being shown: ``{"id", "mode", "started_at"}``. Its id names the log to clients."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT r.* FROM runs r JOIN meta m ON m.key = 'run_id' AND m.value = r.id"
+            ).fetchone()
+        return None if row is None else dict(row)
+
+    def start_run(self, mode: str, at: str) -> str:
+        """End the current run (its log stays, archived) and start a clean one."""
+        run_id = secrets.token_hex(8)
+        with self._tx() as db:
+            db.execute("UPDATE runs SET ended_at = ? WHERE ended_at IS NULL", (at,))
+            db.execute("INSERT INTO runs(id, mode, started_at) VALUES (?, ?, ?)", (run_id, mode, at))
+            db.execute(
+                "INSERT INTO meta(key, value) VALUES ('run_id', ?) ON CONFLICT(key) DO UPDATE SET value = ?",
+                (run_id, run_id),
+            )
+        return run_id
+
+    def runs(self) -> list[dict]:
+        """Every run, oldest first, with how many entries and signings its log holds."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT r.*, COUNT(l.seq) AS entries, SUM(l.action = 'confirm') - SUM(l.action = 'undo') AS signed "
+                "FROM runs r LEFT JOIN log l ON l.run = r.id GROUP BY r.id ORDER BY r.started_at, r.rowid"
+            ).fetchall()
+        return [dict(r) | {"signed": r["signed"] or 0} for r in rows]
+
     # -- the log ------------------------------------------------------------------------------------------
 
-    def load_log(self) -> list[LogEntry]:
+    def load_log(self, run_id: str | None = None) -> list[LogEntry]:
+        """The entries of ``run_id`` (default: the current run), in order."""
         with self._lock:
-            rows = self._db.execute("SELECT * FROM log ORDER BY seq").fetchall()
+            rows = self._db.execute(
+                "SELECT * FROM log WHERE run = COALESCE(?, (SELECT value FROM meta WHERE key = 'run_id')) "
+                "ORDER BY seq",
+                (run_id,),
+            ).fetchall()
         return [_entry(row) for row in rows]
 
     def find_command(self, command_id: str) -> tuple[int, dict] | None:
         with self._lock:
             row = self._db.execute(
-                "SELECT http_status, response FROM commands WHERE command_id = ?", (command_id,)
+                "SELECT http_status, response FROM commands WHERE command_id = ? "
+                "AND run = (SELECT value FROM meta WHERE key = 'run_id')",
+                (command_id,),
             ).fetchone()
         return None if row is None else (row["http_status"], json.loads(row["response"]))
 
@@ -213,8 +250,8 @@ class Storage:
             if entry is not None:
                 _insert_entry(db, entry)
             db.execute(
-                "INSERT INTO commands(command_id, received_at, device, request, outcome, http_status, response, "
-                "seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO commands(run, command_id, received_at, device, request, outcome, http_status, "
+                "response, seq) VALUES ((SELECT value FROM meta WHERE key = 'run_id'), ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     command_id,
                     at,
@@ -227,12 +264,14 @@ class Storage:
                 ),
             )
 
-    def audit(self) -> list[dict]:
-        """Every command received, accepted or not, oldest first (for the report)."""
+    def audit(self, run_id: str | None = None) -> list[dict]:
+        """Every command received in a run (default: the current one), accepted or not, oldest first."""
         with self._lock:
             rows = self._db.execute(
                 "SELECT command_id, received_at, device, request, outcome, http_status, seq "
-                "FROM commands ORDER BY received_at, rowid"
+                "FROM commands WHERE run = COALESCE(?, (SELECT value FROM meta WHERE key = 'run_id')) "
+                "ORDER BY received_at, rowid",
+                (run_id,),
             ).fetchall()
         return [dict(r) | {"request": json.loads(r["request"])} for r in rows]
 
@@ -249,6 +288,10 @@ class Storage:
                 "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=?",
                 (key, value, value),
             )
+
+
+def _utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class _Transaction:
@@ -274,15 +317,17 @@ class _Transaction:
 
 
 def _append_setup(db: sqlite3.Connection, what: str, at: str) -> int:
-    seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM log").fetchone()[0]
+    seq = db.execute(
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM log WHERE run = (SELECT value FROM meta WHERE key = 'run_id')"
+    ).fetchone()[0]
     _insert_entry(db, LogEntry(seq=seq, action="setup", at=at, screen=what))
     return seq
 
 
 def _insert_entry(db: sqlite3.Connection, e: LogEntry) -> None:
     db.execute(
-        "INSERT INTO log(seq, command_id, action, project_id, screen, undoes, at, device) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO log(run, seq, command_id, action, project_id, screen, undoes, at, device) "
+        "VALUES ((SELECT value FROM meta WHERE key = 'run_id'), ?, ?, ?, ?, ?, ?, ?, ?)",
         (e.seq, e.command_id, e.action, e.project_id, e.screen, e.undoes, e.at, e.device),
     )
 
