@@ -27,10 +27,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         server = LiveServer(Path(tmp) / "data").start()
         try:
-            server.command("confirm", project_id="p1")
+            server.command("confirm", project_id="p7")
             auth = {"Authorization": f"Bearer {server.api_token}"}
             requests.put(
-                f"{server.url}/api/v1/projects/p1/card",
+                f"{server.url}/api/v1/projects/p7/card",
                 json={
                     "contact_title": "高新区招商合作局 项目服务专员",
                     "contact_email": "service@example.gov.cn",
@@ -39,7 +39,7 @@ def main() -> None:
                 headers=auth,
                 timeout=10,
             ).raise_for_status()
-            card = requests.get(f"{server.url}/api/v1/projects/p1/card", headers=auth, timeout=10).json()
+            card = requests.get(f"{server.url}/api/v1/projects/p7/card", headers=auth, timeout=10).json()
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 phone = browser.new_page(
@@ -57,12 +57,12 @@ def main() -> None:
 
                 ctx = browser.new_context(viewport={"width": 1100, "height": 800}, extra_http_headers=auth)
                 page = ctx.new_page()
-                page.goto(f"{server.url}/print/cards?project=p1")
+                page.goto(f"{server.url}/print/cards?project=p7")
                 page.emulate_media(media="print")
                 page.screenshot(
                     path=OUT / "card-print.png", clip={"x": 0, "y": 0, "width": 794, "height": 560}
                 )
-                pdf = requests.get(f"{server.url}/print/cards.pdf?project=p1", headers=auth, timeout=60)
+                pdf = requests.get(f"{server.url}/print/cards.pdf?project=p7", headers=auth, timeout=60)
                 (Path(tmp) / "card.pdf").write_bytes(pdf.content)
                 subprocess.run(
                     [

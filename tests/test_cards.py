@@ -51,7 +51,7 @@ def test_unknown_and_guessable_addresses_are_404(client):
 
 
 def test_card_page_for_the_guest(client, operator):
-    c = card(operator)
+    c = card(operator, "p7")
     r = client.get(path_of(c["url"]))
     assert r.status_code == 200
     assert r.headers["Referrer-Policy"] == "no-referrer"
@@ -74,9 +74,9 @@ def test_card_shows_the_signing_once_signed(client, operator):
 
 def test_vcard_imports_with_name_phone_and_organisation(client, operator):
     operator.put(
-        "/api/v1/projects/p1/card", json={"contact_title": "项目服务专员", "contact_email": "a@b.cn"}
+        "/api/v1/projects/p7/card", json={"contact_title": "项目服务专员", "contact_email": "a@b.cn"}
     )
-    r = client.get(path_of(card(operator)["url"]) + "/contact.vcf")
+    r = client.get(path_of(card(operator, "p7")["url"]) + "/contact.vcf")
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/vcard")
     v = vobject.readOne(r.get_data(as_text=True))
     assert v.version.value == "3.0"
@@ -98,7 +98,7 @@ def test_public_state_and_logs_carry_no_token_or_contact(app, client, operator, 
     for url in [*urls, card(operator)["url"]]:
         token = TOKEN_IN_URL.search(url).group(1)
         assert token not in public and token not in pushed and token not in logged
-    for secret in ("刘一鸣", "0731-28800001"):
+    for secret in ("刘一鸣", "0731-28800001", "陈思远", "0731-28800002"):
         assert secret not in public and secret not in pushed
 
 
@@ -150,7 +150,7 @@ def test_card_edits_are_validated(operator):
     assert r.status_code == 400 and r.get_json()["reason"] == "invalid_card"
     fields = {e["field"] for e in r.get_json()["errors"]}
     assert fields == {"contact_phone", "contact_email", "services", "colour"}
-    assert card(operator)["contact_phone"] == "0731-28800001"  # nothing half-applied
+    assert card(operator)["contact_phone"] == "0731-28800002"  # nothing half-applied
     ok = operator.put(
         "/api/v1/projects/p1/card", json={"services": ["用地规划", "人才公寓"], "notes": "周一至周五"}
     )
@@ -203,6 +203,6 @@ def test_print_view_and_pdf_give_every_card(operator, tmp_path):
 
 
 def test_print_of_one_card(operator):
-    html = operator.get("/print/cards?project=p2").get_data(as_text=True)
+    html = operator.get("/print/cards?project=p1").get_data(as_text=True)
     assert html.count('class="card"') == 1 and "的卢智慧汽车" in html
     assert operator.get("/print/cards?project=nope").status_code == 404

@@ -56,7 +56,7 @@ def test_a_confirmation_reaches_a_connected_client(live_server):
         assert r.status_code == 200
         seq = r.json()["state"]["seq"]
         got = viewer.wait_for(lambda s: s["seq"] == seq)
-        assert got["total_yi"] == "100" and got["projects"][0]["status"] == "signed"
+        assert got["total_yi"] == "52" and got["projects"][0]["status"] == "signed"
         assert got["last"] == {"seq": seq, "action": "confirm", "project_id": "p1"}
     finally:
         viewer.close()
