@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, jsonify, request, session
+from flask import Blueprint, Response, current_app, jsonify, request, session
 
 from . import auth, signals
 from .service import Ceremony, CommandRejected
@@ -76,6 +76,28 @@ def commands():
         answer.get("reason", "ok"),
     )
     return jsonify(answer), status
+
+
+@bp.get("/api/v1/report.<fmt>")
+@auth.operator_required
+def report_download(fmt: str):
+    """The report as CSV, XLSX or JSON, for the console's download buttons (same as ``python -m kiosk export``)."""
+    from . import report
+
+    if fmt not in report.FORMATS:
+        return jsonify(status="error", reason="unknown_format", message="格式只能是 csv、xlsx 或 json"), 404
+    write, mimetype = report.FORMATS[fmt]
+    data = ceremony().report()
+    stamp = (data["event"].get("date") or "report").replace("/", "-")
+    return Response(
+        write(data),
+        mimetype=mimetype.split(";")[0],
+        headers={
+            "Content-Type": mimetype,
+            "Content-Disposition": f"attachment; filename=ceremony-{stamp}.{fmt}",
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.get("/healthz")

@@ -27,7 +27,17 @@ def main(argv: list[str] | None = None) -> int:
         "--replace", action="store_true", help="replace the running order (only while nothing is signed)"
     )
 
+    p_export = sub.add_parser(
+        "export", help="write the ceremony report (projects, totals, audit, press summary)"
+    )
+    p_export.add_argument(
+        "--format", choices=("csv", "xlsx", "json"), help="default: from -o's extension, else json"
+    )
+    p_export.add_argument("-o", "--output", help="file to write (default: standard output)")
+
     args = parser.parse_args(argv)
+    if args.command == "export":
+        return export(args.format, args.output)
     if args.command == "serve":
         from .serve import serve
 
@@ -68,4 +78,30 @@ def import_file(path: Path, replace_all: bool) -> int:
     total = sum(d.amount_wan for d in drafts)
     verb = "replaced the running order with" if replace_all else "added"
     print(f"{verb} {len(drafts)} project(s), {total} 万元 in all ({path.name}).")
+    return 0
+
+
+def export(fmt: str | None, output: str | None) -> int:
+    from . import report
+    from .config import data_dir
+    from .service import Ceremony
+    from .storage import Storage
+
+    if fmt is None:
+        suffix = Path(output).suffix.lower().lstrip(".") if output else ""
+        fmt = suffix if suffix in report.FORMATS else "json"
+    if output is None and fmt == "xlsx" and sys.stdout.isatty():
+        print("an XLSX file is binary: give a file with -o report.xlsx", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    storage = Storage(data_dir() / "kiosk.sqlite3")
+    try:
+        data = report.FORMATS[fmt][0](Ceremony(storage).report())
+    finally:
+        storage.close()
+    if output:
+        Path(output).write_bytes(data)
+        print(f"wrote {output} ({fmt}, {len(data)} bytes)", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
     return 0

@@ -121,6 +121,13 @@ class Ceremony:
         signals.state_changed.send(self, snapshot=snap)
         return 200, answer
 
+    def report(self) -> dict:
+        """The current run's report: projects with contacts, totals, breakdowns, audit, press summary."""
+        from . import report
+
+        with self._lock:
+            return report.build(self._snapshot, self.storage.load_cards(), self.storage.audit(), self.run)
+
     # -- concierge cards ----------------------------------------------------------------------------------
 
     def default_services(self) -> tuple[str, ...]:

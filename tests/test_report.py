@@ -1,0 +1,135 @@
+"""The report and the press summary: CSV, XLSX and JSON from the CLI and the console's downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
+
+from conftest import ROOT
+from openpyxl import load_workbook
+
+from kiosk.report import neutralise, press_summary
+
+ARTICLE = (
+    "此次签约的7个项目，总投资206亿元，总用地约4150亩。其中，100亿元以上项目1个，50亿元以上项目1个，"
+    "20亿元以上项目1个，10亿元以上项目1个。所涉及的产业均来自新能源汽车、生物医药、现代农业、新材料等。"
+)
+
+
+def sign_all(operator):
+    for i in range(1, 8):
+        assert (
+            operator.post(
+                "/api/v1/commands", json={"command_id": f"s{i}", "action": "confirm", "project_id": f"p{i}"}
+            ).status_code
+            == 200
+        )
+
+
+def test_press_summary_of_the_sample_is_the_articles(operator):
+    sign_all(operator)
+    summary = operator.get("/api/v1/report.json").get_json()["press_summary"]
+    assert (
+        summary["zh"] == "2021年6月21日，株洲高新区（天元区）2021年第二季度重大招商签约活动举行。" + ARTICLE
+    )
+    assert "20.6 billion yuan (206亿元)" in summary["en"] and "4,150 mu" in summary["en"]
+    assert (
+        "new-energy vehicles, biomedicine, modern agriculture and new materials among others" in summary["en"]
+    )
+
+
+def test_press_summary_follows_the_signings(app, operator):
+    state = app.extensions["kiosk"].snapshot()
+    assert "签约尚未开始" in press_summary(state)["zh"]
+    operator.post("/api/v1/commands", json={"command_id": "a", "action": "confirm", "project_id": "p2"})
+    zh = press_summary(app.extensions["kiosk"].snapshot())["zh"]
+    assert (
+        "此次签约的1个项目，总投资30亿元，总用地约600亩。其中，20亿元以上项目1个。所涉及的产业均来自生物医药。"
+        in zh
+    )
+
+
+def test_reports_match_the_live_state(app, operator):
+    sign_all(operator)
+    operator.post("/api/v1/commands", json={"command_id": "u", "action": "undo"})
+    operator.post("/api/v1/commands", json={"command_id": "bad", "action": "confirm", "project_id": "p1"})
+    state = app.extensions["kiosk"].snapshot()
+
+    data = operator.get("/api/v1/report.json").get_json()
+    assert data["totals"]["total_wan"] == state["total_wan"] == 1_060_000
+    assert data["totals"]["signed_count"] == 6 and data["run"]["mode"] == "live"
+    assert [p["status"] for p in data["projects"]] == [p["status"] for p in state["projects"]]
+    assert data["projects"][0]["concierge_name"] == "陈思远"
+    outcomes = [(a["action"], a["outcome"]) for a in data["audit"]]
+    assert outcomes[-2:] == [("undo", "ok"), ("confirm", "already_signed")]  # rejected commands are audited
+    assert all(a["device"] for a in data["audit"])
+
+    raw = operator.get("/api/v1/report.csv")
+    assert raw.data.startswith("\ufeff".encode())  # Excel needs the BOM for Chinese
+    rows = list(csv.reader(io.StringIO(raw.data.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["序号", "项目名称", "签约企业", "投资额（亿元）"]
+    assert rows[7][1] == "株洲万洋众创城项目" and rows[7][7] == "已宣布"  # undone, still on the wall
+    assert ["签约总额（亿元）", "106"] in rows and ["签约总额（万元）", "1060000"] in rows
+
+    book = load_workbook(io.BytesIO(operator.get("/api/v1/report.xlsx").data))
+    assert book.sheetnames == ["项目", "汇总", "审计日志"]
+    sheet = book["项目"]
+    assert sheet["B2"].value == "的卢智慧汽车及关键零部件项目" and sheet["D2"].value == 52
+    assert sum(r[4].value for r in sheet.iter_rows(min_row=2) if r[7].value == "已签约") == state["total_wan"]
+    assert book["汇总"]._charts  # the industry chart rides along
+
+
+def test_formulas_are_neutralised(make_app, tmp_path):
+    from kiosk.importer import parse_projects
+
+    app = make_app(LOAD_SAMPLE=False)
+    hostile = (
+        "项目名称,签约企业,投资额（万元）\n"
+        '"=HYPERLINK(""http://x"",""点击"")",+cmd|\' /C calc\'!A0,100\n'
+        "@SUM(A1),-2+3,5\n"
+    ).encode()
+    ceremony = app.extensions["kiosk"]
+    ceremony.import_projects(parse_projects(hostile, "h.csv"))
+    c = app.test_client()
+    c.post("/api/v1/session", json={"pin": "246810"})
+    rows = list(csv.reader(io.StringIO(c.get("/api/v1/report.csv").data.decode("utf-8-sig"))))
+    assert rows[1][1].startswith("'=HYPERLINK") and rows[1][2].startswith("'+cmd")
+    assert rows[2][1] == "'@SUM(A1)" and rows[2][2] == "'-2+3"
+    sheet = load_workbook(io.BytesIO(c.get("/api/v1/report.xlsx").data))["项目"]
+    assert sheet["B2"].value.startswith("'=") and sheet["B2"].data_type == "s"
+    assert neutralise("=1+1") == "'=1+1" and neutralise("普通") == "普通" and neutralise(5) == 5
+
+
+def test_cli_export(tmp_path):
+    env = {**os.environ, "KIOSK_DATA_DIR": str(tmp_path / "d")}
+    # make the data folder with the sample, then export each format
+    from kiosk import create_app
+
+    create_app({"DATA_DIR": str(tmp_path / "d")}).extensions["kiosk"].storage.close()
+    for fmt in ("json", "csv", "xlsx"):
+        out = tmp_path / f"r.{fmt}"
+        done = subprocess.run(
+            [sys.executable, "-m", "kiosk", "export", "-o", str(out)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        assert out.stat().st_size > 500
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert data["totals"]["planned_total_yi"] == "206" and "press_summary" in data
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", "export", "--format", "csv"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.stdout.startswith("\ufeff序号".encode())
+    assert Decimal(load_workbook(tmp_path / "r.xlsx")["汇总"]["B6"].value) == 0
