@@ -7,6 +7,7 @@ import logging
 from flask import Blueprint, Response, current_app, jsonify, request, session
 
 from . import auth, signals
+from .domain import CeremonyError
 from .service import Ceremony, CommandRejected
 
 bp = Blueprint("api", __name__)
@@ -51,6 +52,33 @@ def sign_out_all():
     session.clear()
     signals.operators_signed_out.send(current_app._get_current_object())
     return jsonify(status="ok")
+
+
+@bp.post("/api/v1/run")
+@auth.operator_required
+def start_run():
+    """Rehearsal and going live, from the console: ``{"mode": "rehearsal"|"live", "confirm": bool}``.
+
+    Starts a clean log (every screen resets to the title); the old log is archived. Leaving a live run that
+    has commands needs ``confirm: true`` (409 ``confirm_required`` otherwise). Broadcasts ``state``.
+    """
+    body = request.get_json(silent=True) or {}
+    if not isinstance(body, dict):
+        body = {}
+    try:
+        run = ceremony().start_run(body.get("mode"), confirmed=body.get("confirm") is True)
+    except CeremonyError as err:
+        status = 409 if err.code == "confirm_required" else 400
+        return jsonify(status="error", reason=err.code, message=err.message), status
+    log.warning("new %s run started by %s", run["mode"], auth.device_name())
+    return jsonify(status="ok", run=run, state=ceremony().snapshot())
+
+
+@bp.get("/api/v1/runs")
+@auth.operator_required
+def runs():
+    """Every run so far (rehearsals and live), oldest first: the archive, nothing is ever deleted."""
+    return jsonify(runs=ceremony().storage.runs(), current=ceremony().run["id"])
 
 
 @bp.get("/api/v1/state")

@@ -232,7 +232,9 @@ def figures(projects: list[Project]) -> dict:
     }
 
 
-def snapshot(event: Event, projects: list[Project], state: State, log_id: str = "") -> dict:
+def snapshot(
+    event: Event, projects: list[Project], state: State, log_id: str = "", mode: str = "live"
+) -> dict:
     """The public picture of the ceremony: what /api/v1/state returns and Socket.IO broadcasts.
 
     It holds nothing secret: no concierge contact, no card address.
@@ -247,6 +249,8 @@ def snapshot(event: Event, projects: list[Project], state: State, log_id: str = 
     return {
         "seq": state.seq,
         "log_id": log_id,
+        # "rehearsal" or "live": the console shows it large; the big screen never does.
+        "mode": mode,
         "event": {
             "title": event.title,
             "subtitle": event.subtitle,

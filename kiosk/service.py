@@ -76,7 +76,7 @@ class Ceremony:
             self.state: State = replay(self.storage.load_log())
             self.run = self.storage.current_run()
             self.log_id = self.run["id"]
-            self._snapshot = snapshot(self.event, self.projects, self.state, self.log_id)
+            self._snapshot = snapshot(self.event, self.projects, self.state, self.log_id, self.run["mode"])
 
     def snapshot(self) -> dict:
         return self._snapshot
@@ -111,7 +111,7 @@ class Ceremony:
                 self.storage.record_command(command.command_id, payload, device, at, status, answer, None)
                 return status, answer
             state = apply_entry(self.state, entry)
-            snap = snapshot(self.event, self.projects, state, self.log_id)
+            snap = snapshot(self.event, self.projects, state, self.log_id, self.run["mode"])
             answer = {"status": "ok", "seq": entry.seq, "state": snap}
             # Commit first: only a command on disk is acknowledged or shown.
             self.storage.record_command(command.command_id, payload, device, at, 200, answer, entry)
@@ -120,6 +120,24 @@ class Ceremony:
         signals.command_applied.send(self, entry=entry, snapshot=snap)
         signals.state_changed.send(self, snapshot=snap)
         return 200, answer
+
+    # -- runs: rehearsal and live -------------------------------------------------------------------------
+
+    def start_run(self, mode: str, confirmed: bool = False) -> dict:
+        """Start a clean log in ``mode`` ("rehearsal" or "live"); the current one is archived, not deleted.
+
+        Leaving a live run that has commands in it needs ``confirmed``: that is the real ceremony's record.
+        """
+        if mode not in ("rehearsal", "live"):
+            raise CeremonyError("invalid_mode", "模式只能是 rehearsal（彩排）或 live（正式）")
+        with self._lock:
+            if self.run["mode"] == "live" and self.storage.audit() and not confirmed:
+                raise CeremonyError(
+                    "confirm_required", "正式签约记录已有操作：重置将把它归档并从头开始，请明确确认"
+                )
+            self.storage.start_run(mode, now_iso())
+        self._after_setup()
+        return self.run
 
     def report(self) -> dict:
         """The current run's report: projects with contacts, totals, breakdowns, audit, press summary."""

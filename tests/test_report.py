@@ -133,3 +133,40 @@ def test_cli_export(tmp_path):
     )
     assert done.stdout.startswith("\ufeff序号".encode())
     assert Decimal(load_workbook(tmp_path / "r.xlsx")["汇总"]["B6"].value) == 0
+
+
+def test_rehearsal_runs_and_resets_and_going_live_starts_clean(app, operator):
+    assert operator.post("/api/v1/run", json={"mode": "rehearsal"}).status_code == 200  # nothing done yet
+    ceremony = app.extensions["kiosk"]
+    rehearsal_id = ceremony.snapshot()["log_id"]
+    assert ceremony.snapshot()["mode"] == "rehearsal"
+    sign_all(operator)
+    assert ceremony.snapshot()["total_yi"] == "206"
+    assert operator.get("/api/v1/report.json").get_json()["run"]["mode"] == "rehearsal"
+    # reset the rehearsal freely, then go live: a clean log with the same setup
+    assert operator.post("/api/v1/run", json={"mode": "rehearsal"}).status_code == 200
+    assert ceremony.snapshot()["signed_count"] == 0
+    sign_all(operator)  # the same command ids work again in a new run
+    r = operator.post("/api/v1/run", json={"mode": "live"})
+    assert r.status_code == 200
+    live = r.get_json()["state"]
+    assert (live["mode"], live["seq"], live["signed_count"], live["project_count"]) == ("live", 0, 0, 7)
+    assert live["log_id"] != rehearsal_id
+    # the live record holds nothing from the rehearsals
+    assert operator.get("/api/v1/report.json").get_json()["audit"] == []
+    # leaving a live run that has commands needs an explicit confirmation; the old log is archived
+    operator.post("/api/v1/commands", json={"command_id": "real", "action": "confirm", "project_id": "p1"})
+    refused = operator.post("/api/v1/run", json={"mode": "rehearsal"})
+    assert refused.status_code == 409 and refused.get_json()["reason"] == "confirm_required"
+    assert ceremony.snapshot()["signed_count"] == 1
+    assert operator.post("/api/v1/run", json={"mode": "live", "confirm": True}).status_code == 200
+    runs = operator.get("/api/v1/runs").get_json()["runs"]
+    assert [(r["mode"], r["signed"]) for r in runs] == [
+        ("live", 0),
+        ("rehearsal", 7),
+        ("rehearsal", 7),
+        ("live", 1),
+        ("live", 0),
+    ]
+    assert ceremony.storage.load_log(runs[3]["id"])[-1].action == "confirm"  # archived, not deleted
+    assert operator.post("/api/v1/run", json={"mode": "party"}).status_code == 400
