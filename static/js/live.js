@@ -33,6 +33,9 @@
   function connect(options) {
     var current = null;
     var status = "connecting";
+    // The server sends the full state as soon as a socket opens (even before our "connect" event fires):
+    // that first one is a catch-up, never news to celebrate.
+    var freshSocket = true;
     var socket = io({
       auth: { role: options.role, name: options.name || "" },
       transports: ["websocket", "polling"],
@@ -64,13 +67,16 @@
     });
     socket.on("state", function (state) {
       // A jump of more than one is harmless (snapshots are whole) but marks it as a catch-up for the screen.
-      var how = current && state.log_id === current.log_id && state.seq > current.seq + 1 ? "sync" : "live";
+      var gap = !current || state.log_id !== current.log_id || state.seq > current.seq + 1;
+      var how = freshSocket || gap ? "sync" : "live";
+      freshSocket = false;
       accept(state, how);
     });
     socket.on("displays", function (msg) {
       if (options.onDisplays) options.onDisplays(msg.displays || []);
     });
     socket.on("disconnect", function (reason) {
+      freshSocket = true;
       setStatus("reconnecting");
       // The server closed on us (restart, lost session): socket.io will not retry by itself then.
       if (reason === "io server disconnect") setTimeout(function () { socket.connect(); }, 1000);

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Sets up what kiosk needs, idempotently: a venv with the pinned packages, and with --test also Debian's
+# Chromium, the CJK fonts and poppler for the browser and PDF tests. Safe to run again: it skips what is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null && SUDO="sudo"
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "setup: installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  if ! "$PY" -m venv .venv 2>/dev/null; then
+    apt_install python3-venv
+    "$PY" -m venv .venv
+  fi
+fi
+
+reqs=requirements.txt
+[ $want_test -eq 1 ] && reqs=requirements-dev.txt
+stamp=".venv/.installed-$(cat requirements.txt "$reqs" | sha256sum | cut -c1-16)-$(basename "$reqs")"
+if [ ! -f "$stamp" ]; then
+  echo "setup: installing Python packages from $reqs"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$reqs"
+  touch "$stamp"
+fi
+
+# The server renders the printable cards to PDF with WeasyPrint: Pango, and a CJK font to draw with.
+apt_install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
+if [ $want_test -eq 1 ]; then
+  apt_install chromium poppler-utils
+fi

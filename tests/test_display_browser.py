@@ -1,0 +1,380 @@
+"""The big screen (/display) in real Chromium against a real server: what the audience sees.
+
+Uses the shared ``live_server`` (``python -m kiosk serve`` on its own port and data folder, sample
+ceremony loaded) and ``chromium`` fixtures from conftest.py. Commands go through the AV desk's API,
+exactly as at the venue; assertions read the rendered page.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+ROOT = Path(__file__).resolve().parent.parent
+XSS = "<img src=x onerror=window.__xss=1>"
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda err: page.errors.append(str(err)))
+    yield page
+    context.close()
+
+
+def open_display(page, server):
+    page.goto(server.url + "/display?name=test-wall")
+    wait_drawn(page, server.state()["seq"])
+    return page
+
+
+def wait_drawn(page, seq: int, timeout: float = 10_000) -> None:
+    """Until the page has drawn the snapshot with this seq (display.js records it on window.__display)."""
+    page.wait_for_function("s => window.__display && window.__display.seq >= s", arg=seq, timeout=timeout)
+
+
+def do(server, action: str, **fields) -> int:
+    return act(server, action, **fields)["seq"]
+
+
+def act(server, action: str, **fields) -> dict:
+    """Send a command; returns the server's answer (``seq`` and the new ``state``)."""
+    r = server.command(action, **fields)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def projects(server) -> list[dict]:
+    """The running order as the server has it (the sample's order may change; the tests do not care)."""
+    return sorted(server.state()["projects"], key=lambda p: p["order"])
+
+
+def band_text(page) -> str:
+    return " ".join(page.text_content("#band").split())
+
+
+def active(page, selector: str) -> str:
+    return " ".join(page.text_content(f"#screens .screen.is-active {selector}").split())
+
+
+def wait_total(page, text: str, timeout: float = 6_000) -> None:
+    """Until the running total has settled on exactly this text (any climb finished)."""
+    page.wait_for_function(
+        """t => { const n = document.getElementById('total-value');
+                  return n.textContent === t && !n.hasAttribute('data-animating'); }""",
+        arg=text,
+        timeout=timeout,
+    )
+
+
+def import_projects(server, rows: list[list[str]]) -> None:
+    """``python -m kiosk import`` into the running server's data folder; the server notices within ~1 s."""
+    path = server.data_dir.parent / f"extra-{time.monotonic_ns()}.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["项目名称", "签约企业", "投资额（亿元）", "用地（亩）", "产业类别", "签约代表"])
+        writer.writerows(rows)
+    env = {**os.environ, "KIOSK_DATA_DIR": str(server.data_dir)}
+    env.pop("PYTHONWARNINGS", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", "import", str(path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def wait_for_project(server, name: str, timeout: float = 10) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [p for p in server.state()["projects"] if p["name"] == name]
+        if found:
+            return found[0]
+        time.sleep(0.2)
+    raise AssertionError(f"the server never picked up {name!r}")
+
+
+def record_totals(page) -> None:
+    """Keep every text the running total shows (to catch float artefacts mid-animation)."""
+    page.evaluate(
+        """() => {
+          window.__totals = [];
+          const node = document.getElementById('total-value');
+          new MutationObserver(() => window.__totals.push(node.textContent))
+            .observe(node, {childList: true, characterData: true, subtree: true});
+        }"""
+    )
+
+
+def test_title_screen_shows_the_event(live_server, page):
+    open_display(page, live_server)
+    event = live_server.state()["event"]
+    assert page.get_attribute("#stage", "data-screen") == "title"
+    title = active(page, ".title-main")
+    assert title.replace(" ", "") == event["title"]
+    assert event["subtitle"] in active(page, ".title-sub")
+    assert "2021年6月21日" in active(page, ".title-meta")
+    assert event["host"] in active(page, ".title-host")
+    assert page.errors == []
+
+
+def test_confirm_shows_project_and_exact_total(live_server, page):
+    first, second = projects(live_server)[1:3]
+    open_display(page, live_server)
+    answer = act(live_server, "confirm", project_id=first["id"])
+    wait_drawn(page, answer["seq"])
+    assert page.get_attribute("#stage", "data-screen") == "spotlight"
+    assert active(page, ".spot-name") == first["name"]
+    assert active(page, ".spot-investor") == first["investor"]
+    assert active(page, ".spot-kicker") == f"第 {first['order']} 个签约项目 共 7 个"
+    assert active(page, ".amount-number") == first["amount_yi"]
+    assert "签约成功" in active(page, ".seal")
+    # A live confirm celebrates: the seal is pressed (animation class) and the canvas draws.
+    assert page.locator("#screens .screen.is-active .spot.stamp").count() == 1
+    total = answer["state"]["total_yi"]
+    assert total == first["amount_yi"]
+    wait_total(page, total)
+    assert band_text(page) == f"累计签约 {total} 亿元 · 已签约 1 / 7 个项目"
+
+    answer = act(live_server, "confirm", project_id=second["id"])
+    wait_drawn(page, answer["seq"])
+    assert active(page, ".spot-name") == second["name"]
+    total = answer["state"]["total_yi"]
+    wait_total(page, total)
+    assert band_text(page) == f"累计签约 {total} 亿元 · 已签约 2 / 7 个项目"
+    assert page.errors == []
+
+
+def test_undo_takes_the_total_back(live_server, page):
+    first, second = projects(live_server)[0:2]
+    open_display(page, live_server)
+    before = act(live_server, "confirm", project_id=first["id"])["state"]["total_yi"]
+    answer = act(live_server, "confirm", project_id=second["id"])
+    wait_drawn(page, answer["seq"])
+    wait_total(page, answer["state"]["total_yi"])
+
+    answer = act(live_server, "undo")
+    assert answer["state"]["total_yi"] == before
+    wait_drawn(page, answer["seq"])
+    wait_total(page, before)
+    assert band_text(page) == f"累计签约 {before} 亿元 · 已签约 1 / 7 个项目"
+    # The project is back to "announced": the empty seal ring waits again.
+    assert active(page, ".spot-name") == second["name"]
+    assert page.locator("#screens .screen.is-active .seal").count() == 0
+    assert page.locator("#screens .screen.is-active .seal-wait").count() == 1
+
+
+def test_total_animates_without_float_artefacts(live_server, page):
+    import_projects(live_server, [["小数金额测试项目", "测试企业有限公司", "12.34", "10", "新材料", "测试"]])
+    pid = wait_for_project(live_server, "小数金额测试项目")["id"]
+    big = max(projects(live_server), key=lambda p: p["amount_wan"])
+    open_display(page, live_server)
+    answer = act(live_server, "confirm", project_id=big["id"])
+    wait_drawn(page, answer["seq"])
+    before = answer["state"]["total_yi"]
+    wait_total(page, before)
+    assert "." not in before
+
+    record_totals(page)
+    answer = act(live_server, "confirm", project_id=pid)
+    after = answer["state"]["total_yi"]
+    assert after.endswith(".34")
+    wait_drawn(page, answer["seq"])
+    wait_total(page, after)
+    seen = page.evaluate("window.__totals")
+    assert len(seen) > 3, seen  # it climbed, it did not jump
+    assert all(re.fullmatch(r"\d+\.\d\d", t) for t in seen), seen
+    assert seen[-1] == after
+    values = [float(t) for t in seen]
+    assert values == sorted(values)
+
+    record_totals(page)
+    seq = do(live_server, "undo")
+    wait_drawn(page, seq)
+    wait_total(page, before)
+    seen = page.evaluate("window.__totals")
+    assert len(seen) > 3, seen
+    assert all(re.fullmatch(r"\d+", t) for t in seen), seen
+    values = [float(t) for t in seen]
+    assert values == sorted(values, reverse=True)
+
+
+def test_show_switches_screens(live_server, page):
+    ordered = projects(live_server)
+    open_display(page, live_server)
+    for p in ordered[:2]:
+        answer = act(live_server, "confirm", project_id=p["id"])
+    wait_drawn(page, answer["seq"])
+    total = answer["state"]["total_yi"]
+
+    seq = do(live_server, "show", screen="roll")
+    wait_drawn(page, seq)
+    assert page.get_attribute("#stage", "data-screen") == "roll"
+    rows = page.locator("#screens .screen.is-active .roll-row")
+    assert rows.count() == 7
+    assert page.locator("#screens .screen.is-active .roll-row.signed").count() == 2
+    for i, p in enumerate(ordered):
+        row = " ".join(rows.nth(i).text_content().split())
+        assert p["name"] in row
+        # pending rows keep their amount to themselves
+        assert (f"{p['amount_yi']} 亿元" in row) == (i < 2), row
+    wait_total(page, total)
+    assert band_text(page) == f"累计签约 {total} 亿元 · 已签约 2 / 7 个项目"
+
+    seq = do(live_server, "show", screen="title")
+    wait_drawn(page, seq)
+    assert page.get_attribute("#stage", "data-screen") == "title"
+
+    seq = do(live_server, "show", screen="blank")
+    wait_drawn(page, seq)
+    assert page.get_attribute("#stage", "data-screen") == "blank"
+    page.wait_for_function("() => getComputedStyle(document.getElementById('stage')).opacity === '0'")
+
+    # Bringing back a signed project: its signed spotlight, with no new celebration.
+    seq = do(live_server, "show", screen="spotlight", project_id=ordered[0]["id"])
+    wait_drawn(page, seq)
+    assert page.get_attribute("#stage", "data-screen") == "spotlight"
+    assert active(page, ".spot-name") == ordered[0]["name"]
+    assert page.locator("#screens .screen.is-active .seal").count() == 1
+    assert page.locator("#screens .screen.is-active .spot.stamp").count() == 0
+    assert page.errors == []
+
+
+def test_finale_shows_the_days_figures(live_server, page):
+    open_display(page, live_server)
+    for p in projects(live_server):
+        do(live_server, "confirm", project_id=p["id"])
+    seq = do(live_server, "show", screen="finale")
+    wait_drawn(page, seq)
+    assert page.get_attribute("#stage", "data-screen") == "finale"
+    stats = [
+        " ".join(t.split()) for t in page.locator("#screens .screen.is-active .stat").all_text_contents()
+    ]
+    assert any("签约项目" in s and "7" in s for s in stats), stats
+    assert any("总投资" in s and "206" in s and "亿元" in s for s in stats), stats
+    assert any("总用地" in s and "4150" in s and "亩" in s for s in stats), stats
+    tiers = [
+        " ".join(t.split()) for t in page.locator("#screens .screen.is-active .tier").all_text_contents()
+    ]
+    assert tiers == [
+        "100亿元以上项目 1 个",
+        "50亿元以上项目 1 个",
+        "20亿元以上项目 1 个",
+        "10亿元以上项目 1 个",
+    ]
+    industries = active(page, ".finale-industries")
+    for name in ("新能源汽车", "生物医药", "现代农业", "新材料", "产业综合平台"):
+        assert name in industries
+
+
+def test_reload_shows_the_signed_project_without_celebrating(live_server, page):
+    p = projects(live_server)[0]
+    open_display(page, live_server)
+    answer = act(live_server, "confirm", project_id=p["id"])
+    wait_drawn(page, answer["seq"])
+    page.reload()
+    wait_drawn(page, answer["seq"])
+    assert active(page, ".spot-name") == p["name"]
+    assert page.locator("#screens .screen.is-active .seal").count() == 1
+    assert page.locator("#screens .screen.is-active .spot.stamp").count() == 0
+    # The total is there at once, not climbing from zero.
+    assert page.text_content("#total-value") == answer["state"]["total_yi"]
+
+
+def test_project_names_are_text_never_markup(live_server, page):
+    import_projects(live_server, [[XSS, XSS, "8", "20", XSS, XSS]])
+    pid = wait_for_project(live_server, XSS)["id"]
+    open_display(page, live_server)
+    seq = do(live_server, "confirm", project_id=pid)
+    wait_drawn(page, seq)
+    assert active(page, ".spot-name") == XSS
+    assert active(page, ".spot-investor") == XSS
+    seq = do(live_server, "show", screen="roll")
+    wait_drawn(page, seq)
+    assert XSS in page.text_content("#screens .screen.is-active .roll")
+    seq = do(live_server, "show", screen="finale")
+    wait_drawn(page, seq)
+    assert XSS in page.text_content("#screens .screen.is-active .finale-industries")
+    page.wait_for_timeout(500)
+    assert page.locator("#stage img").count() == 0
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert page.errors == []
+
+
+def test_server_loss_keeps_the_picture_and_catches_up(live_server, page):
+    first, second = projects(live_server)[0:2]
+    open_display(page, live_server)
+    answer = act(live_server, "confirm", project_id=first["id"])
+    wait_drawn(page, answer["seq"])
+    wait_total(page, answer["state"]["total_yi"])
+    page.evaluate("window.__sameDocument = true")
+    before = page.text_content("#stage")
+
+    live_server.kill()
+    page.wait_for_timeout(4500)
+    # The last picture stays; nothing but a dim dot says anything is wrong.
+    assert page.text_content("#stage") == before
+    assert page.get_attribute("#stage", "data-screen") == "spotlight"
+    assert page.locator("#conn-dot.on").count() == 1
+    visible = page.inner_text("body")
+    for word in ("error", "Error", "错误", "失败", "断开", "offline", "重连"):
+        assert word not in visible
+
+    live_server.start()
+    answer = act(live_server, "confirm", project_id=second["id"])
+    wait_drawn(page, answer["seq"], timeout=20_000)
+    assert page.evaluate("window.__sameDocument") is True  # caught up without a reload
+    assert active(page, ".spot-name") == second["name"]
+    wait_total(page, answer["state"]["total_yi"])
+    page.wait_for_function("() => !document.getElementById('conn-dot').classList.contains('on')")
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080), (3840, 2160), (1366, 768)])
+def test_stage_fits_every_window(live_server, chromium, width, height):
+    context = chromium.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        open_display(page, live_server)
+        seq = do(live_server, "confirm", project_id=projects(live_server)[3]["id"])
+        wait_drawn(page, seq)
+        sizes = page.evaluate(
+            """() => ({sw: document.documentElement.scrollWidth, sh: document.documentElement.scrollHeight,
+                       bw: document.body.scrollWidth, bh: document.body.scrollHeight,
+                       r: document.getElementById('stage').getBoundingClientRect().toJSON()})"""
+        )
+        assert (sizes["sw"], sizes["sh"]) == (width, height)
+        assert (sizes["bw"], sizes["bh"]) == (width, height)
+        r = sizes["r"]
+        assert r["left"] >= -0.5 and r["top"] >= -0.5
+        assert r["right"] <= width + 0.5 and r["bottom"] <= height + 0.5
+        # Letterboxed, not stretched: one of the sides fills the window exactly.
+        assert abs(r["width"] / r["height"] - 16 / 9) < 0.01
+        assert abs(r["width"] - width) < 1 or abs(r["height"] - height) < 1
+    finally:
+        context.close()
+
+
+def test_page_is_quiet_and_self_contained(live_server, page):
+    """No inline scripts, no handlers in markup, nothing from another host."""
+    hosts = set()
+    page.on("request", lambda req: hosts.add(req.url.split("/")[2]))
+    open_display(page, live_server)
+    html = page.content()
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    assert not re.search(r"\son[a-z]+\s*=", html)
+    assert hosts == {f"127.0.0.1:{live_server.port}"}
+    assert page.evaluate("getComputedStyle(document.getElementById('stage')).cursor") == "none"
