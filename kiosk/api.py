@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import threading
+import time
+import uuid
 
 from flask import Blueprint, Response, current_app, jsonify, request, session
 
@@ -92,6 +96,8 @@ def state():
 def commands():
     """Announce, confirm, undo or show, from the console or an AV desk. Broadcasts ``state`` when applied."""
     payload = request.get_json(silent=True)
+    if isinstance(payload, dict) and "command_id" not in payload and auth.bearer_ok():
+        payload = {**payload, "command_id": _press_id(payload)}
     try:
         status, answer = ceremony().execute(payload, device=auth.device_name())
     except CommandRejected as err:
@@ -126,6 +132,28 @@ def report_download(fmt: str):
             "Cache-Control": "no-store",
         },
     )
+
+
+DOUBLE_PRESS_S = 2.0
+_presses: dict[str, tuple[float, str]] = {}
+_presses_lock = threading.Lock()
+
+
+def _press_id(payload: dict) -> str:
+    """An id for a button press from an AV desk that sends none (a Stream Deck sends the same body each time).
+
+    The same body again within DOUBLE_PRESS_S is the same press (a bounce or a double tap): it gets the same
+    id, so the first answer comes back and nothing happens twice. Later, it is a new press.
+    """
+    key = json.dumps(payload, sort_keys=True, ensure_ascii=False)
+    now = time.monotonic()
+    with _presses_lock:
+        for stale in [k for k, (t, _) in _presses.items() if now - t > DOUBLE_PRESS_S]:
+            del _presses[stale]
+        if key in _presses:
+            return _presses[key][1]
+        _presses[key] = (now, "deck-" + uuid.uuid4().hex)
+        return _presses[key][1]
 
 
 @bp.get("/healthz")

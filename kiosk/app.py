@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask
 from flask_socketio import SocketIO
 
-from . import api, auth, concierge, control, display, realtime
+from . import admin, api, auth, concierge, control, display, realtime
 from .config import data_dir, resolve
 from .sample import load_sample
 from .service import Ceremony
@@ -62,6 +62,7 @@ def build(test_config: dict | None = None) -> Flask:
     app.register_blueprint(control.bp)
     app.register_blueprint(display.bp)
     app.register_blueprint(concierge.bp)
+    app.register_blueprint(admin.bp)
 
     # One SocketIO per app (not a module global): tests build many apps in one process.
     socketio = SocketIO(

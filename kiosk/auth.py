@@ -9,6 +9,7 @@ import threading
 import time
 from collections import defaultdict, deque
 from functools import wraps
+from urllib.parse import unquote
 
 from flask import Flask, current_app, jsonify, request, session
 
@@ -151,7 +152,8 @@ def operator_required(view):
 def device_name() -> str:
     if bearer_ok():
         return f"api {client_id()}"
-    label = (request.headers.get("X-Kiosk-Device") or "").strip()[:40]
+    # Browsers cannot put Chinese in a header, so the console percent-encodes its name.
+    label = unquote(request.headers.get("X-Kiosk-Device") or "").strip()[:40]
     return f"{label or 'console'} {client_id()}"
 
 

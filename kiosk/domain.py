@@ -39,6 +39,10 @@ class Event:
     host: str = ""
     language: str = "zh"
     theme: str = "red"
+    primary_color: str | None = None
+    accent_color: str | None = None
+    logo: str | None = None
+    background: str | None = None
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,9 @@ def next_pending_id(state: State, projects: list[Project]) -> str | None:
     if not pending:
         return None
     current = next((p for p in ordered if p.id == state.spotlight_id), None)
+    if current is not None and current.id not in state.signed and state.screen != "spotlight":
+        # Announced, then the wall switched to the title or the roll: it is still the one to sign next.
+        return current.id
     if current is not None:
         after = [p for p in pending if p.order > current.order]
         if after:
@@ -245,7 +252,12 @@ def snapshot(
     planned = figures(ordered)
     last = None
     if state.last is not None and state.last.action != SETUP_ACTION:
-        last = {"seq": state.last.seq, "action": state.last.action, "project_id": state.last.project_id}
+        last = {
+            "seq": state.last.seq,
+            "action": state.last.action,
+            "project_id": state.last.project_id,
+            "at": state.last.at,
+        }
     return {
         "seq": state.seq,
         "log_id": log_id,
@@ -259,6 +271,9 @@ def snapshot(
             "host": event.host,
             "language": event.language,
             "theme": event.theme,
+            "colors": {"primary": event.primary_color, "accent": event.accent_color},
+            "logo_url": f"/media/{event.logo}" if event.logo else None,
+            "background_url": f"/media/{event.background}" if event.background else None,
         },
         "projects": [
             {

@@ -12,7 +12,11 @@ CREATE TABLE IF NOT EXISTS event (
     venue    TEXT NOT NULL DEFAULT '',
     host     TEXT NOT NULL DEFAULT '',
     language TEXT NOT NULL DEFAULT 'zh',
-    theme    TEXT NOT NULL DEFAULT 'red'
+    theme    TEXT NOT NULL DEFAULT 'red',
+    primary_color TEXT,  -- '#rrggbb' overrides of the theme; NULL: the theme's own
+    accent_color  TEXT,
+    logo          TEXT,  -- file names under <data>/media/
+    background    TEXT
 );
 
 -- pk AUTOINCREMENT so an id is never reused after a replaced running order.

@@ -8,21 +8,31 @@ HTTP API, Socket.IO handlers and the CLI all come through here.
 from __future__ import annotations
 
 import json
+import os
 import threading
+from dataclasses import replace
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from . import signals
 from .cards import DEFAULT_SERVICES, Card, clean_edit, clean_services, looks_like_token
 from .domain import ACTIONS, CeremonyError, Command, Event, State, apply_entry, decide, replay, snapshot
-from .fields import ProjectDraft
+from .eventinfo import clean_event, prepare_image
+from .fields import FieldErrors, ProjectDraft, draft_from_cells
 from .storage import Storage
 
 MAX_COMMAND_ID = 100
 
 
 def now_iso() -> str:
-    """Local wall-clock time with its offset: the signing time people read on the report."""
-    return datetime.now().astimezone().isoformat(timespec="seconds")
+    """The venue's wall-clock time with its offset: the signing time people read on screens and the report.
+
+    ``KIOSK_TIMEZONE`` (e.g. Asia/Shanghai) names the venue's zone when the server's own clock is set to
+    another one (a laptop on UTC); otherwise the server's local zone.
+    """
+    zone = os.environ.get("KIOSK_TIMEZONE")
+    now = datetime.now(ZoneInfo(zone)) if zone else datetime.now().astimezone()
+    return now.isoformat(timespec="seconds")
 
 
 class CommandRejected(Exception):
@@ -193,6 +203,74 @@ class Ceremony:
         with self._lock:
             self.storage.save_event(event, now_iso())
         self._after_setup()
+
+    def update_event(self, payload: object) -> Event:
+        """An organiser's edit of the event (raises ``EventInvalid``); the screens redraw at once."""
+        event = clean_event(payload, self.event)
+        self.save_event(event)
+        return event
+
+    def set_media(self, kind: str, data: bytes | None, media_dir) -> Event:
+        """Store (or with ``None`` clear) the logo or the background picture."""
+        if data is None:
+            event = replace(self.event, **{kind: None})
+        else:
+            name, body = prepare_image(kind, data)
+            media_dir.mkdir(parents=True, exist_ok=True)
+            (media_dir / name).write_bytes(body)
+            event = replace(self.event, **{kind: name})
+        self.save_event(event)
+        return event
+
+    # -- projects, one at a time (the admin pages) ---------------------------------------------------------
+
+    def add_project(self, cells: dict) -> str:
+        """Validate like an import row (raises ``FieldErrors``) and append to the running order."""
+        draft = draft_from_cells(cells)
+        with self._lock:
+            self._check_unique_name(draft.name)
+            self.storage.add_projects([draft], now_iso())
+            new_id = self.storage.load_projects()[-1].id
+        self._after_setup()
+        return new_id
+
+    def update_project(self, project_id: str, cells: dict) -> None:
+        draft = draft_from_cells(cells)
+        with self._lock:
+            self._known(project_id)
+            self._check_unique_name(draft.name, besides=project_id)
+            self.storage.update_project(project_id, draft, now_iso())
+        self._after_setup()
+
+    def delete_project(self, project_id: str) -> None:
+        with self._lock:
+            project = self._known(project_id)
+            if project_id in self.state.signed:
+                raise CeremonyError("already_signed", f"「{project.name}」已签约，不能删除；请先撤销签约")
+            self.storage.delete_project(project_id, now_iso())
+        self._after_setup()
+
+    def reorder_projects(self, ids: object) -> None:
+        with self._lock:
+            current = [p.id for p in self.projects]
+            if (
+                not isinstance(ids, list)
+                or sorted(map(str, ids)) != sorted(current)
+                or len(ids) != len(current)
+            ):
+                raise CeremonyError("invalid_order", "新顺序必须恰好包含每个项目一次")
+            self.storage.reorder_projects([str(i) for i in ids], now_iso())
+        self._after_setup()
+
+    def _known(self, project_id: str):
+        project = self.project(project_id)
+        if project is None:
+            raise CeremonyError("unknown_project", f"没有编号为 {project_id} 的项目")
+        return project
+
+    def _check_unique_name(self, name: str, besides: str | None = None) -> None:
+        if any(p.name == name and p.id != besides for p in self.projects):
+            raise FieldErrors([("name", "已有同名项目")])
 
     def _after_setup(self) -> None:
         with self._lock:

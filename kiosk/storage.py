@@ -74,32 +74,16 @@ class Storage:
             row = self._db.execute("SELECT * FROM event WHERE id = 1").fetchone()
         if row is None:
             return None
-        return Event(
-            title=row["title"],
-            subtitle=row["subtitle"],
-            date=row["date"],
-            venue=row["venue"],
-            host=row["host"],
-            language=row["language"],
-            theme=row["theme"],
-        )
+        return Event(**{k: row[k] for k in _EVENT_COLUMNS})
 
     def save_event(self, event: Event, at: str) -> int:
+        values = [getattr(event, k) for k in _EVENT_COLUMNS]
+        updates = ", ".join(f"{k} = excluded.{k}" for k in _EVENT_COLUMNS)  # fixed names, never input
         with self._tx() as db:
             db.execute(
-                "INSERT INTO event(id, title, subtitle, date, venue, host, language, theme) "
-                "VALUES (1, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET title=excluded.title, "
-                "subtitle=excluded.subtitle, date=excluded.date, venue=excluded.venue, host=excluded.host, "
-                "language=excluded.language, theme=excluded.theme",
-                (
-                    event.title,
-                    event.subtitle,
-                    event.date,
-                    event.venue,
-                    event.host,
-                    event.language,
-                    event.theme,
-                ),
+                f"INSERT INTO event(id, {', '.join(_EVENT_COLUMNS)}) VALUES (1, {', '.join('?' * len(values))}) "  # noqa: S608
+                f"ON CONFLICT(id) DO UPDATE SET {updates}",
+                values,
             )
             return _append_setup(db, "event", at)
 
@@ -109,6 +93,40 @@ class Storage:
         with self._lock:
             rows = self._db.execute("SELECT * FROM projects ORDER BY position").fetchall()
         return [_project(row) for row in rows]
+
+    def update_project(self, project_id: str, d: ProjectDraft, at: str) -> int:
+        """Replace a project's fields (and its card's name and phone) in place; its id and card address stay."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE projects SET name = ?, investor = ?, amount_wan = ?, land_mu = ?, industry = ?, "
+                "signatories = ?, summary = ? WHERE id = ?",
+                (
+                    d.name,
+                    d.investor,
+                    d.amount_wan,
+                    None if d.land_mu is None else str(d.land_mu),
+                    d.industry,
+                    json.dumps(list(d.signatories), ensure_ascii=False),
+                    d.summary,
+                    project_id,
+                ),
+            )
+            db.execute(
+                "UPDATE cards SET contact_name = ?, contact_phone = ? WHERE project_id = ?",
+                (d.concierge_name, d.concierge_phone, project_id),
+            )
+            return _append_setup(db, "project", at)
+
+    def delete_project(self, project_id: str, at: str) -> int:
+        with self._tx() as db:
+            db.execute("DELETE FROM projects WHERE id = ?", (project_id,))  # its card goes with it
+            _renumber(db, [r[0] for r in db.execute("SELECT id FROM projects ORDER BY position")])
+            return _append_setup(db, "delete", at)
+
+    def reorder_projects(self, ids: list[str], at: str) -> int:
+        with self._tx() as db:
+            _renumber(db, ids)
+            return _append_setup(db, "order", at)
 
     # -- cards --------------------------------------------------------------------------------------------
     # Kept apart from ``Project`` so that tokens and contacts can never leak into the public state.
@@ -316,6 +334,11 @@ class _Transaction:
             self.lock.release()
 
 
+def _renumber(db: sqlite3.Connection, ids: list[str]) -> None:
+    for position, pid in enumerate(ids, start=1):
+        db.execute("UPDATE projects SET position = ? WHERE id = ?", (position, pid))
+
+
 def _append_setup(db: sqlite3.Connection, what: str, at: str) -> int:
     seq = db.execute(
         "SELECT COALESCE(MAX(seq), 0) + 1 FROM log WHERE run = (SELECT value FROM meta WHERE key = 'run_id')"
@@ -345,6 +368,19 @@ def _entry(row: sqlite3.Row) -> LogEntry:
     )
 
 
+_EVENT_COLUMNS = (
+    "title",
+    "subtitle",
+    "date",
+    "venue",
+    "host",
+    "language",
+    "theme",
+    "primary_color",
+    "accent_color",
+    "logo",
+    "background",
+)
 _CARD_COLUMNS = (
     "contact_name",
     "contact_title",

@@ -1,0 +1,211 @@
+"""Preparing the event through the admin API: event settings, pictures, projects, import with preview."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+
+from openpyxl import Workbook, load_workbook
+from PIL import Image
+
+
+def png_bytes(w=40, h=20, color=(200, 30, 30)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (w, h), color).save(out, format="PNG")
+    return out.getvalue()
+
+
+def xlsx(rows) -> bytes:
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_admin_page_needs_login(client, operator):
+    assert "pinpad" in client.get("/admin").get_data(as_text=True)
+    assert operator.get("/admin").status_code == 200
+    assert client.put("/api/v1/event", json={"title": "x"}).status_code == 401
+
+
+def test_event_edit_reaches_the_state_and_broadcasts(app, operator):
+    socketio = app.extensions["socketio"]
+    viewer = socketio.test_client(app, auth={"role": "display"})
+    viewer.get_received()
+    r = operator.put(
+        "/api/v1/event",
+        json={
+            "title": "新的签约仪式",
+            "date": "2026-12-01",
+            "language": "en",
+            "theme": "blue",
+            "primary_color": "#123ABC",
+            "accent_color": "",
+        },
+    )
+    assert r.status_code == 200
+    pushed = [m["args"][0] for m in viewer.get_received() if m["name"] == "state"][-1]
+    assert pushed["event"]["title"] == "新的签约仪式" and pushed["event"]["language"] == "en"
+    assert pushed["event"]["colors"] == {"primary": "#123abc", "accent": None}
+    bad = operator.put("/api/v1/event", json={"title": "", "date": "June 1", "theme": "pink", "colour": 1})
+    assert bad.status_code == 400
+    assert {e["field"] for e in bad.get_json()["errors"]} == {"title", "date", "theme", "colour"}
+    assert app.extensions["kiosk"].snapshot()["event"]["title"] == "新的签约仪式"  # nothing half-applied
+
+
+def test_pictures_are_checked_reencoded_and_served(operator, client):
+    r = operator.post(
+        "/api/v1/event/media/logo",
+        data={"file": (io.BytesIO(png_bytes()), "logo.png")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 200
+    url = r.get_json()["logo_url"]
+    with client.get(url) as served:
+        assert served.status_code == 200 and served.mimetype == "image/png"
+        with Image.open(io.BytesIO(served.data)) as im:
+            assert im.size == (40, 20)
+    big = operator.post(
+        "/api/v1/event/media/background",
+        data={"file": (io.BytesIO(png_bytes(5000, 100)), "bg.png")},
+        content_type="multipart/form-data",
+    )
+    with client.get(big.get_json()["background_url"]) as served, Image.open(io.BytesIO(served.data)) as im:
+        assert im.format == "JPEG" and im.width == 3840  # scaled to the largest screen it will fill
+    for name, data in (("x.png", b"not an image"), ("x.svg", b"<svg onload=alert(1)></svg>")):
+        r = operator.post(
+            "/api/v1/event/media/logo",
+            data={"file": (io.BytesIO(data), name)},
+            content_type="multipart/form-data",
+        )
+        assert r.status_code == 400 and r.get_json()["reason"] == "invalid_image"
+    # a tiny PNG that claims to be 60000 x 60000 is refused from its header, before it is decoded
+    header = (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", 13)
+        + b"IHDR"
+        + struct.pack(">IIBBBBB", 60000, 60000, 8, 2, 0, 0, 0)
+    )
+    bomb = header + struct.pack(">I", zlib.crc32(header[12:]) & 0xFFFFFFFF)
+    r = operator.post(
+        "/api/v1/event/media/logo",
+        data={"file": (io.BytesIO(bomb), "bomb.png")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 400
+    assert operator.delete("/api/v1/event/media/logo").get_json()["logo_url"] is None
+
+
+def test_projects_add_edit_reorder_delete(app, operator):
+    r = operator.post(
+        "/api/v1/projects",
+        json={
+            "name": "新增项目",
+            "investor": "新企业",
+            "amount_yi": "8.25",
+            "industry": "数字经济",
+            "concierge_name": "钱八",
+            "concierge_phone": "13800000008",
+        },
+    )
+    assert r.status_code == 201
+    new_id = r.get_json()["id"]
+    state = r.get_json()["state"]
+    assert state["projects"][-1] | {} == state["projects"][-1]
+    assert state["projects"][-1]["amount_wan"] == 82500 and state["project_count"] == 8
+    listed = {p["id"]: p for p in operator.get("/api/v1/projects").get_json()["projects"]}
+    assert listed[new_id]["concierge_name"] == "钱八"
+
+    bad = operator.post("/api/v1/projects", json={"name": "", "investor": "x", "amount_yi": "1.23456"})
+    assert bad.status_code == 400
+    assert {e["field"] for e in bad.get_json()["errors"]} == {"name", "amount_yi"}
+    dup = operator.post("/api/v1/projects", json={"name": "新增项目", "investor": "x", "amount_wan": 1})
+    assert dup.status_code == 400 and "同名" in dup.get_json()["message"]
+
+    edit = operator.put(
+        f"/api/v1/projects/{new_id}",
+        json={"name": "改名项目", "investor": "新企业", "amount_wan": 90000, "signatories": ["甲", "乙"]},
+    )
+    assert edit.status_code == 200
+    p = next(p for p in edit.get_json()["state"]["projects"] if p["id"] == new_id)
+    assert (p["name"], p["amount_yi"], p["signatories"]) == ("改名项目", "9", ["甲", "乙"])
+
+    ids = [p["id"] for p in app.extensions["kiosk"].snapshot()["projects"]]
+    new_order = [ids[-1], *ids[:-1]]
+    assert operator.put("/api/v1/projects/order", json={"ids": new_order}).status_code == 200
+    assert [p["id"] for p in app.extensions["kiosk"].snapshot()["projects"]] == new_order
+    assert operator.put("/api/v1/projects/order", json={"ids": new_order[:-1]}).status_code == 400
+
+    operator.post("/api/v1/commands", json={"command_id": "s", "action": "confirm", "project_id": new_id})
+    refused = operator.delete(f"/api/v1/projects/{new_id}")
+    assert refused.status_code == 400 and refused.get_json()["reason"] == "already_signed"
+    assert operator.delete("/api/v1/projects/p3").status_code == 200
+    snap = app.extensions["kiosk"].snapshot()
+    assert [p["order"] for p in snap["projects"]] == list(range(1, 8)) and "p3" not in {
+        p["id"] for p in snap["projects"]
+    }
+    assert operator.delete("/api/v1/projects/nope").status_code == 404
+
+
+def test_import_preview_marks_bad_rows_and_applies_nothing_until_fixed(app, operator):
+    bad = xlsx(
+        [["项目名称", "签约企业", "投资额（亿元）"], ["甲项目", "甲企业", 10], ["乙项目", None, "十亿"]]
+    )
+    r = operator.post(
+        "/api/v1/import/preview",
+        data={"file": (io.BytesIO(bad), "p.xlsx")},
+        content_type="multipart/form-data",
+    )
+    body = r.get_json()
+    assert r.status_code == 200 and body["ok"] is False and body["upload_id"] is None
+    assert body["rows"][0]["problems"] == []
+    texts = [p["text"] for p in body["rows"][1]["problems"]]
+    assert "row 3, column 签约企业: 必填" in texts and any(
+        t.startswith("row 3, column 投资额（亿元）") for t in texts
+    )
+    assert app.extensions["kiosk"].snapshot()["project_count"] == 7
+
+    good = xlsx(
+        [["项目名称", "签约企业", "投资额（亿元）"], ["甲项目", "甲企业", 10], ["乙项目", "乙企业", 2.5]]
+    )
+    body = operator.post(
+        "/api/v1/import/preview",
+        data={"file": (io.BytesIO(good), "p.xlsx")},
+        content_type="multipart/form-data",
+    ).get_json()
+    assert body["ok"] and body["count"] == 2
+    applied = operator.post("/api/v1/import/apply", json={"upload_id": body["upload_id"], "replace": True})
+    assert applied.status_code == 200
+    state = applied.get_json()["state"]
+    assert [p["name"] for p in state["projects"]] == ["甲项目", "乙项目"] and state["total_wan"] == 0
+    assert state["planned"]["total_wan"] == 125000
+    again = operator.post("/api/v1/import/apply", json={"upload_id": body["upload_id"]})
+    assert again.status_code == 400 and again.get_json()["reason"] == "upload_expired"
+
+
+def test_import_cancel_forgets_the_file(operator):
+    good = "项目名称,签约企业,投资额（万元）\n丙,丙企业,5\n".encode()
+    body = operator.post(
+        "/api/v1/import/preview",
+        data={"file": (io.BytesIO(good), "p.csv")},
+        content_type="multipart/form-data",
+    ).get_json()
+    assert operator.delete(f"/api/v1/import/{body['upload_id']}").status_code == 200
+    assert operator.post("/api/v1/import/apply", json={"upload_id": body["upload_id"]}).status_code == 400
+
+
+def test_template_downloads_and_imports_as_it_is(operator):
+    r = operator.get("/api/v1/import/template.xlsx")
+    assert r.status_code == 200
+    sheet = load_workbook(io.BytesIO(r.data)).active
+    assert [c.value for c in sheet[1]][:4] == ["序号", "项目名称", "签约企业", "投资额（亿元）"]
+    assert sheet.max_row == 2
+    body = operator.post(
+        "/api/v1/import/preview",
+        data={"file": (io.BytesIO(r.data), "template.xlsx")},
+        content_type="multipart/form-data",
+    ).get_json()
+    assert body["ok"] and body["rows"][0]["amount_wan"] == 125000
