@@ -32,7 +32,8 @@ reqs=requirements.txt
 stamp=".venv/.installed-$(cat requirements.txt "$reqs" | sha256sum | cut -c1-16)-$(basename "$reqs")"
 if [ ! -f "$stamp" ]; then
   echo "setup: installing Python packages from $reqs"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$reqs"
+  # (this machine's pip configuration names local mirrors that may be absent: drop that chatter)
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$reqs" 2>&1 | { grep -v "^WARNING: Location" || true; }
   touch "$stamp"
 fi
 

@@ -103,11 +103,17 @@ def test_sign_out_every_device(app, operator):
 
 
 def test_cross_origin_writes_are_refused(app, operator):
-    r = operator.post("/api/v1/commands", json={"command_id": "o1", "action": "show", "screen": "roll"},
-                      headers={"Origin": "http://evil.example"})
+    r = operator.post(
+        "/api/v1/commands",
+        json={"command_id": "o1", "action": "show", "screen": "roll"},
+        headers={"Origin": "http://evil.example"},
+    )
     assert r.status_code == 403
-    r = operator.post("/api/v1/commands", json={"command_id": "o2", "action": "show", "screen": "roll"},
-                      headers={"Origin": "http://localhost"})
+    r = operator.post(
+        "/api/v1/commands",
+        json={"command_id": "o2", "action": "show", "screen": "roll"},
+        headers={"Origin": "http://localhost"},
+    )
     assert r.status_code == 200
 
 
@@ -118,6 +124,7 @@ def test_login_by_form_post_is_not_possible(client):
 
 
 def test_requests_over_the_size_limit_are_refused(operator):
-    r = operator.post("/api/v1/commands", data=b"{" + b" " * (7 * 1024 * 1024) + b"}",
-                      content_type="application/json")
+    r = operator.post(
+        "/api/v1/commands", data=b"{" + b" " * (7 * 1024 * 1024) + b"}", content_type="application/json"
+    )
     assert r.status_code == 413

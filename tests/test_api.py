@@ -203,3 +203,20 @@ def test_console_socket_needs_a_session(app, client):
     socketio = app.extensions["socketio"]
     refused = socketio.test_client(app, flask_test_client=client, auth={"role": "console"})
     assert not refused.is_connected()
+
+
+def test_av_desk_presses_without_an_id_and_a_double_press_fires_once(app, client, monkeypatch):
+    from kiosk import api
+
+    headers = {"Authorization": f"Bearer {app.config['API_TOKEN']}"}
+    first = client.post("/api/v1/commands", json={"action": "confirm", "project_id": "p1"}, headers=headers)
+    bounce = client.post("/api/v1/commands", json={"action": "confirm", "project_id": "p1"}, headers=headers)
+    assert first.status_code == bounce.status_code == 200 and first.get_json() == bounce.get_json()
+    # a later press is a new press: here it meets the signing already made
+    later = api.DOUBLE_PRESS_S + 1
+    real = api.time.monotonic
+    monkeypatch.setattr(api.time, "monotonic", lambda: real() + later)
+    again = client.post("/api/v1/commands", json={"action": "confirm", "project_id": "p1"}, headers=headers)
+    assert again.status_code == 400 and again.get_json()["reason"] == "already_signed"
+    # browsers (session) must still name their commands
+    assert client.post("/api/v1/commands", json={"action": "undo"}).status_code == 401

@@ -74,6 +74,15 @@ def test_announce_then_confirm_and_next():
     assert snapshot(Event(title="t"), ps, s)["next_id"] == "p2"
 
 
+def test_an_announced_project_stays_next_when_the_wall_switches_away():
+    ps = projects("1", "2", "3")
+    s = run(State(), ps, "announce", project_id="p2")
+    assert snapshot(Event(title="t"), ps, s)["next_id"] == "p3"  # on the wall now: standby is the one after
+    s = run(s, ps, "show", screen="roll")
+    snap = snapshot(Event(title="t"), ps, s)
+    assert snap["next_id"] == "p2" and snap["projects"][1]["status"] == "pending"
+
+
 def test_errors_have_stable_codes():
     ps = projects("1")
     s = run(State(), ps, "confirm", project_id="p1")

@@ -57,7 +57,12 @@ def test_a_confirmation_reaches_a_connected_client(live_server):
         seq = r.json()["state"]["seq"]
         got = viewer.wait_for(lambda s: s["seq"] == seq)
         assert got["total_yi"] == "52" and got["projects"][0]["status"] == "signed"
-        assert got["last"] == {"seq": seq, "action": "confirm", "project_id": "p1"}
+        assert got["last"] == {
+            "seq": seq,
+            "action": "confirm",
+            "project_id": "p1",
+            "at": got["projects"][0]["signed_at"],
+        }
     finally:
         viewer.close()
 
