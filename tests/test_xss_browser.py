@@ -1,0 +1,105 @@
+"""Names typed into Excel are text everywhere: hostile names imported through the command line never run as
+script on the big screen, the console, the guest's card, the print view or the admin pages (real Chromium)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+from conftest import PIN, ROOT
+
+pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+HOSTILE = [
+    ("<img src=x onerror=window.__xss=1>", "<svg onload=window.__xss=2>"),
+    ("</script><script>window.__xss=3</script>", "\"><iframe srcdoc='<script>parent.__xss=4</script>'>"),
+    ("{{7*7}}<b>粗体</b>", "javascript:window.__xss=5"),
+]
+
+
+@pytest.fixture
+def hostile_server(live_server, tmp_path):
+    rows = ["项目名称,签约企业,投资额（万元）,服务专员,项目简介"]
+    for name, investor in HOSTILE:
+        quoted = [f'"{v.replace(chr(34), chr(34) * 2)}"' for v in (name, investor)]
+        rows.append(
+            f'{quoted[0]},{quoted[1]},100,"<b onmouseover=window.__xss=6>专员</b>","<script>x</script>"'
+        )
+    csv = tmp_path / "hostile.csv"
+    csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    env = {**os.environ, "KIOSK_DATA_DIR": str(live_server.data_dir)}
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", "import", str(csv), "--replace"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    for _ in range(50):
+        if live_server.state()["projects"][0]["name"] == HOSTILE[0][0]:
+            break
+        time.sleep(0.1)  # the running server picks the import up within a second
+    return live_server
+
+
+def assert_inert(page, expect_text: str) -> None:
+    page.wait_for_timeout(300)
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert expect_text in page.evaluate("document.body.innerText")
+    assert page.locator("iframe, script:not([src])").count() == 0
+
+
+def test_hostile_names_stay_text_on_every_page(hostile_server, chromium):
+    server = hostile_server
+    dialogs = []
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    context.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page = context.new_page()
+    try:
+        # the big screen, spotlighting and celebrating a hostile project
+        first = server.state()["projects"][0]["id"]
+        server.command("confirm", project_id=first)
+        page.goto(server.url + "/display")
+        page.wait_for_function("() => window.__display && window.__display.seq > 0")
+        assert_inert(page, HOSTILE[0][0])
+        server.command("show", screen="roll")
+        page.wait_for_timeout(800)
+        assert_inert(page, HOSTILE[0][0])
+
+        # the guest's card page
+        card = requests.get(
+            f"{server.url}/api/v1/projects/{first}/card",
+            headers={"Authorization": f"Bearer {server.api_token}"},
+            timeout=10,
+        ).json()
+        page.goto(card["url"])
+        assert_inert(page, HOSTILE[0][0])
+
+        # the console and its pages for operators
+        page.goto(server.url + "/control")
+        for digit in PIN:
+            page.click(f'.key[data-key="{digit}"]')
+        page.click('.key[data-key="ok"]')
+        page.wait_for_function("() => window.KioskConsole && window.KioskConsole.state()")
+        assert_inert(page, HOSTILE[1][0])
+
+        page.goto(server.url + "/print/cards")
+        assert_inert(page, HOSTILE[2][0])
+
+        page.goto(server.url + "/admin")
+        page.wait_for_load_state("networkidle")
+        for section in page.locator("[data-section]").all():
+            if section.is_visible():
+                section.click()
+                page.wait_for_timeout(200)
+                assert page.evaluate("typeof window.__xss") == "undefined"
+        assert page.evaluate("typeof window.__xss") == "undefined"
+        assert dialogs == []
+    finally:
+        context.close()
