@@ -100,16 +100,7 @@ class Storage:
             db.execute(
                 "UPDATE projects SET name = ?, investor = ?, amount_wan = ?, land_mu = ?, industry = ?, "
                 "signatories = ?, summary = ? WHERE id = ?",
-                (
-                    d.name,
-                    d.investor,
-                    d.amount_wan,
-                    None if d.land_mu is None else str(d.land_mu),
-                    d.industry,
-                    json.dumps(list(d.signatories), ensure_ascii=False),
-                    d.summary,
-                    project_id,
-                ),
+                (*_project_values(d), project_id),
             )
             db.execute(
                 "UPDATE cards SET contact_name = ?, contact_phone = ? WHERE project_id = ?",
@@ -179,16 +170,7 @@ class Storage:
                 cur = db.execute(
                     "INSERT INTO projects(id, position, name, investor, amount_wan, land_mu, industry, "
                     "signatories, summary) VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        start + offset,
-                        d.name,
-                        d.investor,
-                        d.amount_wan,
-                        None if d.land_mu is None else str(d.land_mu),
-                        d.industry,
-                        json.dumps(list(d.signatories), ensure_ascii=False),
-                        d.summary,
-                    ),
+                    (start + offset, *_project_values(d)),
                 )
                 # Ids come from an AUTOINCREMENT key, so a replaced running order never reuses an old id
                 # that the log (or an AV desk's button) still names.
@@ -332,6 +314,13 @@ class _Transaction:
             self.db.execute("ROLLBACK" if exc_type else "COMMIT")
         finally:
             self.lock.release()
+
+
+def _project_values(d: ProjectDraft) -> tuple:
+    """A draft as the columns name, investor, amount_wan, land_mu, industry, signatories, summary."""
+    land = None if d.land_mu is None else str(d.land_mu)
+    signatories = json.dumps(list(d.signatories), ensure_ascii=False)
+    return (d.name, d.investor, d.amount_wan, land, d.industry, signatories, d.summary)
 
 
 def _renumber(db: sqlite3.Connection, ids: list[str]) -> None:
