@@ -63,9 +63,16 @@ def _bars(rows: list[tuple[str, Decimal, str]], width: int, style: str, unit_not
     return "".join(parts)
 
 
+def _money(amount_yi: str, lang: str) -> str:
+    if lang == "zh":
+        return f"{amount_yi} 亿元"
+    # 1 亿 is 100 million: English readers get billions, exactly (a decimal shift, no float)
+    return f"{format((Decimal(amount_yi) / 10).normalize(), 'f')} bn yuan"
+
+
 def industries_svg(state: dict, style: str = "dark", lang: str = "zh", width: int = 1100) -> str:
     rows = [
-        (i["name"], Decimal(i["amount_yi"]), f"{i['amount_yi']} {'亿元' if lang == 'zh' else '×100m yuan'}")
+        (i["name"], Decimal(i["amount_yi"]), _money(i["amount_yi"], lang))
         for i in sorted(state["industries"], key=lambda i: -i["amount_wan"])
     ]
     note = "分产业签约投资额" if lang == "zh" else "Investment signed, by industry"

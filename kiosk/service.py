@@ -8,31 +8,18 @@ HTTP API, Socket.IO handlers and the CLI all come through here.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from dataclasses import replace
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from . import signals
 from .cards import DEFAULT_SERVICES, Card, clean_edit, clean_services, looks_like_token
+from .clock import now_iso
 from .domain import ACTIONS, CeremonyError, Command, Event, State, apply_entry, decide, replay, snapshot
 from .eventinfo import clean_event, prepare_image
 from .fields import FieldErrors, ProjectDraft, draft_from_cells
 from .storage import Storage
 
 MAX_COMMAND_ID = 100
-
-
-def now_iso() -> str:
-    """The venue's wall-clock time with its offset: the signing time people read on screens and the report.
-
-    ``KIOSK_TIMEZONE`` (e.g. Asia/Shanghai) names the venue's zone when the server's own clock is set to
-    another one (a laptop on UTC); otherwise the server's local zone.
-    """
-    zone = os.environ.get("KIOSK_TIMEZONE")
-    now = datetime.now(ZoneInfo(zone)) if zone else datetime.now().astimezone()
-    return now.isoformat(timespec="seconds")
 
 
 class CommandRejected(Exception):

@@ -11,11 +11,11 @@ import json
 import secrets
 import sqlite3
 import threading
-from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
 from .cards import Card, new_token
+from .clock import now_iso
 from .domain import Event, LogEntry, Project
 from .fields import ProjectDraft
 
@@ -39,7 +39,7 @@ class Storage:
                 "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
         if self.current_run() is None:
-            self.start_run("live", _utc_now())
+            self.start_run("live", now_iso())
 
     def close(self) -> None:
         with self._lock:
@@ -209,8 +209,9 @@ class Storage:
         """Every run, oldest first, with how many entries and signings its log holds."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT r.*, COUNT(l.seq) AS entries, SUM(l.action = 'confirm') - SUM(l.action = 'undo') AS signed "
-                "FROM runs r LEFT JOIN log l ON l.run = r.id GROUP BY r.id ORDER BY r.started_at, r.rowid"
+                "SELECT r.*, COUNT(l.seq) AS entries, SUM(l.action = 'confirm') - SUM(l.action = 'undo') AS signed, "
+                "(SELECT COUNT(*) FROM commands c WHERE c.run = r.id) AS commands "
+                "FROM runs r LEFT JOIN log l ON l.run = r.id GROUP BY r.id ORDER BY r.rowid"
             ).fetchall()
         return [dict(r) | {"signed": r["signed"] or 0} for r in rows]
 
@@ -288,10 +289,6 @@ class Storage:
                 "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=?",
                 (key, value, value),
             )
-
-
-def _utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class _Transaction:

@@ -1,0 +1,719 @@
+"""The organisers' admin pages (/admin) in real Chromium against a real server.
+
+The acceptance test prepares a different ceremony entirely in the browser (event, import with a preview,
+running order), rehearses it on the console, goes live and downloads the report; the others check that edits
+reach the big screen, that imported names stay text everywhere, and that the server's per-field errors are
+shown next to their fields. Uses ``live_server`` and ``chromium`` from conftest.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from conftest import PIN
+from openpyxl import Workbook, load_workbook
+from PIL import Image
+
+pytestmark = pytest.mark.browser
+
+HOLD_MS = 1100  # the console's 确认签约 needs 0.8 s
+SECTIONS = ("event", "projects", "import", "cards", "rehearsal", "report")
+HEADER = [
+    "序号",
+    "项目名称",
+    "签约企业",
+    "投资额（亿元）",
+    "用地（亩）",
+    "产业类别",
+    "签约代表",
+    "服务专员",
+    "专员电话",
+    "备注",
+]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------------------
+
+
+def wait_until(predicate, timeout: float = 10, message: str = "condition not met in time"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(message)
+
+
+def log_in(page, url: str) -> None:
+    page.goto(url + "/admin")
+    page.wait_for_selector("#pinpad")
+    for digit in PIN:
+        page.click(f'.key[data-key="{digit}"]')
+    page.click('.key[data-key="ok"]')
+    page.wait_for_selector("#side-nav")
+    page.wait_for_selector('body[data-conn="live"]')
+    page.wait_for_function("() => window.KioskAdmin && window.KioskAdmin.state() !== null")
+
+
+def open_section(page, name: str) -> None:
+    page.click(f'.nav-item[data-section="{name}"]')
+    page.wait_for_selector(f"#sec-{name}:not([hidden])")
+
+
+def admin_seq(page) -> int:
+    return page.evaluate("() => window.KioskAdmin.state().seq")
+
+
+def caught_up(page, server) -> None:
+    """The admin page shows the server's latest state."""
+    seq = server.state()["seq"]
+    page.wait_for_function(f"() => window.KioskAdmin.state().seq >= {seq}")
+
+
+def xlsx_file(path: Path, rows: list[list]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def hold(page, selector: str, ms: int = HOLD_MS) -> None:
+    box = page.locator(selector).bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.wait_for_timeout(ms)
+    page.mouse.up()
+
+
+def sign_on_console(console, server, project_id: str) -> None:
+    """Select a row on the console, press and hold 确认签约, and wait for the signing to land."""
+    console.wait_for_function("() => !document.body.classList.contains('is-cooling')", timeout=10000)
+    console.locator(f'.row[data-id="{project_id}"] .row-btn').click()
+    console.wait_for_function(f"() => window.KioskConsole.selection() === '{project_id}'")
+    hold(console, "#btn-confirm")
+    wait_until(
+        lambda: next(p for p in server.state()["projects"] if p["id"] == project_id)["status"] == "signed",
+        message=f"the console did not sign {project_id}",
+    )
+    console.locator(f'.row[data-id="{project_id}"] .chip.is-signed').wait_for()
+
+
+def drag_handle(page, source_id: str, target_id: str) -> None:
+    """Drag a row's ⠿ handle onto another row (pointer events, as a finger or a mouse gives them)."""
+    handle = page.locator(f'.prow[data-id="{source_id}"] .handle').bounding_box()
+    target = page.locator(f'.prow[data-id="{target_id}"]').bounding_box()
+    x, y = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    goal = target["y"] + target["height"] * 0.25 if target["y"] < y else target["y"] + target["height"] * 0.75
+    steps = 12
+    for i in range(1, steps + 1):
+        page.mouse.move(x, y + (goal - y) * i / steps)
+        page.wait_for_timeout(20)
+    page.mouse.up()
+
+
+def confirm(page) -> None:
+    page.wait_for_selector("#confirm-dialog[open]")
+    page.click("#confirm-ok")
+    page.wait_for_selector("#confirm-dialog", state="hidden")
+
+
+def download(page, selector: str, folder: Path) -> Path:
+    """Click a download link and keep the file under the name the server gave it."""
+    with page.expect_download() as info:
+        page.click(selector)
+    target = folder / info.value.suggested_filename
+    info.value.save_as(target)
+    return target
+
+
+@pytest.fixture
+def admin(live_server, chromium):
+    """A logged-in admin page on a 1024x768 laptop screen."""
+    context = chromium.new_context(viewport={"width": 1024, "height": 768}, accept_downloads=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    log_in(page, live_server.url)
+    yield page
+    context.close()
+    assert errors == [], errors
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The issue's acceptance test
+# ---------------------------------------------------------------------------------------------------------
+
+NEW_PROJECTS = [
+    [
+        1,
+        "智能网联汽车测试基地项目",
+        "湘江智能科技有限公司",
+        35,
+        420,
+        "新能源汽车",
+        "周明、吴刚",
+        "赵一鸣",
+        "0731-28800101",
+        "",
+    ],
+    [
+        2,
+        "高端轴承产业园项目",
+        "湖南精工轴承有限公司",
+        12.5,
+        260,
+        "装备制造",
+        "钱二",
+        "钱二",
+        "0731-28800102",
+        "备注不导入",
+    ],
+    [
+        3,
+        "生物医药中试平台项目",
+        "湖南康源生物有限公司",
+        8,
+        80,
+        "生物医药",
+        "孙三",
+        "孙三",
+        "0731-28800103",
+        "",
+    ],
+    [
+        4,
+        "数字经济产业园项目",
+        "株洲数智产业有限公司",
+        20,
+        150,
+        "数字经济",
+        "李四",
+        "李四",
+        "0731-28800104",
+        "",
+    ],
+]
+
+
+def test_a_different_ceremony_prepared_rehearsed_and_reported_in_the_browser(live_server, admin, tmp_path):
+    page, server = admin, live_server
+    old_names = {p["name"] for p in server.state()["projects"]}
+
+    # 1. The event, in the form.
+    open_section(page, "event")
+    page.fill('#event-form [name="title"]', "长沙经开区2026年第一季度重大项目集中签约仪式")
+    page.fill('#event-form [name="subtitle"]', "四个项目同日落户")
+    page.fill('#event-form [name="date"]', "2026-03-18")
+    page.fill('#event-form [name="venue"]', "长沙经开区会展中心")
+    page.fill('#event-form [name="host"]', "长沙经济技术开发区管委会")
+    page.click('#event-form label:has(input[name="theme"][value="blue"])')
+    assert page.is_checked('#event-form input[name="theme"][value="blue"]')
+    page.locator("#event-dirty").wait_for()
+    title = "长沙经开区2026年第一季度重大项目集中签约仪式"
+    assert page.inner_text("#wall-title") == title  # the preview follows the typing
+    page.click("#event-save")
+    wait_until(lambda: server.state()["event"]["title"] == title)
+    event = server.state()["event"]
+    assert (event["date"], event["venue"], event["theme"]) == ("2026-03-18", "长沙经开区会展中心", "blue")
+    page.locator("#event-title").filter(has_text="长沙经开区2026年第一季度").wait_for()
+    page.locator("#event-dirty").wait_for(state="hidden")
+
+    # 2. A file with a bad row: every row shown, the bad cells marked, nothing imported.
+    open_section(page, "import")
+    bad_rows = [list(r) for r in NEW_PROJECTS]
+    bad_rows[1][2] = None  # no investor
+    bad_rows[1][3] = "十二亿"  # a unit in the amount
+    page.set_input_files("#import-file", str(xlsx_file(tmp_path / "签约项目.xlsx", bad_rows)))
+    page.locator(".import-summary.is-bad").wait_for()
+    assert page.locator("#preview-table tbody tr[data-row]").count() == 4
+    bad = page.locator('#preview-table tr.row-bad[data-row="3"]')
+    assert bad.locator('td.cell-bad[data-key="investor"]').count() == 1
+    assert bad.locator('td.cell-bad[data-key="amount_yi"]').count() == 1
+    assert page.locator("#preview-table td.cell-bad").count() == 2
+    problems = page.locator("#preview-table .problems-row").inner_text()
+    assert "row 3, column 签约企业: 必填" in problems
+    assert "row 3, column 投资额（亿元）: 只填数字，不要带单位或文字" in problems
+    assert "备注" in page.inner_text("#ignored-note")
+    assert page.locator("#import-apply").is_disabled()
+    assert {p["name"] for p in server.state()["projects"]} == old_names
+
+    # 3. The corrected file, applied with "replace".
+    page.set_input_files("#import-file", str(xlsx_file(tmp_path / "签约项目-改.xlsx", NEW_PROJECTS)))
+    page.locator(".import-summary.is-ok").wait_for()
+    summary_text = page.inner_text("#import-summary")
+    assert "4 个项目" in summary_text and "75.5 亿元" in summary_text
+    assert page.locator("#preview-table td.cell-bad").count() == 0
+    page.check("#import-replace")
+    page.click("#import-apply")
+    confirm(page)  # replacing the running order asks first
+    wait_until(lambda: [p["name"] for p in server.state()["projects"]] == [r[1] for r in NEW_PROJECTS])
+    state = server.state()
+    assert state["planned"]["total_yi"] == "75.5" and state["project_count"] == 4
+    page.wait_for_selector("#sec-projects:not([hidden])")  # the page moves on to the running order
+    page.locator("#plist .prow[data-id] .p-name").filter(has_text="数字经济产业园项目").wait_for()
+    assert page.locator("#plist .prow").count() == 4
+    ids = [p["id"] for p in state["projects"]]
+
+    # 4. Reorder: drag the last project to the top, then move the second one down with its button.
+    drag_handle(page, ids[3], ids[0])
+    expected = [ids[3], ids[0], ids[1], ids[2]]
+    wait_until(
+        lambda: [p["id"] for p in server.state()["projects"]] == expected, message="drag did not reorder"
+    )
+    caught_up(page, server)
+    page.click(f'.prow[data-id="{ids[0]}"] [data-action="down"]')
+    expected = [ids[3], ids[1], ids[0], ids[2]]
+    wait_until(lambda: [p["id"] for p in server.state()["projects"]] == expected, message="↓ did not reorder")
+    caught_up(page, server)
+    assert [page.locator("#plist .prow").nth(i).get_attribute("data-id") for i in range(4)] == expected
+
+    # 5. The rehearsal, signed on the console in a second tab.
+    open_section(page, "rehearsal")
+    page.click("#run-rehearsal")
+    confirm(page)
+    wait_until(lambda: server.state()["mode"] == "rehearsal")
+    page.locator('body[data-mode="rehearsal"]').wait_for()
+    assert page.inner_text("#mode-badge") == "彩排"
+    assert page.inner_text("#run-mode-value") == "彩排"
+
+    console = page.context.new_page()
+    console.goto(server.url + "/control")
+    console.wait_for_selector("#rows .row")
+    console.wait_for_function("() => window.KioskConsole && window.KioskConsole.state() !== null")
+    console.locator('body[data-conn="live"]').wait_for()
+    sign_on_console(console, server, expected[0])
+    sign_on_console(console, server, expected[1])
+    assert server.state()["signed_count"] == 2
+    rehearsal_log = server.state()["log_id"]
+
+    open_section(page, "report")
+    page.locator("#report-rehearsal").wait_for()  # figures from a rehearsal are marked as such
+    page.wait_for_function("() => document.getElementById('fig-signed').textContent === '2'")
+
+    # 6. Reset the rehearsal, then go live from an empty record.
+    open_section(page, "rehearsal")
+    assert page.inner_text("#run-rehearsal-label") == "重置彩排"
+    page.click("#run-rehearsal")
+    confirm(page)
+    wait_until(lambda: server.state()["log_id"] != rehearsal_log)
+    state = server.state()
+    assert state["mode"] == "rehearsal" and state["signed_count"] == 0
+    page.click("#run-live")
+    confirm(page)
+    wait_until(lambda: server.state()["mode"] == "live")
+    assert server.state()["signed_count"] == 0
+    page.locator('body[data-mode="live"]').wait_for()
+    page.locator("#runs-table tbody tr").nth(3).wait_for()  # the first live, two rehearsals, this live
+    modes = page.locator("#runs-table tbody tr td:nth-child(2)").all_inner_texts()
+    assert modes[:3] == ["正式", "彩排", "彩排"]
+    live_log = server.state()["log_id"]
+
+    # 7. Live: the console signs two projects (not the ones signed in the rehearsal).
+    sign_on_console(console, server, expected[2])
+    sign_on_console(console, server, expected[3])
+    state = server.state()
+    assert state["signed_count"] == 2 and state["log_id"] == live_log
+
+    # 8. The report: it matches the live state, and so do its downloads.
+    open_section(page, "report")
+    page.locator("#report-rehearsal").wait_for(state="hidden")
+    caught_up(page, server)
+    page.wait_for_function(
+        "seq => document.getElementById('sec-report').dataset.seq === String(seq)", arg=state["seq"]
+    )
+    assert page.inner_text("#fig-signed") == "2"
+    assert page.inner_text("#fig-total") == state["total_yi"] == "43"
+    assert "2026年3月18日" in page.inner_text("#press-zh")
+    assert "18 March 2026" in page.inner_text("#press-en")
+    assert page.locator("#audit-table tbody tr").count() == 2
+    status_of = {p["id"]: p["status"] for p in state["projects"]}
+    name_of = {p["id"]: p["name"] for p in state["projects"]}
+
+    data = json.loads(download(page, "#dl-json", tmp_path).read_text(encoding="utf-8"))
+    assert data["totals"]["total_wan"] == state["total_wan"] == 430000
+    assert data["totals"]["signed_count"] == state["signed_count"]
+    assert {p["id"]: p["status"] for p in data["projects"]} == status_of
+    assert data["run"]["mode"] == "live" and data["run"]["id"] == live_log
+    # Only the live run's commands: the two signings, none of the rehearsal's.
+    assert [(a["action"], a["project"], a["outcome"]) for a in data["audit"]] == [
+        ("confirm", name_of[expected[2]], "ok"),
+        ("confirm", name_of[expected[3]], "ok"),
+    ]
+
+    text = download(page, "#dl-csv", tmp_path).read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    header = rows[0]
+    projects = rows[1 : 1 + len(state["projects"])]
+    status_zh = {"pending": "待签约", "announced": "已宣布", "signed": "已签约"}
+    assert {r[header.index("项目名称")]: r[header.index("状态")] for r in projects} == {
+        name_of[pid]: status_zh[s] for pid, s in status_of.items()
+    }
+    summary = {r[0]: r[1] for r in rows if len(r) >= 2}
+    assert summary["签约总额（万元）"] == str(state["total_wan"])
+    assert summary["已签约项目"] == str(state["signed_count"])
+    assert summary["模式"] == "正式"
+    audit_start = next(i for i, r in enumerate(rows) if r[:2] == ["时间", "设备"])
+    assert len([r for r in rows[audit_start + 1 :] if r]) == 2
+
+    saved = download(page, "#dl-xlsx", tmp_path)
+    assert saved.name == "ceremony-2026-03-18.xlsx"
+    book = load_workbook(saved)
+    sheet = book["项目"]
+    cols = [c.value for c in sheet[1]]
+    got = {
+        r[cols.index("项目名称")]: r[cols.index("状态")] for r in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert got == {name_of[pid]: status_zh[s] for pid, s in status_of.items()}
+    totals = {r[0]: r[1] for r in book["汇总"].iter_rows(values_only=True) if r and r[0]}
+    assert totals["签约总额（万元）"] == state["total_wan"] and totals["已签约项目"] == state["signed_count"]
+    assert book["审计日志"].max_row == 1 + 2
+    console.close()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Live edits
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_editing_the_project_on_the_wall_reaches_the_state_and_the_big_screen(live_server, admin):
+    page, server = admin, live_server
+    server.command("confirm", project_id="p1")
+    server.command("announce", project_id="p2")
+    wall = page.context.browser.new_page(viewport={"width": 960, "height": 540})
+    try:
+        wall.goto(server.url + "/display?name=test")
+        wall.wait_for_function("() => document.body.innerText.includes('北科株洲生命科学城项目')")
+
+        open_section(page, "projects")
+        caught_up(page, server)
+        row = page.locator('.prow[data-id="p2"]')
+        assert row.locator(".chip").inner_text() == "已宣布"
+        signed = page.locator('.prow[data-id="p1"]')
+        assert signed.locator(".chip").inner_text() == "已签约"
+        # A signed project cannot be deleted: the button says why instead.
+        delete = signed.locator('[data-action="delete"]')
+        assert delete.get_attribute("aria-disabled") == "true"
+        assert "已签约的项目不能删除" in delete.get_attribute("title")
+        delete.click(force=True)  # aria-disabled: a tap still explains
+        page.locator(".toast").filter(has_text="已签约的项目不能删除").wait_for()
+        assert page.locator("#confirm-dialog[open]").count() == 0
+
+        row.locator('[data-action="edit"]').click()
+        page.wait_for_selector("#project-dialog[open]")
+        assert "正在大屏上显示" in page.inner_text("#project-dialog-live")
+        assert page.input_value('#project-form [name="amount"]') == "30"
+        page.fill('#project-form [name="name"]', "北科生命科学城（一期）")
+        page.fill('#project-form [name="amount"]', "30.5")
+        page.click("#project-save")
+        page.wait_for_selector("#project-dialog", state="hidden")
+        wait_until(lambda: server.state()["projects"][1]["name"] == "北科生命科学城（一期）")
+        p2 = server.state()["projects"][1]
+        assert (p2["amount_yi"], p2["amount_wan"], p2["status"]) == ("30.5", 305000, "announced")
+        wall.wait_for_function("() => document.body.innerText.includes('北科生命科学城（一期）')")
+        row.locator(".p-name").filter(has_text="北科生命科学城（一期）").wait_for()
+
+        # And the other way round: a change made elsewhere shows here without a reload.
+        requests.put(
+            f"{server.url}/api/v1/projects/p3",
+            json={"name": "石三门数创蔬菜工厂（改）", "investor": "石三门", "amount_yi": "5"},
+            headers={"Authorization": f"Bearer {server.api_token}"},
+            timeout=10,
+        ).raise_for_status()
+        page.locator('.prow[data-id="p3"] .p-name').filter(has_text="石三门数创蔬菜工厂（改）").wait_for()
+
+        # Adding and deleting a project (the delete asks first).
+        page.click("#project-add")
+        page.wait_for_selector("#project-dialog[open]")
+        page.fill('#project-form [name="name"]', "临时追加项目")
+        page.fill('#project-form [name="investor"]', "追加企业")
+        page.select_option('#project-form [name="amount_unit"]', "wan")
+        page.fill('#project-form [name="amount"]', "8000")
+        page.click("#project-save")
+        wait_until(lambda: server.state()["project_count"] == 8)
+        added = server.state()["projects"][-1]
+        assert (added["name"], added["amount_yi"]) == ("临时追加项目", "0.8")
+        page.locator(f'.prow[data-id="{added["id"]}"] [data-action="delete"]').click()
+        page.wait_for_selector("#confirm-dialog[open]")
+        assert "临时追加项目" in page.inner_text("#confirm-title")
+        page.click("#confirm-cancel")
+        assert server.state()["project_count"] == 8
+        page.locator(f'.prow[data-id="{added["id"]}"] [data-action="delete"]').click()
+        confirm(page)
+        wait_until(lambda: server.state()["project_count"] == 7)
+
+        # Two quick taps on ↓: both count (the second waits for the first to be saved).
+        before = [p["id"] for p in server.state()["projects"]]
+        page.click('.prow[data-id="p4"] [data-action="down"]')
+        page.click('.prow[data-id="p4"] [data-action="down"]')
+        after = [p for p in before if p != "p4"]
+        after.insert(before.index("p4") + 2, "p4")
+        wait_until(lambda: [p["id"] for p in server.state()["projects"]] == after, message="two moves")
+        page.wait_for_function(
+            "ids => [...document.querySelectorAll('#plist .prow')].map(r => r.dataset.id).join() === ids",
+            arg=",".join(after),
+        )
+    finally:
+        wall.close()
+
+
+def test_leaving_a_live_run_with_commands_needs_the_word_typed(live_server, admin):
+    page, server = admin, live_server
+    server.command("confirm", project_id="p1")
+    caught_up(page, server)
+    open_section(page, "rehearsal")
+    assert page.inner_text("#run-mode-value") == "正式"
+    page.click("#run-rehearsal")
+    page.wait_for_selector("#confirm-dialog[open]")
+    page.locator("#confirm-type-wrap").wait_for()
+    assert page.locator("#confirm-ok").is_disabled()
+    page.fill("#confirm-type", "重")
+    assert page.locator("#confirm-ok").is_disabled()
+    page.press("#confirm-type", "Enter")  # not yet: the dialog stays
+    page.wait_for_timeout(200)
+    assert page.locator("#confirm-dialog[open]").count() == 1
+    page.click("#confirm-cancel")
+    page.wait_for_timeout(300)
+    assert server.state()["mode"] == "live" and server.state()["signed_count"] == 1
+
+    page.click("#run-rehearsal")
+    page.wait_for_selector("#confirm-dialog[open]")
+    page.fill("#confirm-type", "重置")
+    page.press("#confirm-type", "Enter")
+    wait_until(lambda: server.state()["mode"] == "rehearsal")
+    assert server.state()["signed_count"] == 0
+    page.locator('body[data-mode="rehearsal"]').wait_for()
+
+
+def test_a_card_is_edited_and_its_address_rotated_only_after_a_warning(live_server, admin):
+    page, server = admin, live_server
+    auth = {"Authorization": f"Bearer {server.api_token}"}
+
+    def card():
+        return requests.get(f"{server.url}/api/v1/projects/p2/card", headers=auth, timeout=10).json()
+
+    before = card()
+    open_section(page, "cards")
+    page.click('.card-item[data-id="p2"]')
+    page.wait_for_function(
+        "url => document.getElementById('card-url').value === url", arg=before["url"], timeout=10000
+    )
+    # The server in the tests serves 127.0.0.1: phones could not open that, and the page says so.
+    assert "KIOSK_PUBLIC_URL" in page.inner_text("#card-warning")
+    page.fill('#card-form [name="contact_title"]', "招商合作局 项目专员")
+    page.uncheck("#services-default")
+    page.fill("#services-input", "人才公寓")
+    page.keyboard.press("Enter")
+    page.click("#card-save")
+    page.locator(".toast").filter(has_text="服务卡已保存").wait_for()
+    saved = card()
+    assert saved["contact_title"] == "招商合作局 项目专员"
+    assert saved["services_are_default"] is False and saved["services"][-1] == "人才公寓"
+
+    page.click("#card-rotate")
+    page.wait_for_selector("#confirm-dialog[open]")
+    assert "已打印" in page.inner_text("#confirm-text")
+    page.click("#confirm-cancel")
+    assert card()["url"] == before["url"]
+    page.click("#card-rotate")
+    confirm(page)
+    wait_until(lambda: card()["url"] != before["url"])
+    new = card()
+    page.wait_for_function("url => document.getElementById('card-url').value === url", arg=new["url"])
+    assert requests.get(before["url"], timeout=10).status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Data is text
+# ---------------------------------------------------------------------------------------------------------
+
+EVIL_1 = "<img src=x onerror=window.__xss=1>"
+EVIL_2 = "</script><script>window.__xss=2</script>"
+
+
+def test_imported_markup_stays_text_in_every_section(live_server, admin, tmp_path):
+    page, server = admin, live_server
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    rows = [
+        [1, EVIL_1, "<b>公司</b>", 1, None, "<i>产业</i>", None, "<u>专员</u>", "0731-28800001", None],
+        [2, EVIL_2, '"><svg onload=window.__xss=3>', 2, None, None, None, None, None, None],
+    ]
+    open_section(page, "import")
+    page.set_input_files("#import-file", str(xlsx_file(tmp_path / "evil.xlsx", rows)))
+    page.locator(".import-summary.is-ok").wait_for()
+    names = page.locator('#preview-table td[data-key="name"]').all_inner_texts()
+    assert names == [EVIL_1, EVIL_2]
+    page.click("#import-apply")  # appended: the running order keeps the sample's seven
+    wait_until(lambda: server.state()["project_count"] == 9)
+    evil_ids = [p["id"] for p in server.state()["projects"] if p["name"] in (EVIL_1, EVIL_2)]
+    assert len(evil_ids) == 2
+    requests.put(
+        f"{server.url}/api/v1/event",
+        json={"title": "<img src=x onerror=window.__xss=4>"},
+        headers={"Authorization": f"Bearer {server.api_token}"},
+        timeout=10,
+    ).raise_for_status()
+    server.command("confirm", project_id=evil_ids[0])
+    caught_up(page, server)
+
+    for name in SECTIONS:
+        open_section(page, name)
+        page.wait_for_timeout(400)
+        assert page.evaluate("() => typeof window.__xss") == "undefined", name
+    page.reload()
+    page.wait_for_function("() => window.KioskAdmin && window.KioskAdmin.state() !== null")
+    for name in SECTIONS:
+        open_section(page, name)
+        page.wait_for_timeout(300)
+        assert page.evaluate("() => typeof window.__xss") == "undefined", name
+
+    open_section(page, "projects")
+    assert page.locator(f'.prow[data-id="{evil_ids[0]}"] .p-name').inner_text() == EVIL_1
+    assert page.locator(f'.prow[data-id="{evil_ids[1]}"] .p-name').inner_text() == EVIL_2
+    assert page.locator(f'.prow[data-id="{evil_ids[0]}"] .p-sub').inner_text() == "<b>公司</b>"
+    open_section(page, "cards")
+    page.locator(".card-item-name").filter(has_text=EVIL_2).wait_for()
+    open_section(page, "report")
+    page.locator("#report-projects td").filter(has_text=EVIL_1).first.wait_for()
+    page.locator("#audit-table td").filter(has_text=EVIL_1).first.wait_for()
+    assert page.inner_text("#event-title") == "<img src=x onerror=window.__xss=4>"
+    assert page.locator("#content img[src='x'], #content svg, #content script, #content u").count() == 0
+    assert page.evaluate("() => typeof window.__xss") == "undefined"
+    assert dialogs == []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Per-field errors
+# ---------------------------------------------------------------------------------------------------------
+
+
+def field_error(page, form: str, field: str) -> str:
+    box = page.locator(f'{form} .field[data-field="{field}"]')
+    assert "is-invalid" in (box.get_attribute("class") or ""), f"{field} is not marked"
+    return box.locator(".field-error").inner_text()
+
+
+def test_the_servers_field_errors_are_shown_next_to_each_field(live_server, admin):
+    page, server = admin, live_server
+    start = server.state()["seq"]
+
+    # A project: the import's rules, field by field.
+    open_section(page, "projects")
+    page.click("#project-add")
+    page.wait_for_selector("#project-dialog[open]")
+    page.fill('#project-form [name="investor"]', "某企业")
+    page.fill('#project-form [name="amount"]', "12亿")
+    page.fill('#project-form [name="land_mu"]', "-3")
+    page.fill('#project-form [name="concierge_phone"]', "电话待定")
+    page.click("#project-save")
+    page.wait_for_selector('#project-form .field.is-invalid[data-field="name"]')
+    assert field_error(page, "#project-form", "name") == "必填"
+    assert field_error(page, "#project-form", "amount") == "只填数字，不要带单位或文字"
+    assert field_error(page, "#project-form", "land_mu") == "必须是不小于 0 的数字"
+    assert "不是有效的电话号码" in field_error(page, "#project-form", "concierge_phone")
+    assert page.locator('#project-form .field[data-field="investor"].is-invalid').count() == 0
+    assert page.inner_text("#project-message") == "请修改标红的项目后再保存"
+    # Typing into a field clears its mark; the others stay.
+    page.fill('#project-form [name="name"]', "新项目")
+    assert page.locator('#project-form .field[data-field="name"].is-invalid').count() == 0
+    assert page.locator('#project-form .field[data-field="amount"].is-invalid').count() == 1
+    page.fill('#project-form [name="name"]', "的卢智慧汽车及关键零部件项目")  # taken
+    page.fill('#project-form [name="amount"]', "12")
+    page.fill('#project-form [name="land_mu"]', "")
+    page.fill('#project-form [name="concierge_phone"]', "")
+    page.click("#project-save")
+    page.wait_for_selector('#project-form .field.is-invalid[data-field="name"]')
+    assert field_error(page, "#project-form", "name") == "已有同名项目"
+    page.click("#project-cancel")
+    assert server.state()["seq"] == start
+
+    # The event: title required, dates and colours checked.
+    open_section(page, "event")
+    page.fill('#event-form [name="title"]', " ")
+    page.fill('#event-form [name="primary_color"]', "#12")
+    page.click("#event-save")
+    page.wait_for_selector('#event-form .field.is-invalid[data-field="title"]')
+    assert field_error(page, "#event-form", "title") == "必填"
+    assert field_error(page, "#event-form", "primary_color") == "颜色格式为 #rrggbb"
+    assert server.state()["seq"] == start
+    page.click("#event-revert")
+    assert page.locator("#event-form .field.is-invalid").count() == 0
+
+    # A card: e-mail and phone.
+    open_section(page, "cards")
+    page.wait_for_selector("#card-body:not([hidden])")
+    page.fill('#card-form [name="contact_email"]', "not-an-address")
+    page.fill('#card-form [name="contact_phone"]', "abc")
+    page.click("#card-save")
+    page.wait_for_selector('#card-form .field.is-invalid[data-field="contact_email"]')
+    assert field_error(page, "#card-form", "contact_email") == "不是有效的电子邮箱"
+    assert field_error(page, "#card-form", "contact_phone") == "不是有效的电话号码"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Pictures, signing out
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_logo_and_background_are_uploaded_shown_and_removed(live_server, admin, tmp_path):
+    page, server = admin, live_server
+    open_section(page, "event")
+    logo = tmp_path / "logo.png"
+    Image.new("RGBA", (120, 60), (245, 198, 107, 255)).save(logo)
+    page.set_input_files('.media[data-kind="logo"] .media-file', str(logo))
+    wait_until(lambda: server.state()["event"]["logo_url"])
+    page.wait_for_selector('.media[data-kind="logo"] .media-thumb img:not([hidden])')
+    page.wait_for_selector("#wall-logo:not([hidden])")  # in the preview too
+    assert page.get_attribute("#wall-logo", "src") == server.state()["event"]["logo_url"]
+
+    bogus = tmp_path / "background.png"
+    bogus.write_bytes(b"<svg onload=alert(1)></svg>")
+    page.set_input_files('.media[data-kind="background"] .media-file', str(bogus))
+    page.locator('.media[data-kind="background"] .media-error').filter(
+        has_text="无法识别的图片文件"
+    ).wait_for()
+    assert server.state()["event"]["background_url"] is None
+
+    page.click('.media[data-kind="logo"] .media-remove')
+    page.wait_for_selector("#confirm-dialog[open]")
+    page.click("#confirm-ok")
+    wait_until(lambda: server.state()["event"]["logo_url"] is None)
+    page.wait_for_selector("#wall-logo[hidden]", state="attached")
+    page.wait_for_selector('.media[data-kind="logo"] .media-remove[hidden]', state="attached")
+
+
+def test_signing_out_every_device_returns_them_to_the_pin_pad(live_server, admin):
+    page, server = admin, live_server
+    console = page.context.browser.new_context(viewport={"width": 1024, "height": 768})
+    try:
+        tablet = console.new_page()
+        log_in(tablet, server.url)  # another device, with its own session
+        page.click("#account-btn")
+        page.wait_for_selector("#account-dialog[open]")
+        page.click("#sign-out-all")
+        page.wait_for_selector("#confirm-dialog[open]")
+        assert "所有控制台" in page.inner_text("#confirm-text")
+        page.click("#confirm-ok")
+        page.wait_for_selector("#pinpad", timeout=10000)
+        tablet.wait_for_selector("#pinpad", timeout=15000)  # the other device notices by itself
+        cookies = {c["name"]: c["value"] for c in console.cookies()}
+        assert (
+            requests.get(server.url + "/api/v1/session", cookies=cookies, timeout=5).json()["operator"]
+            is False
+        )
+    finally:
+        console.close()
