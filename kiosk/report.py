@@ -123,7 +123,10 @@ def press_summary(state: dict) -> dict:
     )
     en += f" on about {int(Decimal(land)):,} mu of land. " if land and Decimal(land) > 0 else ". "
     if tiers:
-        parts = [f"{t['count']} worth {_money_en(t['min_yi'] * WAN_PER_YI)} or more" for t in tiers]
+        parts = [
+            f"{t['count']} {'is' if t['count'] == 1 else 'are'} worth {_money_en(t['min_yi'] * WAN_PER_YI)} or more"
+            for t in tiers
+        ]
         en += (
             "Of these, "
             + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])

@@ -38,6 +38,7 @@ def test_press_summary_of_the_sample_is_the_articles(operator):
         summary["zh"] == "2021年6月21日，株洲高新区（天元区）2021年第二季度重大招商签约活动举行。" + ARTICLE
     )
     assert "20.6 billion yuan (206亿元)" in summary["en"] and "4,150 mu" in summary["en"]
+    assert "Of these, 1 is worth 10 billion yuan or more, 1 is worth 5 billion yuan or more," in summary["en"]
     assert (
         "new-energy vehicles, biomedicine, modern agriculture and new materials among others" in summary["en"]
     )
