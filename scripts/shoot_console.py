@@ -2,7 +2,8 @@
 
 Starts ``python -m kiosk serve`` on a free port with a throwaway data folder, logs in through the PIN pad,
 connects a big screen, runs part of the ceremony and saves 1024x768 pictures (the tablet), plus checks at
-1366x768 and 1280x800 (laptops). Run from the repository root:
+1366x768 and 1280x800 (laptops): the golden key's preview, a rehearsal, and the warning a console shows
+when the QR codes would point at localhost. Run from the repository root:
 
     .venv/bin/python scripts/shoot_console.py [--out docs/screenshots]
 
@@ -52,14 +53,21 @@ def free_port(low: int = 5200, high: int = 5299) -> int:
         return s.getsockname()[1]
 
 
+# Where the QR codes point in the pictures: a LAN address, as at the venue (see KIOSK_PUBLIC_URL).
+PUBLIC_URL = "http://192.168.1.20:5000"
+
+
 class Server:
     def __init__(self, data_dir: Path, port: int):
         self.data_dir, self.port = data_dir, port
         self.url = f"http://127.0.0.1:{port}"
         self.proc: subprocess.Popen | None = None
+        self.public_url = PUBLIC_URL
 
     def start(self) -> None:
         env = {**os.environ, "KIOSK_DATA_DIR": str(self.data_dir), "KIOSK_OPERATOR_PIN": PIN}
+        if self.public_url:
+            env["KIOSK_PUBLIC_URL"] = self.public_url
         log = open(self.data_dir.parent / "server.log", "ab")  # noqa: SIM115 - lives as long as the process
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "kiosk", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
@@ -90,17 +98,21 @@ class Server:
         with urllib.request.urlopen(self.url + path, timeout=5) as r:
             return json.load(r)
 
-    def command(self, action: str, **fields) -> dict:
+    def post(self, path: str, body: dict) -> dict:
         token = (self.data_dir / "api_token.txt").read_text().strip()
-        body = json.dumps({"command_id": f"shoot-{uuid.uuid4().hex}", "action": action, **fields}).encode()
         req = urllib.request.Request(
-            self.url + "/api/v1/commands",
-            data=body,
+            self.url + path,
+            data=json.dumps(body).encode(),
             method="POST",
             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
         )
         with urllib.request.urlopen(req, timeout=5) as r:
             return json.load(r)
+
+    def command(self, action: str, **fields) -> dict:
+        return self.post(
+            "/api/v1/commands", {"command_id": f"shoot-{uuid.uuid4().hex}", "action": action, **fields}
+        )
 
 
 def type_pin(page: Page, pin: str) -> None:
@@ -193,6 +205,19 @@ def main() -> int:
                 print("console-undo.png", fits(page))
                 page.click("#undo-cancel")
 
+                # The golden key of a signed project: its QR code, address, contact and what can be done.
+                page.wait_for_timeout(1600)
+                page.click('.row[data-id="p2"] .row-btn')
+                open_card(page)
+                page.screenshot(path=str(out / "console-card.png"))
+                print("console-card.png", fits(page))
+                page.click("#card-rotate")
+                page.wait_for_selector("#card-rotate-confirm:not([hidden])")
+                page.screenshot(path=str(Path(tempfile.gettempdir()) / "console-card-rotate.png"))
+                page.click("#card-rotate-cancel")
+                page.click("#card-close")
+                page.click("#follow-btn")
+
                 for label, (w, h) in SIZES.items():
                     page.set_viewport_size({"width": w, "height": h})
                     page.wait_for_timeout(300)
@@ -243,10 +268,56 @@ def main() -> int:
                 page.screenshot(path=str(out / "console-en.png"))
                 print("console-en.png", fits(page))
                 set_language(server, "zh")
+                page.wait_for_function("() => document.documentElement.lang === 'zh-CN'", timeout=10000)
+
+                # A rehearsal: unmistakable on the console, invisible on the big screen.
+                server.post("/api/v1/run", {"mode": "rehearsal", "confirm": True})  # archives the live log
+                server.command("confirm", project_id="p1")
+                state = server.command("announce", project_id="p2")["state"]
+                page.wait_for_function(f"() => window.KioskConsole.state().seq === {state['seq']}")
+                page.wait_for_selector(".rehearsal-band:not([hidden])")
+                page.wait_for_timeout(2600)
+                page.screenshot(path=str(out / "console-rehearsal.png"))
+                print("console-rehearsal.png", fits(page))
+                wall = browser.new_page(viewport={"width": 1920, "height": 1080})
+                wall.goto(server.url + "/display")
+                wall.wait_for_function(f"() => window.__display && window.__display.seq >= {state['seq']}")
+                if "彩排" in wall.content():
+                    raise SystemExit("the big screen shows the rehearsal")
+                wall.close()
+                server.post("/api/v1/run", {"mode": "live"})
+                browser.close()
+
+            # KIOSK_PUBLIC_URL on the loopback address: the QR codes point where no phone can go.
+            server.stop()
+            server.public_url = server.url
+            server.start()
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
+                page = context.new_page()
+                page.goto(server.url + "/control")
+                type_pin(page, PIN)
+                page.click('.key[data-key="ok"]')
+                page.wait_for_selector("#qr-warning:not([hidden])")
+                page.wait_for_timeout(300)
+                page.screenshot(path=str(out / "console-qr-warning.png"))
+                print("console-qr-warning.png", fits(page))
+                open_card(page)
+                page.screenshot(path=str(Path(tempfile.gettempdir()) / "console-card-warning.png"))
                 browser.close()
         finally:
             server.stop()
     return 0
+
+
+def open_card(page: Page) -> None:
+    page.click("#btn-card")
+    page.wait_for_selector("#card-dialog[open]")
+    page.wait_for_function(
+        "() => { const i = document.getElementById('card-qr'); return i.complete && i.naturalWidth > 0; }"
+    )
+    page.wait_for_timeout(300)
 
 
 if __name__ == "__main__":

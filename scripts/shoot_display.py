@@ -1,16 +1,19 @@
 """Screenshots of the big screen (/display) through a real ceremony, for review and the docs.
 
 Starts ``python -m kiosk serve`` on a free port with a temporary data folder (the sample ceremony: 7
-projects, 206 亿元), drives it through the AV desk's API and photographs each screen at 1920x1080 with
-Debian's Chromium into docs/screenshots/display-*.png. It also checks that 3840x2160 and 1280x720 show
-the whole stage without scrollbars.
+projects, 206 亿元), drives it through the HTTP API with the AV desk's token (commands, and the event's
+settings and pictures) and photographs each screen at 1920x1080 with Debian's Chromium into
+docs/screenshots/display-*.png. It checks that the golden key's QR code on the wall decodes to the card's
+address, and that 3840x2160 and 1280x720 show the whole stage without scrollbars.
 
     .venv/bin/python scripts/shoot_display.py [--out DIR] [--theme blue] [--lang en] [--long-name]
+        [--logo FILE|demo] [--background FILE|demo] [--primary #rrggbb] [--accent #rrggbb] [--suffix -x]
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import socket
@@ -22,6 +25,7 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+import requests
 from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,14 +56,17 @@ def free_port() -> int:
 class Server:
     """One ``python -m kiosk serve`` process on its own data folder."""
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, public_url: str | None = None):
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.public_url = public_url
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> Server:
         env = {**os.environ, "KIOSK_DATA_DIR": str(self.data_dir), "KIOSK_OPERATOR_PIN": "246810"}
+        if self.public_url:
+            env["KIOSK_PUBLIC_URL"] = self.public_url
         log = open(self.data_dir.parent / "server.log", "ab")  # noqa: SIM115 - lives as long as the process
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "kiosk", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
@@ -85,16 +92,39 @@ class Server:
             self.proc.terminate()
             self.proc.wait(10)
 
+    @property
+    def auth(self) -> dict:
+        return {"Authorization": "Bearer " + (self.data_dir / "api_token.txt").read_text().strip()}
+
     def command(self, action: str, **fields) -> dict:
-        token = (self.data_dir / "api_token.txt").read_text().strip()
-        body = json.dumps({"command_id": uuid.uuid4().hex, "action": action, **fields}).encode()
-        req = urllib.request.Request(
-            self.url + "/api/v1/commands",
-            data=body,
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        body = {"command_id": uuid.uuid4().hex, "action": action, **fields}
+        r = requests.post(self.url + "/api/v1/commands", json=body, headers=self.auth, timeout=10)
+        r.raise_for_status()
+        return r.json()
+
+    def put_event(self, **fields) -> dict:
+        """PUT /api/v1/event: title, theme, language, primary_color, accent_color… (the screens redraw)."""
+        r = requests.put(self.url + "/api/v1/event", json=fields, headers=self.auth, timeout=10)
+        if r.status_code != 200:
+            raise SystemExit(f"PUT /api/v1/event {fields}: {r.status_code} {r.text}")
+        return r.json()
+
+    def upload(self, kind: str, data: bytes, filename: str) -> dict:
+        """POST /api/v1/event/media/<logo|background> with the picture as the multipart field ``file``."""
+        r = requests.post(
+            self.url + f"/api/v1/event/media/{kind}",
+            files={"file": (filename, data)},
+            headers=self.auth,
+            timeout=30,
         )
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return json.loads(r.read())
+        if r.status_code != 200:
+            raise SystemExit(f"upload {kind}: {r.status_code} {r.text}")
+        return r.json()
+
+    def card(self, project_id: str) -> dict:
+        r = requests.get(self.url + f"/api/v1/projects/{project_id}/card", headers=self.auth, timeout=10)
+        r.raise_for_status()
+        return r.json()
 
 
 def import_csv(data_dir: Path, rows: list[list[str]], replace: bool = False) -> None:
@@ -109,17 +139,86 @@ def import_csv(data_dir: Path, rows: list[list[str]], replace: bool = False) -> 
         raise SystemExit(f"import failed: {done.stderr.strip()}")
 
 
-def set_event(data_dir: Path, **fields: str) -> None:
-    """Change the event row directly (theme/language have no API of their own yet)."""
-    import sqlite3
+def demo_logo() -> bytes:
+    """A stand-in organiser's logo (a gold ring and bars on transparent), for reviewing the layout."""
+    from PIL import Image, ImageDraw
 
-    con = sqlite3.connect(data_dir / "kiosk.sqlite3")
-    with con:
-        for key, value in fields.items():
-            if key not in {"theme", "language"}:
-                raise ValueError(key)
-            con.execute(f"UPDATE event SET {key} = ?", (value,))
-    con.close()
+    img = Image.new("RGBA", (600, 300), (0, 0, 0, 0))
+    d = ImageDraw.Draw(img)
+    d.ellipse((170, 20, 430, 280), outline=(255, 226, 150, 255), width=22)
+    d.ellipse((225, 75, 375, 225), fill=(255, 246, 220, 255))
+    for i, h in enumerate((60, 100, 140)):
+        x = 255 + i * 34
+        d.rectangle((x, 195 - h, x + 22, 195), fill=(180, 20, 20, 255))
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return out.getvalue()
+
+
+def demo_background() -> bytes:
+    """A stand-in background picture (a skyline at dusk) at 1920x1080."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (1920, 1080))
+    d = ImageDraw.Draw(img)
+    for y in range(1080):
+        t = y / 1080
+        d.line([(0, y), (1920, y)], fill=(int(40 + 170 * t), int(60 + 60 * t), int(140 - 60 * t)))
+    x = 0
+    i = 0
+    while x < 1920:
+        w = 70 + (i * 37) % 90
+        h = 180 + (i * 83) % 420
+        d.rectangle((x, 1080 - h, x + w - 8, 1080), fill=(25, 20, 45))
+        for wy in range(1080 - h + 20, 1060, 36):
+            for wx in range(x + 10, x + w - 20, 22):
+                if (wx * 7 + wy * 3 + i) % 5 == 0:
+                    d.rectangle((wx, wy, wx + 10, wy + 16), fill=(255, 214, 130))
+        x += w
+        i += 1
+    out = io.BytesIO()
+    img.save(out, format="JPEG", quality=85)
+    return out.getvalue()
+
+
+def picture(arg: str, demo) -> tuple[bytes, str]:
+    if arg == "demo":
+        data = demo()
+        return data, "demo.png" if data[:4] == b"\x89PNG" else "demo.jpg"
+    path = Path(arg)
+    return path.read_bytes(), path.name
+
+
+def set_look(server: Server, args) -> None:
+    """The event's language, theme, colours and pictures, through the API as an organiser sets them."""
+    fields = {}
+    if args.theme != "red":
+        fields["theme"] = args.theme
+    if args.lang != "zh":
+        fields["language"] = args.lang
+    if args.primary:
+        fields["primary_color"] = args.primary
+    if args.accent:
+        fields["accent_color"] = args.accent
+    if fields:
+        server.put_event(**fields)
+    if args.logo:
+        server.upload("logo", *picture(args.logo, demo_logo))
+    if args.background:
+        server.upload("background", *picture(args.background, demo_background))
+
+
+def decode_qr(png: bytes) -> tuple[str, int]:
+    """The text of the one QR code in a screenshot, and its height in pixels (quiet zone not counted)."""
+    import zxingcpp
+    from PIL import Image
+
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    if len(found) != 1:
+        raise SystemExit(f"expected one QR code on the wall, found {len(found)}")
+    pos = found[0].position
+    ys = [pos.top_left.y, pos.top_right.y, pos.bottom_left.y, pos.bottom_right.y]
+    return found[0].text, max(ys) - min(ys)
 
 
 def wait_seq(page: Page, seq: int) -> None:
@@ -165,6 +264,34 @@ def overflow_report(page: Page) -> list[str]:
     )
 
 
+def wait_qr(page: Page) -> None:
+    page.wait_for_function(
+        """() => { const i = document.querySelector('#screens .screen.is-active .gk-qr-img');
+                   return i && i.complete && i.naturalWidth > 0 && !i.closest('.img-pending, .img-failed'); }""",
+        timeout=10_000,
+    )
+
+
+def wait_charts(page: Page) -> None:
+    page.wait_for_function(
+        """() => { const imgs = [...document.querySelectorAll('#screens .screen.is-active .chart-img')];
+                   return imgs.length === 2 && imgs.every(i => i.complete && i.naturalWidth > 0); }""",
+        timeout=10_000,
+    )
+
+
+def check_qr(page: Page, server: Server, project_id: str, min_height: int = 216) -> None:
+    """The wall's QR code must decode to the card's address (what a phone in the hall will open)."""
+    text, height = decode_qr(page.screenshot())
+    want = server.card(project_id)["url"]
+    box = page.locator("#screens .screen.is-active .gk-qr-img").bounding_box()
+    print(f"  QR on the wall: {text} ({height} px symbol, {box['height']:.0f} px image)")
+    if text != want:
+        raise SystemExit(f"the wall's QR code says {text!r}, the card is at {want!r}")
+    if height < min_height:
+        raise SystemExit(f"the QR code is only {height} px high")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
@@ -174,6 +301,15 @@ def main() -> int:
     parser.add_argument("--many", action="store_true", help="also shoot the roll with 20 projects")
     parser.add_argument("--extra", default=tempfile.gettempdir(), help="where the extra review shots go")
     parser.add_argument("--suffix", default="", help="added to the file names, e.g. -blue")
+    parser.add_argument("--logo", help="the organiser's logo: a PNG/JPEG/WebP file, or 'demo'")
+    parser.add_argument("--background", help="the background picture: a file, or 'demo'")
+    parser.add_argument("--primary", help="primary colour #rrggbb (replaces the theme's red or blue)")
+    parser.add_argument("--accent", help="accent colour #rrggbb (replaces the gold)")
+    parser.add_argument(
+        "--public-url",
+        default="http://192.168.1.20:5000",
+        help="KIOSK_PUBLIC_URL for the server: the address the QR codes point at",
+    )
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -181,12 +317,9 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="kiosk-shoot-") as tmp:
         data_dir = Path(tmp) / "data"
-        server = Server(data_dir).start()
+        server = Server(data_dir, args.public_url).start()
         try:
-            if args.theme != "red" or args.lang != "zh":
-                server.stop()
-                set_event(data_dir, theme=args.theme, language=args.lang)
-                server = Server(data_dir).start()
+            set_look(server, args)
             shoot(server, data_dir, out, args)
         finally:
             server.stop()
@@ -232,7 +365,17 @@ def shoot(server: Server, data_dir: Path, out: Path, args) -> None:
         page.wait_for_timeout(1000)
         snap("celebration")
         page.wait_for_timeout(3500)
-        snap("celebration-after", extra=True)
+        wait_qr(page)
+        snap("card")
+        check_qr(page, server, by_order[2])
+        for w, h in ((3840, 2160), (1280, 720)):
+            page.set_viewport_size({"width": w, "height": h})
+            page.wait_for_timeout(600)
+            check_fit(page, f"card {w}x{h}")
+            snap(f"card-{w}x{h}", extra=True)
+            check_qr(page, server, by_order[2], min_height=216 * h // 1080)
+        page.set_viewport_size({"width": 1920, "height": 1080})
+        page.wait_for_timeout(400)
 
         for order in (1, 3, 4):
             r = server.command("confirm", project_id=by_order[order])
@@ -246,6 +389,7 @@ def shoot(server: Server, data_dir: Path, out: Path, args) -> None:
             r = server.command("confirm", project_id=by_order[order])
         r = server.command("show", screen="finale")
         wait_seq(page, r["seq"])
+        wait_charts(page)
         page.wait_for_timeout(1500)
         snap("finale")
         text = page.inner_text("#stage")

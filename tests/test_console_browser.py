@@ -550,3 +550,47 @@ def test_logout_asks_and_returns_to_the_pin_pad(live_server, console):
     cookies = {c["name"]: c["value"] for c in page.context.cookies()}
     r = requests.get(live_server.url + "/api/v1/session", cookies=cookies, timeout=5)
     assert r.json()["operator"] is False
+
+
+def test_sign_out_every_device_asks_and_signs_out_the_others_too(live_server, console, chromium):
+    page = console
+    other_context = chromium.new_context(viewport={"width": 1024, "height": 768})
+    try:
+        other = other_context.new_page()
+        log_in(other, live_server.url)
+        page.click("#device-btn")
+        page.locator("#settings-dialog").wait_for(state="visible")
+        page.click("#signout-all-btn")
+        confirm = page.locator("#signout-confirm")
+        confirm.wait_for(state="visible")
+        assert "需要重新输入 PIN" in confirm.inner_text()
+        page.click("#signout-cancel")  # the safe answer changes nothing
+        confirm.wait_for(state="hidden")
+        assert requests.get(live_server.url + "/api/v1/session", cookies=cookies_of(other), timeout=5).json()[
+            "operator"
+        ]
+
+        page.click("#signout-all-btn")
+        page.click("#signout-ok")
+        page.wait_for_selector("#pinpad")
+        for p in (page, other):
+            r = requests.get(live_server.url + "/api/v1/session", cookies=cookies_of(p), timeout=5)
+            assert r.json()["operator"] is False
+        # The other tablet finds out by itself and goes back to its PIN pad.
+        other.wait_for_selector("#pinpad", timeout=15000)
+    finally:
+        other_context.close()
+
+
+def cookies_of(page) -> dict:
+    return {c["name"]: c["value"] for c in page.context.cookies()}
+
+
+def test_the_admin_pages_are_a_tap_away(live_server, console):
+    page = console
+    link = page.locator("#admin-link")
+    assert link.inner_text() == "准备与报告"
+    assert link.get_attribute("href") == "/admin"
+    assert link.get_attribute("target") == "_blank"  # the console stays open underneath
+    box = link.bounding_box()
+    assert box["height"] >= 48

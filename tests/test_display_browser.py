@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -267,18 +268,62 @@ def test_finale_shows_the_days_figures(live_server, page):
     assert any("签约项目" in s and "7" in s for s in stats), stats
     assert any("总投资" in s and "206" in s and "亿元" in s for s in stats), stats
     assert any("总用地" in s and "4150" in s and "亩" in s for s in stats), stats
-    tiers = [
-        " ".join(t.split()) for t in page.locator("#screens .screen.is-active .tier").all_text_contents()
-    ]
-    assert tiers == [
-        "100亿元以上项目 1 个",
-        "50亿元以上项目 1 个",
-        "20亿元以上项目 1 个",
-        "10亿元以上项目 1 个",
-    ]
-    industries = active(page, ".finale-industries")
+    # The tiers and industries are the server's charts, drawn from this state, in the wall's dark style.
+    charts = wait_charts(page)
+    assert [c["src"].split("?")[0] for c in charts] == ["/charts/industries.svg", "/charts/tiers.svg"]
+    assert all(c["src"].endswith(f"-{seq}") for c in charts), charts
+    industries, tiers = (c["alt"] for c in charts)
     for name in ("新能源汽车", "生物医药", "现代农业", "新材料", "产业综合平台"):
         assert name in industries
+    assert tiers == "100亿元以上项目 1个、50亿元以上项目 1个、20亿元以上项目 1个、10亿元以上项目 1个"
+    svg = requests.get(live_server.url + charts[1]["src"], timeout=5).text
+    for label in ("100亿元以上", "50亿元以上", "20亿元以上", "10亿元以上"):
+        assert label in svg
+    assert "#fbe7b5" in svg  # the dark (wall) style
+    # Side by side with the figures, large enough to read from the back of the hall.
+    for c in charts:
+        assert c["w"] >= 900 and c["h"] >= 220, c
+    assert page.errors == []
+
+
+def wait_charts(page) -> list[dict]:
+    """The finale's two chart images once loaded: their src, alt and drawn size (stage pixels at 1080p)."""
+    page.wait_for_function(
+        """() => { const imgs = [...document.querySelectorAll('#screens .screen.is-active .chart-img')];
+                   return imgs.length === 2 && imgs.every(i => i.complete && i.naturalWidth > 0
+                          && !i.closest('.img-pending, .img-failed')); }"""
+    )
+    return page.evaluate(
+        """() => [...document.querySelectorAll('#screens .screen.is-active .chart-img')].map(i => {
+              const r = i.getBoundingClientRect();
+              const k = Math.min(r.width / i.naturalWidth, r.height / i.naturalHeight);  // object-fit: contain
+              return {src: i.getAttribute('src'), alt: i.alt, w: i.naturalWidth * k, h: i.naturalHeight * k};
+           })"""
+    )
+
+
+def test_finale_charts_follow_the_state(live_server, page):
+    """A signing taken back while the finale is up: the figures and both charts are drawn again."""
+    ordered = projects(live_server)
+    open_display(page, live_server)
+    do(live_server, "confirm", project_id=ordered[0]["id"])
+    do(live_server, "confirm", project_id=ordered[1]["id"])
+    seq = do(live_server, "show", screen="finale")
+    wait_drawn(page, seq)
+    industries, _ = (c["alt"] for c in wait_charts(page))
+    assert ordered[0]["industry"] in industries and ordered[1]["industry"] in industries
+
+    seq = do(live_server, "undo")
+    wait_drawn(page, seq)
+    page.wait_for_function(
+        "s => [...document.querySelectorAll('.screen.is-active .chart-img')].every(i => i.src.endsWith('-' + s))",
+        arg=seq,
+    )
+    industries, _ = (c["alt"] for c in wait_charts(page))
+    assert ordered[0]["industry"] in industries and ordered[1]["industry"] not in industries
+    stats = " ".join(page.text_content("#screens .screen.is-active .finale-stats").split())
+    assert ordered[0]["amount_yi"] in stats and "签约项目 1 个" in stats
+    assert page.errors == []
 
 
 def test_reload_shows_the_signed_project_without_celebrating(live_server, page):
@@ -308,9 +353,11 @@ def test_project_names_are_text_never_markup(live_server, page):
     assert XSS in page.text_content("#screens .screen.is-active .roll")
     seq = do(live_server, "show", screen="finale")
     wait_drawn(page, seq)
-    assert XSS in page.text_content("#screens .screen.is-active .finale-industries")
+    # The industry's name reaches the finale only inside the server's chart (escaped there) and its alt text.
+    assert XSS in page.get_attribute("#screens .screen.is-active .chart-industries img", "alt")
     page.wait_for_timeout(500)
-    assert page.locator("#stage img").count() == 0
+    srcs = page.evaluate("() => [...document.querySelectorAll('#stage img')].map(i => i.getAttribute('src'))")
+    assert all(re.match(r"^/(charts/|display/qr/|media/)", s or "/charts/") for s in srcs), srcs
     assert page.evaluate("typeof window.__xss") == "undefined"
     assert page.errors == []
 
@@ -378,3 +425,91 @@ def test_page_is_quiet_and_self_contained(live_server, page):
     assert not re.search(r"\son[a-z]+\s*=", html)
     assert hosts == {f"127.0.0.1:{live_server.port}"}
     assert page.evaluate("getComputedStyle(document.getElementById('stage')).cursor") == "none"
+
+
+def png_bytes(size=(400, 200), color=(200, 30, 30, 255)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGBA", size, color).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_the_events_logo_background_and_colours(live_server, page):
+    """What the organisers set through the API: the logo, the picture behind the stage and the colours."""
+    auth = {"Authorization": f"Bearer {live_server.api_token}"}
+    open_display(page, live_server)
+    assert page.locator("#screens .screen.is-active .title-logo").count() == 0
+    assert page.locator("#masthead-logo").is_hidden()
+
+    r = requests.put(
+        live_server.url + "/api/v1/event",
+        json={"primary_color": "#0B4F6C", "accent_color": "#e8c872"},
+        headers=auth,
+        timeout=5,
+    )
+    assert r.status_code == 200, r.text
+    r = requests.post(
+        live_server.url + "/api/v1/event/media/logo",
+        files={"file": ("logo.png", png_bytes())},
+        headers=auth,
+        timeout=10,
+    )
+    assert r.status_code == 200, r.text
+    logo = r.json()["logo_url"]
+    r = requests.post(
+        live_server.url + "/api/v1/event/media/background",
+        files={"file": ("bg.png", png_bytes((1920, 1080), (20, 60, 120, 255)))},
+        headers=auth,
+        timeout=10,
+    )
+    assert r.status_code == 200, r.text
+    photo = r.json()["background_url"]
+    wait_drawn(page, live_server.state()["seq"])
+
+    # The title screen shows the logo large; the other screens small beside the event's title.
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#screens .screen.is-active .title-logo');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
+    assert page.get_attribute("#screens .screen.is-active .title-logo", "src") == logo
+    box = page.locator("#screens .screen.is-active .title-logo").bounding_box()
+    assert box["height"] >= 100
+    styles = page.evaluate(
+        """() => { const cs = getComputedStyle(document.body);
+                   return {bg: cs.getPropertyValue('--bg').trim(), gold: cs.getPropertyValue('--gold').trim(),
+                           photo: getComputedStyle(document.getElementById('backdrop-photo')).backgroundImage,
+                           opacity: getComputedStyle(document.getElementById('backdrop-photo')).opacity}; }"""
+    )
+    assert styles["bg"] == "rgb(11,79,108)" and styles["gold"] == "rgb(232,200,114)", styles
+    assert photo in styles["photo"]
+    page.wait_for_function(
+        "() => getComputedStyle(document.getElementById('backdrop-photo')).opacity === '1'"
+    )
+    # The text stays on the stage: the title still fits, nothing scrolls.
+    over = page.evaluate(
+        "() => [document.documentElement.scrollWidth - innerWidth, document.documentElement.scrollHeight - innerHeight]"
+    )
+    assert over == [0, 0]
+
+    seq = do(live_server, "show", screen="roll")
+    wait_drawn(page, seq)
+    assert page.locator("#masthead-logo").is_visible()
+    assert page.get_attribute("#masthead-logo", "src") == logo
+
+    # Cleared again: the theme's own red and gold, no pictures.
+    requests.put(
+        live_server.url + "/api/v1/event",
+        json={"primary_color": None, "accent_color": None},
+        headers=auth,
+        timeout=5,
+    )
+    requests.delete(live_server.url + "/api/v1/event/media/logo", headers=auth, timeout=5)
+    requests.delete(live_server.url + "/api/v1/event/media/background", headers=auth, timeout=5)
+    wait_drawn(page, live_server.state()["seq"])
+    assert page.locator("#masthead-logo").is_hidden()
+    assert page.evaluate("() => document.body.style.getPropertyValue('--bg')") == ""
+    assert page.evaluate("() => document.getElementById('backdrop-photo').style.backgroundImage") == ""
+    assert page.errors == []

@@ -65,7 +65,7 @@
       screen_finale: "总结",
       screen_blank: "黑屏",
       onair_announced: "宣布中 · 等待签约",
-      onair_signed: "签约庆祝 · {time} 已签约",
+      onair_signed: "签约庆祝 · {time} 已签约 · 金钥匙二维码展示中",
       onair_spotlight_pending: "项目介绍",
       onair_roll: "已签约 {n} 个项目",
       onair_finale: "总投资 {yi} 亿元 · {n} 个项目",
@@ -154,6 +154,36 @@
       selection_moved: "操作对象已更新为「{name}」",
       server_error: "服务器错误（{code}）",
       leave_pending: "有指令尚未得到确认",
+      rehearsal_band: "彩排模式 · 不计入正式记录",
+      rehearsal_sub: "彩排",
+      admin_link: "准备与报告",
+      admin_sub: "活动信息、项目清单、彩排与正式、报告下载",
+      qr_warning_title: "手机扫码打不开金钥匙：",
+      card_btn: "金钥匙",
+      card_title: "项目专属服务金钥匙",
+      card_loading: "正在载入金钥匙…",
+      card_failed: "无法载入金钥匙：{message}",
+      card_address: "名片地址",
+      card_contact: "服务专员",
+      card_services: "服务内容",
+      card_no_contact: "尚未指派（可在「准备与报告」中填写）",
+      card_open: "打开名片页",
+      card_print: "打印此卡",
+      card_show: "在大屏展示",
+      card_show_unsigned: "签约后可展示",
+      card_rotate: "更换二维码地址",
+      card_rotate_warn: "更换后旧二维码立即失效：已打印或已发出的这张金钥匙卡片将无法再打开，需要重新打印。",
+      card_rotate_cancel: "不更换",
+      card_rotate_ok: "确认更换",
+      card_rotating: "正在更换…",
+      card_rotated: "二维码地址已更换：请重新打印这张卡片",
+      card_rotated_wall: "二维码地址已更换：大屏上的二维码会在 15 秒内自动更新，点「在大屏展示」可立即更新。请重新打印这张卡片。",
+      card_rotate_failed: "未能更换：{message}",
+      close: "关闭",
+      signout_all: "退出所有设备…",
+      signout_all_warn: "所有已登录的控制台和管理页面都将立即退出，需要重新输入 PIN 才能操作。大屏不受影响。",
+      signout_all_ok: "全部退出",
+      signout_all_failed: "未能退出所有设备：{message}",
     },
     en: {
       console_name: "Signing ceremony console",
@@ -189,7 +219,7 @@
       screen_finale: "Finale",
       screen_blank: "Black",
       onair_announced: "announced · waiting for signing",
-      onair_signed: "celebration · signed {time}",
+      onair_signed: "celebration · signed {time} · golden key QR on screen",
       onair_spotlight_pending: "project details",
       onair_roll: "{n} projects signed",
       onair_finale: "total {yi} bn yuan · {n} projects",
@@ -278,6 +308,36 @@
       selection_moved: "Selected project is now “{name}”",
       server_error: "Server error ({code})",
       leave_pending: "A command is not confirmed yet",
+      rehearsal_band: "REHEARSAL · not part of the official record",
+      rehearsal_sub: "rehearsal",
+      admin_link: "Prepare & report",
+      admin_sub: "event, projects, rehearsal and live, report downloads",
+      qr_warning_title: "Phones cannot open the golden keys: ",
+      card_btn: "Golden key",
+      card_title: "Golden key · dedicated project service",
+      card_loading: "Loading the golden key…",
+      card_failed: "Could not load the golden key: {message}",
+      card_address: "Card address",
+      card_contact: "Contact",
+      card_services: "Services",
+      card_no_contact: "not assigned yet (set it in Prepare & report)",
+      card_open: "Open card page",
+      card_print: "Print this card",
+      card_show: "Show on big screen",
+      card_show_unsigned: "After signing",
+      card_rotate: "New QR address",
+      card_rotate_warn: "The old QR code stops working at once: printed or handed-out copies of this card will no longer open and must be reprinted.",
+      card_rotate_cancel: "Keep it",
+      card_rotate_ok: "Change address",
+      card_rotating: "Changing…",
+      card_rotated: "New QR address: reprint this card",
+      card_rotated_wall: "New QR address: the big screen picks it up within 15 s (Show on big screen: at once). Reprint this card.",
+      card_rotate_failed: "Not changed: {message}",
+      close: "Close",
+      signout_all: "Sign out every device…",
+      signout_all_warn: "Every logged-in console and admin page is signed out at once and needs the PIN again. Big screens are not affected.",
+      signout_all_ok: "Sign out all",
+      signout_all_failed: "Could not sign out every device: {message}",
     },
   };
   var lang = document.documentElement.getAttribute("data-lang") === "en" ? "en" : "zh";
@@ -462,6 +522,8 @@
       flash($("target"));
     }
     if (undoOpen) refreshUndoDialog();
+    if (cardOpen) refreshCardDialog();
+    if (!warningChecked && s.projects.length) checkCardWarning(s.projects[0].id);
     render();
     if (moved && selAfter && rowNodes[selAfter] && rowNodes[selAfter].scrollIntoView) {
       rowNodes[selAfter].scrollIntoView({ block: "nearest", behavior: "smooth" });
@@ -915,6 +977,227 @@
     }
   });
 
+  // ---------------------------------------------------------------------------------------------------
+  // The golden key (concierge card) of a project: preview, open, print, show on the wall, new address
+  // ---------------------------------------------------------------------------------------------------
+
+  /** A JSON request with this console's session; resolves to {status, data}, rejects on network errors. */
+  function api(method, path, body) {
+    var headers = { "X-CSRF-Token": csrf };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    return fetch(path, {
+      method: method,
+      credentials: "same-origin",
+      cache: "no-store",
+      headers: headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then(function (r) {
+      return r.text().then(function (text) {
+        var data = null;
+        try { data = JSON.parse(text); } catch (e) { data = null; }
+        if (r.status === 401) {
+          toast(t("session_lost"), "error", 5000);
+          setTimeout(function () { window.location.replace("/control"); }, 1200);
+        }
+        return { status: r.status, data: data };
+      });
+    });
+  }
+
+  function cardPath(projectId) {
+    return "/api/v1/projects/" + encodeURIComponent(projectId) + "/card";
+  }
+
+  var warningChecked = false;
+
+  /** The QR codes point where phones cannot go (localhost): a banner that stays until that is fixed. */
+  function showCardWarning(text) {
+    var banner = $("qr-warning");
+    banner.hidden = !text;
+    setText($("qr-warning-text"), text || "");
+    document.body.classList.toggle("has-qr-warning", !!text);
+  }
+
+  function checkCardWarning(projectId) {
+    warningChecked = true;
+    api("GET", cardPath(projectId)).then(function (res) {
+      if (res.status === 200 && res.data) showCardWarning(res.data.warning);
+      else warningChecked = false;
+    }, function () { warningChecked = false; });
+  }
+
+  var cardDialog = $("card-dialog");
+  var cardOpen = null; // {id, card} while the dialog is open
+
+  function openCardDialog(projectId) {
+    var p = projectById(projectId);
+    if (!p) return;
+    cardOpen = { id: p.id, card: null };
+    $("card-error").hidden = true;
+    $("card-warning").hidden = true;
+    $("card-note").hidden = true;
+    $("card-body").classList.add("is-loading");
+    setText($("card-url"), t("card_loading"));
+    setText($("card-contact"), "");
+    clear($("card-services"));
+    $("card-qr").removeAttribute("src");
+    showRotateConfirm(false);
+    refreshCardDialog();
+    cardDialog.returnValue = "";
+    if (!cardDialog.open) cardDialog.showModal();
+    $("card-close").focus();
+    loadCard(p.id);
+  }
+
+  function loadCard(projectId) {
+    api("GET", cardPath(projectId)).then(function (res) {
+      if (!cardOpen || cardOpen.id !== projectId) return;
+      if (res.status === 200 && res.data) fillCard(res.data);
+      else cardError(t("card_failed", { message: (res.data && res.data.message) || t("server_error", { code: res.status }) }));
+    }, function () {
+      if (cardOpen && cardOpen.id === projectId) cardError(t("card_failed", { message: t("conn_reconnecting") }));
+    });
+  }
+
+  function cardError(text) {
+    var box = $("card-error");
+    box.hidden = false;
+    setText(box, text);
+    $("card-body").classList.remove("is-loading");
+  }
+
+  function fillCard(card) {
+    cardOpen.card = card;
+    $("card-body").classList.remove("is-loading");
+    $("card-error").hidden = true;
+    // The operators' QR (no-store) with a fresh query: after a new address, the new picture.
+    $("card-qr").src = card.qr_svg + "?t=" + Date.now();
+    setText($("card-url"), card.url);
+    var who = [card.contact_name, card.contact_title, card.contact_phone].filter(Boolean).join(" · ");
+    setText($("card-contact"), who || t("card_no_contact"));
+    $("card-contact").classList.toggle("is-missing", !who);
+    var list = $("card-services");
+    clear(list);
+    (card.services || []).forEach(function (item) { list.appendChild(el("li", null, item)); });
+    $("card-open").href = card.url;
+    $("card-print").href = card.print;
+    var warn = $("card-warning");
+    warn.hidden = !card.warning;
+    setText(warn, card.warning || "");
+    showCardWarning(card.warning);
+  }
+
+  /** Buttons that depend on the live state: 在大屏展示 only for a signed project. */
+  function refreshCardDialog() {
+    if (!cardOpen) return;
+    var p = projectById(cardOpen.id);
+    var button = $("card-show");
+    var signed = !!p && p.status === "signed";
+    button.disabled = !signed;
+    setText(button, signed ? t("card_show") : t("card_show_unsigned"));
+    var head = $("card-project");
+    clear(head);
+    if (!p) return;
+    head.appendChild(document.createTextNode(p.order + ". " + p.name + " "));
+    var chip = el("span", "chip is-" + p.status, statusLabel(p.status) + (signed ? " " + hhmm(p.signed_at) : ""));
+    head.appendChild(chip);
+  }
+
+  function showRotateConfirm(on) {
+    $("card-rotate-confirm").hidden = !on;
+    $("card-actions").hidden = on;
+    if (on) $("card-rotate-cancel").focus();
+  }
+
+  $("btn-card").addEventListener("click", function () {
+    var p = selected();
+    if (p) openCardDialog(p.id);
+  });
+
+  $("card-show").addEventListener("click", function () {
+    var p = cardOpen && projectById(cardOpen.id);
+    if (!p || p.status !== "signed") {
+      nudge(t("card_show_unsigned"));
+      return;
+    }
+    if (send("cardshow", "show", { screen: "spotlight", project_id: p.id }, { projectId: p.id, projectName: p.name })) {
+      cardDialog.close("show");
+    }
+  });
+
+  $("card-rotate").addEventListener("click", function () { showRotateConfirm(true); });
+  $("card-rotate-cancel").addEventListener("click", function () { showRotateConfirm(false); });
+
+  $("card-rotate-ok").addEventListener("click", function () {
+    if (!cardOpen) return;
+    var id = cardOpen.id;
+    var ok = $("card-rotate-ok");
+    ok.disabled = true;
+    setText(ok, t("card_rotating"));
+    function done() {
+      ok.disabled = false;
+      setText(ok, t("card_rotate_ok"));
+    }
+    api("POST", cardPath(id) + "/rotate", {}).then(function (res) {
+      done();
+      if (!cardOpen || cardOpen.id !== id) return;
+      if (res.status === 200 && res.data) {
+        showRotateConfirm(false);
+        fillCard(res.data);
+        var p = projectById(id);
+        var onWall = !!state && state.screen === "spotlight" && state.spotlight_id === id && p && p.status === "signed";
+        var note = $("card-note");
+        note.hidden = false;
+        setText(note, onWall ? t("card_rotated_wall") : t("card_rotated"));
+        note.classList.toggle("is-wall", onWall);
+        toast(t("card_rotated"), "ok", 3000);
+      } else {
+        var message = (res.data && res.data.message) || t("server_error", { code: res.status });
+        toast(t("card_rotate_failed", { message: message }), "error", 6000);
+        if (res.status === 403) setTimeout(function () { window.location.reload(); }, 1200);
+      }
+    }, function () {
+      done();
+      toast(t("card_rotate_failed", { message: t("conn_reconnecting") }), "error", 6000);
+    });
+  });
+
+  cardDialog.addEventListener("close", function () {
+    cardOpen = null;
+    showRotateConfirm(false);
+  });
+
+  // Sign out every device (a tablet went missing, the PIN leaked), after asking.
+  $("signout-all-btn").addEventListener("click", function () {
+    $("signout-confirm").hidden = false;
+    $("signout-all-btn").hidden = true;
+    $("signout-cancel").focus();
+  });
+
+  function hideSignoutConfirm() {
+    $("signout-confirm").hidden = true;
+    $("signout-all-btn").hidden = false;
+  }
+
+  $("signout-cancel").addEventListener("click", hideSignoutConfirm);
+  settingsDialog.addEventListener("close", hideSignoutConfirm);
+
+  $("signout-ok").addEventListener("click", function () {
+    var ok = $("signout-ok");
+    ok.disabled = true;
+    api("POST", "/api/v1/session/sign-out-all", {}).then(function (res) {
+      if (res.status === 200 || res.status === 401) {
+        window.location.replace("/control");
+        return;
+      }
+      ok.disabled = false;
+      toast(t("signout_all_failed", { message: (res.data && res.data.message) || t("server_error", { code: res.status }) }), "error", 6000);
+    }, function () {
+      ok.disabled = false;
+      toast(t("signout_all_failed", { message: t("conn_reconnecting") }), "error", 6000);
+    });
+  });
+
   // Logout, after asking (a stray tap must not cost a PIN entry in the middle of the ceremony).
   var logoutDialog = $("logout-dialog");
   $("logout-btn").addEventListener("click", function () {
@@ -985,6 +1268,7 @@
   // ---------------------------------------------------------------------------------------------------
 
   function render() {
+    renderMode();
     renderHeader();
     renderRows();
     renderOnAir();
@@ -995,6 +1279,13 @@
     renderStatus();
     document.body.classList.toggle("is-cooling", Date.now() < lockUntil);
     document.body.classList.toggle("has-pending", !!pending);
+  }
+
+  /** Rehearsal: an amber band and frame on the console. The big screen never shows it. */
+  function renderMode() {
+    var rehearsal = !!state && state.mode === "rehearsal";
+    document.body.classList.toggle("is-rehearsal", rehearsal);
+    $("rehearsal-band").hidden = !rehearsal;
   }
 
   function renderHeader() {
@@ -1242,6 +1533,7 @@
     if (pending && pending.phase === "failed") reason = t("reason_failed_cmd");
     setText($("reason-text"), reason);
     $("btn-reshow").hidden = !reshow;
+    $("btn-card").hidden = !p;
 
     var cannotTarget = !state || !p || p.status === "signed";
     var waiting = !!pending || Date.now() < lockUntil;

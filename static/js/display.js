@@ -15,6 +15,11 @@
   var TOTAL_MS = 1800;
   var FX_MS = 3300;
   var OFFLINE_DOT_MS = 3000;
+  // Tests may shorten this (Playwright's add_init_script); nothing on the page sets it.
+  var tuning = window.KioskDisplayTuning || {};
+  // A card's address can be changed on the server without any change to the state (cards are private):
+  // while a golden key is up, its QR code is fetched again this often, so a dead code does not linger.
+  var QR_REFRESH_MS = tuning.qrRefreshMs || 15000;
 
   var I18N = {
     zh: {
@@ -45,10 +50,11 @@
       statTotal: "总投资",
       statLand: "总用地",
       statLandPre: "约",
-      tiersLabel: "其中",
-      tierCountUnit: "个",
+      chartIndustries: "涉及产业",
+      chartTiers: "项目规模",
       tierText: "{x}亿元以上项目",
-      industriesLabel: "涉及产业",
+      keyTitle: ["项目专属服务", "金钥匙"],
+      keyScan: "扫码获取专属服务",
       host: "主办单位：",
       listSep: "、",
     },
@@ -80,10 +86,11 @@
       statTotal: "Total investment",
       statLand: "Total land",
       statLandPre: "approx.",
-      tiersLabel: "Including",
-      tierCountUnit: "",
+      chartIndustries: "Industries",
+      chartTiers: "Project size",
       tierText: "over {x} bn yuan",
-      industriesLabel: "Industries",
+      keyTitle: ["Golden Key", "dedicated project service"],
+      keyScan: "Scan for your dedicated service",
       host: "Host: ",
       listSep: ", ",
     },
@@ -102,10 +109,7 @@
   var scale = 1;
   var view = { key: null, sig: null, node: null };
   var total = { value: null, text: null, raf: 0, timer: 0 };
-  var linkUp = false;
-  var lastStateAt = 0;
-  var catchUpPending = false;
-  var catchUpTimer = 0;
+  var look = { key: null };
 
   // ---------------------------------------------------------------- helpers
 
@@ -133,6 +137,53 @@
 
   function clear(node) {
     while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  var OPENING = "（(“‘「『《【〈[";
+  var CLOSING = "）)”’」』》】〉]，,、。.：:；;！!？?·";
+  var segmenter = null;
+  try {
+    if (window.Intl && Intl.Segmenter) segmenter = new Intl.Segmenter("zh", { granularity: "word" });
+  } catch (e) {
+    segmenter = null;
+  }
+
+  /**
+   * A Chinese name as text with line-break opportunities (<wbr>) only between words, for a box with
+   * `word-break: keep-all`: a long name wraps as "北科株洲生命 / 科学城项目", never inside 生命. The
+   * dictionary does not know place or company names and splits them into single characters: runs of
+   * those stay together (株洲, 易事特), and punctuation stays with the word it belongs to.
+   */
+  function setWords(node, text) {
+    clear(node);
+    text = String(text == null ? "" : text);
+    if (!segmenter || !/[\u3400-\u9fff]/.test(text)) {
+      node.textContent = text;
+      return node;
+    }
+    var units = [];
+    var lastSingle = false;
+    Array.from(segmenter.segment(text)).forEach(function (part) {
+      var seg = part.segment;
+      var single = Array.from(seg).length === 1 && /[\u3400-\u9fff]/.test(seg);
+      var prev = units.length ? units[units.length - 1] : null;
+      // (spaces break by themselves; a number keeps its unit: 100亿元)
+      var glue = prev !== null && (
+        (single && lastSingle) ||
+        OPENING.indexOf(prev.slice(-1)) >= 0 ||
+        CLOSING.indexOf(seg.charAt(0)) >= 0 ||
+        /^\s+$/.test(seg) || /\d$/.test(prev)
+      );
+      if (glue) units[units.length - 1] = prev + seg;
+      else units.push(seg);
+      lastSingle = single;
+    });
+    units.forEach(function (unit, i) {
+      if (i) node.appendChild(document.createElement("wbr"));
+      node.appendChild(document.createTextNode(unit));
+    });
+    node.classList.add("words");
+    return node;
   }
 
   /** An exact decimal string divided by 10 (亿 -> billion), by moving the point: "206" -> "20.6". */
@@ -176,6 +227,34 @@
   function timeText(iso) {
     var m = /T(\d\d):(\d\d)/.exec(iso || "");
     return m ? m[1] + ":" + m[2] : "";
+  }
+
+  /** The event's pictures are served by this server under /media/ (content-hashed names); nothing else. */
+  function mediaUrl(url) {
+    return typeof url === "string" && /^\/media\/[\w.-]+$/.test(url) ? url : null;
+  }
+
+  /**
+   * An image the server draws from the state (a chart, the golden key's QR code). It carries its address
+   * without the version; refreshImages() appends ?v=<log>-<seq> so it is fetched again whenever the state
+   * moves (a rotated card address, a new signing). Until its picture arrives, and should it ever fail, it
+   * is hidden: the wall never shows a broken image. (A new src keeps the old picture up until it loads.)
+   */
+  function liveImage(className, base, alt, holder) {
+    var img = el("img", className);
+    img.alt = alt || "";
+    img.decoding = "async";
+    img.setAttribute("data-base", base);
+    var box = holder || img;
+    box.classList.add("img-pending");
+    img.addEventListener("load", function () {
+      box.classList.remove("img-pending", "img-failed");
+      if (img._onload) img._onload(img);
+    });
+    img.addEventListener("error", function () {
+      box.classList.add("img-failed");
+    });
+    return img;
   }
 
   function projectById(state, id) {
@@ -247,7 +326,17 @@
     splitTitle(e.title || "").forEach(function (line) {
       add(h1, el("span", "title-line", line));
     });
-    add(wrap, el("div", "title-emblem"), h1);
+    var logo = mediaUrl(e.logo_url);
+    if (logo) {
+      // The organiser's logo takes the place of the ornament above the title.
+      var img = el("img", "title-logo");
+      img.alt = "";
+      img.src = logo;
+      add(wrap, add(el("div", "title-logo-box"), img), h1);
+      sec.classList.add("has-logo");
+    } else {
+      add(wrap, el("div", "title-emblem"), h1);
+    }
     if (e.subtitle) add(wrap, el("p", "title-sub", e.subtitle));
     add(wrap, el("div", "title-rule diamond-rule"));
     var meta = el("div", "title-meta");
@@ -262,7 +351,7 @@
     }
     add(sec, wrap);
     sec._fit = function () {
-      fitText(h1, 116, 56, 430);
+      fitText(h1, 116, 56, logo ? 330 : 430);
       var sub = sec.querySelector(".title-sub");
       if (sub) fitText(sub, 52, 30, 150);
     };
@@ -301,7 +390,7 @@
     add(kicker, el("span", "", T.kicker[0]), " ", el("span", "num", project.order));
     if (T.kicker[1]) add(kicker, " ", el("span", "", T.kicker[1]));
     if (state.project_count) add(kicker, " ", el("span", "of", fmt(T.of, { m: state.project_count })));
-    var name = el("h2", "spot-name", project.name);
+    var name = setWords(el("h2", "spot-name"), project.name);
     var investor = el("div", "spot-investor", project.investor || "");
     add(head, kicker, name, project.investor ? investor : null);
 
@@ -332,8 +421,17 @@
     }
 
     add(main, head, seal, facts);
-    // The golden-key concierge card goes in .spot-card (a later change); empty, it takes no room.
-    add(spot, main, el("aside", "spot-card"));
+    // A signed project is handed its golden key: the concierge card with the QR code its representatives
+    // scan from their seats. Unsigned, the aside stays empty and takes no room.
+    var aside = el("aside", "spot-card");
+    var keyName = null;
+    if (project.status === "signed") {
+      spot.classList.add("has-card");
+      var card = buildKeyCard(project);
+      keyName = card._name;
+      add(aside, card);
+    }
+    add(spot, main, aside);
     add(sec, spot);
 
     sec._spot = spot;
@@ -365,15 +463,36 @@
         fitText(v, Math.min(size, 48), 26, 140);
       });
       if (project.investor) fitText(investor, 48, 28);
+      if (keyName) fitText(keyName, 32, 22, 84);
       var room2 = head.clientHeight - kicker.offsetHeight - 34 - (project.investor ? investor.offsetHeight + 26 : 0);
       // A name that fits on one line at a still-grand size stays on one line; longer ones wrap, balanced.
       name.classList.add("one-line");
       if (fitText(name, 112, 86) > 86 || name.scrollWidth <= name.clientWidth + 1) return;
       name.classList.remove("one-line");
-      fitText(name, 112, 40, Math.max(120, room2));
+      fitText(name, 112, 32, Math.max(120, room2));
     };
     setSealState(sec, project, false);
     return sec;
+  }
+
+  /**
+   * The golden key (项目专属服务金钥匙): a gold card with the key, the project's name and the QR code of its
+   * concierge card. The QR image comes from /display/qr/<project id>.svg, which the server answers only for
+   * a signed project; the card's secret address never passes through this page's script.
+   */
+  function buildKeyCard(project) {
+    var card = el("div", "gk-card");
+    var title = el("div", "gk-title");
+    T.keyTitle.forEach(function (part, i) {
+      add(title, el("span", i === (lang === "en" ? 0 : 1) ? "gk-big" : "gk-small", part));
+    });
+    add(card, add(el("div", "gk-head"), el("div", "gk-key"), title));
+    var name = setWords(el("div", "gk-name"), project.name);
+    var box = el("div", "gk-qr");
+    add(box, liveImage("gk-qr-img", "/display/qr/" + encodeURIComponent(project.id) + ".svg", T.keyScan, box));
+    add(card, name, box, el("div", "gk-scan", T.keyScan));
+    card._name = name;
+    return card;
   }
 
   /** The seal slot: an empty ring before the signing, the gold seal and the time after it. */
@@ -453,57 +572,68 @@
     var fin = el("div", "finale");
     add(fin, el("div", "finale-heading gold-text", T.finaleHeading));
 
+    // Left: the day's figures, the total first. Right: the server's two charts (investment by industry,
+    // projects by tier), drawn from the same state and fetched again whenever it moves.
+    var body = el("div", "finale-body");
     var stats = el("div", "finale-stats");
-    add(stats, stat(T.statCount, "", String(state.signed_count || 0), T.statCountUnit, ""));
     add(stats, stat(T.statTotal, "", amountText(state.total_yi), T.unitYi, "stat-main"));
+    var row = el("div", "stat-row");
+    add(row, stat(T.statCount, "", String(state.signed_count || 0), T.statCountUnit, ""));
     var hasLand = (state.projects || []).some(function (p) { return p.status === "signed" && p.land_mu; });
-    if (hasLand) add(stats, stat(T.statLand, T.statLandPre, state.land_mu || "0", T.mu, ""));
-    add(fin, stats);
+    if (hasLand) add(row, stat(T.statLand, T.statLandPre, state.land_mu || "0", T.mu, ""));
+    add(stats, row);
 
-    var tiers = (state.tiers || []).filter(function (t) { return t.count > 0; });
-    var industries = state.industries || [];
-    if (tiers.length || industries.length) add(fin, el("div", "finale-rule diamond-rule"));
-    if (tiers.length) {
-      var tierRow = el("div", "finale-tiers");
-      tiers.forEach(function (t) {
-        var x = lang === "en" ? shiftTenth(String(t.min_yi)) : String(t.min_yi);
-        add(tierRow, add(el("div", "tier"), el("div", "tier-label", fmt(T.tierText, { x: x })), " ",
-          add(el("div", "tier-count"), el("span", "v", t.count), " ", T.tierCountUnit ? el("span", "u", T.tierCountUnit) : null)));
-      });
-      add(fin, tierRow);
-    }
-    if (industries.length) {
-      var indRow = add(el("div", "finale-row finale-industries"), el("span", "finale-row-label", T.industriesLabel));
-      industries.forEach(function (ind) {
-        add(indRow, add(el("span", "chip"), el("span", "", ind.name), ind.count > 1 ? el("span", "c", "×" + ind.count) : null));
-      });
-      add(fin, indRow);
-    }
+    var charts = el("div", "finale-charts");
+    add(charts,
+      chart("industries", T.chartIndustries, industriesAlt(state)),
+      chart("tiers", T.chartTiers, tiersAlt(state)));
+    add(body, stats, el("div", "finale-divider"), charts);
+    add(fin, body);
     add(sec, fin);
     sec._fit = function () {
-      // Shrink the hero numbers together if a very large total would crowd the row.
-      var room = fin.clientWidth;
-      function childrenWidth(row) {
-        var w = 0;
-        for (var c = row.firstElementChild; c; c = c.nextElementSibling) w += c.offsetWidth;
-        return w;
-      }
-      var need = childrenWidth(stats);
-      if (need > room) stats.style.zoom = String(Math.max(0.4, room / need));
-      var tierRow = fin.querySelector(".finale-tiers");
-      if (tierRow && childrenWidth(tierRow) > room) tierRow.style.zoom = String(Math.max(0.4, room / childrenWidth(tierRow)));
-      var rows = fin.querySelectorAll(".finale-row");
-      for (var i = 0; i < rows.length; i++) {
-        if (rows[i].scrollHeight > 190) rows[i].style.zoom = String(Math.max(0.6, 190 / rows[i].scrollHeight));
-      }
+      // The figures keep their grand size unless a very large number would not fit the column.
+      var room = stats.clientWidth;
+      var main = stats.querySelector(".stat-main .stat-value");
+      main.style.zoom = "";
+      if (main.offsetWidth > room) main.style.zoom = String(Math.max(0.4, room / main.offsetWidth));
+      row.style.zoom = "";
+      if (row.offsetWidth > room) row.style.zoom = String(Math.max(0.4, room / row.offsetWidth));
     };
     return sec;
   }
 
+  /** One of the server's charts with its caption. Its share of the column follows its drawing's height. */
+  function chart(kind, caption, alt) {
+    var fig = el("figure", "chart chart-" + kind);
+    add(fig, add(el("figcaption", "chart-caption"), el("span", "chart-title", caption)));
+    var frame = el("div", "chart-frame");
+    var img = liveImage("chart-img", "/charts/" + kind + ".svg", alt, frame);
+    img._onload = function () {
+      if (img.naturalWidth && img.naturalHeight) fig.style.flexGrow = String(Math.round((1000 * img.naturalHeight) / img.naturalWidth));
+    };
+    add(frame, img);
+    add(fig, frame);
+    return fig;
+  }
+
+  function industriesAlt(state) {
+    return (state.industries || []).map(function (i) {
+      return i.name + " " + amountText(i.amount_yi) + T.unitYi;
+    }).join(T.listSep);
+  }
+
+  function tiersAlt(state) {
+    return (state.tiers || []).map(function (t) {
+      var x = lang === "en" ? shiftTenth(String(t.min_yi)) : String(t.min_yi);
+      return fmt(T.tierText, { x: x }) + " " + t.count + T.statCountUnit;
+    }).join(T.listSep);
+  }
+
   function stat(label, pre, value, unit, extra) {
-    var v = add(el("div", "stat-value"), pre ? el("span", "pre", pre) : null, el("span", "v gold-text", value),
-      unit ? el("span", "u", unit) : null);
-    return add(el("div", "stat " + (extra || "")), el("div", "stat-label", label), v);
+    // (the spaces are for textContent and screen readers; the flex layout ignores them)
+    var v = add(el("div", "stat-value"), pre ? el("span", "pre", pre) : null, pre ? " " : null,
+      el("span", "v gold-text", value), unit ? " " : null, unit ? el("span", "u", unit) : null);
+    return add(el("div", "stat " + (extra || "")), el("div", "stat-label", label), " ", v);
   }
 
   function buildBlank() {
@@ -583,7 +713,121 @@
     body.classList.toggle("theme-red", !blue);
     document.getElementById("masthead-title").textContent = e.title || "";
     if (e.title && document.title !== e.title) document.title = e.title;
+    applyLook(e);
   }
+
+  // ---------------------------------------------------------------- the event's own look
+
+  function hexRgb(hex) {
+    var m = /^#([0-9a-f]{6})$/i.exec(hex || "");
+    if (!m) return null;
+    var n = parseInt(m[1], 16);
+    return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+  }
+
+  /** ``rgb`` moved toward white (amount > 0) or black (amount < 0), as a CSS colour. */
+  function shade(rgb, amount, alpha) {
+    var target = amount > 0 ? 255 : 0;
+    var k = Math.abs(amount);
+    var c = rgb.map(function (v) { return Math.round(v + (target - v) * k); });
+    return alpha === undefined ? "rgb(" + c.join(",") + ")" : "rgba(" + c.join(",") + "," + alpha + ")";
+  }
+
+  /**
+   * The organiser's logo (small, beside the title on every screen but the title screen, which shows it
+   * large), background picture (behind the stage, under a tint that keeps the text legible) and colours
+   * (primary replaces the theme's red or blue, accent its gold).
+   */
+  function applyLook(e) {
+    var colors = e.colors || {};
+    var logo = mediaUrl(e.logo_url);
+    var photo = mediaUrl(e.background_url);
+    var key = JSON.stringify([colors.primary, colors.accent, logo, photo]);
+    if (key === look.key) return;
+    look.key = key;
+
+    var vars = {};
+    var primary = hexRgb(colors.primary);
+    if (primary) {
+      vars["--bg"] = shade(primary, 0);
+      vars["--bg-hi"] = shade(primary, 0.22);
+      vars["--bg-deep"] = shade(primary, -0.55);
+      vars["--letterbox"] = shade(primary, -0.75);
+      vars["--seal-ink"] = shade(primary, -0.1);
+      vars["--panel"] = shade(primary, -0.7, 0.34);
+    }
+    var accent = hexRgb(colors.accent);
+    if (accent) {
+      vars["--gold"] = shade(accent, 0);
+      vars["--gold-hi"] = shade(accent, 0.7);
+      vars["--gold-mid"] = shade(accent, 0.1);
+      vars["--gold-lo"] = shade(accent, -0.25);
+      vars["--line"] = shade(accent, 0, 0.55);
+      vars["--line-soft"] = shade(accent, 0, 0.22);
+      vars["--glow"] = shade(accent, 0.2, 0.35);
+    }
+    ["--bg", "--bg-hi", "--bg-deep", "--letterbox", "--seal-ink", "--panel", "--gold", "--gold-hi", "--gold-mid",
+      "--gold-lo", "--line", "--line-soft", "--glow"].forEach(function (name) {
+      if (vars[name]) body.style.setProperty(name, vars[name]);
+      else body.style.removeProperty(name);
+    });
+    body.classList.toggle("custom-primary", !!primary);
+    body.classList.toggle("custom-accent", !!accent);
+
+    var mastLogo = document.getElementById("masthead-logo");
+    if (logo) {
+      if (mastLogo.getAttribute("src") !== logo) mastLogo.src = logo;
+      mastLogo.hidden = false;
+    } else {
+      mastLogo.hidden = true;
+      mastLogo.removeAttribute("src");
+    }
+    body.classList.toggle("has-logo", !!logo);
+
+    var photoNode = document.getElementById("backdrop-photo");
+    // (mediaUrl() admits only /media/<name> with plain characters, so the url() needs no escaping)
+    photoNode.style.backgroundImage = photo ? 'url("' + photo + '")' : "";
+    body.classList.toggle("has-photo", !!photo);
+  }
+
+  /** Fetch the server-drawn pictures of the screen again when the state has moved (see liveImage). */
+  var imageVersion = "";
+  var online = false;
+
+  function refreshImages(state) {
+    imageVersion = "?v=" + encodeURIComponent(String(state.log_id || "")) + "-" + state.seq;
+    if (!view.node) return;
+    var imgs = view.node.querySelectorAll("img[data-base]");
+    for (var i = 0; i < imgs.length; i++) setImage(imgs[i], imgs[i].getAttribute("data-base") + imageVersion);
+  }
+
+  /**
+   * Point a server-drawn image at a new version. The first picture is loaded straight away; a later one
+   * only replaces the picture on screen once it has arrived whole, so a failed fetch changes nothing.
+   */
+  function setImage(img, src) {
+    if (img.getAttribute("src") === src || img._want === src) return;
+    img._want = src;
+    if (!img.getAttribute("src") || !img.naturalWidth) {
+      img.setAttribute("src", src);
+      return;
+    }
+    var probe = new Image();
+    probe.onload = function () {
+      if (img._want === src) img.setAttribute("src", src);
+    };
+    probe.src = src;
+  }
+
+  var qrRefreshes = 0;
+  setInterval(function () {
+    if (!online || !view.node) return;
+    var img = view.node.querySelector(".gk-qr-img");
+    if (img && img.naturalWidth) {
+      qrRefreshes += 1;
+      setImage(img, img.getAttribute("data-base") + imageVersion + "." + qrRefreshes);
+    }
+  }, QR_REFRESH_MS);
 
   function render(state, live) {
     applyEvent(state);
@@ -612,8 +856,13 @@
         var wasSigned = sec._spot.classList.contains("is-signed");
         var isSigned = d.project.status === "signed";
         var fresh = buildSpotlight(state, d.project);
-        // Swapped in place, without a crossfade, so nothing else on the wall moves.
-        replaceInPlace(sec, fresh);
+        if (wasSigned !== isSigned) {
+          // Signed (or taken back): the golden key comes (or goes) and the layout with it, so crossfade.
+          show(fresh, live);
+        } else {
+          // Swapped in place, without a crossfade, so nothing else on the wall moves.
+          replaceInPlace(sec, fresh);
+        }
         if (celebrate) {
           setSealState(view.node, d.project, true);
           startCelebration(view.node);
@@ -632,6 +881,7 @@
       }
     }
 
+    refreshImages(state);
     updateBand(state, live);
   }
 
@@ -749,6 +999,7 @@
     fx.start = performance.now();
     fx.raf = requestAnimationFrame(drawFx);
     fx.timer = setTimeout(stopFx, FX_MS + 400);
+    celebrating(true);
   }
 
   function piece(x, y, vx, vy, delay) {
@@ -841,6 +1092,12 @@
     }
     fx.ctx = null;
     fx.parts = [];
+    celebrating(false);
+  }
+
+  /** For tests and the AV desk: whether gold is falling right now (window.__display.celebrating). */
+  function celebrating(on) {
+    if (window.__display) window.__display.celebrating = on;
   }
 
   // ---------------------------------------------------------------- connection
@@ -848,30 +1105,20 @@
   var offlineTimer = 0;
 
   function onStatus(status) {
+    online = status === "live";
     if (status === "live") {
-      linkUp = true;
-      // Every new connection is sent the state. python-socketio's arrives just before the "connect" event
-      // (while the link still counts as down, so it is a catch-up anyway); should it come after, the
-      // first state within a moment of connecting is the catch-up, not news.
-      catchUpPending = Date.now() - lastStateAt > 300;
-      clearTimeout(catchUpTimer);
-      catchUpTimer = setTimeout(function () { catchUpPending = false; }, 1500);
       clearTimeout(offlineTimer);
       offlineTimer = 0;
       connDot.classList.remove("on");
     } else {
-      linkUp = false;
       if (!offlineTimer) offlineTimer = setTimeout(function () { connDot.classList.add("on"); }, OFFLINE_DOT_MS);
     }
   }
 
   function onState(state, previous, how) {
-    var live = how === "live";
-    lastStateAt = Date.now();
-    if (!linkUp || catchUpPending) live = false;
-    catchUpPending = false;
-    // Nothing new (same snapshot again), a first picture, or another log: draw, don't celebrate.
-    if (!previous || previous.log_id !== state.log_id || state.seq !== previous.seq + 1) live = false;
+    // live.js calls every catch-up "sync" (the first state after each (re)connect, HTTP, a jump in seq):
+    // those redraw the picture without celebrating. A broadcast repeating the snapshot on screen is no news.
+    var live = how === "live" && !!previous && previous.log_id === state.log_id && state.seq === previous.seq + 1;
     try {
       render(state, live);
     } catch (err) {
@@ -882,7 +1129,7 @@
       void stage.offsetWidth;
       body.classList.remove("booting");
     }
-    window.__display = { seq: state.seq, screen: stage.getAttribute("data-screen"), live: live };
+    window.__display = { seq: state.seq, screen: stage.getAttribute("data-screen"), live: live, celebrating: !!fx.raf };
   }
 
   window.addEventListener("resize", fitStage);
