@@ -28,11 +28,19 @@ STYLES = {
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 
 
-def _bars(rows: list[tuple[str, Decimal, str]], width: int, style: str, unit_note: str) -> str:
-    """Horizontal bars: (label, value, value text). Height follows the number of rows."""
-    s = STYLES[style]
-    row_h, top, label_w, value_w = 64, 16, 300, 190
-    height = top + row_h * max(1, len(rows)) + 36
+def _bars(rows: list[tuple[str, Decimal, str]], width: int, style: str, unit_note: str, colors: dict) -> str:
+    """Horizontal bars: (label, value, value text). Height follows the number of rows.
+
+    The wall's style is read from 20 m: bigger type, no footnote (the wall's own headings say what it is),
+    and the event's accent colour when the organisers set one.
+    """
+    s = dict(STYLES[style])
+    wall = style == "dark"
+    if wall and colors.get("accent"):
+        s["bar"] = s["bar2"] = colors["accent"]
+    row_h, top, label_w, value_w = (78, 8, 330, 240) if wall else (64, 16, 300, 190)
+    label_px, value_px, bar_h = (36, 40, 40) if wall else (28, 30, 34)
+    height = top + row_h * max(1, len(rows)) + (4 if wall else 36)
     bar_w = width - label_w - value_w - 24
     biggest = max((v for _, v, _ in rows), default=Decimal(0)) or Decimal(1)
     parts = [
@@ -41,25 +49,31 @@ def _bars(rows: list[tuple[str, Decimal, str]], width: int, style: str, unit_not
     ]
     for i, (label, value, text) in enumerate(rows):
         y = top + i * row_h
+        middle = y + row_h // 2
         length = int(bar_w * value / biggest) if value > 0 else 0
         fill = s["bar"] if i % 2 == 0 else s["bar2"]
+        short = label[:12] + ("…" if len(label) > 12 else "")
         parts.append(
-            f'<text x="{label_w - 18}" y="{y + 36}" text-anchor="end" font-size="28" fill="{s["text"]}">'
-            f"{escape(label[:14] + ('…' if len(label) > 14 else ''))}</text>"
-            f'<rect x="{label_w}" y="{y + 12}" width="{bar_w}" height="34" rx="6" fill="{s["track"]}"/>'
-            f'<rect x="{label_w}" y="{y + 12}" width="{max(length, 4)}" height="34" rx="6" fill="{fill}"/>'
-            f'<text x="{label_w + bar_w + 16}" y="{y + 38}" font-size="30" font-weight="700" fill="{s["text"]}">'
-            f"{escape(text)}</text>"
+            f'<text x="{label_w - 18}" y="{middle}" dominant-baseline="central" text-anchor="end" '
+            f'font-size="{label_px}" fill="{s["text"]}">{escape(short)}</text>'
+            f'<rect x="{label_w}" y="{middle - bar_h // 2}" width="{bar_w}" height="{bar_h}" rx="6" '
+            f'fill="{s["track"]}"/>'
+            f'<rect x="{label_w}" y="{middle - bar_h // 2}" width="{max(length, 4)}" height="{bar_h}" rx="6" '
+            f'fill="{fill}"/>'
+            f'<text x="{label_w + bar_w + 16}" y="{middle}" dominant-baseline="central" font-size="{value_px}" '
+            f'font-weight="700" fill="{s["text"]}">{escape(text)}</text>'
         )
     if not rows:
         parts.append(
-            f'<text x="{width // 2}" y="{top + 40}" text-anchor="middle" font-size="28" '
+            f'<text x="{width // 2}" y="{top + 40}" text-anchor="middle" font-size="{label_px}" '
             f'fill="{s["muted"]}">—</text>'
         )
-    parts.append(
-        f'<text x="{width - 8}" y="{height - 8}" text-anchor="end" font-size="20" '
-        f'fill="{s["muted"]}">{escape(unit_note)}</text></svg>'
-    )
+    if not wall:
+        parts.append(
+            f'<text x="{width - 8}" y="{height - 8}" text-anchor="end" font-size="20" '
+            f'fill="{s["muted"]}">{escape(unit_note)}</text>'
+        )
+    parts.append("</svg>")
     return "".join(parts)
 
 
@@ -76,7 +90,7 @@ def industries_svg(state: dict, style: str = "dark", lang: str = "zh", width: in
         for i in sorted(state["industries"], key=lambda i: -i["amount_wan"])
     ]
     note = "分产业签约投资额" if lang == "zh" else "Investment signed, by industry"
-    return _bars(rows, width, style, note)
+    return _bars(rows, width, style, note, state["event"].get("colors") or {})
 
 
 def tiers_svg(state: dict, style: str = "dark", lang: str = "zh", width: int = 1100) -> str:
@@ -89,4 +103,4 @@ def tiers_svg(state: dict, style: str = "dark", lang: str = "zh", width: int = 1
         for t in state["tiers"]
     ]
     note = "按投资额分档的签约项目数" if lang == "zh" else "Projects signed, by size"
-    return _bars(rows, width, style, note)
+    return _bars(rows, width, style, note, state["event"].get("colors") or {})

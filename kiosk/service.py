@@ -174,7 +174,9 @@ class Ceremony:
         """A new address for the card; the old one is 404 from now on (e.g. a printed card went astray)."""
         with self._lock:
             self.storage.rotate_token(project_id, now_iso())
-            return self.storage.card_for(project_id)
+            card = self.storage.card_for(project_id)
+        self._after_setup()  # the wall's QR image is keyed on seq: it fetches the new code at once
+        return card
 
     # -- setup --------------------------------------------------------------------------------------------
 

@@ -151,11 +151,13 @@ class Storage:
             )
 
     def rotate_token(self, project_id: str, at: str) -> str:
+        """A new card address. It is a change the big screen must see (its QR code), so it moves seq."""
         token = new_token()
         with self._tx() as db:
             db.execute(
                 "UPDATE cards SET token = ?, rotated_at = ? WHERE project_id = ?", (token, at, project_id)
             )
+            _append_setup(db, "card", at)
         return token
 
     def add_projects(self, drafts: list[ProjectDraft], at: str, replace_all: bool = False) -> int:

@@ -15,11 +15,6 @@
   var TOTAL_MS = 1800;
   var FX_MS = 3300;
   var OFFLINE_DOT_MS = 3000;
-  // Tests may shorten this (Playwright's add_init_script); nothing on the page sets it.
-  var tuning = window.KioskDisplayTuning || {};
-  // A card's address can be changed on the server without any change to the state (cards are private):
-  // while a golden key is up, its QR code is fetched again this often, so a dead code does not linger.
-  var QR_REFRESH_MS = tuning.qrRefreshMs || 15000;
 
   var I18N = {
     zh: {
@@ -819,16 +814,6 @@
     probe.src = src;
   }
 
-  var qrRefreshes = 0;
-  setInterval(function () {
-    if (!online || !view.node) return;
-    var img = view.node.querySelector(".gk-qr-img");
-    if (img && img.naturalWidth) {
-      qrRefreshes += 1;
-      setImage(img, img.getAttribute("data-base") + imageVersion + "." + qrRefreshes);
-    }
-  }, QR_REFRESH_MS);
-
   function render(state, live) {
     applyEvent(state);
     var d = describe(state);
@@ -1140,8 +1125,10 @@
       if (view.node && view.node._fit) view.node._fit();
     });
   }
+  // ?preview=1 (the admin's "大屏" link): the same picture, but not counted as a big screen on the console.
+  var preview = /[?&]preview=1(&|$)/.test(window.location.search);
   window.KioskLive.connect({
-    role: "display",
+    role: preview ? "viewer" : "display",
     name: body.getAttribute("data-screen-name") || "",
     onState: onState,
     onStatus: onStatus,
