@@ -156,6 +156,8 @@
       leave_pending: "有指令尚未得到确认",
       rehearsal_band: "彩排模式 · 不计入正式记录",
       rehearsal_sub: "彩排",
+      st_new_rehearsal: "彩排已开始：记录从头开始，不计入正式记录",
+      st_new_live: "正式签约已开始：记录从头开始",
       admin_link: "准备与报告",
       admin_sub: "活动信息、项目清单、彩排与正式、报告下载",
       qr_warning_title: "手机扫码打不开金钥匙：",
@@ -310,6 +312,8 @@
       leave_pending: "A command is not confirmed yet",
       rehearsal_band: "REHEARSAL · not part of the official record",
       rehearsal_sub: "rehearsal",
+      st_new_rehearsal: "Rehearsal started: a clean log, not part of the official record",
+      st_new_live: "Live ceremony started: a clean log",
       admin_link: "Prepare & report",
       admin_sub: "event, projects, rehearsal and live, report downloads",
       qr_warning_title: "Phones cannot open the golden keys: ",
@@ -507,6 +511,10 @@
     state = s;
     stateAt = Date.now();
     if (!before || before.seq !== s.seq || before.log_id !== s.log_id) seqChangedAt = stateAt;
+    if (before && before.log_id !== s.log_id) {
+      // A new run (rehearsal started or reset, or gone live): what the status line said belongs to the old log.
+      lastOutcome = { kind: "info", text: t(s.mode === "rehearsal" ? "st_new_rehearsal" : "st_new_live"), at: new Date() };
+    }
     applyLanguage(s.event && s.event.language);
     setText($("event-title"), s.event && s.event.title);
     if (manualId && !projectById(manualId)) manualId = null;
