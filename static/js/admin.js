@@ -12,6 +12,14 @@
 (function () {
   "use strict";
 
+  var dom = window.KioskDom;
+  var $ = dom.$;
+  var el = dom.el;
+  var setText = dom.setText;
+  var clear = dom.clear;
+  var pad2 = dom.pad2;
+  var shifted = dom.shifted;
+
   var WORDS = {
     zh: {
       admin_name: "活动管理",
@@ -576,23 +584,9 @@
   // DOM helpers
   // ---------------------------------------------------------------------------------------------------
 
-  function $(id) { return document.getElementById(id); }
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
 
-  function setText(node, text) {
-    text = text === undefined || text === null ? "" : String(text);
-    if (node.textContent !== text) node.textContent = text;
-  }
 
-  function clear(node) {
-    while (node.firstChild) node.removeChild(node.firstChild);
-  }
 
   /**
    * A translated sentence that holds a little markup of our own (<b>…</b>), built as nodes: the words are
@@ -608,7 +602,6 @@
     });
   }
 
-  function pad2(n) { return (n < 10 ? "0" : "") + n; }
 
   /** "2021-06-21T10:32:05+08:00" -> "2021-06-21 10:32:05", as written (the venue's wall clock). */
   function when(iso, withDate) {
@@ -618,17 +611,6 @@
     return withDate === false ? time : m[1] + "-" + m[2] + "-" + m[3] + " " + time;
   }
 
-  /** An integer of 万元 divided by 10^places, exactly (no float), without trailing zeros. */
-  function shifted(wan, places) {
-    var unit = Math.pow(10, places);
-    var negative = wan < 0;
-    wan = Math.abs(wan);
-    var whole = Math.floor(wan / unit);
-    var frac = String(wan % unit);
-    while (frac.length < places) frac = "0" + frac;
-    frac = frac.replace(/0+$/, "");
-    return (negative ? "-" : "") + (frac ? whole + "." + frac : String(whole));
-  }
 
   /** Money as the organisers read it: the exact 亿元 string (the server's), with the unit in words. */
   function money(yiText, wan) {

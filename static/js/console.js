@@ -15,6 +15,14 @@
 (function () {
   "use strict";
 
+  var dom = window.KioskDom;
+  var $ = dom.$;
+  var el = dom.el;
+  var setText = dom.setText;
+  var clear = dom.clear;
+  var pad2 = dom.pad2;
+  var shifted = dom.shifted;
+
   // Tests may shorten the waits (Playwright's add_init_script); nothing on the page sets this.
   var tuning = window.KioskConsoleTuning || {};
   var HOLD_MS = 800;
@@ -369,25 +377,10 @@
   // Small helpers
   // ---------------------------------------------------------------------------------------------------
 
-  function $(id) { return document.getElementById(id); }
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
 
-  function setText(node, text) {
-    text = text === undefined || text === null ? "" : String(text);
-    if (node.textContent !== text) node.textContent = text;
-  }
 
-  function clear(node) {
-    while (node.firstChild) node.removeChild(node.firstChild);
-  }
 
-  function pad2(n) { return (n < 10 ? "0" : "") + n; }
 
   function clockText(date) {
     return pad2(date.getHours()) + ":" + pad2(date.getMinutes()) + ":" + pad2(date.getSeconds());
@@ -399,17 +392,6 @@
     return m ? m[1] + ":" + m[2] : "";
   }
 
-  /** An integer of 万元 divided by 10^places, exactly (no float), without trailing zeros. */
-  function shifted(wan, places) {
-    var unit = Math.pow(10, places);
-    var negative = wan < 0;
-    wan = Math.abs(wan);
-    var whole = Math.floor(wan / unit);
-    var frac = String(wan % unit);
-    while (frac.length < places) frac = "0" + frac;
-    frac = frac.replace(/0+$/, "");
-    return (negative ? "-" : "") + (frac ? whole + "." + frac : String(whole));
-  }
 
   /** Money in the console's unit: 亿元 in Chinese (10^4 万元), billions of yuan in English (10^5 万元). */
   function money(wan) {

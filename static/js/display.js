@@ -10,6 +10,10 @@
 (function () {
   "use strict";
 
+  var dom = window.KioskDom;
+  var el = dom.el;
+  var clear = dom.clear;
+
   var STAGE_W = 1920;
   var STAGE_H = 1080;
   var TOTAL_MS = 1800;
@@ -108,12 +112,6 @@
 
   // ---------------------------------------------------------------- helpers
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
 
   function add(parent) {
     for (var i = 1; i < arguments.length; i++) {
@@ -130,9 +128,6 @@
     });
   }
 
-  function clear(node) {
-    while (node.firstChild) node.removeChild(node.firstChild);
-  }
 
   var OPENING = "（(“‘「『《【〈[";
   var CLOSING = "）)”’」』》】〉]，,、。.：:；;！!？?·";
