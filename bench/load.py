@@ -1,6 +1,6 @@
 """Broadcast benchmark: the kiosk app against a bare Flask-SocketIO server, N websocket clients each.
 
-    .venv/bin/python bench/load.py                 # N = 10, 100, 1000, 3000, 3 reps each; about 27 minutes
+    .venv/bin/python bench/load.py                 # N = 10, 100, 1000, 3000, 3 reps each; about 24 minutes
     .venv/bin/python bench/load.py --quick         # smoke run: N = 10, 100, one short run each; ~1.5 minutes
     .venv/bin/python bench/load.py --n 3000 --reps 1 --servers app
 

@@ -9,6 +9,7 @@ permessage-deflate: compressing every broadcast once per client doubled the late
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import resource
@@ -63,6 +64,10 @@ def serve(host: str, port: int) -> int:
     )
     limit = raise_open_file_limit()
     app = create_app({"ASYNC_MODE": "gevent"})
+    # With thousands of sockets a full collection walks ~530,000 objects and stops every broadcast for
+    # 230-280 ms, about every 20 s, freeing nothing. Making full collections 100x rarer halved the p99 at
+    # 3000 clients (406 -> 203 ms, memory unchanged; docs/BENCHMARK.md, finding 2).
+    gc.set_threshold(700, 10, 1000)
     ceremony = app.extensions["kiosk"]
     socketio = app.extensions["socketio"]
 
