@@ -71,6 +71,11 @@ class Proxy:
         finally:
             server.close()
             self._loop.run_until_complete(self._close_all())
+            # Connections still being piped are cancelled, not abandoned (asyncio complains at exit otherwise).
+            pending = asyncio.all_tasks(self._loop)
+            for task in pending:
+                task.cancel()
+            self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             self._loop.close()
 
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
