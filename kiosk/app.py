@@ -1,4 +1,5 @@
-"""Builds the Flask app: settings, storage, the ceremony service, blueprints and Socket.IO."""
+"""Builds the Flask app: settings, the clock, storage, the ceremony service, shared state, the words,
+blueprints and Socket.IO."""
 
 from __future__ import annotations
 
@@ -7,13 +8,17 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
+from flask_babel import Babel
 from flask_socketio import SocketIO
 
-from . import admin, api, auth, concierge, control, display, realtime
+from .ceremony.clock import Clock
+from .ceremony.service import Ceremony
 from .config import data_dir, resolve
-from .sample import load_sample
-from .service import Ceremony
-from .storage import Storage
+from .setup.sample import load_sample
+from .store.shared import MemoryShared
+from .store.sqlite import Storage
+from .web import admin, api, auth, common, concierge, console, display, live
+from .words.catalogue import TRANSLATIONS, gettext
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +32,7 @@ DEFAULTS = {
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     "PING_INTERVAL": 10,
     "PING_TIMEOUT": 8,
+    "BABEL_DEFAULT_LOCALE": "zh",
 }
 
 
@@ -50,16 +56,28 @@ def build(test_config: dict | None = None) -> Flask:
     for noisy in ("weasyprint", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
-    storage = Storage(folder / "kiosk.sqlite3")
-    ceremony = Ceremony(storage)
+    clock = app.config.get("CLOCK") or Clock(app.config.get("TIMEZONE"))
+    storage = Storage(folder / "kiosk.sqlite3", clock)
+    ceremony = Ceremony(storage, clock)
     if app.config["LOAD_SAMPLE"] and ceremony.is_empty():
         load_sample(ceremony)
         app.logger.info("empty data folder: loaded the sample ceremony")
     app.extensions["kiosk"] = ceremony
+    app.extensions["kiosk_clock"] = clock
+    app.extensions["kiosk_shared"] = app.config.get("SHARED") or MemoryShared(clock)
 
+    # Templates say _("…") with the Chinese text; the event's language picks the translation.
+    Babel(
+        app,
+        locale_selector=lambda: ceremony.lang,
+        default_translation_directories=str(TRANSLATIONS),
+    )
+
+    app.jinja_env.globals["in_language"] = gettext
     auth.init_app(app)
+    app.register_blueprint(common.bp)
     app.register_blueprint(api.bp)
-    app.register_blueprint(control.bp)
+    app.register_blueprint(console.bp)
     app.register_blueprint(display.bp)
     app.register_blueprint(concierge.bp)
     app.register_blueprint(admin.bp)
@@ -74,7 +92,7 @@ def build(test_config: dict | None = None) -> Flask:
         ping_timeout=app.config["PING_TIMEOUT"],
         max_http_buffer_size=64 * 1024,
     )
-    realtime.register(app, socketio, ceremony)
+    live.register(app, socketio, ceremony)
     return app
 
 

@@ -1,4 +1,5 @@
-"""``python -m kiosk``: serve, import, export. Thin: parse arguments, call the service, print the outcome."""
+"""``python -m kiosk``: serve, import, export. Thin: parse arguments, call the service, print the outcome in
+the event's language (problems keep the contract's ``row N, column NAME: reason`` shape)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,22 @@ import argparse
 import sys
 from pathlib import Path
 
+from .words.catalogue import N_, gettext
+
 EXIT_BAD_INPUT = 2
+
+CANNOT_READ = N_("无法读取 %(path)s：%(reason)s")
+NOTHING_IMPORTED = N_("共 %(n)s 处问题，未导入任何内容。")
+REFUSED = N_("%(reason)s；未导入任何内容。")
+ADDED = N_("已导入 %(count)s（%(file)s），共 %(total)s。")
+REPLACED = N_("已用 %(count)s 替换签约顺序（%(file)s），共 %(total)s。")
+WROTE = N_("已写入 %(file)s（%(format)s，%(bytes)s 字节）")
+XLSX_NEEDS_FILE = N_("XLSX 是二进制文件：请用 -o report.xlsx 指定文件")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m kiosk", description="签约仪式现场系统 / signing ceremony kiosk"
+        prog="python -m kiosk", description="kiosk: runs an investment signing ceremony"
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -25,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     p_import.add_argument("file")
     p_import.add_argument(
         "--replace", action="store_true", help="replace the running order (only while nothing is signed)"
+    )
+    p_import.add_argument(
+        "--allow-same-name",
+        action="store_true",
+        help="append rows even when a project of the same name is already in the running order",
     )
 
     p_export = sub.add_parser(
@@ -43,64 +59,89 @@ def main(argv: list[str] | None = None) -> int:
 
         return serve(args.host, args.port)
     if args.command == "import":
-        return import_file(Path(args.file), args.replace)
+        return import_file(Path(args.file), args.replace, args.allow_same_name)
     return 1
 
 
-def import_file(path: Path, replace_all: bool) -> int:
-    from .config import data_dir
-    from .domain import CeremonyError
-    from .importer import ImportFailed, parse_projects
-    from .service import Ceremony
-    from .storage import Storage
+def _open():
+    """The ceremony in the data folder, as the server sees it."""
+    from .ceremony.clock import Clock
+    from .ceremony.service import Ceremony
+    from .config import data_dir, resolve
+    from .store.sqlite import Storage
 
+    folder = data_dir()
+    clock = Clock(resolve(folder).get("TIMEZONE"))
+    storage = Storage(folder / "kiosk.sqlite3", clock)
+    return storage, Ceremony(storage, clock)
+
+
+def import_file(path: Path, replace_all: bool, allow_same_name: bool = False) -> int:
+    from .ceremony.rules import CeremonyError
+    from .setup.fields import FieldErrors
+    from .setup.importer import ImportFailed, parse_projects
+    from .words import messages
+
+    storage, ceremony = _open()
+    lang = ceremony.lang
     try:
-        data = path.read_bytes()
-    except OSError as err:
-        print(f"cannot read {path}: {err.strerror}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    try:
-        drafts = parse_projects(data, path.name)
-    except ImportFailed as failed:
-        for problem in failed.problems:
-            print(str(problem), file=sys.stderr)
-        print(f"{len(failed.problems)} problem(s); nothing was imported.", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    storage = Storage(data_dir() / "kiosk.sqlite3")
-    try:
-        ceremony = Ceremony(storage)
-        ceremony.import_projects(drafts, replace_all=replace_all)
-    except CeremonyError as err:
-        print(f"{err.code}: {err.message}; nothing was imported.", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            print(gettext(CANNOT_READ, lang, path=path, reason=err.strerror), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        existing = [] if replace_all or allow_same_name else [p.name for p in ceremony.projects]
+        try:
+            drafts = parse_projects(data, path.name, existing)
+        except ImportFailed as failed:
+            for line in failed.lines(lang):
+                print(line, file=sys.stderr)
+            print(gettext(NOTHING_IMPORTED, lang, n=len(failed.problems)), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        try:
+            ceremony.import_projects(drafts, replace_all=replace_all, allow_same_name=allow_same_name)
+        except CeremonyError as err:
+            reason = err.code + ": " + messages.text(err.code, lang, err.params)
+            print(gettext(REFUSED, lang, reason=reason), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except FieldErrors as err:
+            # Another process added a project of the same name since the file was read.
+            for problem in err.problems:
+                print(messages.text(problem.code, lang, problem.params), file=sys.stderr)
+            print(gettext(NOTHING_IMPORTED, lang, n=len(err.problems)), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        total = ceremony.money(sum(d.amount_wan for d in drafts))["text"]
+        count = _projects(len(drafts), lang)
+        print(gettext(REPLACED if replace_all else ADDED, lang, count=count, file=path.name, total=total))
+        return 0
     finally:
         storage.close()
-    total = sum(d.amount_wan for d in drafts)
-    verb = "replaced the running order with" if replace_all else "added"
-    print(f"{verb} {len(drafts)} project(s), {total} 万元 in all ({path.name}).")
-    return 0
+
+
+def _projects(n: int, lang: str) -> str:
+    from .words.format import count
+
+    return count(n, "project", lang)
 
 
 def export(fmt: str | None, output: str | None) -> int:
-    from . import report
-    from .config import data_dir
-    from .service import Ceremony
-    from .storage import Storage
+    from .reporting import report
 
     if fmt is None:
         suffix = Path(output).suffix.lower().lstrip(".") if output else ""
         fmt = suffix if suffix in report.FORMATS else "json"
-    if output is None and fmt == "xlsx" and sys.stdout.isatty():
-        print("an XLSX file is binary: give a file with -o report.xlsx", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    storage = Storage(data_dir() / "kiosk.sqlite3")
+    storage, ceremony = _open()
     try:
-        data = report.FORMATS[fmt][0](Ceremony(storage).report())
+        lang = ceremony.lang
+        if output is None and fmt == "xlsx" and sys.stdout.isatty():
+            print(gettext(XLSX_NEEDS_FILE, lang), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        data = report.FORMATS[fmt][0](ceremony.report())
     finally:
         storage.close()
     if output:
         Path(output).write_bytes(data)
-        print(f"wrote {output} ({fmt}, {len(data)} bytes)", file=sys.stderr)
+        print(gettext(WROTE, lang, file=output, format=fmt, bytes=len(data)), file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -58,6 +58,7 @@ def resolve(folder: Path, env=os.environ) -> dict:
     cfg["PUBLIC_URL"] = (env.get("KIOSK_PUBLIC_URL") or "").rstrip("/") or None
     # Behind HTTPS the session cookie must never travel in clear.
     cfg["SESSION_COOKIE_SECURE"] = bool(cfg["PUBLIC_URL"] and cfg["PUBLIC_URL"].startswith("https://"))
+    cfg["TIMEZONE"] = env.get("KIOSK_TIMEZONE") or None
     if env.get("KIOSK_SESSION_IDLE_HOURS"):
         cfg["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=float(env["KIOSK_SESSION_IDLE_HOURS"]))
     return cfg

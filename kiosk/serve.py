@@ -13,8 +13,11 @@ import gc
 import logging
 import os
 import resource
+import signal
 import socket
 import sys
+
+from .words.catalogue import N_
 
 log = logging.getLogger("kiosk.serve")
 
@@ -54,10 +57,26 @@ def lan_address() -> str | None:
         return None
 
 
+BANNER = N_("kiosk：%(title)s — %(count)s，seq %(seq)s")
+BIG_SCREEN = N_("大屏")
+CONSOLE = N_("控制台")
+ADMIN = N_("准备与报告")
+PIN_FROM_ENV = N_("操作员 PIN 来自 KIOSK_OPERATOR_PIN")
+PIN_KEPT = N_("操作员 PIN %(pin)s（保存在 %(path)s）")
+DATA_FOLDER = N_("数据目录 %(path)s；可打开文件数上限 %(limit)s")
+LISTENING = N_("正在监听 %(host)s:%(port)s（进程 %(pid)s）；按 Ctrl-C 停止")
+CANNOT_LISTEN = N_(
+    "kiosk：无法监听 %(host)s:%(port)s：%(reason)s。kiosk 是否已在运行？请先停止它，或用 --port 换一个端口。"
+)
+STOPPED = N_("kiosk：已停止（%(signal)s），数据库已写入磁盘。")
+
+
 def serve(host: str, port: int) -> int:
     from gevent import pywsgi
 
     from . import create_app
+    from .words.catalogue import gettext
+    from .words.format import count
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
@@ -87,18 +106,27 @@ def serve(host: str, port: int) -> int:
         # QR codes must carry an address phones can reach: the LAN address, found once at start.
         app.config["PUBLIC_URL"] = f"http://{lan_address() or '127.0.0.1'}:{port}"
     base = app.config["PUBLIC_URL"]
-    snap = ceremony.snapshot()
-    pin_source = app.config["PIN_SOURCE"]
-    print(
-        f"kiosk: {snap['event']['title']} — {snap['project_count']} projects, seq {snap['seq']}", flush=True
+    view = ceremony.snapshot()
+    lang = ceremony.lang
+
+    def say(msgid: str, **params) -> None:
+        print(gettext(msgid, lang, **params), flush=True)
+
+    say(
+        BANNER,
+        title=view["event"]["title"],
+        count=count(view["project_count"], "project", lang),
+        seq=view["seq"],
     )
-    print(f"  big screen  {base}/display", flush=True)
-    print(f"  console     {base}/control", flush=True)
+    print(f"  {gettext(BIG_SCREEN, lang)}  {base}/display", flush=True)
+    print(f"  {gettext(CONSOLE, lang)}  {base}/control", flush=True)
+    print(f"  {gettext(ADMIN, lang)}  {base}/admin", flush=True)
+    pin_source = app.config["PIN_SOURCE"]
     if pin_source == "KIOSK_OPERATOR_PIN":
-        print("  operator PIN from KIOSK_OPERATOR_PIN", flush=True)
+        print("  " + gettext(PIN_FROM_ENV, lang), flush=True)
     else:
-        print(f"  operator PIN {app.config['OPERATOR_PIN']} (kept in {pin_source})", flush=True)
-    print(f"  data folder {app.config['DATA_DIR']}; open files allowed: {limit}", flush=True)
+        print("  " + gettext(PIN_KEPT, lang, pin=app.config["OPERATOR_PIN"], path=pin_source), flush=True)
+    print("  " + gettext(DATA_FOLDER, lang, path=app.config["DATA_DIR"], limit=limit), flush=True)
 
     server = pywsgi.WSGIServer(
         (host, port),
@@ -112,8 +140,7 @@ def serve(host: str, port: int) -> int:
     except OSError as err:
         # The usual cause on the day: the server is already running in another window.
         print(
-            f"kiosk: cannot listen on {host}:{port}: {err.strerror}. Is kiosk already running? "
-            "Stop it, or choose another port with --port.",
+            gettext(CANNOT_LISTEN, lang, host=host, port=port, reason=err.strerror),
             file=sys.stderr,
             flush=True,
         )
@@ -122,7 +149,25 @@ def serve(host: str, port: int) -> int:
     # for the client's delayed ACK (~40 ms) on every keep-alive request after the first. Measured in bench/:
     # the console's page 51 -> 6 ms, a command 48 -> 5 ms. Accepted sockets inherit it on Linux.
     server.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    print(f"  listening on {host}:{port} (pid {os.getpid()})", flush=True)
+
+    stopped_by: list[str] = []
+
+    def stop(signum: int) -> None:
+        # Runs in the hub, not inside a request: stop accepting, let requests in flight finish (2 s).
+        if not stopped_by:
+            stopped_by.append(signal.Signals(signum).name)
+            gevent.spawn(server.stop, timeout=2)
+
+    import gevent
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        gevent.signal_handler(signum, stop, signum)
+    print("  " + gettext(LISTENING, lang, host=host, port=port, pid=os.getpid()), flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
+    # Everything acknowledged is already on disk (synchronous=FULL); folding the WAL back into the main file
+    # leaves one self-contained database to copy away after the ceremony.
+    ceremony.storage.checkpoint()
+    ceremony.storage.close()
+    print(gettext(STOPPED, lang, signal=stopped_by[0] if stopped_by else "SIGINT"), flush=True)
     return 0

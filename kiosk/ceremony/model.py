@@ -1,0 +1,100 @@
+"""What a ceremony is made of, as plain frozen dataclasses: the event, its projects, commands, the log.
+
+Money is an integer of 万元 everywhere; land is an exact ``Decimal`` of 亩. Nothing here knows Flask, SQL,
+Socket.IO or words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+SCREENS = ("title", "spotlight", "roll", "finale", "blank")
+ACTIONS = ("announce", "confirm", "undo", "show")
+# Log entries that change the setup (projects, event) rather than the show; they only move seq.
+SETUP_ACTION = "setup"
+MODES = ("rehearsal", "live")
+
+WAN_PER_YI = 10_000
+
+
+@dataclass(frozen=True)
+class Event:
+    title: str
+    subtitle: str = ""
+    date: str = ""  # ISO date, or "" when not set
+    venue: str = ""
+    host: str = ""
+    language: str = "zh"
+    theme: str = "red"
+    primary_color: str | None = None
+    accent_color: str | None = None
+    logo: str | None = None
+    background: str | None = None
+    # How amounts are written on every screen: "auto" (亿元 from 1 亿, else 万元), "yi" or "wan"; and the
+    # most decimal places shown. The exact figure stays in amount_wan and in the report.
+    money_unit: str = "auto"
+    money_decimals: int = 2
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    order: int
+    name: str
+    investor: str
+    amount_wan: int
+    land_mu: Decimal | None = None
+    industry: str | None = None
+    signatories: tuple[str, ...] = ()
+    summary: str | None = None
+
+
+@dataclass(frozen=True)
+class Command:
+    command_id: str
+    action: str
+    project_id: str | None = None
+    screen: str | None = None
+    expected_seq: int | None = None
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    seq: int
+    action: str
+    at: str
+    command_id: str | None = None
+    project_id: str | None = None
+    screen: str | None = None
+    undoes: int | None = None  # for an undo: the seq of the confirm it takes back
+    device: str | None = None
+
+
+@dataclass(frozen=True)
+class State:
+    seq: int = 0
+    screen: str = "title"
+    spotlight_id: str | None = None
+    # project id -> the confirm entry that signed it; insertion order is signing order.
+    signed: dict[str, LogEntry] = field(default_factory=dict)
+    last: LogEntry | None = None
+
+
+@dataclass(frozen=True)
+class Run:
+    """One pass of the show (a rehearsal or the live ceremony): its id names the log to clients."""
+
+    id: str
+    mode: str
+    started_at: str
+
+
+@dataclass(frozen=True)
+class Ceremony:
+    """Everything a view is built from, as it stood after one committed change."""
+
+    event: Event
+    projects: tuple[Project, ...]
+    state: State
+    run: Run

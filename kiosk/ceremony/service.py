@@ -1,0 +1,382 @@
+"""The ceremony as the transports see it: run a command, read a view, change the setup.
+
+Every change happens inside one store transaction: the service first catches up with anything another
+process committed (a ``python -m kiosk import`` while the server runs, a second server), then decides
+against that state, then records the entry and its answer — so no other writer can slip in between the
+decision and the record, and ``seq`` never has a gap or a duplicate. Only after the commit does the
+in-memory state move and the change get announced (blinker signals); the HTTP API, Socket.IO handlers and
+the CLI all come through here.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import replace
+
+from ..setup.cards import DEFAULT_SERVICES, Card, clean_edit, looks_like_token
+from ..setup.event import clean_event, prepare_image
+from ..setup.fields import FieldErrors, Problem, ProjectDraft, clean, draft_from_cells
+from ..setup.importer import fold_name
+from ..store.sqlite import Storage
+from ..words import format as fmt
+from ..words import messages
+from ..words.catalogue import N_, gettext
+from . import signals, views
+from .clock import Clock
+from .model import ACTIONS, MODES, Command, Event, Run, State
+from .model import Ceremony as Snapshot
+from .rules import CeremonyError, apply_entry, decide, replay
+
+MAX_COMMAND_ID = 100
+DEFAULT_TITLE = N_("签约仪式")
+
+
+class CommandRejected(Exception):
+    """Input that is not a command at all (never stored: it has no usable command_id)."""
+
+    def __init__(self, variant: str, **params: object):
+        super().__init__(variant)
+        self.code = "invalid_request"
+        self.params = {"variant": variant, **params}
+
+
+def parse_command(payload: object) -> Command:
+    if not isinstance(payload, dict):
+        raise CommandRejected("not_object")
+    command_id = payload.get("command_id")
+    if not isinstance(command_id, str) or not 0 < len(command_id) <= MAX_COMMAND_ID:
+        raise CommandRejected("command_id", max=MAX_COMMAND_ID)
+    action = payload.get("action")
+    if action not in ACTIONS:
+        raise CommandRejected("action", choices=" / ".join(ACTIONS))
+    for key in ("project_id", "screen"):
+        value = payload.get(key)
+        if value is not None and (not isinstance(value, str) or len(value) > 100):
+            raise CommandRejected("text", key=key)
+    expected = payload.get("expected_seq")
+    if expected is not None and (isinstance(expected, bool) or not isinstance(expected, int)):
+        raise CommandRejected("expected_seq")
+    return Command(
+        command_id=command_id,
+        action=action,
+        project_id=payload.get("project_id") or None,
+        screen=payload.get("screen") or None,
+        expected_seq=expected,
+    )
+
+
+class Ceremony:
+    def __init__(self, storage: Storage, clock: Clock | None = None):
+        self.storage = storage
+        self.clock = clock or storage.clock
+        self._lock = threading.RLock()
+        self._head: tuple[str, int] | None = None
+        self._data_version = None
+        self.reload()
+
+    # -- reading ------------------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Rebuild everything from the database: at start, and when another process changed it."""
+        with self._lock, self.storage.transaction():
+            self._data_version = self.storage.data_version()
+            self._head = self.storage.head()
+            self.event = self.storage.load_event() or Event(title=gettext(DEFAULT_TITLE, "zh"))
+            self.projects = self.storage.load_projects()
+            self.state: State = replay(self.storage.load_log())
+            self.run: Run = self.storage.current_run()
+            self._install(self.state)
+
+    def _install(self, state: State) -> None:
+        self.state = state
+        self._snap = Snapshot(self.event, tuple(self.projects), state, self.run)
+        self._views: dict[str, dict] = {}
+
+    def view(self, audience: str = "public") -> dict:
+        """The view ``audience`` sees now (built once per change, then shared). A change another process
+        committed is picked up here at once, and announced to every client."""
+        if self.catch_up():
+            self._announce()
+        with self._lock:
+            if audience not in self._views:
+                self._views[audience] = views.AUDIENCES[audience](self._snap)
+            return self._views[audience]
+
+    def current(self) -> Snapshot:
+        """The ceremony as it stands (the model every view is built from)."""
+        self.catch_up()
+        return self._snap
+
+    def snapshot(self) -> dict:
+        """The public view (CONTRACT.md's ``GET /api/v1/state`` without credentials)."""
+        return self.view("public")
+
+    @property
+    def lang(self) -> str:
+        return self.event.language
+
+    def money(self, wan: int) -> dict:
+        """An amount as this event writes it (``kiosk.words.format.money``), as JSON."""
+        return fmt.money(wan, self.lang, self.event.money_unit, self.event.money_decimals).json()
+
+    def is_empty(self) -> bool:
+        return not self.projects and self.storage.load_event() is None
+
+    def catch_up(self) -> bool:
+        """Reload (without announcing) when another connection committed since we last looked.
+
+        Cheap when nothing happened: SQLite's data_version moves only for other connections' commits.
+        """
+        with self._lock:
+            if self.storage.data_version() == self._data_version:
+                return False
+            self.reload()
+            return True
+
+    def reload_if_changed_elsewhere(self) -> bool:
+        """The server's watcher: True (and every client told) when another process changed the ceremony."""
+        if self.catch_up():
+            self._announce()
+            return True
+        return False
+
+    def _catch_up_in(self) -> None:
+        """Inside a transaction: make sure the state decided against is the one on disk."""
+        if self.storage.head() != self._head:
+            self.reload()
+
+    # -- commands -----------------------------------------------------------------------------------------
+
+    def execute(self, payload: object, device: str | None = None) -> tuple[int, dict]:
+        """Run one command; returns (http status, answer). Raises ``CommandRejected`` for malformed input.
+
+        Only operators send commands, so the answer carries the operator view (the public one plus what
+        the console needs). A repeated ``command_id`` gets the stored answer, verbatim.
+        """
+        command = parse_command(payload)
+        with self._lock:
+            with self.storage.transaction():
+                self._catch_up_in()
+                stored = self.storage.find_command(command.command_id)
+                if stored is not None:
+                    return stored
+                at = self.clock.now_iso()
+                try:
+                    entry = decide(self.state, self.projects, command, at, device)
+                except CeremonyError as err:
+                    status, answer = self._error_answer(err)
+                    self.storage.record_command(command.command_id, payload, device, at, status, answer, None)
+                    return status, answer
+                state = apply_entry(self.state, entry)
+                snap = Snapshot(self.event, tuple(self.projects), state, self.run)
+                seen = views.operator(snap)
+                answer = {"status": "ok", "seq": entry.seq, "state": seen}
+                # Recorded in the same transaction it was decided in: only a command on disk is
+                # acknowledged or shown.
+                self.storage.record_command(command.command_id, payload, device, at, 200, answer, entry)
+            self._head = (self.run.id, entry.seq)
+            self._data_version = self.storage.data_version()
+            self._install(state)
+            self._views["operator"] = seen
+        signals.command_applied.send(self, entry=entry)
+        signals.state_changed.send(self)
+        return 200, answer
+
+    def _error_answer(self, err: CeremonyError) -> tuple[int, dict]:
+        params = dict(err.params)
+        if err.code == "unknown_screen":
+            params["choices"] = "、".join(("title", "spotlight", "roll", "finale", "blank"))
+        body = {
+            "status": "error",
+            "reason": err.code,
+            "message": messages.text(err.code, self.lang, params),
+            "params": {k: v for k, v in err.params.items() if k != "variant"},
+        }
+        if err.code == "seq_conflict":
+            return 409, {**body, "state": views.operator(self._snap)}
+        return 400, body
+
+    def message(self, code: str, params: dict | None = None) -> str:
+        """``code`` in the event's words (for the edges' own errors)."""
+        return messages.text(code, self.lang, params)
+
+    # -- runs: rehearsal and live -------------------------------------------------------------------------
+
+    def start_run(self, mode: str, confirmed: bool = False) -> Run:
+        """Start a clean log in ``mode`` ("rehearsal" or "live"); the current one is archived, not deleted.
+
+        Leaving a live run that has commands in it needs ``confirmed``: that is the real ceremony's record.
+        """
+        if mode not in MODES:
+            raise CeremonyError("invalid_mode")
+        with self._lock, self.storage.transaction():
+            self._catch_up_in()
+            if self.run.mode == "live" and self.storage.audit() and not confirmed:
+                raise CeremonyError("confirm_required")
+            self.storage.start_run(mode, self.clock.now_iso())
+        self._after_setup()
+        return self.run
+
+    def report(self) -> dict:
+        """The current run's report: projects with contacts, totals, breakdowns, audit, press summary."""
+        from ..reporting import report
+
+        with self._lock:
+            self._catch_up_in()
+            return report.build(
+                self._snap, self.storage.load_cards(), self.storage.audit(), self.clock.now_iso()
+            )
+
+    # -- concierge cards ----------------------------------------------------------------------------------
+
+    def default_services(self) -> tuple[str, ...]:
+        """The event's list of what a golden key opens: the organiser's own, or the article's (in words)."""
+        raw = self.storage.get_meta("card_services")
+        if raw is None:
+            return tuple(gettext(s, self.lang) for s in DEFAULT_SERVICES)
+        return tuple(json.loads(raw))
+
+    def set_default_services(self, services: object) -> tuple[str, ...]:
+        items = clean({"services": services}, ("services",))["services"] or ()
+        self.storage.set_meta("card_services", json.dumps(list(items), ensure_ascii=False))
+        return items
+
+    def project(self, project_id: str):
+        self.catch_up()
+        return next((p for p in self.projects if p.id == project_id), None)
+
+    def card(self, project_id: str) -> Card | None:
+        return self.storage.card_for(project_id) if self.project(project_id) else None
+
+    def card_by_token(self, token: str) -> Card | None:
+        return self.storage.card_by_token(token) if looks_like_token(token) else None
+
+    def services_of(self, card: Card) -> tuple[str, ...]:
+        return card.services if card.services is not None else self.default_services()
+
+    def update_card(self, project_id: str, payload: object) -> Card:
+        """Apply an operator's edit (raises ``FieldErrors``); returns the card as stored."""
+        fields = clean_edit(payload)
+        with self._lock:
+            self.storage.update_card(project_id, fields)
+            return self.storage.card_for(project_id)
+
+    def rotate_card(self, project_id: str) -> Card:
+        """A new address for the card; the old one is 404 from now on (e.g. a printed card went astray)."""
+        with self._lock:
+            self.storage.rotate_token(project_id, self.clock.now_iso())
+            card = self.storage.card_for(project_id)
+        self._after_setup()  # the wall's QR image is keyed on seq: it fetches the new code at once
+        return card
+
+    # -- setup --------------------------------------------------------------------------------------------
+
+    def import_projects(
+        self, drafts: list[ProjectDraft], replace_all: bool = False, allow_same_name: bool = True
+    ) -> int:
+        """Add ``drafts`` to the running order (or replace it). ``allow_same_name=False`` refuses a draft
+        named like a project already there (``FieldErrors`` with ``name_exists``) — the importer checks
+        that per row first; this is the last word, inside the transaction."""
+        with self._lock, self.storage.transaction():
+            self._catch_up_in()
+            if replace_all and self.state.signed:
+                raise CeremonyError("already_signed", variant="replace")
+            if not replace_all and not allow_same_name:
+                taken = {fold_name(p.name): p.name for p in self.projects}
+                clash = [
+                    Problem("name", "name_exists", {"name": taken[fold_name(d.name)]})
+                    for d in drafts
+                    if fold_name(d.name) in taken
+                ]
+                if clash:
+                    raise FieldErrors(clash)
+            self.storage.add_projects(drafts, self.clock.now_iso(), replace_all=replace_all)
+        self._after_setup()
+        return len(drafts)
+
+    def save_event(self, event: Event) -> None:
+        with self._lock, self.storage.transaction():
+            self.storage.save_event(event, self.clock.now_iso())
+        self._after_setup()
+
+    def update_event(self, payload: object) -> Event:
+        """An organiser's edit of the event (raises ``FieldErrors``); the screens redraw at once."""
+        self.catch_up()
+        event = clean_event(payload, self.event)
+        self.save_event(event)
+        return event
+
+    def set_media(self, kind: str, data: bytes | None, media_dir) -> Event:
+        """Store (or with ``None`` clear) the logo or the background picture. Raises ``FieldError``."""
+        self.catch_up()
+        if data is None:
+            event = replace(self.event, **{kind: None})
+        else:
+            name, body = prepare_image(kind, data)
+            media_dir.mkdir(parents=True, exist_ok=True)
+            (media_dir / name).write_bytes(body)
+            event = replace(self.event, **{kind: name})
+        self.save_event(event)
+        return event
+
+    # -- projects, one at a time (the admin pages) ---------------------------------------------------------
+
+    def add_project(self, cells: dict) -> str:
+        """Validate like an import row (raises ``FieldErrors``) and append to the running order."""
+        draft = draft_from_cells(cells)
+        with self._lock, self.storage.transaction():
+            self._catch_up_in()
+            self._check_unique_name(draft.name)
+            self.storage.add_projects([draft], self.clock.now_iso())
+            new_id = self.storage.load_projects()[-1].id
+        self._after_setup()
+        return new_id
+
+    def update_project(self, project_id: str, cells: dict) -> None:
+        draft = draft_from_cells(cells)
+        with self._lock, self.storage.transaction():
+            self._catch_up_in()
+            self._known(project_id)
+            self._check_unique_name(draft.name, besides=project_id)
+            self.storage.update_project(project_id, draft, self.clock.now_iso())
+        self._after_setup()
+
+    def delete_project(self, project_id: str) -> None:
+        with self._lock, self.storage.transaction():
+            self._catch_up_in()
+            project = self._known(project_id)
+            if project_id in self.state.signed:
+                raise CeremonyError("already_signed", variant="delete", name=project.name)
+            self.storage.delete_project(project_id, self.clock.now_iso())
+        self._after_setup()
+
+    def reorder_projects(self, ids: object) -> None:
+        with self._lock, self.storage.transaction():
+            self._catch_up_in()
+            current = [p.id for p in self.projects]
+            if (
+                not isinstance(ids, list)
+                or sorted(map(str, ids)) != sorted(current)
+                or len(ids) != len(current)
+            ):
+                raise CeremonyError("invalid_order")
+            self.storage.reorder_projects([str(i) for i in ids], self.clock.now_iso())
+        self._after_setup()
+
+    def _known(self, project_id: str):
+        project = next((p for p in self.projects if p.id == project_id), None)
+        if project is None:
+            raise CeremonyError("unknown_project", project_id=project_id)
+        return project
+
+    def _check_unique_name(self, name: str, besides: str | None = None) -> None:
+        if any(fold_name(p.name) == fold_name(name) and p.id != besides for p in self.projects):
+            raise FieldErrors([Problem("name", "name_taken")])
+
+    def _after_setup(self) -> None:
+        self.reload()
+        self._announce()
+
+    def _announce(self) -> None:
+        signals.state_changed.send(self)

@@ -1,0 +1,16 @@
+"""What happened, announced for whoever listens (the broadcaster, later the audit and card makers).
+
+The service sends these after the change is committed; it never imports Socket.IO. Listeners read what
+they need from the sender (``sender.view(audience)``): each audience's view is built once per change.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# sender: the Ceremony service; the ceremony changed (a command, a setup edit, another process's write)
+state_changed = _signals.signal("state-changed")
+# sender: the Ceremony service; kwargs: entry (the LogEntry appended)
+command_applied = _signals.signal("command-applied")
+# sender: the Flask app; every operator session was just invalidated
+operators_signed_out = _signals.signal("operators-signed-out")

@@ -1,0 +1,312 @@
+"""The ceremony report and the press summary: built from the ceremony, written as CSV, XLSX or JSON.
+
+Plain Python (openpyxl for XLSX): the CLI's ``export`` and the console's downloads both come through here.
+Amounts are exact (万元 and the exact 亿元 as numbers); the words around them are in the event's language.
+Every text cell a spreadsheet could read as a formula is neutralised: names come from Excel files that
+someone else typed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+from ..ceremony import views
+from ..ceremony.model import Ceremony
+from ..words import format as fmt
+from ..words.catalogue import N_, gettext
+from .press import press_summary
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A text cell that Excel or LibreOffice would evaluate (=, +, -, @, tab, CR) is prefixed with a quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+ACTION_WORDS = {
+    "announce": N_("宣布"),
+    "confirm": N_("确认签约"),
+    "undo": N_("撤销签约"),
+    "show": N_("切换画面"),
+}
+SHOW_SCREEN = N_("切换画面：%(screen)s")
+OUTCOME_WORDS = {
+    "ok": N_("成功"),
+    "already_signed": N_("已签约（未重复）"),
+    "seq_conflict": N_("画面已更新，未执行"),
+    "nothing_to_undo": N_("没有可撤销的签约"),
+    "unknown_project": N_("项目不存在"),
+    "missing_project": N_("缺少项目"),
+    "unknown_screen": N_("画面不存在"),
+}
+OUTCOME_OTHER = N_("被拒绝（%(code)s）")
+
+
+def build(c: Ceremony, cards: dict, audit: list[dict], generated_at: str) -> dict:
+    """Everything the morning-after report needs, as plain data (it is also the JSON export)."""
+    view = views.operator(c)
+    lang = view["lang"]
+    names = {p["id"]: p["name"] for p in view["projects"]}
+    projects = []
+    for p in view["projects"]:
+        card = cards.get(p["id"])
+        projects.append(
+            {
+                "order": p["order"],
+                "id": p["id"],
+                "name": p["name"],
+                "investor": p["investor"],
+                "amount_yi": p["amount_yi"],
+                "amount_wan": p["amount_wan"],
+                "amount_text": p["amount"]["text"],
+                "land_mu": p["land_mu"],
+                "industry": p["industry"],
+                "industry_label": p["industry_label"],
+                "signatories": p["signatories"],
+                "status": p["status"],
+                "status_text": p["status_text"],
+                "signed_at": p["signed_at"],
+                "signed_time": p["signed_time"],
+                "signed_text": fmt.moment(p["signed_at"], lang) if p["signed_at"] else "",
+                "concierge_name": card.contact_name if card else None,
+                "concierge_phone": card.contact_phone if card else None,
+            }
+        )
+
+    def audit_row(a: dict) -> dict:
+        request = a["request"] if isinstance(a["request"], dict) else {}
+        action, screen, outcome = request.get("action"), request.get("screen"), a["outcome"]
+        if action == "show" and screen in views.SCREEN_LABELS:
+            action_text = gettext(SHOW_SCREEN, lang, screen=gettext(views.SCREEN_LABELS[screen], lang))
+        else:
+            action_text = gettext(ACTION_WORDS[action], lang) if action in ACTION_WORDS else action
+        if outcome in OUTCOME_WORDS:
+            outcome_text = gettext(OUTCOME_WORDS[outcome], lang)
+        else:
+            outcome_text = gettext(OUTCOME_OTHER, lang, code=outcome)
+        return {
+            "received_at": a["received_at"],
+            "received_time": fmt.clock_seconds(a["received_at"]),
+            "device": a["device"],
+            "action": action,
+            "action_text": action_text,
+            "outcome_text": outcome_text,
+            "project": names.get(request.get("project_id"), request.get("project_id")),
+            "screen": request.get("screen"),
+            "outcome": a["outcome"],
+            "seq": a["seq"],
+            "command_id": a["command_id"],
+        }
+
+    return {
+        "event": view["event"],
+        "lang": lang,
+        "generated_at": generated_at,
+        "run": {"id": c.run.id, "mode": c.run.mode, "started_at": c.run.started_at},
+        "seq": view["seq"],
+        "projects": projects,
+        "totals": {
+            "signed_count": view["signed_count"],
+            "project_count": view["project_count"],
+            "total_wan": view["total_wan"],
+            "total_yi": view["total_yi"],
+            "total_text": view["total"]["text"],
+            "land_mu": view["land_mu"],
+            "land_text": view["land"]["text"] if view["land"] else "",
+            "planned_total_wan": view["planned"]["total_wan"],
+            "planned_total_yi": view["planned"]["total_yi"],
+            "planned_total_text": view["planned"]["total"]["text"],
+        },
+        "tiers": view["tiers"],
+        "industries": view["industries"],
+        "press_summary": press_summary(c),
+        "audit": [audit_row(a) for a in audit],
+    }
+
+
+PROJECT_COLUMNS = [
+    ("order", N_("序号")),
+    ("name", N_("项目名称")),
+    ("investor", N_("签约企业")),
+    ("amount_yi", N_("投资额（亿元）")),
+    ("amount_wan", N_("投资额（万元）")),
+    ("land_mu", N_("用地（亩）")),
+    ("industry_label", N_("产业类别")),
+    ("status_text", N_("状态")),
+    ("signed_at", N_("签约时间")),
+    ("concierge_name", N_("服务专员")),
+    ("concierge_phone", N_("专员电话")),
+]
+AUDIT_COLUMNS = [
+    ("received_at", N_("时间")),
+    ("device", N_("设备")),
+    ("action_text", N_("指令")),
+    ("project", N_("项目")),
+    ("screen", N_("画面")),
+    ("outcome", N_("结果")),
+    ("seq", N_("序列号")),
+    ("command_id", N_("指令编号")),
+]
+SHEETS = {"projects": N_("项目"), "summary": N_("汇总"), "audit": N_("审计日志")}
+SUMMARY = {
+    "event": N_("活动"),
+    "date": N_("日期"),
+    "mode": N_("模式"),
+    "rehearsal": N_("彩排（不计入正式记录）"),
+    "live": N_("正式"),
+    "signed": N_("已签约项目"),
+    "planned": N_("计划项目"),
+    "total_yi": N_("签约总额（亿元）"),
+    "total_wan": N_("签约总额（万元）"),
+    "land": N_("签约用地（亩）"),
+    "tiers": N_("投资分档"),
+    "count": N_("项目数"),
+    "industries": N_("产业类别"),
+    "amount_yi": N_("投资额（亿元）"),
+    "press_zh": N_("新闻通稿（中文）"),
+    "press_en": N_("新闻通稿（英文）"),
+    "generated": N_("生成时间"),
+    "chart": N_("分产业投资额（亿元）"),
+}
+
+
+def _w(report: dict, msgid: str) -> str:
+    return gettext(msgid, report["lang"])
+
+
+def _project_row(p: dict) -> list:
+    row = []
+    for key, _ in PROJECT_COLUMNS:
+        value = p[key]
+        if key in ("amount_yi", "land_mu") and value is not None:
+            value = Decimal(value)  # a number in Excel, exact in the file
+        row.append(value)
+    return row
+
+
+def _summary_rows(report: dict) -> list[list]:
+    t, w = report["totals"], lambda key: _w(report, SUMMARY[key])
+    return [
+        [w("event"), report["event"]["title"]],
+        [w("date"), report["event"]["date_text"]],
+        [w("mode"), w(report["run"]["mode"])],
+        [w("signed"), t["signed_count"]],
+        [w("planned"), t["project_count"]],
+        [w("total_yi"), Decimal(t["total_yi"])],
+        [w("total_wan"), t["total_wan"]],
+        [w("land"), Decimal(t["land_mu"]) if t["land_mu"] else 0],
+        [],
+        [w("tiers"), w("count")],
+        *[[tier["label"], tier["count"]] for tier in report["tiers"]],
+        [],
+        [w("industries"), w("count"), w("amount_yi")],
+        *[[i["label"], i["count"], Decimal(i["amount_yi"])] for i in report["industries"]],
+        [],
+        [w("press_zh"), report["press_summary"]["zh"]],
+        [w("press_en"), report["press_summary"]["en"]],
+        [w("generated"), report["generated_at"]],
+    ]
+
+
+def to_json(report: dict) -> bytes:
+    return json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def to_csv(report: dict) -> bytes:
+    """UTF-8 with BOM, so Excel on Windows opens the Chinese correctly; sections separated by blank lines."""
+    out = io.StringIO()
+    w = csv.writer(out)
+
+    def write(row):
+        w.writerow([neutralise(v if not isinstance(v, Decimal) else format(v, "f")) for v in row])
+
+    write([_w(report, label) for _, label in PROJECT_COLUMNS])
+    for p in report["projects"]:
+        write(_project_row(p))
+    w.writerow([])
+    for row in _summary_rows(report):
+        write(row)
+    w.writerow([])
+    write([_w(report, label) for _, label in AUDIT_COLUMNS])
+    for a in report["audit"]:
+        write([a[key] for key, _ in AUDIT_COLUMNS])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(report: dict) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    bold = Font(bold=True)
+    head_fill = PatternFill("solid", fgColor="F8ECD0")
+
+    ws = wb.active
+    ws.title = _w(report, SHEETS["projects"])
+    ws.append([_w(report, label) for _, label in PROJECT_COLUMNS])
+    for p in report["projects"]:
+        ws.append([neutralise(v) for v in _project_row(p)])
+    for cell in ws[1]:
+        cell.font, cell.fill = bold, head_fill
+    for col, width in zip("ABCDEFGHIJK", (6, 36, 30, 14, 14, 10, 14, 8, 22, 10, 16), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+
+    summary = wb.create_sheet(_w(report, SHEETS["summary"]))
+    for row in _summary_rows(report):
+        summary.append([neutralise(v) for v in row])
+    summary.column_dimensions["A"].width = 22
+    summary.column_dimensions["B"].width = 60
+    heads = {_w(report, SUMMARY[k]) for k in ("tiers", "industries", "event")}
+    for row in summary.iter_rows():
+        if row and row[0].value in heads:
+            for cell in row:
+                cell.font = bold
+        for cell in row[1:2]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _industry_chart(summary, report)
+
+    audit = wb.create_sheet(_w(report, SHEETS["audit"]))
+    audit.append([_w(report, label) for _, label in AUDIT_COLUMNS])
+    for a in report["audit"]:
+        audit.append([neutralise(a[key]) for key, _ in AUDIT_COLUMNS])
+    for cell in audit[1]:
+        cell.font, cell.fill = bold, head_fill
+    audit.column_dimensions["A"].width = 26
+    audit.column_dimensions["B"].width = 22
+
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _industry_chart(sheet, report: dict) -> None:
+    """A native Excel bar chart of investment by industry, next to the table it reads."""
+    from openpyxl.chart import BarChart, Reference
+
+    if not report["industries"]:
+        return
+    label = _w(report, SUMMARY["industries"])
+    header = next(r for r in sheet.iter_rows() if r[0].value == label)[0].row
+    last = header + len(report["industries"])
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = _w(report, SUMMARY["chart"])
+    chart.legend = None
+    chart.add_data(Reference(sheet, min_col=3, min_row=header, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=header + 1, max_row=last))
+    chart.height, chart.width = 7, 14
+    sheet.add_chart(chart, "D2")
+
+
+FORMATS = {
+    "csv": (to_csv, "text/csv; charset=utf-8"),
+    "xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "json": (to_json, "application/json"),
+}

@@ -1,0 +1,28 @@
+"""The sample ceremony from the seed article, loaded when the server starts on an empty data folder."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+from ..ceremony.model import Event
+from .importer import parse_projects
+
+
+def _data(name: str):
+    return resources.files("kiosk.setup").joinpath("data", name)
+
+
+def sample_csv() -> bytes:
+    return _data("sample_ceremony.csv").read_bytes()
+
+
+def sample_event() -> Event:
+    raw = json.loads(_data("sample_event.json").read_text(encoding="utf-8"))
+    return Event(**{k: v for k, v in raw.items() if not k.startswith("_")})
+
+
+def load_sample(ceremony) -> None:
+    """``ceremony``: the service (``kiosk.ceremony.service.Ceremony``)."""
+    ceremony.save_event(sample_event())
+    ceremony.import_projects(parse_projects(sample_csv(), "sample_ceremony.csv"))

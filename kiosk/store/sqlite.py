@@ -1,0 +1,484 @@
+"""SQLite storage: the only module that writes SQL.
+
+One connection, guarded by a lock, shared by the process: commands are serialised anyway, and reads of the
+live state come from memory (see ``kiosk.ceremony.service``). WAL with ``synchronous=FULL`` so a commit
+that returned has reached the disk: a ``kill -9`` after an acknowledgement loses nothing.
+
+Transactions nest: ``with store.transaction():`` around several calls makes them one ``BEGIN IMMEDIATE …
+COMMIT``, which is how the service decides a command inside the same transaction that records it — no
+other process (a CLI import, a second server) can write in between.
+
+The schema is ``schema/NNNN_*.sql``, applied in order, once each; ``PRAGMA user_version`` is the number of
+the last one applied (a database made before the ladder existed is at 1).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import secrets
+import sqlite3
+import threading
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+
+from ..ceremony.clock import Clock
+from ..ceremony.model import Event, LogEntry, Project, Run
+from ..setup.cards import Card, new_token
+from ..setup.fields import ProjectDraft
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every schema step, in order."""
+    folder = resources.files("kiosk.store").joinpath("schema")
+    steps = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            steps.append((int(entry.name.split("_", 1)[0]), entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(steps)
+
+
+SCHEMA_VERSION = migrations()[-1][0]
+
+
+def _statements(sql: str) -> list[str]:
+    out, buffer = [], ""
+    for line in sql.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                out.append(buffer.strip())
+            buffer = ""
+    if buffer.strip() and not all(part.strip().startswith("--") for part in buffer.strip().splitlines()):
+        out.append(buffer.strip())
+    return out
+
+
+class Storage:
+    def __init__(self, path: str | Path, clock: Clock | None = None):
+        self.path = str(path)
+        self.clock = clock or Clock()
+        self._lock = threading.RLock()
+        self._depth = 0
+        # check_same_thread=False: the lock, not the thread, is what keeps use of the connection serial.
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self.migrate()
+        if self.current_run() is None:
+            self.start_run("live", self.clock.now_iso())
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- schema -------------------------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        with self._lock:
+            return self._db.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self) -> list[str]:
+        """Apply the schema steps this database lacks, each in its own transaction; returns their names.
+
+        Two processes starting at once take turns: the version is read again under the write lock.
+        """
+        applied = []
+        for version, name, sql in migrations():
+            with self.transaction() as db:
+                current = db.execute("PRAGMA user_version").fetchone()[0]
+                if current == 0 and _has_table(db, "meta"):
+                    # Made by kiosk 0.1, before this ladder: its schema is step 1.
+                    db.execute("PRAGMA user_version = 1")
+                    current = 1
+                if current >= version:
+                    continue
+                for statement in _statements(sql):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {int(version)}")
+                applied.append(name)
+        return applied
+
+    # -- transactions -------------------------------------------------------------------------------------
+
+    def transaction(self):
+        """``with store.transaction() as db:`` — one BEGIN IMMEDIATE … COMMIT; nested uses join it."""
+        return _Transaction(self)
+
+    _tx = transaction
+
+    def head(self) -> tuple[str, int]:
+        """(current run id, its last seq): what a process compares to know whether it is up to date."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT m.value AS run, COALESCE(MAX(l.seq), 0) AS seq FROM meta m "
+                "LEFT JOIN log l ON l.run = m.value WHERE m.key = 'run_id'"
+            ).fetchone()
+        return (row["run"], row["seq"]) if row and row["run"] else ("", 0)
+
+    def data_version(self) -> int:
+        """Changes when another connection (the CLI importing while the server runs) commits."""
+        with self._lock:
+            return self._db.execute("PRAGMA data_version").fetchone()[0]
+
+    def writable(self) -> bool:
+        """Can we take the write lock right now? (BEGIN IMMEDIATE fails on a read-only or locked file.)"""
+        try:
+            with self._tx():
+                return True
+        except sqlite3.Error:
+            return False
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log back into the database file (at a clean stop)."""
+        with self._lock:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def integrity_check(self) -> str:
+        with self._lock:
+            return self._db.execute("PRAGMA integrity_check").fetchone()[0]
+
+    # -- event --------------------------------------------------------------------------------------------
+
+    def load_event(self) -> Event | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM event WHERE id = 1").fetchone()
+        if row is None:
+            return None
+        return Event(**{k: row[k] for k in _EVENT_COLUMNS})
+
+    def save_event(self, event: Event, at: str) -> int:
+        values = [getattr(event, k) for k in _EVENT_COLUMNS]
+        updates = ", ".join(f"{k} = excluded.{k}" for k in _EVENT_COLUMNS)  # fixed names, never input
+        with self._tx() as db:
+            db.execute(
+                f"INSERT INTO event(id, {', '.join(_EVENT_COLUMNS)}) VALUES (1, {', '.join('?' * len(values))}) "  # noqa: S608
+                f"ON CONFLICT(id) DO UPDATE SET {updates}",
+                values,
+            )
+            return _append_setup(db, "event", at)
+
+    # -- projects -----------------------------------------------------------------------------------------
+
+    def load_projects(self) -> list[Project]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM projects ORDER BY position").fetchall()
+        return [_project(row) for row in rows]
+
+    def update_project(self, project_id: str, d: ProjectDraft, at: str) -> int:
+        """Replace a project's fields (and its card's name and phone) in place; its id and card address stay."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE projects SET name = ?, investor = ?, amount_wan = ?, land_mu = ?, industry = ?, "
+                "signatories = ?, summary = ? WHERE id = ?",
+                (*_project_values(d), project_id),
+            )
+            db.execute(
+                "UPDATE cards SET contact_name = ?, contact_phone = ? WHERE project_id = ?",
+                (d.concierge_name, d.concierge_phone, project_id),
+            )
+            return _append_setup(db, "project", at)
+
+    def delete_project(self, project_id: str, at: str) -> int:
+        with self._tx() as db:
+            db.execute("DELETE FROM projects WHERE id = ?", (project_id,))  # its card goes with it
+            _renumber(db, [r[0] for r in db.execute("SELECT id FROM projects ORDER BY position")])
+            return _append_setup(db, "delete", at)
+
+    def reorder_projects(self, ids: list[str], at: str) -> int:
+        with self._tx() as db:
+            _renumber(db, ids)
+            return _append_setup(db, "order", at)
+
+    # -- cards --------------------------------------------------------------------------------------------
+    # Kept apart from ``Project`` so that tokens and contacts can never leak into the public state.
+
+    def card_for(self, project_id: str) -> Card | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM cards WHERE project_id = ?", (project_id,)).fetchone()
+        return None if row is None else _card(row)
+
+    def card_by_token(self, token: str) -> Card | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM cards WHERE token = ?", (token,)).fetchone()
+        return None if row is None else _card(row)
+
+    def load_cards(self) -> dict[str, Card]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM cards").fetchall()
+        return {r["project_id"]: _card(r) for r in rows}
+
+    def update_card(self, project_id: str, fields: dict) -> None:
+        if not fields:
+            return
+        columns = {k: v for k, v in fields.items() if k in _CARD_COLUMNS}
+        if "services" in columns and columns["services"] is not None:
+            columns["services"] = json.dumps(list(columns["services"]), ensure_ascii=False)
+        assignments = ", ".join(f"{k} = ?" for k in columns)  # keys from a fixed allow-list, never input
+        with self._tx() as db:
+            db.execute(
+                f"UPDATE cards SET {assignments} WHERE project_id = ?",  # noqa: S608
+                (*columns.values(), project_id),
+            )
+
+    def rotate_token(self, project_id: str, at: str) -> str:
+        """A new card address. It is a change the big screen must see (its QR code), so it moves seq."""
+        token = new_token()
+        with self._tx() as db:
+            db.execute(
+                "UPDATE cards SET token = ?, rotated_at = ? WHERE project_id = ?", (token, at, project_id)
+            )
+            _append_setup(db, "card", at)
+        return token
+
+    def add_projects(self, drafts: list[ProjectDraft], at: str, replace_all: bool = False) -> int:
+        """Append ``drafts`` to the running order (or replace it) in one transaction; returns the new seq."""
+        with self._tx() as db:
+            if replace_all:
+                db.execute("DELETE FROM projects")
+                start = 0
+            else:
+                start = db.execute("SELECT COALESCE(MAX(position), 0) FROM projects").fetchone()[0]
+            for offset, d in enumerate(drafts, start=1):
+                cur = db.execute(
+                    "INSERT INTO projects(id, position, name, investor, amount_wan, land_mu, industry, "
+                    "signatories, summary) VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (start + offset, *_project_values(d)),
+                )
+                # Ids come from an AUTOINCREMENT key, so a replaced running order never reuses an old id
+                # that the log (or an AV desk's button) still names.
+                pid = f"p{cur.lastrowid}"
+                db.execute("UPDATE projects SET id = ? WHERE pk = ?", (pid, cur.lastrowid))
+                # The card's address is made now and kept for good: cards are printed before the day.
+                db.execute(
+                    "INSERT INTO cards(project_id, token, contact_name, contact_phone) VALUES (?, ?, ?, ?)",
+                    (pid, new_token(), d.concierge_name, d.concierge_phone),
+                )
+            return _append_setup(db, "import", at)
+
+    # -- runs ---------------------------------------------------------------------------------------------
+
+    def current_run(self) -> Run | None:
+        """The run now being shown. Its id names the log to clients."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT r.* FROM runs r JOIN meta m ON m.key = 'run_id' AND m.value = r.id"
+            ).fetchone()
+        return None if row is None else Run(id=row["id"], mode=row["mode"], started_at=row["started_at"])
+
+    def start_run(self, mode: str, at: str) -> str:
+        """End the current run (its log stays, archived) and start a clean one."""
+        run_id = secrets.token_hex(8)
+        with self._tx() as db:
+            db.execute("UPDATE runs SET ended_at = ? WHERE ended_at IS NULL", (at,))
+            db.execute("INSERT INTO runs(id, mode, started_at) VALUES (?, ?, ?)", (run_id, mode, at))
+            db.execute(
+                "INSERT INTO meta(key, value) VALUES ('run_id', ?) ON CONFLICT(key) DO UPDATE SET value = ?",
+                (run_id, run_id),
+            )
+        return run_id
+
+    def runs(self) -> list[dict]:
+        """Every run, oldest first, with how many entries and signings its log holds."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT r.*, COUNT(l.seq) AS entries, SUM(l.action = 'confirm') - SUM(l.action = 'undo') AS signed, "
+                "(SELECT COUNT(*) FROM commands c WHERE c.run = r.id) AS commands "
+                "FROM runs r LEFT JOIN log l ON l.run = r.id GROUP BY r.id ORDER BY r.rowid"
+            ).fetchall()
+        return [dict(r) | {"signed": r["signed"] or 0} for r in rows]
+
+    # -- the log ------------------------------------------------------------------------------------------
+
+    def load_log(self, run_id: str | None = None) -> list[LogEntry]:
+        """The entries of ``run_id`` (default: the current run), in order."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM log WHERE run = COALESCE(?, (SELECT value FROM meta WHERE key = 'run_id')) "
+                "ORDER BY seq",
+                (run_id,),
+            ).fetchall()
+        return [_entry(row) for row in rows]
+
+    def find_command(self, command_id: str) -> tuple[int, dict] | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT http_status, response FROM commands WHERE command_id = ? "
+                "AND run = (SELECT value FROM meta WHERE key = 'run_id')",
+                (command_id,),
+            ).fetchone()
+        return None if row is None else (row["http_status"], json.loads(row["response"]))
+
+    def record_command(
+        self,
+        command_id: str,
+        request: dict,
+        device: str | None,
+        at: str,
+        http_status: int,
+        response: dict,
+        entry: LogEntry | None,
+    ) -> None:
+        """Store the answer to a command and, if it was accepted, its log entry: one transaction, both or none."""
+        with self._tx() as db:
+            if entry is not None:
+                _insert_entry(db, entry)
+            db.execute(
+                "INSERT INTO commands(run, command_id, received_at, device, request, outcome, http_status, "
+                "response, seq) VALUES ((SELECT value FROM meta WHERE key = 'run_id'), ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    command_id,
+                    at,
+                    device,
+                    json.dumps(request, ensure_ascii=False),
+                    response.get("reason", "ok"),
+                    http_status,
+                    json.dumps(response, ensure_ascii=False),
+                    None if entry is None else entry.seq,
+                ),
+            )
+
+    def audit(self, run_id: str | None = None) -> list[dict]:
+        """Every command received in a run (default: the current one), accepted or not, oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT command_id, received_at, device, request, outcome, http_status, seq "
+                "FROM commands WHERE run = COALESCE(?, (SELECT value FROM meta WHERE key = 'run_id')) "
+                "ORDER BY received_at, rowid",
+                (run_id,),
+            ).fetchall()
+        return [dict(r) | {"request": json.loads(r["request"])} for r in rows]
+
+    # -- secrets and settings -----------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row["value"]
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=?",
+                (key, value, value),
+            )
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT under the storage lock; ROLLBACK on any exception. Re-entrant: an inner
+    one joins the outer (and an exception anywhere rolls the whole of it back)."""
+
+    def __init__(self, store: Storage):
+        self.store = store
+
+    def __enter__(self) -> sqlite3.Connection:
+        store = self.store
+        store._lock.acquire()
+        if store._depth == 0:
+            try:
+                store._db.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                store._lock.release()
+                raise
+        store._depth += 1
+        return store._db
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        store = self.store
+        try:
+            store._depth -= 1
+            if store._depth == 0:
+                store._db.execute("ROLLBACK" if exc_type else "COMMIT")
+            elif exc_type:
+                # An inner block failed: the outer one will see the exception and roll everything back.
+                pass
+        finally:
+            store._lock.release()
+
+
+def _has_table(db: sqlite3.Connection, name: str) -> bool:
+    return (
+        db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
+        is not None
+    )
+
+
+def _project_values(d: ProjectDraft) -> tuple:
+    """A draft as the columns name, investor, amount_wan, land_mu, industry, signatories, summary."""
+    land = None if d.land_mu is None else str(d.land_mu)
+    signatories = json.dumps(list(d.signatories), ensure_ascii=False)
+    return (d.name, d.investor, d.amount_wan, land, d.industry, signatories, d.summary)
+
+
+def _renumber(db: sqlite3.Connection, ids: list[str]) -> None:
+    for position, pid in enumerate(ids, start=1):
+        db.execute("UPDATE projects SET position = ? WHERE id = ?", (position, pid))
+
+
+def _append_setup(db: sqlite3.Connection, what: str, at: str) -> int:
+    seq = db.execute(
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM log WHERE run = (SELECT value FROM meta WHERE key = 'run_id')"
+    ).fetchone()[0]
+    _insert_entry(db, LogEntry(seq=seq, action="setup", at=at, screen=what))
+    return seq
+
+
+def _insert_entry(db: sqlite3.Connection, e: LogEntry) -> None:
+    db.execute(
+        "INSERT INTO log(run, seq, command_id, action, project_id, screen, undoes, at, device) "
+        "VALUES ((SELECT value FROM meta WHERE key = 'run_id'), ?, ?, ?, ?, ?, ?, ?, ?)",
+        (e.seq, e.command_id, e.action, e.project_id, e.screen, e.undoes, e.at, e.device),
+    )
+
+
+def _entry(row: sqlite3.Row) -> LogEntry:
+    return LogEntry(
+        seq=row["seq"],
+        action=row["action"],
+        at=row["at"],
+        command_id=row["command_id"],
+        project_id=row["project_id"],
+        screen=row["screen"],
+        undoes=row["undoes"],
+        device=row["device"],
+    )
+
+
+# The event table's columns are the Event dataclass's fields, one for one (schema/ keeps them in step).
+_EVENT_COLUMNS = tuple(f.name for f in dataclasses.fields(Event))
+_CARD_COLUMNS = (
+    "contact_name",
+    "contact_title",
+    "contact_phone",
+    "contact_email",
+    "contact_wechat",
+    "services",
+    "notes",
+)
+
+
+def _card(row: sqlite3.Row) -> Card:
+    services = row["services"]
+    return Card(
+        project_id=row["project_id"],
+        token=row["token"],
+        services=None if services is None else tuple(json.loads(services)),
+        **{k: row[k] for k in _CARD_COLUMNS if k != "services"},
+    )
+
+
+def _project(row: sqlite3.Row) -> Project:
+    return Project(
+        id=row["id"],
+        order=row["position"],
+        name=row["name"],
+        investor=row["investor"],
+        amount_wan=row["amount_wan"],
+        land_mu=None if row["land_mu"] is None else Decimal(row["land_mu"]),
+        industry=row["industry"],
+        signatories=tuple(json.loads(row["signatories"] or "[]")),
+        summary=row["summary"],
+    )

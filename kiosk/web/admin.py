@@ -1,0 +1,387 @@
+"""Preparing the event in the browser: the admin pages and their API (operator login).
+
+Event settings and pictures, projects one by one, and importing a file with a preview first. Every change
+goes through the service, so the big screen redraws at once when an edit touches what it shows.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+)
+
+from ..ceremony.rules import CeremonyError
+from ..ceremony.views import KNOWN_INDUSTRIES
+from ..setup import fields
+from ..setup.cards import DEFAULT_SERVICES
+from ..setup.event import MAX_IMAGE_BYTES, MAX_IMAGE_MB, MEDIA_KINDS, THEME_COLORS
+from ..setup.fields import FieldError, FieldErrors, Problem
+from ..setup.importer import HEADERS, MAX_BYTES, ImportFailed, header, parse_projects, preview_projects
+from ..words.catalogue import N_, word
+from ..words.format import MAX_DECIMALS
+from . import auth
+from .common import ceremony, error, field_errors, page_context
+from .console import login_page
+
+bp = Blueprint("admin", __name__)
+
+UPLOAD_TTL_S = 30 * 60
+
+
+def media_dir() -> Path:
+    return Path(current_app.config["DATA_DIR"]) / "media"
+
+
+def _field_errors(err: FieldErrors):
+    return field_errors(err, "invalid_project")
+
+
+def settings() -> dict:
+    """What the admin pages need to know of the rules (limits, choices, defaults), from the one place each
+    lives, so the pages never carry a copy."""
+    lang = ceremony().lang
+    keys = (*fields.PROJECT_KEYS, *fields.CARD_KEYS, *fields.EVENT_KEYS)
+    return {
+        "limits": fields.limits(*dict.fromkeys(keys)),
+        "labels": {key: word(fields.FIELDS[key].label, lang) for key in dict.fromkeys(keys)},
+        "industries": [word(name, lang) for name in KNOWN_INDUSTRIES],
+        "default_services": [word(s, lang) for s in DEFAULT_SERVICES],
+        "theme_colors": THEME_COLORS,
+        "max_image_bytes": MAX_IMAGE_BYTES,
+        "max_image_mb": MAX_IMAGE_MB,
+        "max_import_bytes": MAX_BYTES,
+        "max_money_decimals": MAX_DECIMALS,
+        "import_headers": {key: header(key, lang) for key in HEADERS},
+        "import_keys": list(fields.PROJECT_KEYS),
+    }
+
+
+# -- pages ---------------------------------------------------------------------------------------------
+
+
+@bp.get("/admin")
+def admin_page():
+    """The organisers' preparation pages (event, projects, import, rehearsal, report). Login as the console."""
+    if not auth.is_operator():
+        return login_page()
+    return render_template(
+        "admin/admin.html", **page_context("admin", csrf_token=session.get("csrf"), settings=settings())
+    )
+
+
+@bp.get("/media/<path:name>")
+def media(name: str):
+    """The event's logo and background (content-hashed names, so they can be cached for good)."""
+    response = send_from_directory(media_dir(), name, max_age=365 * 24 * 3600)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# -- event ---------------------------------------------------------------------------------------------
+
+
+@bp.get("/api/v1/event")
+@auth.operator_required
+def get_event():
+    """The event settings as stored (the admin page's form)."""
+    return jsonify(ceremony().view("operator")["event"])
+
+
+@bp.put("/api/v1/event")
+@auth.operator_required
+def put_event():
+    """Edit title, subtitle, date, venue, host, language, theme and colours. Broadcasts ``state``."""
+    try:
+        ceremony().update_event(request.get_json(silent=True))
+    except FieldErrors as err:
+        return field_errors(err, "invalid_event")
+    return jsonify(ceremony().view("operator")["event"])
+
+
+@bp.post("/api/v1/event/media/<kind>")
+@auth.operator_required
+def upload_media(kind: str):
+    """Upload the logo or the background picture (multipart field ``file``); re-encoded before it is kept."""
+    if kind not in MEDIA_KINDS:
+        abort(404)
+    upload = request.files.get("file")
+    if upload is None:
+        return error(400, "missing_file", {"variant": "image"})
+    data = upload.read(MAX_IMAGE_BYTES + 1)
+    try:
+        ceremony().set_media(kind, data, media_dir())
+    except FieldError as err:
+        return field_errors(FieldErrors([Problem(kind, err.code, err.params)]), "invalid_image")
+    return jsonify(ceremony().view("operator")["event"])
+
+
+@bp.delete("/api/v1/event/media/<kind>")
+@auth.operator_required
+def delete_media(kind: str):
+    """Remove the logo or the background (the file stays on disk; the event no longer shows it)."""
+    if kind not in MEDIA_KINDS:
+        abort(404)
+    ceremony().set_media(kind, None, media_dir())
+    return jsonify(ceremony().view("operator")["event"])
+
+
+# -- projects ------------------------------------------------------------------------------------------
+
+
+def _cells(body: object) -> dict:
+    if not isinstance(body, dict):
+        raise FieldErrors([Problem("body", "invalid_request", {"variant": "not_object"})])
+    return {k: body.get(k) for k in fields.PROJECT_KEYS if k != "order"}
+
+
+@bp.get("/api/v1/projects")
+@auth.operator_required
+def list_projects():
+    """The running order with what only organisers see (the concierge's name and phone), for the editor."""
+    c = ceremony()
+    cards = c.storage.load_cards()
+    rows = []
+    for p in c.view("operator")["projects"]:
+        card = cards.get(p["id"])
+        rows.append(
+            p
+            | {
+                "concierge_name": card.contact_name if card else None,
+                "concierge_phone": card.contact_phone if card else None,
+            }
+        )
+    return jsonify(projects=rows)
+
+
+@bp.post("/api/v1/projects")
+@auth.operator_required
+def add_project():
+    """Add one project at the end of the running order, validated exactly like an import row."""
+    try:
+        new_id = ceremony().add_project(_cells(request.get_json(silent=True)))
+    except FieldErrors as err:
+        return _field_errors(err)
+    return jsonify(status="ok", id=new_id, state=ceremony().view("operator")), 201
+
+
+@bp.put("/api/v1/projects/<project_id>")
+@auth.operator_required
+def edit_project(project_id: str):
+    """Replace one project's fields. Its id and card address stay; the screens redraw if it is shown."""
+    try:
+        ceremony().update_project(project_id, _cells(request.get_json(silent=True)))
+    except FieldErrors as err:
+        return _field_errors(err)
+    except CeremonyError as err:
+        return error(404 if err.code == "unknown_project" else 400, err.code, err.params)
+    return jsonify(status="ok", state=ceremony().view("operator"))
+
+
+@bp.delete("/api/v1/projects/<project_id>")
+@auth.operator_required
+def delete_project(project_id: str):
+    """Remove a project that is not signed (its card address dies with it)."""
+    try:
+        ceremony().delete_project(project_id)
+    except CeremonyError as err:
+        return error(404 if err.code == "unknown_project" else 400, err.code, err.params)
+    return jsonify(status="ok", state=ceremony().view("operator"))
+
+
+@bp.put("/api/v1/projects/order")
+@auth.operator_required
+def reorder():
+    """The running order as a list of every project id: ``{"ids": [...]}`` (drag and drop, or up/down)."""
+    body = request.get_json(silent=True) or {}
+    try:
+        ceremony().reorder_projects(body.get("ids") if isinstance(body, dict) else None)
+    except CeremonyError as err:
+        return error(400, err.code, err.params)
+    return jsonify(status="ok", state=ceremony().view("operator"))
+
+
+# -- import in the browser -----------------------------------------------------------------------------
+
+
+class Uploads:
+    """Files waiting between preview and apply, for half an hour, in the shared store (a preview is never
+    applied from anything but the exact bytes that were previewed)."""
+
+    def __init__(self, shared):
+        self.shared = shared
+
+    def put(self, name: str, data: bytes) -> str:
+        key = secrets.token_urlsafe(16)
+        self.shared.set(f"upload:{key}:name", name, ttl=UPLOAD_TTL_S)
+        self.shared.set(f"upload:{key}:data", data, ttl=UPLOAD_TTL_S)
+        return key
+
+    def get(self, key: str) -> tuple[str, bytes] | None:
+        name, data = self.shared.get(f"upload:{key}:name"), self.shared.get(f"upload:{key}:data")
+        if name is None or not isinstance(data, bytes):
+            return None
+        return (name.decode() if isinstance(name, bytes) else name), data
+
+    def drop(self, key: str) -> None:
+        self.shared.delete(f"upload:{key}:name")
+        self.shared.delete(f"upload:{key}:data")
+
+
+def uploads() -> Uploads:
+    return Uploads(current_app.extensions["kiosk_shared"])
+
+
+def _plain(value: object) -> object:
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    if isinstance(value, float | Decimal):
+        return format(Decimal(repr(value)) if isinstance(value, float) else value, "f")
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _existing_names(replacing: bool) -> list[str]:
+    return [] if replacing else [p.name for p in ceremony().projects]
+
+
+@bp.post("/api/v1/import/preview")
+@auth.operator_required
+def import_preview():
+    """Read an uploaded CSV/XLSX (field ``file``) and show every row with its problems; nothing is stored.
+
+    Rows named like a project already in the running order are listed in ``clashes``: they can be
+    imported only by replacing the running order (``"replace": true`` on apply).
+    """
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return error(400, "missing_file", {"variant": "table"})
+    data = upload.read(MAX_BYTES + 1)
+    lang = ceremony().lang
+    preview = preview_projects(data, upload.filename)
+    appended = preview_projects(data, upload.filename, _existing_names(False)) if preview.ok else preview
+    clashes = [
+        {"row": p.row, "name": p.params.get("name"), "text": p.sentence(lang)}
+        for p in appended.all_problems()
+        if p.code == "name_exists"
+    ]
+    key = uploads().put(upload.filename, data) if preview.ok else None
+    return jsonify(
+        ok=preview.ok,
+        upload_id=key,
+        filename=upload.filename,
+        columns=preview.columns,
+        ignored_columns=preview.ignored_columns,
+        problems=[p.sentence(lang) for p in preview.problems],
+        clashes=clashes,
+        rows=[
+            {
+                "row": r.row,
+                "cells": {k: _plain(v) for k, v in r.cells.items()},
+                "amount_wan": r.draft.amount_wan if r.draft else None,
+                "amount": ceremony().money(r.draft.amount_wan) if r.draft else None,
+                "problems": [
+                    {
+                        "field": p.key,
+                        "column": p.column or header(p.key, lang),
+                        "reason": p.reason(lang),
+                        "text": p.sentence(lang),
+                    }
+                    for p in r.problems
+                ],
+            }
+            for r in preview.rows
+        ],
+        count=len(preview.drafts()) if preview.ok else 0,
+        total=ceremony().money(sum(d.amount_wan for d in preview.drafts())) if preview.ok else None,
+        signed=ceremony().snapshot()["signed_count"],
+    )
+
+
+@bp.post("/api/v1/import/apply")
+@auth.operator_required
+def import_apply():
+    """Import a previewed file: ``{"upload_id", "replace": bool}``. All or nothing, as the command line."""
+    body = request.get_json(silent=True) or {}
+    found = uploads().get(str(body.get("upload_id", ""))) if isinstance(body, dict) else None
+    if found is None:
+        return error(400, "upload_expired")
+    name, data = found
+    replacing = body.get("replace") is True
+    lang = ceremony().lang
+    try:
+        drafts = parse_projects(data, name, _existing_names(replacing))
+        ceremony().import_projects(drafts, replace_all=replacing, allow_same_name=False)
+    except ImportFailed as failed:
+        return error(400, "invalid_file", problems=failed.sentences(lang))
+    except FieldErrors as err:
+        return field_errors(err, "invalid_file")
+    except CeremonyError as err:
+        return error(400, err.code, err.params)
+    uploads().drop(str(body["upload_id"]))
+    return jsonify(status="ok", imported=len(drafts), state=ceremony().view("operator"))
+
+
+@bp.delete("/api/v1/import/<upload_id>")
+@auth.operator_required
+def import_cancel(upload_id: str):
+    """Forget a previewed file without importing it."""
+    uploads().drop(upload_id)
+    return jsonify(status="ok")
+
+
+TEMPLATE_SHEET = N_("签约项目")
+TEMPLATE_EXAMPLE = (
+    1,
+    N_("示例：智能制造产业园项目"),
+    N_("示例科技有限公司"),
+    12.5,
+    300,
+    N_("先进制造"),
+    N_("张三、李四"),
+    N_("王五"),
+    "0731-28800000",
+    N_("一句话介绍项目（可选，最多 500 字）"),
+)
+
+
+@bp.get("/api/v1/import/template.xlsx")
+@auth.operator_required
+def import_template():
+    """An XLSX to fill in: the import format's headers (in the event's language) and one example row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    lang = ceremony().lang
+    wb = Workbook()
+    ws = wb.active
+    ws.title = word(TEMPLATE_SHEET, lang)
+    ws.append([header(k, lang) for k in fields.PROJECT_KEYS if k != "amount_wan"])
+    ws.append([word(v, lang) if isinstance(v, str) and not v[0].isdigit() else v for v in TEMPLATE_EXAMPLE])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="F8ECD0")
+    for col, width in zip("ABCDEFGHIJ", (6, 34, 28, 14, 10, 12, 16, 10, 16, 40), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    return Response(
+        out.getvalue(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": "attachment; filename=kiosk-projects-template.xlsx"},
+    )

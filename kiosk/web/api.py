@@ -1,0 +1,188 @@
+"""The HTTP API under /api/v1 (CONTRACT.md). Thin: parse, call the service, put its answer into words."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+
+from flask import Blueprint, Response, current_app, jsonify, request, session
+
+from ..ceremony import signals
+from ..ceremony.rules import CeremonyError
+from ..ceremony.service import CommandRejected
+from ..words import format as fmt
+from . import auth
+from .common import ceremony, error
+
+bp = Blueprint("api", __name__)
+log = logging.getLogger("kiosk.api")
+
+
+@bp.post("/api/v1/session")
+def create_session():
+    """Operator login with ``{"pin": ...}`` from the console's PIN pad or a script. Sets the session cookie."""
+    body = request.get_json(silent=True) or {}
+    status, answer = auth.login(body.get("pin") if isinstance(body, dict) else None)
+    if status != 200:
+        extra = {"retry_after": answer["retry_after"]} if "retry_after" in answer else {}
+        response, status = error(status, answer["reason"], answer.get("params"), **extra)
+        if extra:
+            response.headers["Retry-After"] = str(extra["retry_after"])
+        return response, status
+    return jsonify(answer), status
+
+
+@bp.get("/api/v1/session")
+def read_session():
+    """Whether this browser holds an operator session, and its CSRF token (the console asks on load)."""
+    if not auth.is_operator():
+        return jsonify(operator=False)
+    return jsonify(operator=True, csrf_token=session.get("csrf"))
+
+
+@bp.delete("/api/v1/session")
+def delete_session():
+    """Log out this device."""
+    session.clear()
+    return jsonify(status="ok")
+
+
+@bp.post("/api/v1/session/sign-out-all")
+@auth.operator_required
+def sign_out_all():
+    """Sign out every operator device (a tablet went missing, the PIN leaked). Their sockets are closed too."""
+    auth.sign_out_everyone()
+    session.clear()
+    signals.operators_signed_out.send(current_app._get_current_object())
+    return jsonify(status="ok")
+
+
+@bp.post("/api/v1/run")
+@auth.operator_required
+def start_run():
+    """Rehearsal and going live, from the console: ``{"mode": "rehearsal"|"live", "confirm": bool}``.
+
+    Starts a clean log (every screen resets to the title); the old log is archived. Leaving a live run that
+    has commands needs ``confirm: true`` (409 ``confirm_required`` otherwise). Broadcasts ``state``.
+    """
+    body = request.get_json(silent=True) or {}
+    if not isinstance(body, dict):
+        body = {}
+    try:
+        run = ceremony().start_run(body.get("mode"), confirmed=body.get("confirm") is True)
+    except CeremonyError as err:
+        return error(409 if err.code == "confirm_required" else 400, err.code, err.params)
+    log.warning("new %s run started by %s", run.mode, auth.device_name())
+    return jsonify(status="ok", run=_run(run), state=ceremony().view("operator"))
+
+
+def _run(run) -> dict:
+    text = fmt.moment(run.started_at, ceremony().lang)
+    return {"id": run.id, "mode": run.mode, "started_at": run.started_at, "started_text": text}
+
+
+@bp.get("/api/v1/runs")
+@auth.operator_required
+def runs():
+    """Every run so far (rehearsals and live), oldest first: the archive, nothing is ever deleted."""
+    lang = ceremony().lang
+    runs = [
+        r | {"started_text": fmt.moment(r["started_at"], lang), "ended_text": fmt.moment(r["ended_at"], lang)}
+        for r in ceremony().storage.runs()
+    ]
+    return jsonify(runs=runs, current=ceremony().run.id)
+
+
+@bp.get("/api/v1/state")
+def state():
+    """The view the caller may see: the public one for anyone (big screens catching up, monitoring
+    scripts); the operator's for an operator session or the AV desk's token."""
+    operator = auth.bearer_ok() or auth.is_operator()
+    return jsonify(ceremony().view("operator" if operator else "public"))
+
+
+@bp.post("/api/v1/commands")
+@auth.operator_required
+def commands():
+    """Announce, confirm, undo or show, from the console or an AV desk. Broadcasts ``state`` when applied."""
+    payload = request.get_json(silent=True)
+    if isinstance(payload, dict) and "command_id" not in payload and auth.bearer_ok():
+        payload = {**payload, "command_id": _press_id(payload)}
+    try:
+        status, answer = ceremony().execute(payload, device=auth.device_name())
+    except CommandRejected as err:
+        return error(400, err.code, err.params)
+    log.info(
+        "command %s %s %s -> %s",
+        payload.get("action"),
+        payload.get("project_id") or payload.get("screen") or "",
+        auth.device_name(),
+        answer.get("reason", "ok"),
+    )
+    return jsonify(answer), status
+
+
+@bp.get("/api/v1/report.<fmt>")
+@auth.operator_required
+def report_download(fmt: str):
+    """The report as CSV, XLSX or JSON, for the console's download buttons (same as ``python -m kiosk export``)."""
+    from ..reporting import report
+
+    if fmt not in report.FORMATS:
+        return error(404, "unknown_format")
+    write, mimetype = report.FORMATS[fmt]
+    data = ceremony().report()
+    stamp = (data["event"].get("date") or "report").replace("/", "-")
+    return Response(
+        write(data),
+        mimetype=mimetype.split(";")[0],
+        headers={
+            "Content-Type": mimetype,
+            "Content-Disposition": f"attachment; filename=ceremony-{stamp}.{fmt}",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+DOUBLE_PRESS_S = 2.0
+
+
+def _press_id(payload: dict) -> str:
+    """An id for a button press from an AV desk that sends none (a Stream Deck sends the same body each time).
+
+    The same body again within DOUBLE_PRESS_S is the same press (a bounce or a double tap): it gets the same
+    id, so the first answer comes back and nothing happens twice. Later, it is a new press. Remembered in
+    the shared store, so a bounce that reaches another server process is still the same press.
+    """
+    shared = current_app.extensions["kiosk_shared"]
+    key = (
+        "press:"
+        + hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    )
+    fresh = "deck-" + uuid.uuid4().hex
+    if shared.add(key, fresh, ttl=DOUBLE_PRESS_S):
+        return fresh
+    known = shared.get(key)
+    return known.decode() if isinstance(known, bytes) else (known or fresh)
+
+
+@bp.get("/healthz")
+def healthz():
+    """For monitoring: alive, database writable, big screens connected (``?deep=1`` adds an integrity check)."""
+    c = ceremony()
+    ok = c.storage.writable()
+    if ok and request.args.get("deep"):
+        ok = c.storage.integrity_check() == "ok"
+    displays = current_app.extensions.get("kiosk_displays")
+    return jsonify(
+        status="ok" if ok else "error",
+        seq=c.snapshot()["seq"],
+        displays=len(displays.list()) if displays else 0,
+    ), (200 if ok else 503)
+
+
+@bp.app_errorhandler(413)
+def too_large(_err):
+    return error(413, "too_large")

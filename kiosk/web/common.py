@@ -1,0 +1,76 @@
+"""What every page and endpoint of the edge shares: the ceremony service, errors in words, a page's words
+and limits, and the endpoint that serves a page its words in another language."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify
+
+from ..ceremony.service import Ceremony
+from ..setup.fields import FIELDS, FieldErrors
+from ..words import messages
+from ..words.catalogue import LANGUAGES, language, word
+from ..words.pages import PAGES
+
+bp = Blueprint("words", __name__)
+
+
+def ceremony() -> Ceremony:
+    return current_app.extensions["kiosk"]
+
+
+def lang() -> str:
+    return ceremony().lang
+
+
+def error(status: int, code: str, params: dict | None = None, **extra):
+    """``{"status": "error", "reason": code, "message": <in the event's words>, ...}`` with ``status``."""
+    body = {"status": "error", "reason": code, "message": messages.text(code, lang(), params)}
+    shown = {k: v for k, v in (params or {}).items() if k != "variant"}
+    if shown:
+        body["params"] = shown
+    body.update(extra)
+    return jsonify(body), status
+
+
+def field_errors(err: FieldErrors, code: str, status: int = 400):
+    """400 with every field's problem in words, each with its label (for the form that sent it)."""
+    lg = lang()
+    labels = {key: word(f.label, lg) for key, f in FIELDS.items()}
+    errors = messages.field_problems(err.problems, labels, lg)
+    sep, colon = ("；", "：") if lg == "zh" else ("; ", ": ")
+    message = sep.join(f"{e['label']}{colon}{e['reason']}" for e in errors)
+    return jsonify(status="error", reason=code, message=message, errors=errors), status
+
+
+def page_words(surface: str, lg: str) -> dict:
+    """What a page script needs to draw its words: ``{"lang", "surface", "words": {key: text}}``."""
+    return {
+        "lang": lg,
+        "surface": surface,
+        "words": {key: word(entry, lg) for key, entry in PAGES.get(surface, {}).items()},
+    }
+
+
+def page_context(surface: str, **extra) -> dict:
+    """The template context every page gets: its event (public view), its words, ``w`` for Jinja."""
+    lg = lang()
+    words = page_words(surface, lg)
+    return {
+        "event": ceremony().snapshot()["event"],
+        "lang": lg,
+        "html_lang": "en" if lg == "en" else "zh-CN",
+        "page_words": words,
+        "w": words["words"],
+        **extra,
+    }
+
+
+@bp.get("/words/<surface>.<lg>.json")
+def words_json(surface: str, lg: str):
+    """A page's words in another language, for a page that stays open while the event's language changes
+    (the big screen, never reloaded during the ceremony). Public: they are the pages' own labels."""
+    if surface not in PAGES or lg not in LANGUAGES:
+        abort(404)
+    response = jsonify(page_words(surface, language(lg)))
+    response.headers["Cache-Control"] = "no-cache"
+    return response

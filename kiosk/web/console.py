@@ -1,0 +1,38 @@
+"""The operators' console at /control (tablet, touch first), and its PIN pad."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, session, url_for
+
+from . import auth
+from .common import ceremony, page_context
+
+bp = Blueprint("console", __name__)
+
+
+def login_page():
+    """The PIN pad, for the console and the admin pages alike, in the event's language."""
+    return render_template("console/login.html", **page_context("login"))
+
+
+@bp.get("/")
+def index():
+    """Whoever opens the bare address lands on the console (the big screen's PC is given /display)."""
+    return redirect(url_for("console.console"))
+
+
+@bp.get("/control")
+def console():
+    """The console, or its PIN pad when this device is not logged in. Commands go through /api/v1/commands."""
+    if not auth.is_operator():
+        return login_page()
+    return render_template(
+        "console/console.html",
+        **page_context(
+            "console",
+            csrf_token=session.get("csrf"),
+            api_token=current_app.config["API_TOKEN"],
+            screens=ceremony().view("operator")["screens"],
+            device_name_max=auth.DEVICE_NAME_MAX,
+        ),
+    )

@@ -1,0 +1,31 @@
+"""The big screen at /display: opened once on the LED wall's PC in Chromium kiosk mode, then left alone."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from ..reporting import charts
+from .common import ceremony, page_context
+
+bp = Blueprint("display", __name__)
+
+
+@bp.get("/display")
+def big_screen():
+    """The audience's picture. It draws only from the ``state`` broadcasts; ``?name=`` labels it on the console."""
+    name = (request.args.get("name") or "").strip()[:40]
+    return render_template("display/display.html", **page_context("display", screen_name=name))
+
+
+@bp.get("/charts/<kind>.svg")
+def chart(kind: str):
+    """Investment by industry or projects by tier, from the public view: the finale and the report show it.
+
+    ``?style=dark`` (the wall, default) or ``light`` (the report page).
+    """
+    draw = {"industries": charts.industries_svg, "tiers": charts.tiers_svg}.get(kind)
+    if draw is None:
+        abort(404)
+    style = request.args.get("style", "dark")
+    svg = draw(ceremony().snapshot(), style=style if style in charts.STYLES else "dark")
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})

@@ -1,0 +1,143 @@
+"""What every stable code means, in words: command errors, field problems, import problems, API errors.
+
+The rules and validators raise a code with parameters; the edge (HTTP, Socket.IO, CLI) asks ``text`` for
+the sentence in the event's language. A code may have variants (``code:variant``) where one code is
+answered with a more precise sentence — ``missing_project:nothing_pending`` — while clients keep matching
+on the code alone.
+"""
+
+from __future__ import annotations
+
+from .catalogue import N_, gettext, language
+
+MESSAGES: dict[str, str] = {
+    # the ceremony's commands
+    "seq_conflict": N_("画面已更新（当前 %(current)s，请求基于 %(expected)s），请核对后重试"),
+    "missing_project": N_("请指定项目"),
+    "missing_project:nothing_pending": N_("没有可聚焦的项目"),
+    "unknown_project": N_("没有编号为 %(project_id)s 的项目"),
+    "already_signed": N_("「%(name)s」已签约"),
+    "already_signed:replace": N_("已有项目签约，不能替换整个签约顺序；请先撤销签约"),
+    "already_signed:delete": N_("「%(name)s」已签约，不能删除；请先撤销签约"),
+    "nothing_to_undo": N_("没有可撤销的签约"),
+    "unknown_screen": N_("没有「%(screen)s」画面；可选：%(choices)s"),
+    "unknown_action": N_("未知指令「%(action)s」"),
+    "invalid_mode": N_("模式只能是 rehearsal（彩排）或 live（正式）"),
+    "confirm_required": N_("正式签约记录已有操作：重置将把它归档并从头开始，请明确确认"),
+    "invalid_order": N_("新顺序必须恰好包含每个项目一次"),
+    # requests that are not commands at all
+    "invalid_request": N_("请求无效"),
+    "invalid_request:not_object": N_("请求体必须是 JSON 对象"),
+    "invalid_request:command_id": N_("command_id 必须是 1–%(max)s 个字符的字符串"),
+    "invalid_request:action": N_("action 必须是 %(choices)s 之一"),
+    "invalid_request:text": N_("%(key)s 必须是字符串"),
+    "invalid_request:expected_seq": N_("expected_seq 必须是整数"),
+    # access
+    "unauthorized": N_("请先登录"),
+    "csrf": N_("请求缺少有效的 CSRF 令牌，请刷新页面"),
+    "wrong_pin": N_("PIN 不正确"),
+    "throttled": N_("尝试次数过多，请 %(seconds)s 秒后再试"),
+    "too_large": N_("请求过大"),
+    "not_found": N_("没有这个地址"),
+    # files and downloads
+    "unknown_format": N_("格式只能是 csv、xlsx 或 json"),
+    "missing_file": N_("请选择文件"),
+    "missing_file:image": N_("请选择图片文件"),
+    "missing_file:table": N_("请选择 CSV 或 XLSX 文件"),
+    "upload_expired": N_("预览已过期，请重新选择文件"),
+    "invalid_file": N_("文件有错误，未导入任何内容"),
+    "invalid_project": N_("项目信息有误"),
+    "invalid_event": N_("活动设置有误"),
+    "invalid_card": N_("服务卡信息有误"),
+    "invalid_image": N_("图片有误"),
+    "unknown_media": N_("只能上传 logo 或 background"),
+    # one field's value
+    "required": N_("必填"),
+    "too_long": N_("不能超过 %(max)s 个字符"),
+    "name_too_long": N_("每个姓名不能超过 %(max)s 个字符"),
+    "item_too_long": N_("每项不能超过 %(max)s 个字"),
+    "too_many": N_("最多 %(max)s 项"),
+    "not_text": N_("必须是文字"),
+    "not_list": N_("必须是文字列表"),
+    "control_chars": N_("不能包含换行或其他控制字符"),
+    "line_control_chars": N_("不能包含控制字符"),
+    "amount_missing": N_("投资额（亿元）或投资额（万元）必填一项"),
+    "amount_mismatch": N_("与投资额（亿元）不一致：%(yi)s 亿元 = %(wan)s 万元"),
+    "bad_amount_yi": N_("必须是不小于 0 的数字，最多 4 位小数"),
+    "bad_amount_wan": N_("必须是不小于 0 的整数"),
+    "bad_number": N_("必须是不小于 0 的数字"),
+    "bad_order": N_("必须是正整数"),
+    "bad_decimals": N_("必须是 0 到 %(max)s 的整数"),
+    "bad_phone": N_("不是有效的电话号码（5–20 位数字，可含空格、-、括号、开头的 +，分机写“转”、ext 或 x）"),
+    "bad_email": N_("不是有效的电子邮箱"),
+    "bad_color": N_("颜色格式为 #rrggbb"),
+    "bad_date": N_("日期格式为 YYYY-MM-DD"),
+    "bad_choice": N_("只能是 %(choices)s 之一"),
+    "no_units": N_("只填数字，不要带单位或文字"),
+    "too_big": N_("数值过大"),
+    "excel_error": N_("是 Excel 错误值 %(value)s，请检查公式"),
+    "unknown_field": N_("未知字段"),
+    "name_taken": N_("已有同名项目"),
+    # a file to import
+    "order_needed": N_("其他行填写了序号，这一行也必须填写"),
+    "duplicate_order": N_("序号 %(order)s 与第 %(row)s 行重复"),
+    "duplicate_name": N_("与第 %(row)s 行的项目名称重复"),
+    "name_exists": N_(
+        "签约顺序中已有同名项目「%(name)s」：要替换整个签约顺序请用 --replace，确需重名追加请用 --allow-same-name"
+    ),
+    "name_exists:page": N_("签约顺序中已有同名项目「%(name)s」"),
+    "missing_column": N_("缺少这一必填列"),
+    "missing_amount_column": N_("缺少投资额列：需要“投资额（亿元）”或“投资额（万元）”"),
+    "duplicate_header": N_("表头重复：第 %(first)s 列和第 %(second)s 列"),
+    "empty_file": N_("文件是空的"),
+    "file_too_big": N_("文件太大：不能超过 %(mb)s MB"),
+    "old_excel": N_(
+        "这是旧版 Excel（.xls）或加密的工作簿，无法读取：请在 Excel 中“另存为” .xlsx 或 .csv 后再导入"
+    ),
+    "unsupported_file": N_("不支持的文件类型：请上传 .xlsx 或 .csv 文件"),
+    "unknown_encoding": N_("无法识别文件编码：请把 CSV 保存为 UTF-8 或 GBK 编码"),
+    "bad_csv": N_("CSV 格式有误（第 %(line)s 行附近）：%(error)s"),
+    "no_header": N_("第 1 行必须是表头，但它是空的"),
+    "no_rows": N_("文件里没有项目：表头下面没有数据行"),
+    "too_many_rows": N_("项目太多：最多 %(max)s 行"),
+    "no_safe_xml": N_("服务器未启用安全的 XML 解析（defusedxml），暂时不能导入 XLSX，请改用 CSV"),
+    "damaged_xlsx": N_("无法读取 XLSX 文件，文件可能已损坏：请在 Excel 中“另存为” .xlsx 或 .csv 后再导入"),
+    "not_xlsx": N_(
+        "不是有效的 XLSX 文件（文件已损坏或不是 Excel 工作簿）：请在 Excel 中“另存为” .xlsx 或 .csv 后再导入"
+    ),
+    "no_sheet": N_("XLSX 文件里没有工作表"),
+    "zip_bomb": N_("XLSX 文件结构异常（疑似压缩炸弹），已拒绝"),
+    # images
+    "image_too_big": N_("图片不能超过 %(mb)s MB"),
+    "image_format": N_("只接受 PNG、JPEG 或 WebP 图片"),
+    "image_pixels": N_("图片像素过大"),
+    "image_unreadable": N_("无法识别的图片文件"),
+}
+
+
+def text(code: str, lang: str, params: dict | None = None, variant: str | None = None) -> str:
+    """The sentence for ``code`` (and ``variant``) in ``lang``, its parameters filled in."""
+    params = dict(params or {})
+    variant = variant or params.pop("variant", None)
+    msgid = MESSAGES.get(f"{code}:{variant}") if variant else None
+    msgid = msgid or MESSAGES.get(code)
+    if msgid is None:
+        return code
+    try:
+        return gettext(msgid, language(lang), **params) if params else gettext(msgid, language(lang))
+    except (KeyError, ValueError, TypeError):
+        # A parameter the sentence names is missing: say the sentence without it rather than fail.
+        return gettext(msgid, language(lang)).replace("%(", "(").replace(")s", ")")
+
+
+def field_problems(problems, labels: dict[str, str], lang: str) -> list[dict]:
+    """Field problems as the API answers them: ``{"field", "label", "reason", "code"}`` each."""
+    return [
+        {
+            "field": p.field,
+            "label": labels.get(p.field, p.field),
+            "reason": text(p.code, lang, p.params),
+            "code": p.code,
+        }
+        for p in problems
+    ]
