@@ -1,0 +1,10 @@
+/* The admin page's entry: the shell, then every section (each registers itself), then start. */
+import { KA } from "./shell.js";
+import "./event.js";
+import "./projects.js";
+import "./import.js";
+import "./cards.js";
+import "./run.js";
+import "./report.js";
+
+KA.start();

@@ -1,0 +1,76 @@
+/*
+ * The small DOM helpers every page shares. Text only ever goes into the page through textContent: project
+ * names come from Excel files that someone else typed.
+ */
+
+export function $(id) {
+  return document.getElementById(id);
+}
+
+export function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+export function setText(node, text) {
+  const value = text === undefined || text === null ? "" : String(text);
+  if (node.textContent !== value) node.textContent = value;
+}
+
+export function clear(node) {
+  while (node.firstChild) node.removeChild(node.firstChild);
+}
+
+/** Append children (nodes or strings; null and false are skipped); returns the parent. */
+export function add(parent, ...children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+  }
+  return parent;
+}
+
+export function pad2(n) {
+  return (n < 10 ? "0" : "") + n;
+}
+
+/** "10:32:05" of a Date, for the console's own clock and status line. */
+export function clockText(date) {
+  return pad2(date.getHours()) + ":" + pad2(date.getMinutes()) + ":" + pad2(date.getSeconds());
+}
+
+/** Restart a CSS animation on ``node`` by toggling ``className``. */
+export function flash(node, className = "is-flash") {
+  node.classList.remove(className);
+  void node.offsetWidth;
+  node.classList.add(className);
+}
+
+/** A JSON block the server rendered into the page (``<script type="application/json" id=...>``). */
+export function pageData(id) {
+  const node = document.getElementById(id);
+  if (!node) return null;
+  try {
+    return JSON.parse(node.textContent);
+  } catch (e) {
+    return null;
+  }
+}
+
+export function storageGet(key) {
+  try {
+    return window.localStorage.getItem(key);
+  } catch (e) {
+    return null;
+  }
+}
+
+export function storageSet(key, value) {
+  try {
+    window.localStorage.setItem(key, value);
+  } catch (e) {
+    /* private mode: keep it for this page */
+  }
+}

@@ -1,0 +1,127 @@
+/*
+ * The live link to the server, shared by the big screen, the console and the admin pages.
+ *
+ * Every `state` message is a full view, so a missed broadcast loses nothing once the next arrives.
+ * What this adds to Socket.IO (which delivers at most once and, in python-socketio, never replays):
+ *  - the full view on every (re)connect, and over HTTP when the socket cannot get through;
+ *  - a heartbeat: every few seconds ask the server for its seq (a tiny ack). No answer in time means a
+ *    stalled or half-open link, which Engine.IO's own ping would notice only after tens of seconds: drop
+ *    the socket, fetch the view over HTTP, reconnect.
+ *  - ordering: a view older than the one on screen is ignored (unless the log itself was replaced).
+ */
+
+import { get } from "./http.js";
+
+// Walls and consoles must notice a stalled link within ~4 s. Plain viewers (audience phones, monitors)
+// skip the heartbeat: thousands of them would only add load, and Engine.IO's own ping still catches their
+// dead links, just later.
+const HEARTBEAT_MS = 2000;
+const HEARTBEAT_TIMEOUT_MS = 2000;
+
+export function fetchState() {
+  return get("/api/v1/state", { timeout: 5000 }).then((res) => {
+    if (res.status !== 200 || !res.data) throw new Error("HTTP " + res.status);
+    return res.data;
+  });
+}
+
+/**
+ * options: role ("display" | "console" | "viewer"), name, onState(view, previous, how),
+ *          onStatus("connecting" | "live" | "reconnecting"), onDisplays(list), onRefused()
+ * how: "live" for a broadcast, "sync" for a catch-up (reconnect, HTTP, heartbeat).
+ */
+export function connect(options) {
+  let current = null;
+  let status = "connecting";
+  // The server sends the full view as soon as a socket opens (even before our "connect" event fires):
+  // that first one is a catch-up, never news to celebrate.
+  let freshSocket = true;
+  const socket = window.io({
+    auth: { role: options.role, name: options.name || "" },
+    transports: ["websocket", "polling"],
+    tryAllTransports: true,
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 3000,
+    timeout: 5000,
+  });
+
+  function setStatus(s) {
+    if (s !== status) {
+      status = s;
+      if (options.onStatus) options.onStatus(s);
+    }
+  }
+
+  function accept(view, how) {
+    if (!view || typeof view.seq !== "number") return;
+    if (current && view.log_id === current.log_id && view.seq < current.seq) return;
+    if (current && view.log_id === current.log_id && view.seq === current.seq && how !== "live") return;
+    const previous = current;
+    current = view;
+    options.onState(view, previous, how);
+    if (options.role === "display") socket.emit("seen", { seq: view.seq });
+  }
+
+  socket.on("connect", () => setStatus("live"));
+  socket.on("state", (view) => {
+    // A jump of more than one is harmless (views are whole) but marks it as a catch-up for the screen.
+    const gap = !current || view.log_id !== current.log_id || view.seq > current.seq + 1;
+    const how = freshSocket || gap ? "sync" : "live";
+    freshSocket = false;
+    accept(view, how);
+  });
+  socket.on("displays", (msg) => {
+    if (options.onDisplays) options.onDisplays(msg.displays || []);
+  });
+  socket.on("disconnect", (reason) => {
+    freshSocket = true;
+    setStatus("reconnecting");
+    // The server closed on us (restart, lost session): socket.io will not retry by itself then.
+    if (reason === "io server disconnect") setTimeout(() => socket.connect(), 1000);
+  });
+  socket.on("connect_error", (err) => {
+    setStatus("reconnecting");
+    if (options.role === "console" && err && err.message && /rejected|unauthor/i.test(err.message) && options.onRefused) {
+      options.onRefused();
+    }
+    catchUpOverHttp();
+  });
+
+  function catchUpOverHttp() {
+    fetchState()
+      .then((view) => accept(view, "sync"))
+      .catch(() => {});
+  }
+
+  const watched = options.role === "display" || options.role === "console";
+  setInterval(() => {
+    if (!watched && socket.connected) return;
+    if (!socket.connected) {
+      catchUpOverHttp();
+      return;
+    }
+    let answered = false;
+    const timer = setTimeout(() => {
+      if (answered) return;
+      // Stalled or half-open: start over rather than wait for Engine.IO's ping timeout.
+      setStatus("reconnecting");
+      socket.disconnect();
+      catchUpOverHttp();
+      socket.connect();
+    }, HEARTBEAT_TIMEOUT_MS);
+    socket.emit("check", (head) => {
+      answered = true;
+      clearTimeout(timer);
+      if (!current || !head || head.seq !== current.seq || head.log_id !== current.log_id) {
+        socket.emit("sync", (view) => accept(view, "sync"));
+      }
+    });
+  }, HEARTBEAT_MS);
+
+  return {
+    socket,
+    state: () => current,
+    status: () => status,
+    refresh: catchUpOverHttp,
+  };
+}

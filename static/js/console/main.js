@@ -1,0 +1,163 @@
+/*
+ * The operators' console at /control: a tablet beside the stage, touch first.
+ *
+ * What it shows comes from the server only — the operator view over Socket.IO (common/live.js), over
+ * HTTP, or in a command's answer — and nothing is marked done before the server acknowledged it. The
+ * modules beside this one: model (what the console knows), commands (sending, retrying, resting), hold
+ * (press and hold to sign), dialogs, card (the golden key), render (drawing), feedback, timing.
+ * Every piece of data is drawn with textContent: project names are never parsed as HTML.
+ */
+import { $, clockText, flash, setText, storageGet } from "../common/dom.js";
+import { get } from "../common/http.js";
+import { connect, fetchState } from "../common/live.js";
+import { applyWords, ensureLanguage, t } from "../common/words.js";
+import { checkWarning, refreshCard, wireCard } from "./card.js";
+import { abandonFailed, lockFor, retryFailed, send, setAdopt } from "./commands.js";
+import { DEVICE_KEY, refreshUndo, wireDialogs } from "./dialogs.js";
+import { nudge, outcome } from "./feedback.js";
+import { checkHold, wireHold } from "./hold.js";
+import { changed, onChange, projectById, selected, selectionId, ui } from "./model.js";
+import { render, renderHeader, renderStatus, renderWalls, rowNodes } from "./render.js";
+import { SETTLE_MS } from "./timing.js";
+
+ui.deviceName = storageGet(DEVICE_KEY) || "";
+onChange(render);
+
+/** Accept a view from the server (socket broadcast, HTTP, a command's answer), never an older one. */
+function adopt(view) {
+  if (!view || typeof view.seq !== "number" || !view.projects || !view.console) return;
+  const before = ui.state;
+  if (before && view.log_id === before.log_id && view.seq < before.seq) return;
+  const selBefore = selectionId();
+  ui.state = view;
+  ui.stateAt = Date.now();
+  if (!before || before.seq !== view.seq || before.log_id !== view.log_id) ui.seqChangedAt = ui.stateAt;
+  if (before && before.log_id !== view.log_id) {
+    // A new run (rehearsal started or reset, or gone live): what the status line said belongs to the old log.
+    outcome("info", t(view.mode === "rehearsal" ? "st_new_rehearsal" : "st_new_live"));
+  }
+  ensureLanguage(view.lang).then((changedWords) => {
+    if (!changedWords) return;
+    ui.lastOutcome = null; // said in the old language: gone with it
+    render();
+  });
+  setText($("event-title"), view.event.title);
+  if (ui.manualId && !projectById(ui.manualId)) ui.manualId = null;
+  checkHold();
+  const selAfter = selectionId();
+  const moved = before && selAfter !== selBefore;
+  if (moved) {
+    // The operator's target moved under their finger: hold the buttons a moment and make it visible.
+    lockFor(SETTLE_MS);
+    flash($("target"));
+  }
+  refreshUndo();
+  refreshCard();
+  checkWarning();
+  render();
+  if (moved && selAfter && rowNodes[selAfter] && rowNodes[selAfter].scrollIntoView) {
+    rowNodes[selAfter].scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }
+}
+setAdopt(adopt);
+
+// -- the buttons ------------------------------------------------------------------------------------------
+
+wireHold();
+wireDialogs();
+wireCard();
+
+$("btn-announce").addEventListener("click", () => {
+  const p = selected();
+  send("announce", "announce", { project_id: p ? p.id : null, expected_seq: ui.state ? ui.state.seq : null });
+});
+
+$("btn-reshow").addEventListener("click", () => {
+  const p = selected();
+  if (p) send("reshow", "show", { screen: "spotlight", project_id: p.id });
+});
+
+for (const button of document.querySelectorAll(".scr[data-screen]")) {
+  button.addEventListener("click", () => {
+    const screen = button.getAttribute("data-screen");
+    if (!ui.state) return;
+    if (ui.state.screen === screen && !ui.pending) {
+      nudge(t("already_showing", { screen: button.textContent.trim() }));
+      return;
+    }
+    send("show:" + screen, "show", { screen });
+  });
+}
+
+$("rows").addEventListener("click", (e) => {
+  const row = e.target.closest(".row[data-id]");
+  if (!row || ui.hold || !ui.state) return;
+  const id = row.getAttribute("data-id");
+  ui.manualId = id === ui.state.console.up_id ? null : id;
+  changed();
+});
+
+$("follow-btn").addEventListener("click", () => {
+  ui.manualId = null;
+  changed();
+});
+
+$("btn-retry").addEventListener("click", retryFailed);
+$("btn-abandon").addEventListener("click", abandonFailed);
+
+// Long presses must not open the context menu or select text anywhere on the console.
+document.addEventListener("contextmenu", (e) => {
+  if (!e.target.closest("input, textarea, code")) e.preventDefault();
+});
+
+window.addEventListener("beforeunload", (e) => {
+  if (!ui.pending) return undefined;
+  e.preventDefault();
+  e.returnValue = t("leave_pending");
+  return t("leave_pending");
+});
+
+// -- start ------------------------------------------------------------------------------------------------
+
+applyWords();
+
+function tick() {
+  setText($("clock"), clockText(new Date()));
+  renderHeader();
+  if (ui.pending) renderStatus();
+}
+tick();
+setInterval(tick, 500);
+
+ui.live = connect({
+  role: "console",
+  onState: (view) => adopt(view),
+  onStatus: (status) => {
+    ui.conn = status;
+    render();
+  },
+  onDisplays: (list) => {
+    ui.walls = Array.isArray(list) ? list : [];
+    renderWalls();
+  },
+  onRefused: () => {
+    // The socket says this device is not an operator: check over HTTP before leaving the page.
+    get("/api/v1/session").then(
+      (res) => {
+        if (res.data && res.data.operator === false) window.location.replace("/control");
+      },
+      () => {}
+    );
+  },
+});
+// The view over HTTP straight away: the console is usable even if the socket takes its time.
+fetchState().then(adopt).catch(() => {});
+render();
+
+// For tests and the AV desk's curiosity: read-only views of what this console believes.
+window.KioskConsole = {
+  state: () => ui.state,
+  pending: () =>
+    ui.pending ? { command_id: ui.pending.body.command_id, phase: ui.pending.phase, attempts: ui.pending.attempts } : null,
+  selection: selectionId,
+};

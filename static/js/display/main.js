@@ -1,0 +1,211 @@
+/*
+ * The big screen (/display). Draws the ceremony from the public view that common/live.js delivers.
+ *
+ * Rules of the audience's picture:
+ *  - everything from the server goes in with textContent / createElement, never as HTML;
+ *  - a broadcast ("live") may animate: crossfades, the climbing total, the seal and the gold burst;
+ *    a catch-up ("sync": reload, reconnect, HTTP fallback) redraws the same picture without celebrating;
+ *  - nothing here ever shows an error: without a server the last picture stays, with a dim dot after 3 s.
+ * What the wall shows (view.wall) and every word and figure come from the server; the modules beside this
+ * one lay them out: screens, band (the running total), fx (the celebration), look (the event's look).
+ */
+import { connect } from "../common/live.js";
+import { ensureLanguage } from "../common/words.js";
+import { resetTotal, updateBand } from "./band.js";
+import { isCelebrating, sizeCanvas, STAGE_H, STAGE_W, startCelebration, stopFx } from "./fx.js";
+import { refreshImages } from "./images.js";
+import { applyEvent } from "./look.js";
+import { build, buildRoll, buildSpotlight, setSealState } from "./screens.js";
+
+const OFFLINE_DOT_MS = 3000;
+const body = document.body;
+const stage = document.getElementById("stage");
+const screensEl = document.getElementById("screens");
+const connDot = document.getElementById("conn-dot");
+const view = { key: null, sig: null, node: null };
+let lang = null;
+
+// ---------------------------------------------------------------- stage scaling
+
+function fitStage() {
+  const w = window.innerWidth || document.documentElement.clientWidth || STAGE_W;
+  const h = window.innerHeight || document.documentElement.clientHeight || STAGE_H;
+  let scale = Math.min(w / STAGE_W, h / STAGE_H);
+  if (!(scale > 0)) scale = 1;
+  stage.style.transform = "scale(" + scale + ")";
+  sizeCanvas(scale);
+}
+
+// ---------------------------------------------------------------- drawing a view
+
+/** Which picture a view calls for, and a signature of everything that picture shows. */
+function describe(state) {
+  const wall = state.wall;
+  const project = wall.project_id ? state.projects.find((p) => p.id === wall.project_id) : null;
+  const screen = project || wall.screen !== "spotlight" ? wall.screen : "title";
+  const key = screen + (project ? ":" + project.id : "") + "|" + state.lang;
+  let sig = "";
+  if (screen === "title") sig = JSON.stringify(state.event);
+  else if (screen === "spotlight") sig = JSON.stringify([project, state.project_count]);
+  else if (screen === "roll") sig = JSON.stringify([state.projects, state.signing_order]);
+  else if (screen === "finale") sig = JSON.stringify([state.total, state.signed_count, state.land, state.tiers, state.industries]);
+  return { screen, project, key, sig };
+}
+
+function show(section, animate) {
+  const old = view.node;
+  if (!animate) stage.classList.add("no-transition");
+  screensEl.appendChild(section);
+  if (section._fit) section._fit();
+  // Old pictures still fading out go away now; the one on screen fades out under the new one.
+  for (const leaving of screensEl.querySelectorAll(".screen.is-leaving")) leaving.remove();
+  if (old && old.parentNode) {
+    if (animate) {
+      old.classList.remove("is-active");
+      old.classList.add("is-leaving");
+      setTimeout(() => old.remove(), 1000);
+    } else {
+      old.remove();
+    }
+  }
+  void section.offsetWidth;
+  section.classList.add("is-active");
+  view.node = section;
+  if (!animate) {
+    void stage.offsetWidth;
+    stage.classList.remove("no-transition");
+  }
+}
+
+/** Put a freshly built section in the place of the one on screen, already visible (no fade). */
+function replaceInPlace(old, fresh) {
+  fresh.classList.add("is-active");
+  stage.classList.add("no-transition");
+  screensEl.replaceChild(fresh, old);
+  if (fresh._fit) fresh._fit();
+  view.node = fresh;
+  void stage.offsetWidth;
+  stage.classList.remove("no-transition");
+}
+
+function render(state, live) {
+  if (state.lang !== lang) {
+    lang = state.lang;
+    resetTotal(); // the unit changed: the next total is set, not climbed
+  }
+  applyEvent(state);
+  const d = describe(state);
+  stage.setAttribute("data-screen", d.screen);
+  body.classList.toggle("screen-blank", d.screen === "blank");
+
+  const celebrate =
+    live && d.screen === "spotlight" && d.project && d.project.status === "signed" &&
+    state.last && state.last.action === "confirm" && state.last.project_id === d.project.id;
+
+  if (d.key !== view.key) {
+    stopFx();
+    const section = build({ screen: d.screen, project: d.project }, state);
+    view.key = d.key;
+    view.sig = d.sig;
+    show(section, live && !body.classList.contains("booting"));
+    if (celebrate) {
+      // Confirmed without an announce first: the project comes in and is sealed at once.
+      setSealState(section, d.project, true);
+      startCelebration(section, stage);
+    }
+  } else if (d.sig !== view.sig) {
+    view.sig = d.sig;
+    if (d.screen === "spotlight") {
+      const sec = view.node;
+      const wasSigned = sec._spot.classList.contains("is-signed");
+      const isSigned = d.project.status === "signed";
+      const fresh = buildSpotlight(state, d.project);
+      if (wasSigned !== isSigned) {
+        // Signed (or taken back): the golden key comes (or goes) and the layout with it, so crossfade.
+        show(fresh, live);
+      } else {
+        // Swapped in place, without a crossfade, so nothing else on the wall moves.
+        replaceInPlace(sec, fresh);
+      }
+      if (celebrate) {
+        setSealState(view.node, d.project, true);
+        startCelebration(view.node, stage);
+      } else if (wasSigned && !isSigned) {
+        stopFx(); // an undo: no gold may keep falling on a project that is no longer signed
+      }
+    } else if (d.screen === "roll") {
+      const prevLatest = view.node.querySelector(".roll-row.latest");
+      const prevId = prevLatest ? prevLatest.getAttribute("data-id") : null;
+      replaceInPlace(view.node, buildRoll(state));
+      const now = view.node.querySelector(".roll-row.latest");
+      if (live && now && now.getAttribute("data-id") !== prevId) now.classList.add("flash");
+    } else {
+      replaceInPlace(view.node, build({ screen: d.screen, project: d.project }, state));
+    }
+  }
+
+  refreshImages(view.node, state);
+  updateBand(state, live);
+}
+
+// ---------------------------------------------------------------- connection
+
+let offlineTimer = 0;
+
+function onStatus(status) {
+  if (status === "live") {
+    clearTimeout(offlineTimer);
+    offlineTimer = 0;
+    connDot.classList.remove("on");
+  } else if (!offlineTimer) {
+    offlineTimer = setTimeout(() => connDot.classList.add("on"), OFFLINE_DOT_MS);
+  }
+}
+
+let latest = null;
+
+function draw(state, live) {
+  try {
+    render(state, live);
+  } catch (err) {
+    // Never show an error on the wall; keep whatever is there.
+    if (window.console) console.error(err);
+  }
+  if (body.classList.contains("booting")) {
+    void stage.offsetWidth;
+    body.classList.remove("booting");
+  }
+  window.__display = { seq: state.seq, screen: stage.getAttribute("data-screen"), live, celebrating: isCelebrating() };
+}
+
+function onState(state, previous, how) {
+  // live.js calls every catch-up "sync" (the first view after each (re)connect, HTTP, a jump in seq):
+  // those redraw the picture without celebrating. A broadcast repeating the view on screen is no news.
+  const live = how === "live" && !!previous && previous.log_id === state.log_id && state.seq === previous.seq + 1;
+  latest = state;
+  // The wall's own words follow the event's language; until they arrive, the picture keeps the old ones.
+  ensureLanguage(state.lang).then((changed) => {
+    if (changed && latest === state) {
+      view.key = null; // rebuild in the new words
+      draw(state, false);
+    }
+  });
+  draw(state, live);
+}
+
+window.addEventListener("resize", fitStage);
+fitStage();
+// Text is fitted by measuring it; should a font arrive late, measure again.
+if (document.fonts && document.fonts.ready) {
+  document.fonts.ready.then(() => {
+    if (view.node && view.node._fit) view.node._fit();
+  });
+}
+// ?preview=1 (the admin's "big screen" link): the same picture, but not counted as a big screen.
+const preview = /[?&]preview=1(&|$)/.test(window.location.search);
+connect({
+  role: preview ? "viewer" : "display",
+  name: body.getAttribute("data-screen-name") || "",
+  onState,
+  onStatus,
+});
