@@ -29,11 +29,14 @@ fi
 
 reqs=requirements.txt
 [ $want_test -eq 1 ] && reqs=requirements-dev.txt
-stamp=".venv/.installed-$(cat requirements.txt "$reqs" | sha256sum | cut -c1-16)-$(basename "$reqs")"
+stamp=".venv/.installed-$(cat requirements.txt "$reqs" requirements.lock | sha256sum | cut -c1-16)-$(basename "$reqs")"
 if [ ! -f "$stamp" ]; then
-  echo "setup: installing Python packages from $reqs"
-  # (this machine's pip configuration names local mirrors that may be absent: drop that chatter)
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$reqs" 2>&1 | { grep -v "^WARNING: Location" || true; }
+  echo "setup: installing Python packages from $reqs, at the versions in requirements.lock (the first time takes a minute or two)"
+  # One line per package as it comes, so a slow mirror does not look like a hang. (This machine's pip
+  # configuration names local mirrors that may be absent: that chatter is dropped.)
+  .venv/bin/python -m pip install --disable-pip-version-check --progress-bar off -r "$reqs" -c requirements.lock 2>&1 \
+    | { grep -E "^(Collecting|Successfully installed|ERROR)" | sed -e 's/^Collecting /setup:   /' -e 's/^Successfully installed .*/setup: Python packages installed/' || true; }
+  [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "setup: pip failed (see above)"; exit 1; }
   touch "$stamp"
 fi
 
