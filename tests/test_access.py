@@ -5,9 +5,11 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+import itsdangerous.timed
 from conftest import PIN
 
-from kiosk.auth import FREE_TRIES, GLOBAL_FAILURES_PER_MIN, Throttle
+from kiosk.ceremony.clock import FixedClock
+from kiosk.web.auth import FREE_TRIES, GLOBAL_FAILURES_PER_MIN, Throttle
 
 
 def login(client, pin, addr="10.0.0.9"):
@@ -31,11 +33,11 @@ def test_guessing_is_slowed_per_client_but_the_operators_get_in(app, caplog):
 
 
 def test_throttle_waits_grow_and_are_capped():
-    now = [1000.0]
-    t = Throttle(clock=lambda: now[0])
+    clock = FixedClock()
+    t = Throttle(clock=clock)
     waits = []
     for _ in range(FREE_TRIES + 12):
-        now[0] += t.wait_for("a") + 0.001
+        clock.advance(t.wait_for("a") + 0.001)
         t.failed("a")
         waits.append(t.wait_for("a"))
     assert waits[: FREE_TRIES - 1] == [0.0] * (FREE_TRIES - 1)
@@ -46,16 +48,28 @@ def test_throttle_waits_grow_and_are_capped():
 
 
 def test_many_devices_guessing_together_are_capped_overall():
-    now = [0.0]
-    t = Throttle(clock=lambda: now[0])
+    clock = FixedClock()
+    t = Throttle(clock=clock)
     for i in range(GLOBAL_FAILURES_PER_MIN):
         t.failed(f"guest{i}")
     # a device that already failed now waits for the overall window...
     assert t.wait_for("guest0") > 0
     # ...but a device that has not failed (the operators' tablet) is never held back by the others
     assert t.wait_for("tablet") == 0
-    now[0] += 61
+    clock.advance(61)
     assert t.wait_for("guest0") == 0
+
+
+def test_the_throttle_forgets_by_itself():
+    """An address that failed once is not kept for ever (the tables used to grow with every guess)."""
+    clock = FixedClock()
+    t = Throttle(clock=clock)
+    for i in range(1000):
+        t.failed(f"10.0.{i // 250}.{i % 250}")
+    clock.advance(Throttle.FORGET_S + 1)
+    for i in range(600):  # writes sweep what has expired
+        t.shared.set(f"x{i}", "1", ttl=1)
+    assert sum(1 for k in t.shared._values if k.startswith("throttle:")) == 0
 
 
 def test_session_cookie_flags_and_a_fresh_session_at_login(app):
@@ -78,12 +92,14 @@ def test_secure_cookie_under_https(make_app):
     assert "Secure" in r.headers["Set-Cookie"]
 
 
-def test_idle_session_expires(make_app):
+def test_idle_session_expires(make_app, monkeypatch):
     app = make_app(PERMANENT_SESSION_LIFETIME=timedelta(seconds=1))
     c = app.test_client()
     assert login(c, PIN).status_code == 200
     assert c.get("/api/v1/session").get_json()["operator"] is True
-    time.sleep(2.2)
+    # Two seconds later by the session signer's clock (no real wait).
+    later = int(time.time()) + 2
+    monkeypatch.setattr(itsdangerous.timed.TimestampSigner, "get_timestamp", lambda self: later)
     assert c.get("/api/v1/session").get_json()["operator"] is False
 
 

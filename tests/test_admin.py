@@ -6,8 +6,26 @@ import io
 import struct
 import zlib
 
+import pytest
+from conftest import operator_client
+from harness import ProjectSpec, csv_bytes, projects
 from openpyxl import Workbook, load_workbook
 from PIL import Image
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app(projects=projects("10", "20", "30"))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def operator(app):
+    return operator_client(app)
 
 
 def png_bytes(w=40, h=20, color=(200, 30, 30)) -> bytes:
@@ -115,7 +133,8 @@ def test_projects_add_edit_reorder_delete(app, operator):
     new_id = r.get_json()["id"]
     state = r.get_json()["state"]
     assert state["projects"][-1] | {} == state["projects"][-1]
-    assert state["projects"][-1]["amount_wan"] == 82500 and state["project_count"] == 8
+    assert state["projects"][-1]["amount_wan"] == 82500 and state["project_count"] == 4
+    assert state["projects"][-1]["amount"]["text"] == "8.25亿元"
     listed = {p["id"]: p for p in operator.get("/api/v1/projects").get_json()["projects"]}
     assert listed[new_id]["concierge_name"] == "钱八"
 
@@ -142,9 +161,10 @@ def test_projects_add_edit_reorder_delete(app, operator):
     operator.post("/api/v1/commands", json={"command_id": "s", "action": "confirm", "project_id": new_id})
     refused = operator.delete(f"/api/v1/projects/{new_id}")
     assert refused.status_code == 400 and refused.get_json()["reason"] == "already_signed"
-    assert operator.delete("/api/v1/projects/p3").status_code == 200
+    gone = app.ids[2]
+    assert operator.delete(f"/api/v1/projects/{gone}").status_code == 200
     snap = app.extensions["kiosk"].snapshot()
-    assert [p["order"] for p in snap["projects"]] == list(range(1, 8)) and "p3" not in {
+    assert [p["order"] for p in snap["projects"]] == list(range(1, 4)) and gone not in {
         p["id"] for p in snap["projects"]
     }
     assert operator.delete("/api/v1/projects/nope").status_code == 404
@@ -163,10 +183,11 @@ def test_import_preview_marks_bad_rows_and_applies_nothing_until_fixed(app, oper
     assert r.status_code == 200 and body["ok"] is False and body["upload_id"] is None
     assert body["rows"][0]["problems"] == []
     texts = [p["text"] for p in body["rows"][1]["problems"]]
-    assert "row 3, column 签约企业: 必填" in texts and any(
-        t.startswith("row 3, column 投资额（亿元）") for t in texts
+    # a page speaks the reader's language (the command line keeps the contract's "row N, column NAME")
+    assert "第 3 行“签约企业”：必填" in texts and any(
+        t.startswith("第 3 行“投资额（亿元）”：") for t in texts
     )
-    assert app.extensions["kiosk"].snapshot()["project_count"] == 7
+    assert app.extensions["kiosk"].snapshot()["project_count"] == 3
 
     good = xlsx(
         [["项目名称", "签约企业", "投资额（亿元）"], ["甲项目", "甲企业", 10], ["乙项目", "乙企业", 2.5]]
@@ -209,3 +230,39 @@ def test_template_downloads_and_imports_as_it_is(operator):
         content_type="multipart/form-data",
     ).get_json()
     assert body["ok"] and body["rows"][0]["amount_wan"] == 125000
+
+
+def preview(operator, data: bytes, name: str = "p.csv") -> dict:
+    r = operator.post(
+        "/api/v1/import/preview", data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data"
+    )
+    assert r.status_code == 200
+    return r.get_json()
+
+
+def test_importing_the_same_file_again_is_refused_unless_it_replaces(app, operator):
+    """Importing the running order's own file again used to add every project a second time."""
+    same = csv_bytes(projects("10", "20", "30"))
+    body = preview(operator, same)
+    assert body["ok"] and [c["name"] for c in body["clashes"]] == ["测试项目一", "测试项目二", "测试项目三"]
+    refused = operator.post("/api/v1/import/apply", json={"upload_id": body["upload_id"]})
+    assert refused.status_code == 400 and refused.get_json()["reason"] == "invalid_file"
+    assert "已有同名项目「测试项目一」" in refused.get_json()["problems"][0]
+    assert app.extensions["kiosk"].snapshot()["project_count"] == 3
+    replaced = operator.post("/api/v1/import/apply", json={"upload_id": body["upload_id"], "replace": True})
+    assert replaced.status_code == 200 and replaced.get_json()["state"]["project_count"] == 3
+    # a file of new projects is added as before
+    body = preview(operator, csv_bytes([ProjectSpec(name="另一个项目", investor="企业", amount_yi="5")]))
+    assert body["clashes"] == []
+    added = operator.post("/api/v1/import/apply", json={"upload_id": body["upload_id"]})
+    assert added.status_code == 200 and added.get_json()["state"]["project_count"] == 4
+
+
+def test_the_admin_page_takes_its_limits_from_the_rules(operator):
+    from kiosk.setup.fields import FIELDS
+
+    html = operator.get("/admin").get_data(as_text=True)
+    for name in ("title", "contact_name", "contact_phone", "concierge_name", "summary", "notes"):
+        assert f'name="{name}" maxlength="{FIELDS[name].max_length}"' in html or (
+            f'name="{name}" rows' in html and f'maxlength="{FIELDS[name].max_length}"' in html
+        ), name

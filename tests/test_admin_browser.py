@@ -11,16 +11,44 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 from pathlib import Path
 
+import harness
 import pytest
 import requests
-from conftest import PIN
+from harness import EventSpec, project, wait_until
 from openpyxl import Workbook, load_workbook
 from PIL import Image
 
 pytestmark = pytest.mark.browser
+
+# The ceremony these tests start from: made here, not the shipped sample, so that the sample may change.
+NAMES = (
+    "的卢智慧汽车及关键零部件项目",
+    "北科株洲生命科学城项目",
+    "石三门数创蔬菜工厂项目",
+    "建筑新材料铝合金模板“双循环”基地建设项目",
+    "易事特湖南株洲充电桩合作项目",
+    "第七个签约项目（占位）",
+    "株洲万洋众创城项目",
+)
+SPECS = [
+    project(i, amount, name=name)
+    for i, (name, amount) in enumerate(zip(NAMES, ("52", "30", "5", "12", "4", "3", "100"), strict=True), 1)
+]
+
+
+@pytest.fixture
+def live_server(live_server_with):
+    return live_server_with(
+        SPECS, EventSpec(title="株洲高新区（天元区）2021年第二季度重大招商签约活动", date="2021-06-21")
+    )
+
+
+def P(server, n: int) -> str:
+    """The id of the n-th project (1-based) of the ceremony made for the test."""
+    return server.made_ids[n - 1]
+
 
 HOLD_MS = 1100  # the console's 确认签约 needs 0.8 s
 SECTIONS = ("event", "projects", "import", "cards", "rehearsal", "report")
@@ -43,25 +71,9 @@ HEADER = [
 # ---------------------------------------------------------------------------------------------------------
 
 
-def wait_until(predicate, timeout: float = 10, message: str = "condition not met in time"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(message)
-
-
 def log_in(page, url: str) -> None:
-    page.goto(url + "/admin")
-    page.wait_for_selector("#pinpad")
-    for digit in PIN:
-        page.click(f'.key[data-key="{digit}"]')
-    page.click('.key[data-key="ok"]')
-    page.wait_for_selector("#side-nav")
+    harness.log_in(page, url, "/admin")
     page.wait_for_selector('body[data-conn="live"]')
-    page.wait_for_function("() => window.KioskAdmin && window.KioskAdmin.state() !== null")
 
 
 def open_section(page, name: str) -> None:
@@ -245,8 +257,8 @@ def test_a_different_ceremony_prepared_rehearsed_and_reported_in_the_browser(liv
     assert bad.locator('td.cell-bad[data-key="amount_yi"]').count() == 1
     assert page.locator("#preview-table td.cell-bad").count() == 2
     problems = page.locator("#preview-table .problems-row").inner_text()
-    assert "row 3, column 签约企业: 必填" in problems
-    assert "row 3, column 投资额（亿元）: 只填数字，不要带单位或文字" in problems
+    assert "第 3 行“签约企业”：必填" in problems
+    assert "第 3 行“投资额（亿元）”：只填数字，不要带单位或文字" in problems
     assert "备注" in page.inner_text("#ignored-note")
     assert page.locator("#import-apply").is_disabled()
     assert {p["name"] for p in server.state()["projects"]} == old_names
@@ -255,7 +267,7 @@ def test_a_different_ceremony_prepared_rehearsed_and_reported_in_the_browser(liv
     page.set_input_files("#import-file", str(xlsx_file(tmp_path / "签约项目-改.xlsx", NEW_PROJECTS)))
     page.locator(".import-summary.is-ok").wait_for()
     summary_text = page.inner_text("#import-summary")
-    assert "4 个项目" in summary_text and "75.5 亿元" in summary_text
+    assert "可以导入：4 个项目，计划总投资 75.5亿元" in summary_text
     assert page.locator("#preview-table td.cell-bad").count() == 0
     page.check("#import-replace")
     page.click("#import-apply")
@@ -391,8 +403,8 @@ def test_a_different_ceremony_prepared_rehearsed_and_reported_in_the_browser(liv
 
 def test_editing_the_project_on_the_wall_reaches_the_state_and_the_big_screen(live_server, admin):
     page, server = admin, live_server
-    server.command("confirm", project_id="p1")
-    server.command("announce", project_id="p2")
+    server.command("confirm", project_id=P(server, 1))
+    server.command("announce", project_id=P(server, 2))
     wall = page.context.browser.new_page(viewport={"width": 960, "height": 540})
     try:
         wall.goto(server.url + "/display?name=test")
@@ -400,9 +412,9 @@ def test_editing_the_project_on_the_wall_reaches_the_state_and_the_big_screen(li
 
         open_section(page, "projects")
         caught_up(page, server)
-        row = page.locator('.prow[data-id="p2"]')
+        row = page.locator(f'.prow[data-id="{P(server, 2)}"]')
         assert row.locator(".chip").inner_text() == "已宣布"
-        signed = page.locator('.prow[data-id="p1"]')
+        signed = page.locator(f'.prow[data-id="{P(server, 1)}"]')
         assert signed.locator(".chip").inner_text() == "已签约"
         # A signed project cannot be deleted: the button says why instead.
         delete = signed.locator('[data-action="delete"]')
@@ -428,12 +440,14 @@ def test_editing_the_project_on_the_wall_reaches_the_state_and_the_big_screen(li
 
         # And the other way round: a change made elsewhere shows here without a reload.
         requests.put(
-            f"{server.url}/api/v1/projects/p3",
+            f"{server.url}/api/v1/projects/{P(server, 3)}",
             json={"name": "石三门数创蔬菜工厂（改）", "investor": "石三门", "amount_yi": "5"},
             headers={"Authorization": f"Bearer {server.api_token}"},
             timeout=10,
         ).raise_for_status()
-        page.locator('.prow[data-id="p3"] .p-name').filter(has_text="石三门数创蔬菜工厂（改）").wait_for()
+        page.locator(f'.prow[data-id="{P(server, 3)}"] .p-name').filter(
+            has_text="石三门数创蔬菜工厂（改）"
+        ).wait_for()
 
         # Adding and deleting a project (the delete asks first).
         page.click("#project-add")
@@ -457,10 +471,11 @@ def test_editing_the_project_on_the_wall_reaches_the_state_and_the_big_screen(li
 
         # Two quick taps on ↓: both count (the second waits for the first to be saved).
         before = [p["id"] for p in server.state()["projects"]]
-        page.click('.prow[data-id="p4"] [data-action="down"]')
-        page.click('.prow[data-id="p4"] [data-action="down"]')
-        after = [p for p in before if p != "p4"]
-        after.insert(before.index("p4") + 2, "p4")
+        page.click(f'.prow[data-id="{P(server, 4)}"] [data-action="down"]')
+        page.click(f'.prow[data-id="{P(server, 4)}"] [data-action="down"]')
+        fourth = P(server, 4)
+        after = [p for p in before if p != fourth]
+        after.insert(before.index(fourth) + 2, fourth)
         wait_until(lambda: [p["id"] for p in server.state()["projects"]] == after, message="two moves")
         page.wait_for_function(
             "ids => [...document.querySelectorAll('#plist .prow')].map(r => r.dataset.id).join() === ids",
@@ -472,7 +487,7 @@ def test_editing_the_project_on_the_wall_reaches_the_state_and_the_big_screen(li
 
 def test_leaving_a_live_run_with_commands_needs_the_word_typed(live_server, admin):
     page, server = admin, live_server
-    server.command("confirm", project_id="p1")
+    server.command("confirm", project_id=P(server, 1))
     caught_up(page, server)
     open_section(page, "rehearsal")
     assert page.inner_text("#run-mode-value") == "正式"
@@ -503,11 +518,13 @@ def test_a_card_is_edited_and_its_address_rotated_only_after_a_warning(live_serv
     auth = {"Authorization": f"Bearer {server.api_token}"}
 
     def card():
-        return requests.get(f"{server.url}/api/v1/projects/p2/card", headers=auth, timeout=10).json()
+        return requests.get(
+            f"{server.url}/api/v1/projects/{P(server, 2)}/card", headers=auth, timeout=10
+        ).json()
 
     before = card()
     open_section(page, "cards")
-    page.click('.card-item[data-id="p2"]')
+    page.click(f'.card-item[data-id="{P(server, 2)}"]')
     page.wait_for_function(
         "url => document.getElementById('card-url').value === url", arg=before["url"], timeout=10000
     )
@@ -661,7 +678,8 @@ def test_the_servers_field_errors_are_shown_next_to_each_field(live_server, admi
     page.click("#card-save")
     page.wait_for_selector('#card-form .field.is-invalid[data-field="contact_email"]')
     assert field_error(page, "#card-form", "contact_email") == "不是有效的电子邮箱"
-    assert field_error(page, "#card-form", "contact_phone") == "不是有效的电话号码"
+    # the same sentence the project editor and the importer give for the same field
+    assert field_error(page, "#card-form", "contact_phone").startswith("不是有效的电话号码（5–20 位数字")
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -5,9 +5,18 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from conftest import PIN
+import pytest
+from conftest import PIN, operator_client
+from harness import projects
 
-from kiosk.domain import replay
+from kiosk.ceremony.clock import FixedClock
+from kiosk.ceremony.rules import replay
+
+
+@pytest.fixture
+def op(small):
+    """An operator on the small ceremony made for the test (three projects: 10, 20 and 30 亿元)."""
+    return operator_client(small)
 
 
 def cmd(client, action, command_id, **fields):
@@ -39,8 +48,8 @@ def test_state_is_public_and_holds_the_sample(client):
     assert "0731" not in r.get_data(as_text=True)  # concierge phones never leave through the public state
 
 
-def test_commands_need_an_operator(client):
-    r = cmd(client, "confirm", "c1", project_id="p1")
+def test_commands_need_an_operator(small):
+    r = cmd(small.test_client(), "confirm", "c1", project_id=small.ids[0])
     assert r.status_code == 401 and r.get_json()["reason"] == "unauthorized"
 
 
@@ -53,19 +62,20 @@ def test_wrong_pin_is_refused_and_login_works(client):
     assert client.get("/api/v1/session").get_json()["operator"] is False
 
 
-def test_session_writes_need_the_csrf_token(app):
-    c = app.test_client()
+def test_session_writes_need_the_csrf_token(small):
+    c = small.test_client()
     c.post("/api/v1/session", json={"pin": PIN})
-    r = cmd(c, "confirm", "c1", project_id="p1")
+    r = cmd(c, "confirm", "c1", project_id=small.ids[0])
     assert r.status_code == 403 and r.get_json()["reason"] == "csrf"
-    assert app.extensions["kiosk"].snapshot()["signed_count"] == 0
+    assert small.extensions["kiosk"].snapshot()["signed_count"] == 0
 
 
-def test_bearer_token_drives_the_show(app, client):
-    token = app.config["API_TOKEN"]
+def test_bearer_token_drives_the_show(small):
+    token = small.config["API_TOKEN"]
+    client = small.test_client()
     r = client.post(
         "/api/v1/commands",
-        json={"command_id": "sd1", "action": "confirm", "project_id": "p1"},
+        json={"command_id": "sd1", "action": "confirm", "project_id": small.ids[0]},
         headers={"Authorization": f"Bearer {token}"},
     )
     assert r.status_code == 200 and r.get_json()["state"]["signed_count"] == 1
@@ -77,21 +87,24 @@ def test_bearer_token_drives_the_show(app, client):
     assert r.status_code == 401
 
 
-def test_confirm_is_idempotent_by_command_id(operator, app):
-    first = cmd(operator, "confirm", "same", project_id="p1")
-    again = cmd(operator, "confirm", "same", project_id="p1")
+def test_confirm_is_idempotent_by_command_id(op, small):
+    pid = small.ids[0]
+    first = cmd(op, "confirm", "same", project_id=pid)
+    again = cmd(op, "confirm", "same", project_id=pid)
     assert first.status_code == again.status_code == 200
     assert first.get_json() == again.get_json()
-    s = app.extensions["kiosk"].snapshot()
+    s = small.extensions["kiosk"].snapshot()
     assert s["signed_count"] == 1 and s["seq"] == first.get_json()["state"]["seq"]
-    other = cmd(operator, "confirm", "different", project_id="p1")
+    other = cmd(op, "confirm", "different", project_id=pid)
     assert other.status_code == 400 and other.get_json()["reason"] == "already_signed"
-    assert other.get_json()["message"]
+    assert other.get_json()["message"] == "「测试项目一」已签约"
+    assert other.get_json()["params"] == {"name": "测试项目一"}
 
 
-def test_error_codes(operator):
-    assert cmd(operator, "undo", "u1").get_json()["reason"] == "nothing_to_undo"
-    assert cmd(operator, "confirm", "u2", project_id="p999").get_json()["reason"] == "unknown_project"
+def test_error_codes(op):
+    assert cmd(op, "undo", "u1").get_json()["reason"] == "nothing_to_undo"
+    assert cmd(op, "confirm", "u2", project_id="p999").get_json()["reason"] == "unknown_project"
+    operator = op
     r = cmd(operator, "show", "u3", screen="finale", expected_seq=0)
     assert r.status_code == 409
     body = r.get_json()
@@ -125,11 +138,11 @@ def test_seven_signings_reach_the_articles_figures(operator):
     assert s["screen"] == "finale"
 
 
-def test_log_is_on_disk_and_replays_to_the_served_state(operator, app):
-    cmd(operator, "confirm", "a", project_id="p1")
-    cmd(operator, "confirm", "b", project_id="p2")
-    cmd(operator, "undo", "c")
-    ceremony = app.extensions["kiosk"]
+def test_log_is_on_disk_and_replays_to_the_served_state(op, small):
+    cmd(op, "confirm", "a", project_id=small.ids[0])
+    cmd(op, "confirm", "b", project_id=small.ids[1])
+    cmd(op, "undo", "c")
+    ceremony = small.extensions["kiosk"]
     db = sqlite3.connect(ceremony.storage.path)
     actions = [r[0] for r in db.execute("SELECT action FROM log ORDER BY seq")]
     assert actions[-3:] == ["confirm", "confirm", "undo"]
@@ -145,10 +158,8 @@ def test_log_is_on_disk_and_replays_to_the_served_state(operator, app):
 
 def test_restart_on_the_same_folder_gives_the_same_state(make_app, tmp_path):
     first = make_app(DATA_DIR=str(tmp_path / "same"))
-    c = first.test_client()
-    c.post("/api/v1/session", json={"pin": PIN})
-    c.environ_base["HTTP_X_CSRF_TOKEN"] = c.get("/api/v1/session").get_json()["csrf_token"]
-    cmd(c, "confirm", "k1", project_id="p3")
+    c = operator_client(first)
+    cmd(c, "confirm", "k1", project_id=first.ids[2])
     before = first.extensions["kiosk"].snapshot()
     second = make_app(DATA_DIR=str(tmp_path / "same"))
     assert second.extensions["kiosk"].snapshot() == before
@@ -175,7 +186,8 @@ def test_pages_render(client, operator):
     assert client.get("/").status_code == 302
 
 
-def test_socketio_state_on_connect_and_broadcast(app, operator):
+def test_socketio_state_on_connect_and_broadcast(small, op):
+    app, operator = small, op
     socketio = app.extensions["socketio"]
     viewer = socketio.test_client(app, auth={"role": "display", "name": "主屏"})
     first = [m for m in viewer.get_received() if m["name"] == "state"]
@@ -185,9 +197,13 @@ def test_socketio_state_on_connect_and_broadcast(app, operator):
     displays = [m for m in console.get_received() if m["name"] == "displays"]
     assert displays[-1]["args"][0]["displays"][0]["name"] == "主屏"
 
-    seq = cmd(operator, "confirm", "live1", project_id="p2").get_json()["state"]["seq"]
+    seq = cmd(operator, "confirm", "live1", project_id=app.ids[1]).get_json()["state"]["seq"]
     states = [m["args"][0] for m in viewer.get_received() if m["name"] == "state"]
     assert states[-1]["seq"] == seq and states[-1]["signed_count"] == 1
+    # Each audience in its own room, with its own view: the wall never gets the console's.
+    assert "console" not in states[-1]
+    ops = [m["args"][0] for m in console.get_received() if m["name"] == "state"]
+    assert ops[-1]["seq"] == seq and ops[-1]["console"]["undo"]["project_id"] == app.ids[1]
 
     viewer.emit("seen", {"seq": seq})
     shown = [m for m in console.get_received() if m["name"] == "displays"]
@@ -205,18 +221,22 @@ def test_console_socket_needs_a_session(app, client):
     assert not refused.is_connected()
 
 
-def test_av_desk_presses_without_an_id_and_a_double_press_fires_once(app, client, monkeypatch):
-    from kiosk import api
+def test_av_desk_presses_without_an_id_and_a_double_press_fires_once(make_app):
+    from kiosk.web import api
 
+    clock = FixedClock()
+    app = make_app(projects=projects("10"), CLOCK=clock)
+    client = app.test_client()
     headers = {"Authorization": f"Bearer {app.config['API_TOKEN']}"}
-    first = client.post("/api/v1/commands", json={"action": "confirm", "project_id": "p1"}, headers=headers)
-    bounce = client.post("/api/v1/commands", json={"action": "confirm", "project_id": "p1"}, headers=headers)
-    assert first.status_code == bounce.status_code == 200 and first.get_json() == bounce.get_json()
+    press = {"action": "confirm", "project_id": app.ids[0]}
+    first = client.post("/api/v1/commands", json=press, headers=headers)
+    clock.advance(api.DOUBLE_PRESS_S - 0.5)
+    bounce = client.post("/api/v1/commands", json=press, headers=headers)
+    assert first.status_code == bounce.status_code == 200
+    assert bounce.get_json()["seq"] == first.get_json()["seq"]
     # a later press is a new press: here it meets the signing already made
-    later = api.DOUBLE_PRESS_S + 1
-    real = api.time.monotonic
-    monkeypatch.setattr(api.time, "monotonic", lambda: real() + later)
-    again = client.post("/api/v1/commands", json={"action": "confirm", "project_id": "p1"}, headers=headers)
+    clock.advance(1)
+    again = client.post("/api/v1/commands", json=press, headers=headers)
     assert again.status_code == 400 and again.get_json()["reason"] == "already_signed"
     # browsers (session) must still name their commands
     assert client.post("/api/v1/commands", json={"action": "undo"}).status_code == 401

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import subprocess
+import sys
 import threading
 import uuid
 
@@ -9,8 +13,15 @@ import pytest
 import requests
 import socketio
 import websocket
+from harness import ROOT, ProjectSpec, csv_bytes, projects
 
 pytestmark = pytest.mark.live
+
+
+@pytest.fixture
+def live_server(live_server_with):
+    """Five projects made for the test (these tests are about consoles, not about the sample)."""
+    return live_server_with(projects("10", "20", "30", "40", "50"))
 
 
 def at_once(n, send):
@@ -40,7 +51,8 @@ def post(server, body, device):
 
 
 def test_two_consoles_confirm_the_same_project(live_server):
-    for pid in ("p1", "p2", "p3"):
+    before = live_server.state()["seq"]
+    for pid in live_server.made_ids[:3]:
         rs = at_once(
             4,
             lambda i, pid=pid: post(
@@ -53,11 +65,15 @@ def test_two_consoles_confirm_the_same_project(live_server):
         assert codes == [200, 400, 400, 400]
         assert {r.json()["reason"] for r in rs if r.status_code == 400} == {"already_signed"}
     state = live_server.state()
-    assert state["signed_count"] == 3 and state["seq"] == 2 + 3  # two setup entries, then one per signing
+    assert state["signed_count"] == 3 and state["seq"] == before + 3  # one entry a signing, no more
 
 
 def test_the_same_command_id_from_two_devices(live_server):
-    body = {"command_id": "shared-" + uuid.uuid4().hex, "action": "confirm", "project_id": "p5"}
+    body = {
+        "command_id": "shared-" + uuid.uuid4().hex,
+        "action": "confirm",
+        "project_id": live_server.made_ids[4],
+    }
     rs = at_once(6, lambda i: post(live_server, body, f"device {i}"))
     assert {r.status_code for r in rs} == {200}
     assert len({r.text for r in rs}) == 1  # everyone got the first answer, verbatim
@@ -73,7 +89,7 @@ def test_stale_expected_seq_loses(live_server):
             {
                 "command_id": uuid.uuid4().hex,
                 "action": "confirm",
-                "project_id": f"p{i + 1}",
+                "project_id": live_server.made_ids[i],
                 "expected_seq": seq,
             },
             f"console {i}",
@@ -87,7 +103,7 @@ def test_stale_expected_seq_loses(live_server):
 
 
 def test_concurrent_undos_take_back_one_signing_each(live_server):
-    for pid in ("p1", "p2"):
+    for pid in live_server.made_ids[:2]:
         assert (
             post(
                 live_server, {"command_id": uuid.uuid4().hex, "action": "confirm", "project_id": pid}, "setup"
@@ -114,3 +130,62 @@ def test_socket_handshakes_from_other_origins_are_refused(live_server):
     viewer.connect(live_server.url, transports=["websocket"], wait_timeout=5)
     assert viewer.connected
     viewer.disconnect()
+
+
+def test_a_cli_import_while_the_consoles_confirm_breaks_nothing(live_server, tmp_path):
+    """Another process writing (``python -m kiosk import``) while the server takes confirms: no error, no
+    gap and no duplicate in seq. (The service used to decide against its memory before the transaction,
+    so the next confirm after an outside write failed with an IntegrityError, a 500, for up to a second.)"""
+    files = []
+    for round_ in range(6):
+        path = tmp_path / f"more-{round_}.csv"
+        path.write_bytes(
+            csv_bytes(
+                [
+                    ProjectSpec(name=f"追加项目{round_}-{k}", investor="追加企业", amount_yi="1")
+                    for k in range(3)
+                ]
+            )
+        )
+        files.append(path)
+    env = {**os.environ, "KIOSK_DATA_DIR": str(live_server.data_dir)}
+    errors: list = []
+    answers: list = []
+    stop = threading.Event()
+
+    def importer():
+        for path in files:
+            done = subprocess.run(
+                [sys.executable, "-m", "kiosk", "import", str(path)],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            if done.returncode != 0:
+                errors.append(done.stderr)
+        stop.set()
+
+    def console():
+        # confirm and undo without pause until the importer is done
+        while not stop.is_set():
+            for body in ({"action": "confirm", "project_id": live_server.made_ids[0]}, {"action": "undo"}):
+                r = post(live_server, {"command_id": uuid.uuid4().hex, **body}, "console")
+                answers.append(r.status_code)
+                if r.status_code >= 500:
+                    errors.append(r.text)
+
+    threads = [threading.Thread(target=importer), threading.Thread(target=console)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors, errors[:3]
+    assert answers.count(200) > 20  # the consoles really were busy throughout
+    state = live_server.state()
+    assert state["project_count"] == 5 + 6 * 3
+    db = sqlite3.connect(live_server.data_dir / "kiosk.sqlite3")
+    run = db.execute("SELECT value FROM meta WHERE key = 'run_id'").fetchone()[0]
+    seqs = [r[0] for r in db.execute("SELECT seq FROM log WHERE run = ? ORDER BY seq", (run,))]
+    assert seqs == list(range(1, len(seqs) + 1)) and seqs[-1] == state["seq"]

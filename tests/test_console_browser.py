@@ -1,7 +1,8 @@
 """The operators' console (/control) in real Chromium against a real server: what the operator sees.
 
-Uses the shared ``live_server`` (a ``python -m kiosk serve`` process that can be stopped and started again
-on the same port) and ``chromium`` fixtures from conftest.py.
+Each test runs a server on a ceremony made for it (three projects), and the console's own time is
+Playwright's clock: holds, rest periods and give-ups are stepped through with ``clock.run_for``, never
+waited out.
 """
 
 from __future__ import annotations
@@ -10,70 +11,94 @@ import json
 import os
 import subprocess
 import sys
-import threading
-import time
 
 import pytest
 import requests
 import socketio
-from conftest import PIN, ROOT
+from harness import PIN, ROOT, ProjectSpec, csv_bytes, log_in, projects, wait_until
 
 pytestmark = pytest.mark.browser
 
 HOLD_MS = 800
 MIN_INTERVAL_MS = 1500
-
-
-def wait_until(predicate, timeout: float = 10, message: str = "condition not met in time"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(message)
-
-
-def log_in(page, url: str, pin: str = PIN) -> None:
-    page.goto(url + "/control")
-    for digit in pin:
-        page.click(f'.key[data-key="{digit}"]')
-    page.click('.key[data-key="ok"]')
-    page.wait_for_selector("#rows .row")
-    page.wait_for_function("() => window.KioskConsole && window.KioskConsole.state() !== null")
+SETTLE_MS = 1000
 
 
 @pytest.fixture
-def console(live_server, chromium):
-    """A logged-in console on a 1024x768 touch tablet."""
-    context = chromium.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
+def server(live_server_with):
+    return live_server_with(projects("52", "30", "5"))
+
+
+def pause(page) -> None:
+    """Stop the console's clock where it is: from now on its time moves only with ``run_for``.
+
+    (Playwright for Python reads a number given to ``pause_at`` as seconds, not milliseconds.)
+    """
+    page.clock.pause_at((page.evaluate("Date.now()") + 1) / 1000)
+
+
+def open_console(chromium, server, **context_options):
+    context = chromium.new_context(viewport={"width": 1024, "height": 768}, has_touch=True, **context_options)
     page = context.new_page()
-    log_in(page, live_server.url)
+    page.clock.install()
+    log_in(page, server.url)
     page.wait_for_selector('body[data-conn="live"]')
+    return page
+
+
+@pytest.fixture
+def console(server, chromium):
+    """A logged-in console on a 1024x768 touch tablet, its clock paused."""
+    page = open_console(chromium, server)
+    pause(page)
     yield page
-    context.close()
+    page.context.close()
+
+
+def commands_sent(page) -> list[dict]:
+    """Every command body the page sends from now on (a list that fills as it happens)."""
+    sent: list[dict] = []
+    page.on(
+        "request",
+        lambda r: sent.append(json.loads(r.post_data)) if r.url.endswith("/api/v1/commands") else None,
+    )
+    return sent
 
 
 def hold(page, selector: str, ms: int) -> None:
-    """Press and hold with the mouse (pointer events, as a finger gives them), then release."""
+    """Press and hold with the mouse (pointer events, as a finger gives them) for ``ms`` of the page's time."""
     box = page.locator(selector).bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down()
-    page.wait_for_timeout(ms)
+    page.clock.run_for(ms)
     page.mouse.up()
 
 
-def name_of(server, project_id: str) -> str:
-    return next(p["name"] for p in server.state()["projects"] if p["id"] == project_id)
+def touch_hold(page, selector: str, ms: int) -> None:
+    """A finger on the glass (CDP touch events, not a mouse): touch-action and pointer capture matter here."""
+    box = page.locator(selector).bounding_box()
+    point = {"x": box["x"] + box["width"] / 2, "y": box["y"] + box["height"] / 2}
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [point]})
+        page.clock.run_for(ms)
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    finally:
+        cdp.detach()
 
 
 def row(page, project_id: str):
     return page.locator(f'.row[data-id="{project_id}"]')
 
 
-def settle(page) -> None:
-    """Wait out the console's minimum interval between commands."""
-    page.wait_for_timeout(MIN_INTERVAL_MS + 200)
+def seen_seq(page, seq: int) -> None:
+    page.wait_for_function("s => window.KioskConsole.state().seq >= s", arg=seq)
+
+
+def rest(page) -> None:
+    """Step over the console's rest period after a command (instead of waiting it out)."""
+    page.wait_for_function("() => window.KioskConsole.pending() === null")
+    page.clock.run_for(MIN_INTERVAL_MS + 50)
     page.wait_for_function("() => !document.body.classList.contains('is-cooling')")
 
 
@@ -82,14 +107,10 @@ class BigScreen:
 
     def __init__(self, url: str, name: str, report: bool = True):
         self.client = socketio.Client(reconnection=False)
-        self.seq = None
-        self.lock = threading.Lock()
-
-        self.report = report
+        self.seqs: list[int] = []
 
         def on_state(state):
-            with self.lock:
-                self.seq = state["seq"]
+            self.seqs.append(state["seq"])
             # The first state comes with the connection, before the namespace counts as connected.
             if report and self.client.connected and "/" in self.client.namespaces:
                 self.client.emit("seen", {"seq": state["seq"]})
@@ -98,33 +119,29 @@ class BigScreen:
         self.client.connect(
             url, auth={"role": "display", "name": name}, transports=["websocket"], wait_timeout=10
         )
-        deadline = time.monotonic() + 10
-        while self.seq is None and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_until(lambda: self.seqs, message="the screen got no state")
         if report:
-            self.client.emit("seen", {"seq": self.seq})
+            self.client.emit("seen", {"seq": self.seqs[-1]})
 
     def close(self) -> None:
         self.client.disconnect()
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Login
-# ---------------------------------------------------------------------------------------------------------
+# -- login --------------------------------------------------------------------------------------------------
 
 
-def test_wrong_pin_shows_an_error_and_the_right_pin_opens_the_console(live_server, chromium):
+def test_wrong_pin_shows_an_error_and_the_right_pin_opens_the_console(server, chromium):
     context = chromium.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
     try:
         page = context.new_page()
-        page.goto(live_server.url + "/control")
-        assert "株洲高新区" in page.locator(".login-title").inner_text()
+        page.goto(server.url + "/control")
+        assert page.locator(".login-title").inner_text() == "测试签约仪式"
+        assert page.locator(".login-meta").inner_text() == "2026年6月21日 · 测试会场"
         for digit in "111111":
             page.click(f'.key[data-key="{digit}"]')
         assert page.locator(".pin-dot.is-filled").count() == 6
         page.click('.key[data-key="ok"]')
-        message = page.locator("#login-message")
-        message.filter(has_text="PIN 不正确").wait_for()
+        page.locator("#login-message").filter(has_text="PIN 不正确").wait_for()
         assert page.locator(".pin-dot.is-filled").count() == 0
         assert page.url.endswith("/control") and page.locator("#rows").count() == 0
 
@@ -132,19 +149,19 @@ def test_wrong_pin_shows_an_error_and_the_right_pin_opens_the_console(live_serve
         page.keyboard.type(PIN)
         page.keyboard.press("Enter")
         page.wait_for_selector("#rows .row")
-        assert page.locator("#rows .row").count() == 7
-        assert "株洲高新区" in page.locator("#event-title").inner_text()
+        assert page.locator("#rows .row").count() == 3
+        assert page.locator("#event-title").inner_text() == "测试签约仪式"
         page.locator('body[data-conn="live"]').wait_for()
         assert "在线" in page.locator("#conn").inner_text()
     finally:
         context.close()
 
 
-def test_throttled_login_counts_down(live_server, chromium):
+def test_throttled_login_counts_down(server, chromium):
     context = chromium.new_context(viewport={"width": 1024, "height": 768})
     try:
         page = context.new_page()
-        page.goto(live_server.url + "/control")
+        page.goto(server.url + "/control")
         for _ in range(6):  # five free tries, then the server makes this client wait
             page.keyboard.type("000000")
             page.keyboard.press("Enter")
@@ -160,274 +177,267 @@ def test_throttled_login_counts_down(live_server, chromium):
         context.close()
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Confirm: hold, not tap
-# ---------------------------------------------------------------------------------------------------------
+# -- confirm: hold, not tap -----------------------------------------------------------------------------------
 
 
-def test_holding_confirm_signs_the_selected_project_and_a_short_tap_does_not(live_server, console):
-    page = console
-    start = live_server.state()["seq"]
-    assert page.evaluate("() => window.KioskConsole.selection()") == "p1"
-    assert row(page, "p1").get_attribute("class").count("is-selected") == 1
+def test_holding_confirm_signs_the_selected_project_and_a_short_tap_does_not(server, console):
+    page, first = console, server.made_ids[0]
+    sent = commands_sent(page)
+    start = server.state()["seq"]
+    assert page.evaluate("() => window.KioskConsole.selection()") == first
+    assert "is-selected" in row(page, first).get_attribute("class")
 
     page.click("#btn-confirm")  # a tap: too short
     page.locator("#statusline").filter(has_text="松开过早").wait_for()
-    page.wait_for_timeout(500)
-    state = live_server.state()
-    assert state["seq"] == start and state["signed_count"] == 0
-    assert row(page, "p1").locator(".chip").inner_text() == "待签约"
+    page.clock.run_for(HOLD_MS * 2)  # and nothing fires later either
+    assert sent == [] and server.state()["seq"] == start
+    assert row(page, first).locator(".chip").inner_text() == "待签约"
 
-    hold(page, "#btn-confirm", HOLD_MS - 400)  # released halfway
-    page.wait_for_timeout(600)
-    assert live_server.state()["signed_count"] == 0
+    hold(page, "#btn-confirm", HOLD_MS - 300)  # released early
+    page.clock.run_for(HOLD_MS)
+    assert sent == [] and server.state()["signed_count"] == 0
 
-    hold(page, "#btn-confirm", HOLD_MS + 200)
-    wait_until(lambda: live_server.state()["signed_count"] == 1, message="the hold did not sign")
-    state = live_server.state()
+    hold(page, "#btn-confirm", HOLD_MS + 10)
+    row(page, first).locator(".chip.is-signed").wait_for()
+    state = server.state()
     assert state["projects"][0]["status"] == "signed" and state["seq"] == start + 1
-    row(page, "p1").locator(".chip.is-signed").wait_for()
-    page.locator("#statusline").filter(has_text=f"已签约「{name_of(live_server, 'p1')}」").wait_for()
+    assert [(b["action"], b["project_id"], b["expected_seq"]) for b in sent] == [("confirm", first, start)]
+    page.locator("#statusline").filter(has_text="已签约「测试项目一」").wait_for()
+    # The row says what the server wrote: the amount, the status and the venue's time of the signing.
+    assert row(page, first).locator(".row-amount-num").inner_text() == "52"
+    assert row(page, first).locator(".row-amount-unit").inner_text() == "亿元"
+    assert row(page, first).locator(".row-time").inner_text() == state["projects"][0]["signed_at"][11:16]
     # The selection follows the running order to the next project.
-    page.wait_for_function("() => window.KioskConsole.selection() === 'p2'")
+    page.wait_for_function("id => window.KioskConsole.selection() === id", arg=server.made_ids[1])
 
 
-def touch_hold(page, selector: str, ms: int) -> None:
-    """A finger on the glass (CDP touch events, not a mouse): touch-action and pointer capture matter here."""
-    box = page.locator(selector).bounding_box()
-    point = {"x": box["x"] + box["width"] / 2, "y": box["y"] + box["height"] / 2}
-    cdp = page.context.new_cdp_session(page)
-    try:
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [point]})
-        page.wait_for_timeout(ms)
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-    finally:
-        cdp.detach()
-
-
-def test_confirm_by_touch_needs_a_hold(live_server, console):
+def test_confirm_by_touch_needs_a_hold(server, console):
     page = console
+    sent = commands_sent(page)
     touch_hold(page, "#btn-confirm", 150)
-    page.wait_for_timeout(HOLD_MS + 300)
-    assert live_server.state()["signed_count"] == 0
-    touch_hold(page, "#btn-confirm", HOLD_MS + 250)
-    wait_until(lambda: live_server.state()["signed_count"] == 1, message="a touch hold did not sign")
-    assert page.locator("#statusline").filter(has_text="已签约").count() == 1
+    page.clock.run_for(HOLD_MS * 2)
+    assert sent == [] and server.state()["signed_count"] == 0
+    touch_hold(page, "#btn-confirm", HOLD_MS + 10)
+    page.locator("#statusline").filter(has_text="已签约").wait_for()
+    assert server.state()["signed_count"] == 1 and len(sent) == 1
 
 
-def test_confirm_by_keyboard_needs_a_hold_too(live_server, console):
+def test_confirm_by_keyboard_needs_a_hold_too(server, console):
     page = console
+    sent = commands_sent(page)
     page.focus("#btn-confirm")
     page.keyboard.press("Enter")
-    page.wait_for_timeout(HOLD_MS + 300)
-    assert live_server.state()["signed_count"] == 0
+    page.clock.run_for(HOLD_MS * 2)
+    assert sent == [] and server.state()["signed_count"] == 0
     page.keyboard.down("Enter")
-    page.wait_for_timeout(HOLD_MS + 200)
+    page.clock.run_for(HOLD_MS + 10)
     page.keyboard.up("Enter")
-    wait_until(lambda: live_server.state()["signed_count"] == 1)
+    page.locator("#statusline").filter(has_text="已签约").wait_for()
+    assert server.state()["signed_count"] == 1
 
 
-def test_a_double_tap_fires_once(live_server, console):
+def test_a_double_tap_fires_once(server, console):
     page = console
-    start = live_server.state()["seq"]
+    sent = commands_sent(page)
+    start = server.state()["seq"]
     page.dblclick("#btn-announce")
-    wait_until(lambda: live_server.state()["seq"] == start + 1)
-    page.wait_for_timeout(MIN_INTERVAL_MS)
-    state = live_server.state()
-    assert state["seq"] == start + 1 and state["last"]["action"] == "announce"
+    seen_seq(page, start + 1)
+    state = server.state()
+    assert state["seq"] == start + 1 and state["last"]["action"] == "announce" and len(sent) == 1
     assert state["projects"][0]["status"] == "announced"
 
-    # Two holds back to back: the second falls inside the minimum interval and does nothing.
-    settle(page)
-    hold(page, "#btn-confirm", HOLD_MS + 100)
-    hold(page, "#btn-confirm", HOLD_MS + 100)
-    page.wait_for_timeout(MIN_INTERVAL_MS + 500)
-    state = live_server.state()
-    assert state["signed_count"] == 1 and state["seq"] == start + 2
-    assert [p["id"] for p in state["projects"] if p["status"] == "signed"] == ["p1"]
+    # Two holds back to back: the second falls inside the rest period and does nothing.
+    rest(page)
+    hold(page, "#btn-confirm", HOLD_MS + 10)
+    hold(page, "#btn-confirm", HOLD_MS + 10)
+    seen_seq(page, start + 2)
+    page.wait_for_function("() => window.KioskConsole.pending() === null")
+    state = server.state()
+    assert state["signed_count"] == 1 and state["seq"] == start + 2 and len(sent) == 2
+    assert [p["id"] for p in state["projects"] if p["status"] == "signed"] == [server.made_ids[0]]
 
     # A double tap on a screen button switches once.
-    settle(page)
+    rest(page)
     page.dblclick('.scr[data-screen="roll"]')
-    wait_until(lambda: live_server.state()["screen"] == "roll")
-    page.wait_for_timeout(MIN_INTERVAL_MS)
-    assert live_server.state()["seq"] == start + 3
     page.locator('.scr.is-current[data-screen="roll"]').wait_for()
+    rest(page)
+    assert server.state()["seq"] == start + 3 and len(sent) == 3
 
 
-def test_announce_and_confirm_are_disabled_with_a_reason_for_a_signed_project(live_server, console):
-    page = console
-    assert live_server.command("confirm", project_id="p2").status_code == 200
-    row(page, "p2").locator(".chip.is-signed").wait_for()
-    row(page, "p2").click()
-    assert page.evaluate("() => window.KioskConsole.selection()") == "p2"
+def test_announce_and_confirm_are_disabled_with_a_reason_for_a_signed_project(server, console):
+    page, second = console, server.made_ids[1]
+    assert server.command("confirm", project_id=second).status_code == 200
+    row(page, second).locator(".chip.is-signed").wait_for()
+    page.clock.run_for(SETTLE_MS + 50)  # the target moved under the finger: the buttons rest a moment
+    row(page, second).click()
+    assert page.evaluate("() => window.KioskConsole.selection()") == second
     assert page.locator("#btn-announce").is_disabled()
     assert page.locator("#btn-confirm").is_disabled()
-    assert "不能再次宣布或签约" in page.locator("#reason-text").inner_text()
+    signed_at = server.state()["projects"][1]["signed_at"][11:16]
+    assert (
+        page.locator("#reason-text").inner_text()
+        == f"「测试项目二」已于 {signed_at} 签约，不能再次宣布或签约"
+    )
     # A signed project can be brought back to the wall.
-    settle(page)
     page.locator('.scr[data-screen="title"]').click()
-    wait_until(lambda: live_server.state()["screen"] == "title")
-    settle(page)
+    page.locator('.scr.is-current[data-screen="title"]').wait_for()
+    rest(page)
     page.locator("#btn-reshow").click()
-    wait_until(lambda: live_server.state()["screen"] == "spotlight")
-    assert live_server.state()["spotlight_id"] == "p2"
+    wait_until(lambda: server.state()["screen"] == "spotlight")
+    assert server.state()["spotlight_id"] == second
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Undo
-# ---------------------------------------------------------------------------------------------------------
+# -- undo ---------------------------------------------------------------------------------------------------
 
 
-def test_undo_asks_first_and_cancel_changes_nothing(live_server, console):
+def test_undo_asks_first_and_cancel_changes_nothing(server, console):
     page = console
-    assert live_server.command("confirm", project_id="p1").status_code == 200
-    r = live_server.command("confirm", project_id="p2")
-    seq = r.json()["state"]["seq"]
-    page.wait_for_function(f"() => window.KioskConsole.state().seq === {seq}")
-    settle(page)
+    first, second = server.made_ids[:2]
+    sent = commands_sent(page)
+    assert server.command("confirm", project_id=first).status_code == 200
+    seq = server.command("confirm", project_id=second).json()["state"]["seq"]
+    seen_seq(page, seq)
+    page.clock.run_for(SETTLE_MS + 50)
 
     page.click("#btn-undo")
     dialog = page.locator("#undo-dialog")
     dialog.wait_for(state="visible")
-    # It names the project it would take back: the most recent signing.
-    assert f"撤销「{name_of(live_server, 'p2')}」的签约？" in dialog.locator("#undo-question").inner_text()
+    # It names the project it would take back (the most recent signing) and what the total becomes.
+    assert dialog.locator("#undo-question").inner_text() == "撤销「测试项目二」的签约？"
+    assert dialog.locator("#undo-question strong").inner_text() == "测试项目二"
+    signed_at = server.state()["projects"][1]["signed_at"][11:16]
+    facts = f"{signed_at} 签约 · 30亿元。撤销后累计：82亿元 → 52亿元（1个项目）"
+    assert dialog.locator("#undo-facts").inner_text() == facts
     # The safe choice has the focus: Enter means "don't".
     assert page.evaluate("() => document.activeElement.id") == "undo-cancel"
     page.keyboard.press("Enter")
     dialog.wait_for(state="hidden")
-    page.wait_for_timeout(MIN_INTERVAL_MS)
-    state = live_server.state()
-    assert state["seq"] == seq and state["signed_count"] == 2
+    page.clock.run_for(MIN_INTERVAL_MS)
+    assert sent == [] and server.state()["seq"] == seq
 
     page.click("#btn-undo")
     dialog.wait_for(state="visible")
     page.click("#undo-cancel")
     dialog.wait_for(state="hidden")
-    page.wait_for_timeout(500)
-    assert live_server.state()["seq"] == seq
+    assert sent == [] and server.state()["seq"] == seq
 
     page.click("#btn-undo")
     dialog.wait_for(state="visible")
     page.click("#undo-ok")
-    wait_until(lambda: live_server.state()["signed_count"] == 1)
-    state = live_server.state()
+    page.locator("#statusline").filter(has_text="已撤销「测试项目二」的签约").wait_for()
+    state = server.state()
+    assert state["signed_count"] == 1
     assert state["projects"][1]["status"] != "signed" and state["projects"][0]["status"] == "signed"
-    page.locator("#statusline").filter(has_text=f"已撤销「{name_of(live_server, 'p2')}」的签约").wait_for()
+    assert [(b["action"], b["expected_seq"]) for b in sent] == [("undo", seq)]
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Flaky network, stale state
-# ---------------------------------------------------------------------------------------------------------
+# -- flaky network, stale state ---------------------------------------------------------------------------
 
 
-def test_a_command_sent_while_the_server_is_down_is_pending_then_applied_once(live_server, console):
-    page = console
-    start = live_server.state()["seq"]
-    sent = []
-    page.on(
-        "request",
-        lambda r: (
-            sent.append((json.loads(r.post_data), r.headers.get("x-kiosk-device")))
-            if r.url.endswith("/api/v1/commands")
-            else None
-        ),
-    )
-    live_server.stop()
-    page.locator('body[data-conn="reconnecting"]').wait_for(timeout=15000)
-    assert "连接中断" in page.locator("#conn").inner_text()
-
-    hold(page, "#btn-confirm", HOLD_MS + 200)
-    status = page.locator('#statusline[data-kind="pending"]')
-    status.wait_for()
-    assert "发送中" in status.inner_text()
-    assert "发送中" in page.locator("#btn-confirm").inner_text()
-    assert "发送中" in row(page, "p1").inner_text()
-    page.wait_for_timeout(2500)
-    # Not acknowledged, so not shown as done.
-    assert row(page, "p1").locator(".chip").inner_text() == "待签约"
-    assert page.evaluate("() => window.KioskConsole.pending().phase") in ("sending", "waiting")
-
-    live_server.start()
-    page.wait_for_function("() => window.KioskConsole.pending() === null", timeout=20000)
-    state = live_server.state()
-    assert state["seq"] == start + 1 and state["signed_count"] == 1
-    assert state["projects"][0]["status"] == "signed"
-    row(page, "p1").locator(".chip.is-signed").wait_for()
-    page.locator('body[data-conn="live"]').wait_for(timeout=15000)
-
-    assert len(sent) >= 2, "the console should have retried"
-    assert len({body["command_id"] for body, _ in sent}) == 1, "every retry must reuse the command_id"
-    body = sent[0][0]
-    assert body["action"] == "confirm" and body["project_id"] == "p1" and body["expected_seq"] == start
-    assert not body["command_id"].startswith("{") and len(body["command_id"]) >= 20
-    assert sent[0][1] == "%E6%8E%A7%E5%88%B6%E5%8F%B0"  # 控制台, percent-encoded (headers are Latin-1)
-
-
-def test_after_giving_up_retry_sends_the_same_command_once(live_server, chromium):
-    context = chromium.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
-    # The console gives up after 30 s on a real stage; here after 2.
-    context.add_init_script("window.KioskConsoleTuning = {giveUpMs: 2000, attemptTimeoutMs: 1000};")
+def test_a_command_sent_while_the_server_is_down_is_pending_then_applied_once(server, chromium):
+    page = open_console(chromium, server)  # the clock runs: reconnecting is real time here
     try:
-        page = context.new_page()
-        log_in(page, live_server.url)
-        start = live_server.state()["seq"]
-        ids = []
-
-        def black_hole(route):
-            ids.append(json.loads(route.request.post_data)["command_id"])
-            route.abort("connectionreset")
-
-        page.route("**/api/v1/commands", black_hole)
-        page.click('.scr[data-screen="blank"]')
-        failed = page.locator('#statusline[data-kind="failed"]')
-        failed.wait_for(timeout=10000)
-        assert "未收到服务器确认" in failed.inner_text() and "黑屏" in failed.inner_text()
-        assert page.locator("#btn-retry").is_visible() and page.locator("#btn-abandon").is_visible()
-        assert live_server.state()["seq"] == start
-        # Other commands wait for the operator's decision.
-        page.click('.scr[data-screen="roll"]')
-        page.wait_for_timeout(300)
-        assert len(set(ids)) == 1
-
-        page.unroute("**/api/v1/commands")
-        seen = []
+        first = server.made_ids[0]
+        start = server.state()["seq"]
+        sent = []
         page.on(
             "request",
             lambda r: (
-                seen.append(json.loads(r.post_data)["command_id"]) if r.url.endswith("/commands") else None
+                sent.append((json.loads(r.post_data), r.headers.get("x-kiosk-device")))
+                if r.url.endswith("/api/v1/commands")
+                else None
             ),
         )
-        page.click("#btn-retry")
-        wait_until(lambda: live_server.state()["screen"] == "blank")
-        page.wait_for_function("() => window.KioskConsole.pending() === null")
-        assert seen == [ids[0]]
-        assert live_server.state()["seq"] == start + 1
-        page.locator('.scr.is-current[data-screen="blank"]').wait_for()
+        server.stop()
+        page.locator('body[data-conn="reconnecting"]').wait_for(timeout=15000)
+        assert "连接中断" in page.locator("#conn").inner_text()
+        pause(page)
+
+        hold(page, "#btn-confirm", HOLD_MS + 10)
+        status = page.locator('#statusline[data-kind="pending"]')
+        status.wait_for()
+        assert "发送中" in status.inner_text()
+        assert "发送中" in page.locator("#btn-confirm").inner_text()
+        assert "发送中" in row(page, first).inner_text()
+        # Through three attempts (each cut short, then the back-off), all with the same id ...
+        for _ in range(3):
+            page.clock.run_for(4000 + 800)
+        wait_until(lambda: len(sent) >= 2, message="the console should have retried")
+        # ... and not acknowledged, so not shown as done.
+        assert row(page, first).locator(".chip").inner_text() == "待签约"
+        assert page.evaluate("() => window.KioskConsole.pending().phase") in ("sending", "waiting")
+
+        server.start()
+        page.clock.resume()
+        page.wait_for_function("() => window.KioskConsole.pending() === null", timeout=20000)
+        state = server.state()
+        assert state["seq"] == start + 1 and state["signed_count"] == 1
+        assert state["projects"][0]["status"] == "signed"
+        row(page, first).locator(".chip.is-signed").wait_for()
+        page.locator('body[data-conn="live"]').wait_for(timeout=15000)
+
+        assert len({body["command_id"] for body, _ in sent}) == 1, "every retry must reuse the command_id"
+        body = sent[0][0]
+        assert body["action"] == "confirm" and body["project_id"] == first and body["expected_seq"] == start
+        assert not body["command_id"].startswith("{") and len(body["command_id"]) >= 20
+        assert sent[0][1] == "%E6%8E%A7%E5%88%B6%E5%8F%B0"  # the device's name, percent-encoded (Latin-1)
     finally:
-        context.close()
+        page.context.close()
 
 
-def test_a_stale_view_is_refused_with_a_clear_message(live_server, console):
+def test_after_giving_up_retry_sends_the_same_command_once(server, console):
     page = console
-    start = live_server.state()["seq"]
+    start = server.state()["seq"]
+    ids = []
 
-    # Another desk signs project 1 just as this operator taps 宣布 on it (the console still shows the old seq).
+    def black_hole(route):
+        ids.append(json.loads(route.request.post_data)["command_id"])
+        route.abort("connectionreset")
+
+    page.route("**/api/v1/commands", black_hole)
+    page.click('.scr[data-screen="blank"]')
+    # Thirty seconds of the console's time: every try fails at once, the back-off grows, then it asks.
+    for _ in range(12):
+        page.clock.run_for(3000)
+    failed = page.locator('#statusline[data-kind="failed"]')
+    failed.wait_for()
+    assert "未收到服务器确认" in failed.inner_text() and "黑屏" in failed.inner_text()
+    assert page.locator("#btn-retry").is_visible() and page.locator("#btn-abandon").is_visible()
+    assert server.state()["seq"] == start and len(ids) > 3 and len(set(ids)) == 1
+    # Other commands wait for the operator's decision.
+    page.click('.scr[data-screen="roll"]')
+    page.clock.run_for(500)
+    assert len(set(ids)) == 1
+
+    page.unroute("**/api/v1/commands")
+    seen = commands_sent(page)
+    page.click("#btn-retry")
+    page.locator('.scr.is-current[data-screen="blank"]').wait_for()
+    page.wait_for_function("() => window.KioskConsole.pending() === null")
+    assert [b["command_id"] for b in seen] == [ids[0]]
+    assert server.state()["seq"] == start + 1 and server.state()["screen"] == "blank"
+
+
+def test_a_stale_view_is_refused_with_a_clear_message(server, console):
+    page, first = console, server.made_ids[0]
+    start = server.state()["seq"]
+
+    # Another desk signs project 1 just as this operator taps Announce on it (the console still shows the old seq).
     def race(route):
-        live_server.command("confirm", project_id="p1")
+        server.command("confirm", project_id=first)
         route.continue_()
 
     page.route("**/api/v1/commands", race)
     page.click("#btn-announce")
     page.locator("#statusline").filter(has_text="大屏状态已更新，请核对后再操作").wait_for()
-    state = live_server.state()
+    state = server.state()
     assert state["seq"] == start + 1 and state["last"]["action"] == "confirm"
-    row(page, "p1").locator(".chip.is-signed").wait_for()
+    row(page, first).locator(".chip.is-signed").wait_for()
 
 
-def test_a_rejected_command_shows_the_server_message(live_server, console):
+def test_a_rejected_command_shows_the_server_message(server, console):
     page = console
-    start = live_server.state()["seq"]
+    start = server.state()["seq"]
     page.route(
         "**/api/v1/commands",
         lambda route: route.fulfill(
@@ -438,28 +448,26 @@ def test_a_rejected_command_shows_the_server_message(live_server, console):
     )
     page.click("#btn-announce")
     page.locator('#statusline[data-kind="error"]').filter(has_text="「测试」已签约").wait_for()
-    assert live_server.state()["seq"] == start
+    assert server.state()["seq"] == start
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Big screens
-# ---------------------------------------------------------------------------------------------------------
+# -- big screens ------------------------------------------------------------------------------------------
 
 
-def test_the_big_screen_panel_shows_a_connected_display_as_current(live_server, console):
+def test_the_big_screen_panel_shows_a_connected_display_as_current(server, console):
     page = console
     walls = page.locator("#walls")
     walls.filter(has_text="大屏未连接").wait_for()
     assert walls.get_attribute("data-worst") == "none"
 
-    screen = BigScreen(live_server.url, "测试大屏")
+    screen = BigScreen(server.url, "测试大屏")
     try:
         synced = page.locator(".wall.is-synced").filter(has_text="测试大屏")
         synced.wait_for()
         assert "已同步" in synced.inner_text()
 
-        seq = live_server.command("announce", project_id="p1").json()["state"]["seq"]
-        page.wait_for_function(f"() => window.KioskConsole.state().seq === {seq}")
+        seq = server.command("announce", project_id=server.made_ids[0]).json()["state"]["seq"]
+        seen_seq(page, seq)
         synced.wait_for()
         assert "已同步" in page.locator(".wall").filter(has_text="测试大屏").inner_text()
     finally:
@@ -467,9 +475,9 @@ def test_the_big_screen_panel_shows_a_connected_display_as_current(live_server, 
     walls.filter(has_text="大屏未连接").wait_for()
 
 
-def test_a_big_screen_that_falls_behind_is_shown_in_amber(live_server, console):
+def test_a_big_screen_that_falls_behind_is_shown_in_amber(server, console):
     page = console
-    screen = BigScreen(live_server.url, "侧屏", report=False)
+    screen = BigScreen(server.url, "侧屏", report=False)
     try:
         page.locator(".wall.is-behind").filter(has_text="侧屏").wait_for()
         assert page.locator("#walls").get_attribute("data-worst") == "behind"
@@ -477,26 +485,20 @@ def test_a_big_screen_that_falls_behind_is_shown_in_amber(live_server, console):
         screen.close()
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Data is text
-# ---------------------------------------------------------------------------------------------------------
+# -- data is text -----------------------------------------------------------------------------------------
 
 
-def test_project_names_are_drawn_as_text(live_server, console, tmp_path):
+def test_project_names_are_drawn_as_text(server, console, tmp_path):
     page = console
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     evil = "<img src=x onerror=alert(1)>"
-    header = (ROOT / "kiosk" / "data" / "sample_ceremony.csv").read_text(encoding="utf-8").splitlines()[0]
-    columns = header.split(",")
-    values = {"序号": "8", "项目名称": evil, "签约企业": "<b>公司</b>", "投资额（亿元）": "1"}
-    csv = tmp_path / "evil.csv"
-    csv.write_text(header + "\n" + ",".join(values.get(c, "") for c in columns) + "\n", encoding="utf-8")
-    env = {**os.environ, "KIOSK_DATA_DIR": str(live_server.data_dir)}
+    file = tmp_path / "evil.csv"
+    file.write_bytes(csv_bytes([ProjectSpec(name=evil, investor="<b>公司</b>", amount_yi="1")]))
     done = subprocess.run(
-        [sys.executable, "-m", "kiosk", "import", str(csv)],
+        [sys.executable, "-m", "kiosk", "import", str(file)],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, "KIOSK_DATA_DIR": str(server.data_dir)},
         capture_output=True,
         text=True,
         timeout=60,
@@ -507,17 +509,17 @@ def test_project_names_are_drawn_as_text(live_server, console, tmp_path):
     assert evil_row.locator(".row-name").inner_text() == evil
     assert evil_row.locator(".row-investor").inner_text() == "<b>公司</b>"
     assert page.locator("#rows img").count() == 0 and evil_row.locator(".row-investor b").count() == 0
+    page.clock.run_for(SETTLE_MS + 50)
     evil_row.click()
     assert page.locator("#target-name").inner_text() == evil
-    page.wait_for_timeout(300)
     assert dialogs == []
 
 
-def test_the_console_fits_the_tablet_without_scrolling(live_server, console):
+def test_the_console_fits_the_tablet_without_scrolling(server, console):
     page = console
     for width, height in ((1024, 768), (1366, 768), (1280, 800)):
         page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(100)
+        page.wait_for_function("w => innerWidth === w", arg=width)
         over = page.evaluate(
             "() => [document.documentElement.scrollWidth - innerWidth,"
             " document.documentElement.scrollHeight - innerHeight]"
@@ -528,16 +530,18 @@ def test_the_console_fits_the_tablet_without_scrolling(live_server, console):
             assert box["height"] >= 48, (selector, box)
 
 
-def test_a_lost_session_goes_back_to_the_pin_pad(live_server, console):
+def test_a_lost_session_goes_back_to_the_pin_pad(server, console):
     page = console
-    start = live_server.state()["seq"]
+    start = server.state()["seq"]
     page.context.clear_cookies()
     page.click("#btn-announce")
+    page.locator("#statusline").filter(has_text="登录已失效").wait_for()
+    page.clock.run_for(1300)
     page.wait_for_selector("#pinpad", timeout=10000)
-    assert live_server.state()["seq"] == start
+    assert server.state()["seq"] == start
 
 
-def test_logout_asks_and_returns_to_the_pin_pad(live_server, console):
+def test_logout_asks_and_returns_to_the_pin_pad(server, console):
     page = console
     page.click("#logout-btn")
     page.locator("#logout-dialog").wait_for(state="visible")
@@ -547,17 +551,14 @@ def test_logout_asks_and_returns_to_the_pin_pad(live_server, console):
     page.click("#logout-btn")
     page.click('#logout-dialog button[value="logout"]')
     page.wait_for_selector("#pinpad")
-    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
-    r = requests.get(live_server.url + "/api/v1/session", cookies=cookies, timeout=5)
+    r = requests.get(server.url + "/api/v1/session", cookies=cookies_of(page), timeout=5)
     assert r.json()["operator"] is False
 
 
-def test_sign_out_every_device_asks_and_signs_out_the_others_too(live_server, console, chromium):
+def test_sign_out_every_device_asks_and_signs_out_the_others_too(server, console, chromium):
     page = console
-    other_context = chromium.new_context(viewport={"width": 1024, "height": 768})
+    other = open_console(chromium, server)
     try:
-        other = other_context.new_page()
-        log_in(other, live_server.url)
         page.click("#device-btn")
         page.locator("#settings-dialog").wait_for(state="visible")
         page.click("#signout-all-btn")
@@ -566,7 +567,7 @@ def test_sign_out_every_device_asks_and_signs_out_the_others_too(live_server, co
         assert "需要重新输入 PIN" in confirm.inner_text()
         page.click("#signout-cancel")  # the safe answer changes nothing
         confirm.wait_for(state="hidden")
-        assert requests.get(live_server.url + "/api/v1/session", cookies=cookies_of(other), timeout=5).json()[
+        assert requests.get(server.url + "/api/v1/session", cookies=cookies_of(other), timeout=5).json()[
             "operator"
         ]
 
@@ -574,23 +575,21 @@ def test_sign_out_every_device_asks_and_signs_out_the_others_too(live_server, co
         page.click("#signout-ok")
         page.wait_for_selector("#pinpad")
         for p in (page, other):
-            r = requests.get(live_server.url + "/api/v1/session", cookies=cookies_of(p), timeout=5)
+            r = requests.get(server.url + "/api/v1/session", cookies=cookies_of(p), timeout=5)
             assert r.json()["operator"] is False
         # The other tablet finds out by itself and goes back to its PIN pad.
         other.wait_for_selector("#pinpad", timeout=15000)
     finally:
-        other_context.close()
+        other.context.close()
 
 
 def cookies_of(page) -> dict:
     return {c["name"]: c["value"] for c in page.context.cookies()}
 
 
-def test_the_admin_pages_are_a_tap_away(live_server, console):
-    page = console
-    link = page.locator("#admin-link")
+def test_the_admin_pages_are_a_tap_away(server, console):
+    link = console.locator("#admin-link")
     assert link.inner_text() == "准备与报告"
     assert link.get_attribute("href") == "/admin"
     assert link.get_attribute("target") == "_blank"  # the console stays open underneath
-    box = link.bounding_box()
-    assert box["height"] >= 48
+    assert link.bounding_box()["height"] >= 48

@@ -1,6 +1,8 @@
 """Crash safety: SIGKILL at random moments during a stream of confirmations and undos.
 
-Knob: ``KIOSK_CRASH_KILLS`` (default 50; CI uses the default). For a long soak: ``KIOSK_CRASH_KILLS=500``.
+Knobs: ``KIOSK_CRASH_KILLS`` (default 50; CI uses the default; a long soak: ``KIOSK_CRASH_KILLS=500``) and
+``KIOSK_CRASH_SEED``: the kill moments and the stream's choices are drawn from one seed, printed at the start
+(and in the failure message), so a failure replays with ``KIOSK_CRASH_SEED=<seed>``.
 After every restart, and at the end: every acknowledged command is in the log with the seq it was
 acknowledged with, nothing is counted twice, replaying the log gives the state the server serves, and
 SQLite's integrity check is ``ok``.
@@ -18,8 +20,8 @@ import uuid
 import pytest
 import requests
 
-from kiosk.domain import replay
-from kiosk.storage import Storage
+from kiosk.ceremony.rules import replay
+from kiosk.store.sqlite import Storage
 
 pytestmark = pytest.mark.live
 
@@ -87,18 +89,45 @@ def check_store(db_path, acked: dict[str, int], served: dict) -> None:
         storage.close()
 
 
-def test_sigkill_at_random_moments_loses_nothing(live_server):
-    rng = random.Random(int(os.environ.get("KIOSK_CRASH_SEED", "0")) or None)
+def crash_seed() -> int:
+    """The seed of this run: KIOSK_CRASH_SEED when given, else a new one (printed either way)."""
+    given = os.environ.get("KIOSK_CRASH_SEED")
+    return int(given) if given else random.SystemRandom().randrange(1, 2**32)
+
+
+def kill_moments(seed: int, kills: int) -> list[float]:
+    """When to kill, after each restart: drawn from the seed alone, so a seed replays the same moments."""
+    moments = random.Random(seed)
+    return [round(moments.uniform(0.05, 0.4), 3) for _ in range(kills)]
+
+
+def test_the_crash_seed_replays_the_same_kill_moments(monkeypatch):
+    monkeypatch.setenv("KIOSK_CRASH_SEED", "1234")
+    assert crash_seed() == 1234
+    assert kill_moments(crash_seed(), 5) == kill_moments(1234, 5)
+    assert kill_moments(1234, 5) != kill_moments(1235, 5)
+    monkeypatch.delenv("KIOSK_CRASH_SEED")
+    assert len({crash_seed() for _ in range(5)}) > 1  # a fresh seed each run (and printed)
+
+
+def test_sigkill_at_random_moments_loses_nothing(live_server, capsys):
+    seed = crash_seed()
+    with capsys.disabled():
+        print(f"\n  crash test: KIOSK_CRASH_SEED={seed} KIOSK_CRASH_KILLS={KILLS}")
+    rng = random.Random(seed + 1)  # the stream's choices, apart from the kill moments
     stream = Stream(live_server, rng)
     stream.start()
     db_path = live_server.data_dir / "kiosk.sqlite3"
     try:
-        for _ in range(KILLS):
-            time.sleep(rng.uniform(0.05, 0.4))
+        for moment in kill_moments(seed, KILLS):
+            time.sleep(moment)
             live_server.kill()
             live_server.start()
             with stream.gate:
-                check_store(db_path, dict(stream.acked), live_server.state())
+                try:
+                    check_store(db_path, dict(stream.acked), live_server.state())
+                except AssertionError as failed:
+                    raise AssertionError(f"{failed} (replay: KIOSK_CRASH_SEED={seed})") from None
     finally:
         stream.stop.set()
         stream.join(10)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from harness import wait_drawn
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -38,11 +39,6 @@ def open_display(page, server):
     page.goto(server.url + "/display?name=test-wall")
     wait_drawn(page, server.state()["seq"])
     return page
-
-
-def wait_drawn(page, seq: int, timeout: float = 10_000) -> None:
-    """Until the page has drawn the snapshot with this seq (display.js records it on window.__display)."""
-    page.wait_for_function("s => window.__display && window.__display.seq >= s", arg=seq, timeout=timeout)
 
 
 def do(server, action: str, **fields) -> int:
@@ -275,7 +271,7 @@ def test_finale_shows_the_days_figures(live_server, page):
     industries, tiers = (c["alt"] for c in charts)
     for name in ("新能源汽车", "生物医药", "现代农业", "新材料", "产业综合平台"):
         assert name in industries
-    assert tiers == "100亿元以上项目 1个、50亿元以上项目 1个、20亿元以上项目 1个、10亿元以上项目 1个"
+    assert tiers == "100亿元以上 1个项目、50亿元以上 1个项目、20亿元以上 1个项目、10亿元以上 1个项目"
     svg = requests.get(live_server.url + charts[1]["src"], timeout=5).text
     for label in ("100亿元以上", "50亿元以上", "20亿元以上", "10亿元以上"):
         assert label in svg
@@ -355,7 +351,6 @@ def test_project_names_are_text_never_markup(live_server, page):
     wait_drawn(page, seq)
     # The industry's name reaches the finale only inside the server's chart (escaped there) and its alt text.
     assert XSS in page.get_attribute("#screens .screen.is-active .chart-industries img", "alt")
-    page.wait_for_timeout(500)
     srcs = page.evaluate("() => [...document.querySelectorAll('#stage img')].map(i => i.getAttribute('src'))")
     assert all(re.match(r"^/(charts/|display/qr/|media/)", s or "/charts/") for s in srcs), srcs
     assert page.evaluate("typeof window.__xss") == "undefined"
@@ -372,7 +367,7 @@ def test_server_loss_keeps_the_picture_and_catches_up(live_server, page):
     before = page.text_content("#stage")
 
     live_server.kill()
-    page.wait_for_timeout(4500)
+    page.wait_for_selector("#conn-dot.on", timeout=10_000)  # a dim dot, after 3 s without the server
     # The last picture stays; nothing but a dim dot says anything is wrong.
     assert page.text_content("#stage") == before
     assert page.get_attribute("#stage", "data-screen") == "spotlight"
@@ -421,7 +416,8 @@ def test_page_is_quiet_and_self_contained(live_server, page):
     page.on("request", lambda req: hosts.add(req.url.split("/")[2]))
     open_display(page, live_server)
     html = page.content()
-    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    # (the server's data for the page rides in <script type="application/json">, which never runs)
+    assert not re.search(r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>", html)
     assert not re.search(r"\son[a-z]+\s*=", html)
     assert hosts == {f"127.0.0.1:{live_server.port}"}
     assert page.evaluate("getComputedStyle(document.getElementById('stage')).cursor") == "none"

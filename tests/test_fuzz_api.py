@@ -9,6 +9,7 @@ import os
 
 import pytest
 from conftest import PIN
+from harness import fill, projects
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -89,9 +90,9 @@ ENDPOINTS = [
     ("post", "/api/v1/commands"),
     ("put", "/api/v1/event"),
     ("post", "/api/v1/projects"),
-    ("put", "/api/v1/projects/p2"),
+    ("put", "/api/v1/projects/{1}"),
     ("put", "/api/v1/projects/order"),
-    ("put", "/api/v1/projects/p3/card"),
+    ("put", "/api/v1/projects/{2}/card"),
     ("post", "/api/v1/run"),
     ("post", "/api/v1/import/apply"),
     ("post", "/api/v1/session"),
@@ -102,13 +103,16 @@ ENDPOINTS = [
 def fuzz_app(tmp_path_factory):
     from kiosk import create_app
 
-    app = create_app({"DATA_DIR": str(tmp_path_factory.mktemp("fuzz")), "OPERATOR_PIN": PIN, "TESTING": True})
+    settings = {"DATA_DIR": str(tmp_path_factory.mktemp("fuzz")), "OPERATOR_PIN": PIN, "TESTING": True}
+    app = create_app({**settings, "LOAD_SAMPLE": False})
+    app.ids = fill(app.extensions["kiosk"], projects("100", "52.3", "0.0001", "12"))
     yield app
     app.extensions["kiosk"].storage.close()
 
 
 @pytest.mark.parametrize(("method", "path"), ENDPOINTS)
 def test_random_json_gets_a_clear_answer(fuzz_app, method, path):
+    path = path.format(*fuzz_app.ids)
     client = fuzz_app.test_client()
     token = client.post("/api/v1/session", json={"pin": PIN}).get_json()["csrf_token"]
     headers = {"X-CSRF-Token": token}

@@ -14,10 +14,30 @@ import time
 import pytest
 import requests
 import zxingcpp
-from conftest import PIN
+from harness import log_in, project, wait_drawn
 from PIL import Image
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+# Five projects made for these tests; the fourth with a name as long as real ones get.
+SPECS = [
+    project(1, "52"),
+    project(2, "30"),
+    project(3, "5"),
+    project(4, "12", name="建筑新材料铝合金模板“双循环”基地建设测试项目"),
+    project(5, "4"),
+]
+
+
+@pytest.fixture
+def live_server(live_server_with):
+    return live_server_with(SPECS)
+
+
+def P(server, n: int) -> str:
+    """The id of the n-th project (1-based) of the ceremony made for the test."""
+    return server.made_ids[n - 1]
+
 
 QR_MIN_PX = 216  # a fifth of the wall's height at 1080p
 
@@ -79,8 +99,12 @@ def open_wall(page, server) -> None:
     wait_drawn(page, server.state()["seq"])
 
 
-def wait_drawn(page, seq: int) -> None:
-    page.wait_for_function("s => window.__display && window.__display.seq >= s", arg=seq, timeout=10_000)
+def finish_animations(page) -> None:
+    """Play every CSS animation and transition on the page to its end now (Web Animations API), so a
+    screenshot shows the settled picture without waiting for it in real time."""
+    page.evaluate(
+        """() => { for (const a of document.getAnimations()) { try { a.finish(); } catch (e) { /* infinite */ } } }"""
+    )
 
 
 def wait_key_card(page, seq: int) -> None:
@@ -94,7 +118,7 @@ def wait_key_card(page, seq: int) -> None:
         arg=seq,
         timeout=15_000,
     )
-    page.wait_for_timeout(2200)  # the hand-over and the glint across the card
+    finish_animations(page)  # the hand-over and the glint across the card, played to their end at once
 
 
 def wall_qr(page) -> tuple[str, int]:
@@ -102,15 +126,6 @@ def wall_qr(page) -> tuple[str, int]:
     codes = decode(page.screenshot())
     assert len(codes) == 1, codes
     return codes[0]
-
-
-def log_in(page, url: str) -> None:
-    page.goto(url + "/control")
-    for digit in PIN:
-        page.click(f'.key[data-key="{digit}"]')
-    page.click('.key[data-key="ok"]')
-    page.wait_for_selector("#rows .row")
-    page.wait_for_function("() => window.KioskConsole && window.KioskConsole.state() !== null")
 
 
 @pytest.fixture
@@ -128,17 +143,17 @@ def console(live_server, chromium):
 
 def test_the_wall_hands_over_a_golden_key_that_phones_can_scan(live_server, wall):
     open_wall(wall, live_server)
-    seq = do(live_server, "confirm", project_id="p2")
+    seq = do(live_server, "confirm", project_id=P(live_server, 2))
     wait_drawn(wall, seq)
     assert wall.evaluate("window.__display.live") is True  # a live signing, celebrated
     wait_key_card(wall, seq)
 
     card_text = " ".join(wall.text_content("#screens .screen.is-active .gk-card").split())
     assert "项目专属服务金钥匙" in card_text and "扫码获取专属服务" in card_text
-    assert name_of(live_server, "p2") in card_text
+    assert name_of(live_server, P(live_server, 2)) in card_text
 
     url, symbol = wall_qr(wall)
-    assert url == card(live_server, "p2")["url"]
+    assert url == card(live_server, P(live_server, 2))["url"]
     assert symbol >= QR_MIN_PX, symbol
     box = wall.locator("#screens .screen.is-active .gk-qr-img").bounding_box()
     assert box["height"] >= QR_MIN_PX and abs(box["width"] - box["height"]) < 1, box
@@ -150,7 +165,7 @@ def test_the_wall_hands_over_a_golden_key_that_phones_can_scan(live_server, wall
 
     # What a phone opens: the project's own card page.
     page = requests.get(url, timeout=5)
-    assert page.status_code == 200 and name_of(live_server, "p2") in page.text
+    assert page.status_code == 200 and name_of(live_server, P(live_server, 2)) in page.text
 
     # The page's script never holds the card's secret address; the image is asked for by project id.
     token = url.rsplit("/", 1)[1]
@@ -161,19 +176,19 @@ def test_the_wall_hands_over_a_golden_key_that_phones_can_scan(live_server, wall
 
 def test_a_new_card_address_reaches_the_wall_and_the_old_one_is_dead(live_server, wall):
     open_wall(wall, live_server)
-    seq = do(live_server, "confirm", project_id="p1")
+    seq = do(live_server, "confirm", project_id=P(live_server, 1))
     wait_drawn(wall, seq)
     wait_key_card(wall, seq)
-    old = card(live_server, "p1")["url"]
+    old = card(live_server, P(live_server, 1))["url"]
     assert wall_qr(wall)[0] == old
 
-    new = rotate(live_server, "p1")["url"]
+    new = rotate(live_server, P(live_server, 1))["url"]
     assert new != old
     assert requests.get(old, timeout=5).status_code == 404
     assert requests.get(new, timeout=5).status_code == 200
 
     # The operator shows the card again ("在大屏重现"): the wall fetches the code anew.
-    seq = do(live_server, "show", screen="spotlight", project_id="p1")
+    seq = do(live_server, "show", screen="spotlight", project_id=P(live_server, 1))
     wait_drawn(wall, seq)
     assert wall.evaluate("window.__display.celebrating") is False  # no second celebration
     wait_key_card(wall, seq)
@@ -188,11 +203,11 @@ def test_a_card_up_on_the_wall_picks_up_its_new_address_by_itself(live_server, c
     try:
         page = context.new_page()
         open_wall(page, live_server)
-        seq = do(live_server, "confirm", project_id="p5")
+        seq = do(live_server, "confirm", project_id=P(live_server, 5))
         wait_drawn(page, seq)
         wait_key_card(page, seq)
-        assert wall_qr(page)[0] == card(live_server, "p5")["url"]
-        new = rotate(live_server, "p5")["url"]
+        assert wall_qr(page)[0] == card(live_server, P(live_server, 5))["url"]
+        new = rotate(live_server, P(live_server, 5))["url"]
         assert live_server.state()["seq"] == seq + 1  # the rotation is announced like any change
         deadline = time.monotonic() + 5
         seen = None
@@ -209,35 +224,38 @@ def test_a_card_up_on_the_wall_picks_up_its_new_address_by_itself(live_server, c
 
 def test_the_key_comes_only_with_the_signing(live_server, wall):
     open_wall(wall, live_server)
-    seq = do(live_server, "announce", project_id="p3")
+    seq = do(live_server, "announce", project_id=P(live_server, 3))
     wait_drawn(wall, seq)
-    wall.wait_for_timeout(500)
     assert wall.locator("#screens .screen.is-active .spot-card *").count() == 0
     assert wall.locator("#stage img[src*='/display/qr/']").count() == 0
-    assert requests.get(live_server.url + "/display/qr/p3.svg", timeout=5).status_code == 404
+    assert (
+        requests.get(live_server.url + f"/display/qr/{P(live_server, 3)}.svg", timeout=5).status_code == 404
+    )
     assert decode(wall.screenshot()) == []
 
-    seq = do(live_server, "confirm", project_id="p3")
+    seq = do(live_server, "confirm", project_id=P(live_server, 3))
     wait_drawn(wall, seq)
     wait_key_card(wall, seq)
-    assert wall_qr(wall)[0] == card(live_server, "p3")["url"]
+    assert wall_qr(wall)[0] == card(live_server, P(live_server, 3))["url"]
 
     # Taken back: the key goes with the seal, and the server no longer gives out the code.
     seq = do(live_server, "undo")
     wait_drawn(wall, seq)
     wall.wait_for_function("() => !document.querySelector('#screens .screen.is-active .gk-card')")
-    wall.wait_for_timeout(1200)  # the crossfade
+    finish_animations(wall)  # the crossfade
     assert decode(wall.screenshot()) == []
-    assert requests.get(live_server.url + "/display/qr/p3.svg", timeout=5).status_code == 404
+    assert (
+        requests.get(live_server.url + f"/display/qr/{P(live_server, 3)}.svg", timeout=5).status_code == 404
+    )
     assert wall.errors == []
 
 
 def test_any_signed_projects_card_can_be_brought_back(live_server, wall):
-    for pid in ("p1", "p2", "p4"):
+    for pid in (P(live_server, 1), P(live_server, 2), P(live_server, 4)):
         do(live_server, "confirm", project_id=pid)
     do(live_server, "show", screen="roll")
     open_wall(wall, live_server)
-    for pid in ("p2", "p1"):
+    for pid in (P(live_server, 2), P(live_server, 1)):
         seq = do(live_server, "show", screen="spotlight", project_id=pid)
         wait_drawn(wall, seq)
         wait_key_card(wall, seq)
@@ -246,7 +264,7 @@ def test_any_signed_projects_card_can_be_brought_back(live_server, wall):
     wall.reload()
     wait_drawn(wall, live_server.state()["seq"])
     wait_key_card(wall, live_server.state()["seq"])
-    assert wall_qr(wall)[0] == card(live_server, "p1")["url"]
+    assert wall_qr(wall)[0] == card(live_server, P(live_server, 1))["url"]
     assert wall.locator("#screens .screen.is-active .spot.stamp").count() == 0
 
 
@@ -257,11 +275,11 @@ def test_the_key_fits_every_wall(live_server, chromium, width, height):
     try:
         page = context.new_page()
         open_wall(page, live_server)
-        seq = do(live_server, "confirm", project_id="p4")  # the sample's longest name
+        seq = do(live_server, "confirm", project_id=P(live_server, 4))  # the longest name
         wait_drawn(page, seq)
         wait_key_card(page, seq)
         url, symbol = wall_qr(page)
-        assert url == card(live_server, "p4")["url"]
+        assert url == card(live_server, P(live_server, 4))["url"]
         assert symbol >= QR_MIN_PX * height / 1080, symbol
         sizes = page.evaluate(
             """() => ({sw: document.documentElement.scrollWidth, sh: document.documentElement.scrollHeight,
@@ -280,18 +298,18 @@ def test_the_key_fits_every_wall(live_server, chromium, width, height):
 
 def test_the_console_previews_a_card_and_gives_it_a_new_address(live_server, console):
     page = console
-    assert live_server.command("confirm", project_id="p1").status_code == 200
-    page.locator('.row[data-id="p1"] .chip.is-signed').wait_for()
-    page.click('.row[data-id="p1"] .row-btn')
+    assert live_server.command("confirm", project_id=P(live_server, 1)).status_code == 200
+    page.locator(f'.row[data-id="{P(live_server, 1)}"] .chip.is-signed').wait_for()
+    page.click(f'.row[data-id="{P(live_server, 1)}"] .row-btn')
     page.click("#btn-card")
     dialog = page.locator("#card-dialog")
     dialog.wait_for(state="visible")
     page.wait_for_function(
         "() => { const i = document.getElementById('card-qr'); return i.complete && i.naturalWidth > 0; }"
     )
-    before = card(live_server, "p1")
+    before = card(live_server, P(live_server, 1))
     assert page.locator("#card-url").inner_text() == before["url"]
-    assert name_of(live_server, "p1") in page.locator("#card-project").inner_text()
+    assert name_of(live_server, P(live_server, 1)) in page.locator("#card-project").inner_text()
     assert before["contact_name"] in page.locator("#card-contact").inner_text()
     assert before["contact_phone"] in page.locator("#card-contact").inner_text()
     for item in before["services"]:
@@ -315,14 +333,14 @@ def test_the_console_previews_a_card_and_gives_it_a_new_address(live_server, con
     page.click("#card-rotate-cancel")
     confirm.wait_for(state="hidden")
     page.wait_for_timeout(300)
-    assert card(live_server, "p1")["url"] == before["url"]
+    assert card(live_server, P(live_server, 1))["url"] == before["url"]
 
     page.click("#card-rotate")
     page.click("#card-rotate-ok")
     page.wait_for_function(
         "old => document.getElementById('card-url').textContent !== old", arg=before["url"]
     )
-    after = card(live_server, "p1")
+    after = card(live_server, P(live_server, 1))
     assert after["url"] != before["url"]
     assert page.locator("#card-url").inner_text() == after["url"]
     assert requests.get(before["url"], timeout=5).status_code == 404
@@ -341,7 +359,7 @@ def test_the_console_previews_a_card_and_gives_it_a_new_address(live_server, con
     while time.monotonic() < deadline and live_server.state()["screen"] != "spotlight":
         time.sleep(0.1)
     state = live_server.state()
-    assert state["screen"] == "spotlight" and state["spotlight_id"] == "p1"
+    assert state["screen"] == "spotlight" and state["spotlight_id"] == P(live_server, 1)
     assert state["last"]["action"] == "show"
 
 
@@ -360,7 +378,7 @@ def test_a_console_warns_when_phones_cannot_reach_the_cards(live_server, console
     banner.wait_for(state="visible")
     assert "127.0.0.1" in banner.inner_text() and "KIOSK_PUBLIC_URL" in banner.inner_text()
     # It stays: still there after the ceremony moves on.
-    seq = do(live_server, "announce", project_id="p1")
+    seq = do(live_server, "announce", project_id=P(live_server, 1))
     console.wait_for_function(f"() => window.KioskConsole.state().seq === {seq}")
     assert banner.is_visible()
     over = console.evaluate(
@@ -395,7 +413,7 @@ def test_a_rehearsal_is_marked_on_the_console_and_invisible_on_the_wall(live_ser
 
     # The wall during a rehearsal: the ceremony as the audience would see it, and nothing of the rehearsal.
     open_wall(wall, live_server)
-    seq = do(live_server, "confirm", project_id="p2")
+    seq = do(live_server, "confirm", project_id=P(live_server, 2))
     wait_drawn(wall, seq)
     wait_key_card(wall, seq)
     for screen in ("spotlight", "roll", "finale", "title"):

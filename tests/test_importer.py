@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk import importer
-from kiosk.fields import FieldErrors, ProjectDraft, draft_from_cells
-from kiosk.importer import ImportFailed, Preview, Problem, parse_projects, preview_projects
+from kiosk.setup import importer
+from kiosk.setup.fields import FieldErrors, ProjectDraft, draft_from_cells
+from kiosk.setup.importer import ImportFailed, Preview, Problem, parse_projects, preview_projects
 
 HEADER = [
     "序号",
@@ -227,16 +227,24 @@ def test_header_only_has_no_projects():
 
 
 def test_missing_required_columns():
+    """In the same ``row N, column NAME: reason`` shape as every other problem: the header is row 1."""
     assert problems_of(csv_bytes([["序号", "备注"], ["1", "x"]])) == [
-        "缺少必填列“项目名称”",
-        "缺少必填列“签约企业”",
-        "缺少投资额列：需要“投资额（亿元）”或“投资额（万元）”",
+        "row 1, column 项目名称: 缺少这一必填列",
+        "row 1, column 签约企业: 缺少这一必填列",
+        "row 1, column 投资额（亿元）: 缺少投资额列：需要“投资额（亿元）”或“投资额（万元）”",
+    ]
+    with pytest.raises(ImportFailed) as failed:
+        parse_projects(csv_bytes([["order", "notes"], ["1", "x"]]), "p.csv")
+    assert failed.value.lines("en") == [
+        "row 1, column name: this required column is missing",
+        "row 1, column investor: this required column is missing",
+        "row 1, column amount_yi: no amount column: the file needs amount_yi or amount_wan",
     ]
 
 
 def test_duplicate_headers_even_across_languages():
     rows = [["项目名称", "签约企业", "投资额（万元）", "name"], ["项目A", "某公司", "1", "项目A"]]
-    assert problems_of(csv_bytes(rows)) == ["表头“项目名称”重复：第 A 列和第 D 列"]
+    assert problems_of(csv_bytes(rows)) == ["row 1, column name: 表头重复：第 A 列和第 D 列"]
 
 
 # --- cells -------------------------------------------------------------------------------------
@@ -251,7 +259,7 @@ def test_every_problem_of_a_row_is_reported_with_row_and_header():
         "row 3, column 签约企业: 必填",
         "row 3, column 投资额（亿元）: 必须是不小于 0 的数字，最多 4 位小数",
         "row 3, column 专员电话: "
-        "不是有效的电话号码（5–20 位数字，可含空格、-、括号、开头的 +，分机写“转”或 ext）",
+        "不是有效的电话号码（5–20 位数字，可含空格、-、括号、开头的 +，分机写“转”、ext 或 x）",
         "row 3, column 项目简介: 不能超过 500 个字符",
     ]
 
@@ -337,7 +345,7 @@ def test_units_and_separators_in_numbers():
         try:
             return parse_projects(data, "p.csv")[0].amount_wan
         except ImportFailed as failed:
-            return [problem.reason for problem in failed.problems]
+            return [problem.reason() for problem in failed.problems]
 
     assert amount("1,000") == 1000
     assert amount("1,234,567") == 1234567
@@ -437,7 +445,7 @@ def test_all_or_nothing():
     rows = table(simple("A"), simple("B", **{"投资额（亿元）": "很多"}), simple("C"))
     with pytest.raises(ImportFailed) as failed:
         parse_projects(csv_bytes(rows), "p.csv")
-    assert failed.value.problems == [Problem(3, "投资额（亿元）", "只填数字，不要带单位或文字")]
+    assert failed.value.problems == [Problem(3, "投资额（亿元）", "no_units")]
     assert str(failed.value) == "row 3, column 投资额（亿元）: 只填数字，不要带单位或文字"
 
 
@@ -479,7 +487,7 @@ def test_preview_shows_every_row_with_its_draft_or_problems():
 def test_preview_of_an_unreadable_file_has_only_file_problems():
     preview = preview_projects(b"", "p.csv")
     assert preview.rows == [] and [str(problem) for problem in preview.problems] == ["文件是空的"]
-    assert preview.problems[0] == Problem(None, None, "文件是空的")
+    assert preview.problems[0] == Problem(None, None, "empty_file")
 
 
 def test_problem_strings():
@@ -493,8 +501,12 @@ def test_problem_strings():
 def test_draft_from_cells_collects_every_error_and_what_parsed():
     with pytest.raises(FieldErrors) as failed:
         draft_from_cells({"order": 2.0, "name": "A", "amount_wan": -1, "land_mu": 1.5})
-    assert failed.value.errors == [("investor", "必填"), ("amount_wan", "必须是不小于 0 的整数")]
-    assert failed.value.values == {"order": 2, "name": "A", "land_mu": Decimal("1.5")}
+    assert [(p.field, p.code) for p in failed.value.problems] == [
+        ("investor", "required"),
+        ("amount_wan", "bad_amount_wan"),
+    ]
+    parsed = {k: v for k, v in failed.value.values.items() if v is not None}
+    assert parsed == {"order": 2, "name": "A", "land_mu": Decimal("1.5")}
 
 
 def test_draft_from_cells_takes_typed_values():
@@ -539,3 +551,14 @@ def test_random_csv_text_only_ever_fails_cleanly(header, rows, encoding):
         assert failed.problems
     else:
         assert [draft.order for draft in drafts] == list(range(1, len(drafts) + 1))
+
+
+def test_names_already_in_the_running_order_are_refused_by_row():
+    rows = table(simple("A"), simple("B 项目"), simple("C"))
+    with pytest.raises(ImportFailed) as failed:
+        parse_projects(csv_bytes(rows), "p.csv", existing=["B项目", "X"])
+    assert [str(p) for p in failed.value.problems] == [
+        "row 3, column 项目名称: 签约顺序中已有同名项目「B项目」：要替换整个签约顺序请用 --replace，"
+        "确需重名追加请用 --allow-same-name"
+    ]
+    assert len(parse_projects(csv_bytes(rows), "p.csv")) == 3  # nothing there yet: all three

@@ -6,12 +6,18 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import PIN
+from harness import PIN, projects
 from netproxy import Proxy
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 RECOVERY_S = 5.0
+
+
+@pytest.fixture
+def live_server(live_server_with):
+    """Five projects made for these tests."""
+    return live_server_with(projects("10", "20", "30", "40", "50"))
 
 
 @pytest.fixture
@@ -60,7 +66,7 @@ def test_display_recovers_from_a_server_restart(live_server, chromium):
     try:
         live_server.kill()
         live_server.start()
-        seq = live_server.command("confirm", project_id="p1").json()["seq"]
+        seq = live_server.command("confirm", project_id=live_server.made_ids[0]).json()["seq"]
         took = seconds_until(page, DISPLAY_SEQ, seq)
         assert took < RECOVERY_S, f"took {took:.1f} s"
     finally:
@@ -71,7 +77,7 @@ def test_display_recovers_from_a_cut_connection(live_server, proxy, chromium):
     page = open_display(chromium, proxy.url)
     try:
         proxy.cut()
-        seq = live_server.command("confirm", project_id="p2").json()["seq"]
+        seq = live_server.command("confirm", project_id=live_server.made_ids[1]).json()["seq"]
         took = seconds_until(page, DISPLAY_SEQ, seq)
         assert took < RECOVERY_S, f"took {took:.1f} s"
     finally:
@@ -83,7 +89,7 @@ def test_display_recovers_from_a_stalled_half_open_link(live_server, proxy, chro
     try:
         time.sleep(0.5)
         proxy.stall()  # the socket stays open, but nothing arrives: Engine.IO alone would wait ~18 s
-        seq = live_server.command("confirm", project_id="p3").json()["seq"]
+        seq = live_server.command("confirm", project_id=live_server.made_ids[2]).json()["seq"]
         took = seconds_until(page, DISPLAY_SEQ, seq)
         assert took < RECOVERY_S, f"took {took:.1f} s"
     finally:
@@ -95,7 +101,7 @@ def test_console_recovers_from_a_stalled_link_and_a_cut(live_server, proxy, chro
     try:
         time.sleep(0.5)
         proxy.stall()
-        seq = live_server.command("confirm", project_id="p4").json()["seq"]
+        seq = live_server.command("confirm", project_id=live_server.made_ids[3]).json()["seq"]
         took = seconds_until(page, CONSOLE_SEQ, seq)
         assert took < RECOVERY_S, f"stall: took {took:.1f} s"
         proxy.cut()
@@ -110,7 +116,7 @@ def test_display_recovers_after_the_network_comes_back(live_server, proxy, chrom
     page = open_display(chromium, proxy.url)
     try:
         proxy.blackhole()  # the venue router is down: nothing at all gets through
-        seq = live_server.command("confirm", project_id="p5").json()["seq"]
+        seq = live_server.command("confirm", project_id=live_server.made_ids[4]).json()["seq"]
         time.sleep(6)
         assert page.evaluate(DISPLAY_SEQ) < seq  # nothing could arrive...
         assert page.locator("text=/error|错误|失败/i").count() == 0  # ...and the audience sees no error

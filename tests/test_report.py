@@ -13,7 +13,8 @@ from decimal import Decimal
 from conftest import ROOT
 from openpyxl import load_workbook
 
-from kiosk.report import neutralise, press_summary
+from kiosk.reporting.press import press_summary
+from kiosk.reporting.report import neutralise
 
 ARTICLE = (
     "此次签约的7个项目，总投资206亿元，总用地约4150亩。其中，100亿元以上项目1个，50亿元以上项目1个，"
@@ -37,18 +38,22 @@ def test_press_summary_of_the_sample_is_the_articles(operator):
     assert (
         summary["zh"] == "2021年6月21日，株洲高新区（天元区）2021年第二季度重大招商签约活动举行。" + ARTICLE
     )
-    assert "20.6 billion yuan (206亿元)" in summary["en"] and "4,150 mu" in summary["en"]
-    assert "Of these, 1 is worth 10 billion yuan or more, 1 is worth 5 billion yuan or more," in summary["en"]
+    assert "a total investment of CNY 20.6 billion on about 4,150 mu of land." in summary["en"]
+    assert (
+        "Of these, 1 is worth CNY 10 billion or more, 1 is worth CNY 5 billion or more, "
+        "1 is worth CNY 2 billion or more and 1 is worth CNY 1 billion or more." in summary["en"]
+    )
+    assert summary["en"].startswith("On 21 June 2021, ")
     assert (
         "new-energy vehicles, biomedicine, modern agriculture and new materials among others" in summary["en"]
     )
 
 
 def test_press_summary_follows_the_signings(app, operator):
-    state = app.extensions["kiosk"].snapshot()
-    assert "签约尚未开始" in press_summary(state)["zh"]
+    ceremony = app.extensions["kiosk"]
+    assert "签约尚未开始" in press_summary(ceremony.current())["zh"]
     operator.post("/api/v1/commands", json={"command_id": "a", "action": "confirm", "project_id": "p2"})
-    zh = press_summary(app.extensions["kiosk"].snapshot())["zh"]
+    zh = press_summary(ceremony.current())["zh"]
     assert (
         "此次签约的1个项目，总投资30亿元，总用地约600亩。其中，20亿元以上项目1个。所涉及的产业均来自生物医药。"
         in zh
@@ -86,7 +91,7 @@ def test_reports_match_the_live_state(app, operator):
 
 
 def test_formulas_are_neutralised(make_app, tmp_path):
-    from kiosk.importer import parse_projects
+    from kiosk.setup.importer import parse_projects
 
     app = make_app(LOAD_SAMPLE=False)
     hostile = (

@@ -1,0 +1,272 @@
+"""What the tests and the screenshot scripts share: ceremonies made to order, a live server in a real
+process, Debian's Chromium through Playwright, and the few steps every browser test takes (log in, wait for
+a page to draw a seq).
+
+Tests import it as ``harness`` (pytest puts tests/ on the path); scripts/shoot_*.py add tests/ themselves.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+PIN = "246810"
+CHROMIUM = os.environ.get("KIOSK_CHROMIUM", "/usr/bin/chromium")
+# As root, without background networking: this machine's closed network refuses Chromium's own calls home.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SIZES = {
+    "wall": {"width": 1920, "height": 1080},
+    "totem": {"width": 1080, "height": 1920},
+    "tablet": {"width": 1024, "height": 768},
+    "tablet_portrait": {"width": 768, "height": 1024},
+    "phone": {"width": 390, "height": 844},
+}
+
+# -- ceremonies made to order ---------------------------------------------------------------------------
+
+NUMBERS = "一二三四五六七八九十"
+
+
+@dataclass
+class ProjectSpec:
+    """One project as an organiser would type it (the import format's fields, by key)."""
+
+    name: str
+    investor: str
+    amount_yi: str
+    land_mu: str | None = None
+    industry: str | None = None
+    signatories: str | None = None
+    concierge_name: str | None = None
+    concierge_phone: str | None = None
+    summary: str | None = None
+
+    def cells(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+def project(i: int, amount_yi: str = "10", **fields) -> ProjectSpec:
+    """The ``i``-th project of a made-up ceremony (1-based), named so a test can tell them apart."""
+    label = NUMBERS[i - 1] if i <= len(NUMBERS) else str(i)
+    defaults = {
+        "name": f"测试项目{label}",
+        "investor": f"测试企业{label}有限公司",
+        "land_mu": str(100 * i),
+        "industry": ("新材料", "生物医药", "新能源汽车")[i % 3],
+        "signatories": f"代表{label}",
+        "concierge_name": f"专员{label}",
+        "concierge_phone": f"0731-2880{i:04d}",
+    }
+    return ProjectSpec(amount_yi=amount_yi, **{**defaults, **fields})
+
+
+def projects(*amounts_yi: str, **fields) -> list[ProjectSpec]:
+    """Projects with these amounts (亿元, as typed), in running order."""
+    return [project(i, a, **fields) for i, a in enumerate(amounts_yi, start=1)]
+
+
+@dataclass
+class EventSpec:
+    title: str = "测试签约仪式"
+    date: str = "2026-06-21"
+    venue: str = "测试会场"
+    host: str = "测试主办单位"
+    language: str = "zh"
+    extra: dict = field(default_factory=dict)
+
+
+def csv_bytes(specs: list[ProjectSpec]) -> bytes:
+    """The projects as the import format's CSV (Chinese headers)."""
+    from kiosk.setup.importer import HEADERS
+
+    keys = [k for k in HEADERS if k != "amount_wan"]
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow([HEADERS[k][0] for k in keys])
+    for spec in specs:
+        cells = spec.cells()
+        writer.writerow([cells.get(k, "") for k in keys])
+    return out.getvalue().encode("utf-8")
+
+
+def fill(ceremony, specs: list[ProjectSpec] | None, event: EventSpec | None = None) -> list[str]:
+    """Give a ceremony service (``kiosk.ceremony.service.Ceremony``) an event and projects; returns the
+    project ids in running order."""
+    from dataclasses import replace
+
+    from kiosk.ceremony.model import Event
+    from kiosk.setup.fields import draft_from_cells
+
+    event = event or EventSpec()
+    ceremony.save_event(
+        replace(
+            Event(
+                title=event.title,
+                date=event.date,
+                venue=event.venue,
+                host=event.host,
+                language=event.language,
+            ),
+            **event.extra,
+        )
+    )
+    if specs:
+        ceremony.import_projects([draft_from_cells(s.cells()) for s in specs])
+    return [p.id for p in sorted(ceremony.projects, key=lambda p: p.order)]
+
+
+def prepare_data(folder: Path, specs: list[ProjectSpec] | None, event: EventSpec | None = None) -> list[str]:
+    """A data folder holding this ceremony, for a live server to start on (instead of the sample)."""
+    from kiosk.ceremony.service import Ceremony
+    from kiosk.store.sqlite import Storage
+
+    folder.mkdir(parents=True, exist_ok=True)
+    storage = Storage(folder / "kiosk.sqlite3")
+    try:
+        return fill(Ceremony(storage), specs, event)
+    finally:
+        storage.close()
+
+
+# -- a live server --------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """``python -m kiosk serve`` in a real process, on its own port and data folder, as a user runs it."""
+
+    def __init__(self, data_dir: Path, port: int | None = None, env: dict | None = None):
+        self.data_dir = data_dir
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.extra_env = env or {}
+        self.proc: subprocess.Popen | None = None
+        self.log = data_dir.parent / f"server-{self.port}.log"
+
+    def start(self, timeout: float = 20) -> LiveServer:
+        env = {
+            **os.environ,
+            "KIOSK_DATA_DIR": str(self.data_dir),
+            "KIOSK_OPERATOR_PIN": PIN,
+            "KIOSK_PUBLIC_URL": self.url,
+            **self.extra_env,
+        }
+        env.pop("PYTHONWARNINGS", None)
+        with open(self.log, "ab") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "kiosk", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text(errors='replace')[-2000:]}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("server did not come up")
+
+    def kill(self) -> None:
+        """SIGKILL: the crash a power cut or the OOM killer would cause."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    @property
+    def api_token(self) -> str:
+        return (self.data_dir / "api_token.txt").read_text().strip()
+
+    def state(self, operator: bool = False) -> dict:
+        headers = {"Authorization": f"Bearer {self.api_token}"} if operator else {}
+        return requests.get(self.url + "/api/v1/state", headers=headers, timeout=5).json()
+
+    def ids(self) -> list[str]:
+        return [p["id"] for p in self.state()["projects"]]
+
+    def command(self, action: str, command_id: str | None = None, **fields) -> requests.Response:
+        body = {"command_id": command_id or uuid.uuid4().hex, "action": action, **fields}
+        return requests.post(
+            self.url + "/api/v1/commands",
+            json=body,
+            headers={"Authorization": f"Bearer {self.api_token}"},
+            timeout=10,
+        )
+
+    def name_of(self, project_id: str) -> str:
+        return next(p["name"] for p in self.state()["projects"] if p["id"] == project_id)
+
+
+def wait_until(predicate, timeout: float = 10, message: str = "condition not met in time"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(message)
+
+
+# -- the browser ----------------------------------------------------------------------------------------
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium (Playwright's own browser downloads are not used)."""
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"Chromium not found at {CHROMIUM}: the README's test command installs it")
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def log_in(page, url: str, path: str = "/control", pin: str = PIN) -> None:
+    """Type the PIN on the pad, as an operator does, and wait for the page behind it."""
+    page.goto(url + path)
+    for digit in pin:
+        page.click(f'.key[data-key="{digit}"]')
+    page.click('.key[data-key="ok"]')
+    if path == "/control":
+        page.wait_for_function("() => window.KioskConsole && window.KioskConsole.state() !== null")
+    else:
+        page.wait_for_function("() => window.KioskAdmin && window.KioskAdmin.state() !== null")
+
+
+def wait_drawn(page, seq: int, timeout: float = 10_000) -> None:
+    """Until the big screen has drawn the view with this seq (it records it on window.__display)."""
+    page.wait_for_function("s => window.__display && window.__display.seq >= s", arg=seq, timeout=timeout)

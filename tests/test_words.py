@@ -1,0 +1,219 @@
+"""Every word and figure: the formatter's rules as a table, and the catalogue complete, compiled and used.
+
+The formatter writes every amount, land area, date and count on every screen, so its table is the one
+place that says what the audience reads. The catalogue checks make "English is complete" a test: every
+message has its translation with the same placeholders, the compiled file is the one the sources make,
+and no page script carries a word of its own.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
+from harness import ROOT
+
+from kiosk.words import format as fmt
+from kiosk.words.catalogue import TRANSLATIONS, gettext, ngettext
+from kiosk.words.pages import PAGES
+
+PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
+MO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.mo"
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@pytest.mark.parametrize(
+    ("wan", "zh", "en"),
+    [
+        (0, "0亿元", "CNY 0"),
+        (1, "1万元", "CNY 10,000"),
+        (99, "99万元", "CNY 990,000"),
+        (100, "100万元", "CNY 1 million"),
+        (8_500, "8500万元", "CNY 85 million"),
+        (9_999, "9999万元", "CNY 99.99 million"),
+        (10_000, "1亿元", "CNY 100 million"),
+        (30_000, "3亿元", "CNY 300 million"),
+        (99_999, "10亿元", "CNY 999.99 million"),
+        (100_000, "10亿元", "CNY 1 billion"),
+        (123_456, "12.35亿元", "CNY 1.23 billion"),
+        (500_000, "50亿元", "CNY 5 billion"),
+        (520_000, "52亿元", "CNY 5.2 billion"),
+        (523_000, "52.3亿元", "CNY 5.23 billion"),
+        (1_003_200, "100.32亿元", "CNY 10.03 billion"),
+        (1_060_000, "106亿元", "CNY 10.6 billion"),
+        (2_060_000, "206亿元", "CNY 20.6 billion"),
+        (12_345_678, "1234.57亿元", "CNY 123.46 billion"),
+        (123_456_789_000, "12345678.9亿元", "CNY 1,234,567.89 billion"),
+    ],
+)
+def test_money_as_people_write_it(wan, zh, en):
+    assert fmt.money(wan, "zh").text == zh
+    assert fmt.money(wan, "en").text == en
+
+
+def test_money_settings_unit_and_decimals():
+    assert fmt.money(8_500, "zh", unit="yi").text == "0.85亿元"
+    assert fmt.money(2_060_000, "zh", unit="wan").text == "2060000万元"
+    assert fmt.money(123_456, "zh", decimals=4).text == "12.3456亿元"
+    assert fmt.money(123_456, "zh", decimals=0).text == "12亿元"
+    assert fmt.money(8_500, "en", unit="yi").text == "CNY 0.09 billion"
+    assert fmt.money(2_060_000, "en", unit="wan").text == "CNY 20,600 million"
+    assert fmt.money(12_345, "en", decimals=4).text == "CNY 123.45 million"
+
+
+def test_a_figure_carries_what_the_climb_needs():
+    figure = fmt.money(1_003_200, "zh")
+    assert (figure.value, figure.unit, figure.decimals, figure.scale) == ("100.32", "亿元", 2, (1, 10_000))
+    figure = fmt.money(2_060_000, "en")
+    assert (figure.prefix, figure.value, figure.unit, figure.decimals, figure.group) == (
+        "CNY",
+        "20.6",
+        "billion",
+        1,
+        ",",
+    )
+    assert fmt.money(523_000, "zh").json() == {
+        "text": "52.3亿元",
+        "value": "52.3",
+        "unit": "亿元",
+        "decimals": 1,
+        "scale": [1, 10_000],
+    }
+
+
+@pytest.mark.parametrize(
+    ("mu", "approx", "zh", "en"),
+    [
+        (Decimal("800"), False, "800亩", "800 mu"),
+        (Decimal("2491.7"), False, "约2492亩", "about 2,492 mu"),
+        (Decimal("2491.4"), False, "约2491亩", "about 2,491 mu"),
+        (Decimal("4150"), True, "约4150亩", "about 4,150 mu"),
+        (Decimal("0.5"), False, "约1亩", "about 1 mu"),
+        (Decimal("12345"), False, "12345亩", "12,345 mu"),
+    ],
+)
+def test_land_in_whole_mu(mu, approx, zh, en):
+    assert fmt.land(mu, "zh", approx).text == zh
+    assert fmt.land(mu, "en", approx).text == en
+
+
+def test_dates_times_and_counts():
+    assert fmt.date("2021-06-21", "zh") == "2021年6月21日"
+    assert fmt.date("2021-06-21", "en") == "21 June 2021"
+    assert fmt.date("2021-06-21T10:32:05+08:00", "en") == "21 June 2021"
+    # The venue's wall clock as recorded, never converted to the server's zone.
+    assert fmt.time("2021-06-21T10:32:05+08:00") == "10:32"
+    assert fmt.time("2021-06-21T10:32:05-05:00") == "10:32"
+    assert fmt.moment("2021-06-21T10:32:05+08:00", "zh") == "2021年6月21日 10:32"
+    assert fmt.moment("2021-06-21T10:32:05+08:00", "en") == "21 June 2021, 10:32"
+    assert [fmt.count(n, "project", "zh") for n in (0, 1, 7)] == ["0个项目", "1个项目", "7个项目"]
+    assert [fmt.count(n, "project", "en") for n in (0, 1, 7)] == ["0 projects", "1 project", "7 projects"]
+    assert fmt.tier_label(100, "zh") == "100亿元以上"
+    assert fmt.tier_label(100, "en") == "CNY 10 billion or more"
+    assert fmt.listing(["a", "b", "c"], "en") == "a, b and c"
+    assert fmt.listing(["新材料", "生物医药"], "zh") == "新材料、生物医药"
+
+
+# -- the catalogue --------------------------------------------------------------------------------------
+
+
+def _catalogue() -> Catalog:
+    with open(PO, "rb") as f:
+        return read_po(f)
+
+
+def test_every_message_has_its_english_with_the_same_placeholders():
+    placeholder = re.compile(r"%\((\w+)\)s")
+    catalogue = _catalogue()
+    problems = []
+    for message in catalogue:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(strings):
+            problems.append(("untranslated", ids[0]))
+            continue
+        if message.fuzzy:
+            problems.append(("fuzzy", ids[0]))
+        wanted = set(placeholder.findall(ids[0])) | ({"num"} if len(ids) > 1 else set())
+        for text in strings:
+            if CJK.search(text):
+                problems.append(("Chinese in English", ids[0]))
+            if set(placeholder.findall(text)) - wanted:
+                problems.append(("unknown placeholder", ids[0]))
+            if len(ids) == 1 and set(placeholder.findall(text)) != wanted:
+                problems.append(("placeholders differ", ids[0]))
+    assert not problems, problems
+
+
+def test_the_catalogue_holds_every_message_the_sources_name():
+    """What ``scripts/words.sh`` would extract now is in the catalogue: nobody added a word untranslated."""
+    keywords = {
+        "N_": None,
+        "NC_": ((1, "c"), 2),
+        "NP_": (1, 2),
+        "_": None,
+        "gettext": None,
+        "ngettext": (1, 2),
+    }
+    method_map = [("kiosk/**.py", "python"), ("templates/**.html", "jinja2")]
+    found = set()
+    for _name, _line, message, _comments, context in extract_from_dir(
+        ROOT, method_map, keywords=keywords, strip_comment_tags=True
+    ):
+        msgid = message[0] if isinstance(message, tuple) else message
+        if msgid:
+            found.add((context, msgid))
+    known = {(m.context, m.id[0] if isinstance(m.id, tuple) else m.id) for m in _catalogue() if m.id}
+    assert not (found - known), sorted(found - known)[:20]
+
+
+def test_the_compiled_catalogue_is_the_one_the_po_makes():
+    with open(MO, "rb") as f:
+        compiled = read_mo(f)
+    fresh = BytesIO()
+    write_mo(fresh, _catalogue())
+    fresh.seek(0)
+    made = read_mo(fresh)
+
+    def as_pairs(catalogue):
+        return {(m.context, m.id if isinstance(m.id, str) else m.id[0]): m.string for m in catalogue if m.id}
+
+    assert as_pairs(compiled) == as_pairs(made), "run: bash scripts/words.sh"
+
+
+def test_translations_reach_python():
+    assert gettext("宣布", "en") == "Announce"
+    assert gettext("宣布", "zh") == "宣布"
+    assert ngettext("%(num)s个项目", "%(num)s个项目", 1, "en") == "1 project"
+
+
+def test_every_page_word_is_translated_and_no_page_script_holds_words():
+    for surface, words in PAGES.items():
+        for key, entry in words.items():
+            msgid = entry[1] if isinstance(entry, tuple) else entry
+            assert msgid, (surface, key)
+    scripts = [p for p in (ROOT / "static" / "js").rglob("*.js")]
+    assert scripts
+    holding = [str(p.relative_to(ROOT)) for p in scripts if CJK.search(p.read_text(encoding="utf-8"))]
+    assert not holding, f"Chinese typed into page scripts: {holding}"
+
+
+def test_words_script_is_what_the_readme_says(tmp_path):
+    """``scripts/words.sh`` leaves the catalogue as it is when nothing changed."""
+    before = PO.read_bytes()
+    done = subprocess.run(["bash", "scripts/words.sh"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "100%" in done.stdout + done.stderr
+    assert Path(PO).read_bytes().split(b"\n\n", 1)[1] == before.split(b"\n\n", 1)[1]
+    assert sys.executable
