@@ -25,8 +25,8 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from conftest import CHROMIUM, CHROMIUM_ARGS, PIN, LiveServer  # noqa: E402
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
+from harness import LiveServer, launch_chromium, log_in  # noqa: E402
 
 SECTIONS = ("event", "projects", "import", "cards", "rehearsal", "report")
 
@@ -39,8 +39,9 @@ def api(server: LiveServer, method: str, path: str, **kwargs) -> requests.Respon
 
 
 def command(server: LiveServer, action: str, **fields) -> dict:
-    body = {"command_id": f"shoot-{uuid.uuid4().hex}", "action": action, **fields}
-    return api(server, "POST", "/api/v1/commands", json=body).json()
+    r = server.command(action, command_id=f"shoot-{uuid.uuid4().hex}", **fields)
+    r.raise_for_status()
+    return r.json()
 
 
 def logo_png() -> bytes:
@@ -98,11 +99,8 @@ def bad_import_xlsx() -> bytes:
     return out.getvalue()
 
 
-def log_in(page: Page, url: str) -> None:
-    page.goto(url + "/admin")
-    for digit in PIN:
-        page.click(f'.key[data-key="{digit}"]')
-    page.click('.key[data-key="ok"]')
+def log_in_admin(page: Page, url: str) -> None:
+    log_in(page, url, "/admin")
     page.wait_for_selector("#plist .prow", state="attached")
     page.wait_for_selector('body[data-conn="live"]')
 
@@ -160,11 +158,11 @@ def main() -> int:
                 },
             )
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = launch_chromium(p)
                 context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
                 page = context.new_page()
                 page.on("pageerror", lambda e: print("page error:", e))
-                log_in(page, server.url)
+                log_in_admin(page, server.url)
 
                 # The eve: a rehearsal under way, two signed and the third on the wall.
                 api(server, "POST", "/api/v1/run", json={"mode": "rehearsal"})

@@ -17,7 +17,8 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer  # noqa: E402
+sys.path.insert(0, str(ROOT))
+from harness import LiveServer, launch_chromium  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 
@@ -41,7 +42,7 @@ def main() -> None:
             ).raise_for_status()
             card = requests.get(f"{server.url}/api/v1/projects/p7/card", headers=auth, timeout=10).json()
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = launch_chromium(p)
                 phone = browser.new_page(
                     viewport={"width": 390, "height": 844},
                     device_scale_factor=2,

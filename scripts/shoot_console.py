@@ -13,106 +13,40 @@ Nothing is loaded from another host; Chromium is Debian's (/usr/bin/chromium).
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
-import uuid
 from pathlib import Path
 
+import requests
 from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-PIN = "246810"
-CHROMIUM = os.environ.get("KIOSK_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
+from harness import PIN, LiveServer, launch_chromium, log_in, wait_drawn, wait_until  # noqa: E402
+
+# Laptops and the tablet held upright, besides the 1024x768 tablet the pictures are taken on.
 SIZES = {"1366x768": (1366, 768), "1280x800": (1280, 800), "portrait": (768, 1024)}
-
-
-def free_port(low: int = 5200, high: int = 5299) -> int:
-    for port in range(low, high + 1):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # Where the QR codes point in the pictures: a LAN address, as at the venue (see KIOSK_PUBLIC_URL).
 PUBLIC_URL = "http://192.168.1.20:5000"
 
 
-class Server:
-    def __init__(self, data_dir: Path, port: int):
-        self.data_dir, self.port = data_dir, port
-        self.url = f"http://127.0.0.1:{port}"
-        self.proc: subprocess.Popen | None = None
-        self.public_url = PUBLIC_URL
+def command(server: LiveServer, action: str, **fields) -> dict:
+    r = server.command(action, **fields)
+    r.raise_for_status()
+    return r.json()
 
-    def start(self) -> None:
-        env = {**os.environ, "KIOSK_DATA_DIR": str(self.data_dir), "KIOSK_OPERATOR_PIN": PIN}
-        if self.public_url:
-            env["KIOSK_PUBLIC_URL"] = self.public_url
-        log = open(self.data_dir.parent / "server.log", "ab")  # noqa: SIM115 - lives as long as the process
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit("the server exited; see server.log")
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
-        raise SystemExit("the server did not come up")
 
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(10)
+def post(server: LiveServer, path: str, body: dict) -> dict:
+    r = requests.post(
+        server.url + path, json=body, headers={"Authorization": f"Bearer {server.api_token}"}, timeout=10
+    )
+    r.raise_for_status()
+    return r.json()
 
-    def get(self, path: str) -> dict:
-        with urllib.request.urlopen(self.url + path, timeout=5) as r:
-            return json.load(r)
 
-    def post(self, path: str, body: dict) -> dict:
-        token = (self.data_dir / "api_token.txt").read_text().strip()
-        req = urllib.request.Request(
-            self.url + path,
-            data=json.dumps(body).encode(),
-            method="POST",
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(req, timeout=5) as r:
-            return json.load(r)
-
-    def command(self, action: str, **fields) -> dict:
-        return self.post(
-            "/api/v1/commands", {"command_id": f"shoot-{uuid.uuid4().hex}", "action": action, **fields}
-        )
+def displays(server: LiveServer) -> int:
+    return requests.get(server.url + "/healthz", timeout=5).json()["displays"]
 
 
 def type_pin(page: Page, pin: str) -> None:
@@ -120,28 +54,20 @@ def type_pin(page: Page, pin: str) -> None:
         page.click(f'.key[data-key="{digit}"]')
 
 
-def connect_big_screen(browser, server: Server, name: str) -> None:
-    """Open /display like the wall PC does; if that page does not register yet, register through live.js."""
+def connect_big_screen(browser, server: LiveServer, name: str) -> None:
+    """Open /display like the wall PC does, and wait until the server counts it."""
     context = browser.new_context(viewport={"width": 960, "height": 540})
     page = context.new_page()
     page.goto(f"{server.url}/display?name={name}")
-    deadline = time.monotonic() + 4
-    while time.monotonic() < deadline and server.get("/healthz")["displays"] == 0:
-        time.sleep(0.2)
-    if server.get("/healthz")["displays"] == 0:
-        page.evaluate(
-            "name => window.KioskLive.connect({role: 'display', name: name, onState: function () {}})", name
-        )
-    while server.get("/healthz")["displays"] == 0:
-        time.sleep(0.1)
+    wait_until(lambda: displays(server) > 0, timeout=10, message="the big screen did not register")
 
 
-def set_language(server: Server, language: str) -> None:
+def set_language(server: LiveServer, language: str) -> None:
     """Change the event's language from another process, as an organiser's import would."""
     code = (
         "import dataclasses, sys\n"
-        "from kiosk.service import Ceremony\n"
-        "from kiosk.storage import Storage\n"
+        "from kiosk.ceremony.service import Ceremony\n"
+        "from kiosk.store.sqlite import Storage\n"
         "s = Storage(sys.argv[1])\n"
         "c = Ceremony(s)\n"
         "c.save_event(dataclasses.replace(c.event, language=sys.argv[2]))\n"
@@ -168,12 +94,11 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
 
     with tempfile.TemporaryDirectory(prefix="kiosk-shoot-") as tmp:
-        server = Server(Path(tmp) / "data", free_port())
-        server.data_dir.mkdir()
+        server = LiveServer(Path(tmp) / "data", env={"KIOSK_PUBLIC_URL": PUBLIC_URL})
         server.start()
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = launch_chromium(p)
                 context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
                 page = context.new_page()
                 page.goto(server.url + "/control")
@@ -190,9 +115,9 @@ def main() -> int:
 
                 connect_big_screen(browser, server, "LED主屏")
                 # Mid-ceremony: two signed, the third announced and waiting for its signing.
-                server.command("confirm", project_id="p1")
-                server.command("confirm", project_id="p2")
-                state = server.command("announce", project_id="p3")["state"]
+                command(server, "confirm", project_id="p1")
+                command(server, "confirm", project_id="p2")
+                state = command(server, "announce", project_id="p3")["state"]
                 page.wait_for_function(f"() => window.KioskConsole.state().seq === {state['seq']}")
                 page.wait_for_selector(".wall.is-synced")
                 page.wait_for_timeout(2600)  # toasts gone
@@ -249,9 +174,7 @@ def main() -> int:
                     "window.KioskConsoleTuning = {giveUpMs: 2500, attemptTimeoutMs: 1000};"
                 )
                 other = failing.new_page()
-                other.goto(server.url + "/control")
-                type_pin(other, PIN)
-                other.click('.key[data-key="ok"]')
+                log_in(other, server.url)
                 other.wait_for_selector('body[data-conn="live"]')
                 other.route("**/api/v1/commands", lambda route: route.abort("connectionreset"))
                 other.click('.scr[data-screen="finale"]')
@@ -271,9 +194,9 @@ def main() -> int:
                 page.wait_for_function("() => document.documentElement.lang === 'zh-CN'", timeout=10000)
 
                 # A rehearsal: unmistakable on the console, invisible on the big screen.
-                server.post("/api/v1/run", {"mode": "rehearsal", "confirm": True})  # archives the live log
-                server.command("confirm", project_id="p1")
-                state = server.command("announce", project_id="p2")["state"]
+                post(server, "/api/v1/run", {"mode": "rehearsal", "confirm": True})  # archives the live log
+                command(server, "confirm", project_id="p1")
+                state = command(server, "announce", project_id="p2")["state"]
                 page.wait_for_function(f"() => window.KioskConsole.state().seq === {state['seq']}")
                 page.wait_for_selector(".rehearsal-band:not([hidden])")
                 page.wait_for_timeout(2600)
@@ -281,24 +204,22 @@ def main() -> int:
                 print("console-rehearsal.png", fits(page))
                 wall = browser.new_page(viewport={"width": 1920, "height": 1080})
                 wall.goto(server.url + "/display")
-                wall.wait_for_function(f"() => window.__display && window.__display.seq >= {state['seq']}")
+                wait_drawn(wall, state["seq"])
                 if "彩排" in wall.content():
                     raise SystemExit("the big screen shows the rehearsal")
                 wall.close()
-                server.post("/api/v1/run", {"mode": "live"})
+                post(server, "/api/v1/run", {"mode": "live"})
                 browser.close()
 
             # KIOSK_PUBLIC_URL on the loopback address: the QR codes point where no phone can go.
             server.stop()
-            server.public_url = server.url
+            server.extra_env = {}  # LiveServer's own default: KIOSK_PUBLIC_URL is its loopback address
             server.start()
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = launch_chromium(p)
                 context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
                 page = context.new_page()
-                page.goto(server.url + "/control")
-                type_pin(page, PIN)
-                page.click('.key[data-key="ok"]')
+                log_in(page, server.url)
                 page.wait_for_selector("#qr-warning:not([hidden])")
                 page.wait_for_timeout(300)
                 page.screenshot(path=str(out / "console-qr-warning.png"))

@@ -4,7 +4,7 @@ Starts ``python -m kiosk serve`` on a free port with a temporary data folder (th
 projects, 206 亿元), drives it through the HTTP API with the AV desk's token (commands, and the event's
 settings and pictures) and photographs each screen at 1920x1080 with Debian's Chromium into
 docs/screenshots/display-*.png. It checks that the golden key's QR code on the wall decodes to the card's
-address, and that 3840x2160 and 1280x720 show the whole stage without scrollbars.
+address, and that 3840x2160, 1280x720 and 1080x1920 (portrait) show the whole stage without scrollbars.
 
     .venv/bin/python scripts/shoot_display.py [--out DIR] [--theme blue] [--lang en] [--long-name]
         [--logo FILE|demo] [--background FILE|demo] [--primary #rrggbb] [--accent #rrggbb] [--suffix -x]
@@ -14,30 +14,19 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
-import uuid
 from pathlib import Path
 
 import requests
 from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("KIOSK_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
+from harness import LiveServer, csv_bytes, launch_chromium, project, wait_drawn, wait_until  # noqa: E402
+
 # 120 characters: the longest name the import format accepts.
 LONG_NAME = (
     "湖南省株洲市高新技术产业开发区（天元区）新一代信息技术与高端装备制造融合发展示范基地暨国家级"
@@ -47,96 +36,56 @@ LONG_NAME = (
 assert len(LONG_NAME) == 120, len(LONG_NAME)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def auth(server: LiveServer) -> dict:
+    return {"Authorization": f"Bearer {server.api_token}"}
 
 
-class Server:
-    """One ``python -m kiosk serve`` process on its own data folder."""
-
-    def __init__(self, data_dir: Path, public_url: str | None = None):
-        self.data_dir = data_dir
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.public_url = public_url
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> Server:
-        env = {**os.environ, "KIOSK_DATA_DIR": str(self.data_dir), "KIOSK_OPERATOR_PIN": "246810"}
-        if self.public_url:
-            env["KIOSK_PUBLIC_URL"] = self.public_url
-        log = open(self.data_dir.parent / "server.log", "ab")  # noqa: SIM115 - lives as long as the process
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("server exited; see " + str(self.data_dir.parent / "server.log"))
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
-                    if r.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not come up")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(10)
-
-    @property
-    def auth(self) -> dict:
-        return {"Authorization": "Bearer " + (self.data_dir / "api_token.txt").read_text().strip()}
-
-    def command(self, action: str, **fields) -> dict:
-        body = {"command_id": uuid.uuid4().hex, "action": action, **fields}
-        r = requests.post(self.url + "/api/v1/commands", json=body, headers=self.auth, timeout=10)
-        r.raise_for_status()
-        return r.json()
-
-    def put_event(self, **fields) -> dict:
-        """PUT /api/v1/event: title, theme, language, primary_color, accent_color… (the screens redraw)."""
-        r = requests.put(self.url + "/api/v1/event", json=fields, headers=self.auth, timeout=10)
-        if r.status_code != 200:
-            raise SystemExit(f"PUT /api/v1/event {fields}: {r.status_code} {r.text}")
-        return r.json()
-
-    def upload(self, kind: str, data: bytes, filename: str) -> dict:
-        """POST /api/v1/event/media/<logo|background> with the picture as the multipart field ``file``."""
-        r = requests.post(
-            self.url + f"/api/v1/event/media/{kind}",
-            files={"file": (filename, data)},
-            headers=self.auth,
-            timeout=30,
-        )
-        if r.status_code != 200:
-            raise SystemExit(f"upload {kind}: {r.status_code} {r.text}")
-        return r.json()
-
-    def card(self, project_id: str) -> dict:
-        r = requests.get(self.url + f"/api/v1/projects/{project_id}/card", headers=self.auth, timeout=10)
-        r.raise_for_status()
-        return r.json()
+def command(server: LiveServer, action: str, **fields) -> dict:
+    r = server.command(action, **fields)
+    r.raise_for_status()
+    return r.json()
 
 
-def import_csv(data_dir: Path, rows: list[list[str]], replace: bool = False) -> None:
-    header = "序号,项目名称,签约企业,投资额（亿元）,用地（亩）,产业类别,签约代表\n"
-    text = header + "".join(",".join(f'"{c}"' for c in row) + "\n" for row in rows)
-    path = data_dir.parent / "extra.csv"
-    path.write_text(text, encoding="utf-8")
+def put_event(server: LiveServer, **fields) -> dict:
+    """PUT /api/v1/event: title, theme, language, primary_color, accent_color… (the screens redraw)."""
+    r = requests.put(server.url + "/api/v1/event", json=fields, headers=auth(server), timeout=10)
+    if r.status_code != 200:
+        raise SystemExit(f"PUT /api/v1/event {fields}: {r.status_code} {r.text}")
+    return r.json()
+
+
+def upload(server: LiveServer, kind: str, data: bytes, filename: str) -> dict:
+    """POST /api/v1/event/media/<logo|background> with the picture as the multipart field ``file``."""
+    r = requests.post(
+        server.url + f"/api/v1/event/media/{kind}",
+        files={"file": (filename, data)},
+        headers=auth(server),
+        timeout=30,
+    )
+    if r.status_code != 200:
+        raise SystemExit(f"upload {kind}: {r.status_code} {r.text}")
+    return r.json()
+
+
+def card(server: LiveServer, project_id: str) -> dict:
+    r = requests.get(server.url + f"/api/v1/projects/{project_id}/card", headers=auth(server), timeout=10)
+    r.raise_for_status()
+    return r.json()
+
+
+def import_csv(server: LiveServer, specs: list, replace: bool = False) -> None:
+    """Append these projects with ``python -m kiosk import`` in another process, as an organiser would."""
+    path = server.data_dir.parent / "extra.csv"
+    path.write_bytes(csv_bytes(specs))
     args = [sys.executable, "-m", "kiosk", "import", str(path)] + (["--replace"] if replace else [])
-    env = {**os.environ, "KIOSK_DATA_DIR": str(data_dir)}
+    env = {**os.environ, "KIOSK_DATA_DIR": str(server.data_dir)}
     done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if done.returncode:
         raise SystemExit(f"import failed: {done.stderr.strip()}")
+
+
+def state_projects(server: LiveServer) -> list[dict]:
+    return server.state()["projects"]
 
 
 def demo_logo() -> bytes:
@@ -189,7 +138,7 @@ def picture(arg: str, demo) -> tuple[bytes, str]:
     return path.read_bytes(), path.name
 
 
-def set_look(server: Server, args) -> None:
+def set_look(server: LiveServer, args) -> None:
     """The event's language, theme, colours and pictures, through the API as an organiser sets them."""
     fields = {}
     if args.theme != "red":
@@ -201,11 +150,11 @@ def set_look(server: Server, args) -> None:
     if args.accent:
         fields["accent_color"] = args.accent
     if fields:
-        server.put_event(**fields)
+        put_event(server, **fields)
     if args.logo:
-        server.upload("logo", *picture(args.logo, demo_logo))
+        upload(server, "logo", *picture(args.logo, demo_logo))
     if args.background:
-        server.upload("background", *picture(args.background, demo_background))
+        upload(server, "background", *picture(args.background, demo_background))
 
 
 def decode_qr(png: bytes) -> tuple[str, int]:
@@ -219,10 +168,6 @@ def decode_qr(png: bytes) -> tuple[str, int]:
     pos = found[0].position
     ys = [pos.top_left.y, pos.top_right.y, pos.bottom_left.y, pos.bottom_right.y]
     return found[0].text, max(ys) - min(ys)
-
-
-def wait_seq(page: Page, seq: int) -> None:
-    page.wait_for_function("s => window.__display && window.__display.seq >= s", arg=seq, timeout=10_000)
 
 
 def check_fit(page: Page, label: str) -> None:
@@ -280,10 +225,10 @@ def wait_charts(page: Page) -> None:
     )
 
 
-def check_qr(page: Page, server: Server, project_id: str, min_height: int = 216) -> None:
+def check_qr(page: Page, server: LiveServer, project_id: str, min_height: int = 216) -> None:
     """The wall's QR code must decode to the card's address (what a phone in the hall will open)."""
     text, height = decode_qr(page.screenshot())
-    want = server.card(project_id)["url"]
+    want = card(server, project_id)["url"]
     box = page.locator("#screens .screen.is-active .gk-qr-img").bounding_box()
     print(f"  QR on the wall: {text} ({height} px symbol, {box['height']:.0f} px image)")
     if text != want:
@@ -316,30 +261,29 @@ def main() -> int:
     Path(args.extra).mkdir(parents=True, exist_ok=True)
 
     with tempfile.TemporaryDirectory(prefix="kiosk-shoot-") as tmp:
-        data_dir = Path(tmp) / "data"
-        server = Server(data_dir, args.public_url).start()
+        server = LiveServer(Path(tmp) / "data", env={"KIOSK_PUBLIC_URL": args.public_url}).start()
         try:
             set_look(server, args)
-            shoot(server, data_dir, out, args)
+            shoot(server, out, args)
         finally:
             server.stop()
     return 0
 
 
-def shoot(server: Server, data_dir: Path, out: Path, args) -> None:
+def shoot(server: LiveServer, out: Path, args) -> None:
     sfx = args.suffix
 
     def path(name: str) -> str:
         return str(out / f"display-{name}{sfx}.png")
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1920, "height": 1080})
         problems: list[str] = []
         page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
         page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
         page.goto(server.url + "/display?name=shoot")
-        wait_seq(page, 1)
+        wait_drawn(page, 1)
         page.wait_for_timeout(1500)
 
         def snap(name: str, extra: bool = False) -> None:
@@ -352,16 +296,15 @@ def shoot(server: Server, data_dir: Path, out: Path, args) -> None:
 
         snap("title")
 
-        state = json.loads(urllib.request.urlopen(server.url + "/api/v1/state").read())
-        by_order = {q["order"]: q["id"] for q in state["projects"]}
+        by_order = {q["order"]: q["id"] for q in state_projects(server)}
 
-        r = server.command("announce", project_id=by_order[2])
-        wait_seq(page, r["seq"])
+        r = command(server, "announce", project_id=by_order[2])
+        wait_drawn(page, r["seq"])
         page.wait_for_timeout(1400)
         snap("spotlight")
 
-        r = server.command("confirm", project_id=by_order[2])
-        wait_seq(page, r["seq"])
+        r = command(server, "confirm", project_id=by_order[2])
+        wait_drawn(page, r["seq"])
         page.wait_for_timeout(1000)
         snap("celebration")
         page.wait_for_timeout(3500)
@@ -378,100 +321,102 @@ def shoot(server: Server, data_dir: Path, out: Path, args) -> None:
         page.wait_for_timeout(400)
 
         for order in (1, 3, 4):
-            r = server.command("confirm", project_id=by_order[order])
-        wait_seq(page, r["seq"])
-        r = server.command("show", screen="roll")
-        wait_seq(page, r["seq"])
+            r = command(server, "confirm", project_id=by_order[order])
+        wait_drawn(page, r["seq"])
+        r = command(server, "show", screen="roll")
+        wait_drawn(page, r["seq"])
         page.wait_for_timeout(2200)
         snap("roll")
 
         for order in sorted(by_order)[4:]:
-            r = server.command("confirm", project_id=by_order[order])
-        r = server.command("show", screen="finale")
-        wait_seq(page, r["seq"])
+            r = command(server, "confirm", project_id=by_order[order])
+        r = command(server, "show", screen="finale")
+        wait_drawn(page, r["seq"])
         wait_charts(page)
         page.wait_for_timeout(1500)
         snap("finale")
         text = page.inner_text("#stage")
-        for needle in ("20.6" if args.lang == "en" else "206", "4150"):
+        # The server writes the figures: "206亿元" and "4150亩", or "CNY 20.6 billion" and "4,150 mu".
+        for needle in ("20.6", "4,150") if args.lang == "en" else ("206", "4150"):
             if needle not in text:
                 raise SystemExit(f"finale does not show {needle}")
 
-        r = server.command("show", screen="blank")
-        wait_seq(page, r["seq"])
+        r = command(server, "show", screen="blank")
+        wait_drawn(page, r["seq"])
         page.wait_for_timeout(1500)
         snap("blank", extra=True)
 
         # Reload on the finale: the picture must come back as it was, without celebrating.
-        r = server.command("show", screen="spotlight", project_id=by_order[1])
-        wait_seq(page, r["seq"])
+        r = command(server, "show", screen="spotlight", project_id=by_order[1])
+        wait_drawn(page, r["seq"])
         page.reload()
-        wait_seq(page, r["seq"])
+        wait_drawn(page, r["seq"])
         page.wait_for_timeout(1500)
         snap("signed-reload", extra=True)
 
         if args.long_name:
-            row = [
-                "",
-                LONG_NAME,
-                "某某超长名称投资控股集团有限公司（示例）",
+            spec = project(
+                1,
                 "88.8",
-                "300",
-                "新能源汽车",
-                "张三、李四、王五、赵六",
-            ]
-            import_csv(data_dir, [row])
-            deadline = time.monotonic() + 10
-            new_id = None
-            while time.monotonic() < deadline and new_id is None:
-                time.sleep(0.3)
-                state = json.loads(urllib.request.urlopen(server.url + "/api/v1/state").read())
-                new_id = next((q["id"] for q in state["projects"] if q["name"] == LONG_NAME), None)
-            r = server.command("announce", project_id=new_id)
-            wait_seq(page, r["seq"])
+                name=LONG_NAME,
+                investor="某某超长名称投资控股集团有限公司（示例）",
+                land_mu="300",
+                industry="新能源汽车",
+                signatories="张三、李四、王五、赵六",
+            )
+            import_csv(server, [spec])
+            new_id = wait_until(
+                lambda: next((q["id"] for q in state_projects(server) if q["name"] == LONG_NAME), None),
+                message="the long-named project did not arrive",
+            )
+            r = command(server, "announce", project_id=new_id)
+            wait_drawn(page, r["seq"])
             page.wait_for_timeout(1400)
             snap("long-name", extra=True)
-            r = server.command("confirm", project_id=new_id)
-            wait_seq(page, r["seq"])
+            r = command(server, "confirm", project_id=new_id)
+            wait_drawn(page, r["seq"])
             page.wait_for_timeout(4500)
             snap("long-name-signed", extra=True)
-            r = server.command("show", screen="roll")
-            wait_seq(page, r["seq"])
+            r = command(server, "show", screen="roll")
+            wait_drawn(page, r["seq"])
             page.wait_for_timeout(1500)
             snap("roll-long", extra=True)
 
         if args.many:
             names = ["智能制造", "生物医药", "新材料", "数字经济", "现代物流", "新能源", "文化旅游"]
             rows = [
-                [
-                    "",
-                    f"{names[i % len(names)]}产业园建设项目（第{i + 1}期）",
-                    f"湖南示例{i + 1}号科技有限公司",
+                project(
+                    i + 1,
                     f"{(i * 7) % 30 + 1}.{i % 10}",
-                    "100",
-                    names[i % len(names)],
-                    "某某",
-                ]
+                    name=f"{names[i % len(names)]}产业园建设项目（第{i + 1}期）",
+                    investor=f"湖南示例{i + 1}号科技有限公司",
+                    land_mu="100",
+                    industry=names[i % len(names)],
+                    signatories="某某",
+                )
                 for i in range(20 - len(by_order) - (1 if args.long_name else 0))
             ]
-            import_csv(data_dir, rows)
-            time.sleep(2.5)
-            state = json.loads(urllib.request.urlopen(server.url + "/api/v1/state").read())
-            for q in state["projects"][-len(rows) :][:5]:
-                r = server.command("confirm", project_id=q["id"])
-            r = server.command("show", screen="roll")
-            wait_seq(page, r["seq"])
+            before = len(state_projects(server))
+            import_csv(server, rows)
+            wait_until(
+                lambda: len(state_projects(server)) == before + len(rows), message="the import did not arrive"
+            )
+            for q in state_projects(server)[-len(rows) :][:5]:
+                r = command(server, "confirm", project_id=q["id"])
+            r = command(server, "show", screen="roll")
+            wait_drawn(page, r["seq"])
             page.wait_for_timeout(2200)
             snap("roll-many", extra=True)
-            r = server.command("show", screen="finale")
-            wait_seq(page, r["seq"])
+            r = command(server, "show", screen="finale")
+            wait_drawn(page, r["seq"])
             page.wait_for_timeout(1500)
             snap("finale-many", extra=True)
 
-        for w, h in ((3840, 2160), (1280, 720), (1920, 1080), (1000, 1000)):
+        for w, h in ((3840, 2160), (1280, 720), (1920, 1080), (1000, 1000), (1080, 1920)):
             page.set_viewport_size({"width": w, "height": h})
             page.wait_for_timeout(400)
             check_fit(page, f"{w}x{h}")
+        snap("check-portrait", extra=True)  # a screen stood on end: the 16:9 stage, letterboxed
         page.set_viewport_size({"width": 1280, "height": 720})
         page.wait_for_timeout(300)
         snap("check-1280", extra=True)
