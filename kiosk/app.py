@@ -94,7 +94,3 @@ def build(test_config: dict | None = None) -> Flask:
     )
     live.register(app, socketio, ceremony)
     return app
-
-
-def ceremony_of(app: Flask) -> Ceremony:
-    return app.extensions["kiosk"]

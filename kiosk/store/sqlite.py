@@ -26,7 +26,7 @@ from pathlib import Path
 from ..ceremony.clock import Clock
 from ..ceremony.model import Event, LogEntry, Project, Run
 from ..setup.cards import Card, new_token
-from ..setup.fields import ProjectDraft
+from ..setup.fields import CARD_KEYS, ProjectDraft
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -108,8 +108,6 @@ class Storage:
         """``with store.transaction() as db:`` — one BEGIN IMMEDIATE … COMMIT; nested uses join it."""
         return _Transaction(self)
 
-    _tx = transaction
-
     def head(self) -> tuple[str, int]:
         """(current run id, its last seq): what a process compares to know whether it is up to date."""
         with self._lock:
@@ -127,7 +125,7 @@ class Storage:
     def writable(self) -> bool:
         """Can we take the write lock right now? (BEGIN IMMEDIATE fails on a read-only or locked file.)"""
         try:
-            with self._tx():
+            with self.transaction():
                 return True
         except sqlite3.Error:
             return False
@@ -153,7 +151,7 @@ class Storage:
     def save_event(self, event: Event, at: str) -> int:
         values = [getattr(event, k) for k in _EVENT_COLUMNS]
         updates = ", ".join(f"{k} = excluded.{k}" for k in _EVENT_COLUMNS)  # fixed names, never input
-        with self._tx() as db:
+        with self.transaction() as db:
             db.execute(
                 f"INSERT INTO event(id, {', '.join(_EVENT_COLUMNS)}) VALUES (1, {', '.join('?' * len(values))}) "  # noqa: S608
                 f"ON CONFLICT(id) DO UPDATE SET {updates}",
@@ -170,7 +168,7 @@ class Storage:
 
     def update_project(self, project_id: str, d: ProjectDraft, at: str) -> int:
         """Replace a project's fields (and its card's name and phone) in place; its id and card address stay."""
-        with self._tx() as db:
+        with self.transaction() as db:
             db.execute(
                 "UPDATE projects SET name = ?, investor = ?, amount_wan = ?, land_mu = ?, industry = ?, "
                 "signatories = ?, summary = ? WHERE id = ?",
@@ -183,13 +181,13 @@ class Storage:
             return _append_setup(db, "project", at)
 
     def delete_project(self, project_id: str, at: str) -> int:
-        with self._tx() as db:
+        with self.transaction() as db:
             db.execute("DELETE FROM projects WHERE id = ?", (project_id,))  # its card goes with it
             _renumber(db, [r[0] for r in db.execute("SELECT id FROM projects ORDER BY position")])
             return _append_setup(db, "delete", at)
 
     def reorder_projects(self, ids: list[str], at: str) -> int:
-        with self._tx() as db:
+        with self.transaction() as db:
             _renumber(db, ids)
             return _append_setup(db, "order", at)
 
@@ -214,11 +212,11 @@ class Storage:
     def update_card(self, project_id: str, fields: dict) -> None:
         if not fields:
             return
-        columns = {k: v for k, v in fields.items() if k in _CARD_COLUMNS}
+        columns = {k: v for k, v in fields.items() if k in CARD_KEYS}
         if "services" in columns and columns["services"] is not None:
             columns["services"] = json.dumps(list(columns["services"]), ensure_ascii=False)
         assignments = ", ".join(f"{k} = ?" for k in columns)  # keys from a fixed allow-list, never input
-        with self._tx() as db:
+        with self.transaction() as db:
             db.execute(
                 f"UPDATE cards SET {assignments} WHERE project_id = ?",  # noqa: S608
                 (*columns.values(), project_id),
@@ -227,7 +225,7 @@ class Storage:
     def rotate_token(self, project_id: str, at: str) -> str:
         """A new card address. It is a change the big screen must see (its QR code), so it moves seq."""
         token = new_token()
-        with self._tx() as db:
+        with self.transaction() as db:
             db.execute(
                 "UPDATE cards SET token = ?, rotated_at = ? WHERE project_id = ?", (token, at, project_id)
             )
@@ -236,7 +234,7 @@ class Storage:
 
     def add_projects(self, drafts: list[ProjectDraft], at: str, replace_all: bool = False) -> int:
         """Append ``drafts`` to the running order (or replace it) in one transaction; returns the new seq."""
-        with self._tx() as db:
+        with self.transaction() as db:
             if replace_all:
                 db.execute("DELETE FROM projects")
                 start = 0
@@ -272,7 +270,7 @@ class Storage:
     def start_run(self, mode: str, at: str) -> str:
         """End the current run (its log stays, archived) and start a clean one."""
         run_id = secrets.token_hex(8)
-        with self._tx() as db:
+        with self.transaction() as db:
             db.execute("UPDATE runs SET ended_at = ? WHERE ended_at IS NULL", (at,))
             db.execute("INSERT INTO runs(id, mode, started_at) VALUES (?, ?, ?)", (run_id, mode, at))
             db.execute(
@@ -323,7 +321,7 @@ class Storage:
         entry: LogEntry | None,
     ) -> None:
         """Store the answer to a command and, if it was accepted, its log entry: one transaction, both or none."""
-        with self._tx() as db:
+        with self.transaction() as db:
             if entry is not None:
                 _insert_entry(db, entry)
             db.execute(
@@ -360,7 +358,7 @@ class Storage:
         return None if row is None else row["value"]
 
     def set_meta(self, key: str, value: str) -> None:
-        with self._tx() as db:
+        with self.transaction() as db:
             db.execute(
                 "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=?",
                 (key, value, value),
@@ -449,15 +447,6 @@ def _entry(row: sqlite3.Row) -> LogEntry:
 
 # The event table's columns are the Event dataclass's fields, one for one (schema/ keeps them in step).
 _EVENT_COLUMNS = tuple(f.name for f in dataclasses.fields(Event))
-_CARD_COLUMNS = (
-    "contact_name",
-    "contact_title",
-    "contact_phone",
-    "contact_email",
-    "contact_wechat",
-    "services",
-    "notes",
-)
 
 
 def _card(row: sqlite3.Row) -> Card:
@@ -466,7 +455,7 @@ def _card(row: sqlite3.Row) -> Card:
         project_id=row["project_id"],
         token=row["token"],
         services=None if services is None else tuple(json.loads(services)),
-        **{k: row[k] for k in _CARD_COLUMNS if k != "services"},
+        **{k: row[k] for k in CARD_KEYS if k != "services"},
     )
 
 
