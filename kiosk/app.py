@@ -18,9 +18,17 @@ from .setup.sample import load_sample
 from .store.shared import MemoryShared
 from .store.sqlite import Storage
 from .web import admin, api, auth, common, concierge, console, display, live
+from .web.transport import Limits, TransportGuard
 from .words.catalogue import TRANSLATIONS, gettext
 
 ROOT = Path(__file__).resolve().parent.parent
+# The largest message a client may send over Socket.IO; a console's command is under 1 KB.
+MAX_SOCKET_BODY = 64 * 1024
+LIMIT_SETTINGS = {
+    "SESSIONS_PER_ADDRESS": "sessions_per_address",
+    "NEW_SESSIONS_BURST": "new_sessions_burst",
+    "NEW_SESSIONS_PER_S": "new_sessions_per_s",
+}
 
 DEFAULTS = {
     "ASYNC_MODE": "threading",  # the server (serve.py) switches to gevent; tests use threading
@@ -90,7 +98,15 @@ def build(test_config: dict | None = None) -> Flask:
         cors_allowed_origins=app.config.get("CORS_ORIGINS"),
         ping_interval=app.config["PING_INTERVAL"],
         ping_timeout=app.config["PING_TIMEOUT"],
-        max_http_buffer_size=64 * 1024,
+        max_http_buffer_size=MAX_SOCKET_BODY,
     )
     live.register(app, socketio, ceremony)
+    # In front of Flask-SocketIO's own middleware: every packet a client sends is checked here first.
+    guard = TransportGuard(app.wsgi_app, socketio.server.eio, transport_limits(app.config))
+    app.wsgi_app = app.extensions["kiosk_transport"] = guard
     return app
+
+
+def transport_limits(config) -> Limits:
+    given = {key: config[name] for name, key in LIMIT_SETTINGS.items() if config.get(name) is not None}
+    return Limits(max_body=MAX_SOCKET_BODY, **given)

@@ -61,4 +61,18 @@ def resolve(folder: Path, env=os.environ) -> dict:
     cfg["TIMEZONE"] = env.get("KIOSK_TIMEZONE") or None
     if env.get("KIOSK_SESSION_IDLE_HOURS"):
         cfg["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=float(env["KIOSK_SESSION_IDLE_HOURS"]))
+    # What one client address may open (kiosk/web/transport.py, kiosk/serve.py); a venue's guests may all
+    # share one NAT address, so these are generous.
+    if env.get("KIOSK_SESSIONS_PER_ADDRESS"):
+        cfg["SESSIONS_PER_ADDRESS"] = int(env["KIOSK_SESSIONS_PER_ADDRESS"])
+    if env.get("KIOSK_NEW_SESSIONS_PER_MINUTE"):
+        per_minute = int(env["KIOSK_NEW_SESSIONS_PER_MINUTE"])
+        cfg["NEW_SESSIONS_BURST"], cfg["NEW_SESSIONS_PER_S"] = per_minute, per_minute / 60
+    # Engine.IO's heartbeat: a wall whose link died is noticed within interval + timeout seconds.
+    if env.get("KIOSK_PING_INTERVAL"):
+        cfg["PING_INTERVAL"] = float(env["KIOSK_PING_INTERVAL"])
+    if env.get("KIOSK_PING_TIMEOUT"):
+        cfg["PING_TIMEOUT"] = float(env["KIOSK_PING_TIMEOUT"])
+    if env.get("KIOSK_CONNECTIONS_PER_ADDRESS"):
+        cfg["CONNECTIONS_PER_ADDRESS"] = int(env["KIOSK_CONNECTIONS_PER_ADDRESS"])
     return cfg

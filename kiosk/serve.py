@@ -24,6 +24,12 @@ log = logging.getLogger("kiosk.serve")
 WATCH_INTERVAL_S = 1.0
 
 
+# The collector's thresholds; see serve() for why generation 2 waits 100x longer than Python's default.
+GC_THRESHOLDS = (700, 10, 1000)
+CONNECTIONS_PER_ADDRESS = 2000
+BUSY = b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+
+
 class NoWebSocketCompression:
     """Drop the client's permessage-deflate offer so each broadcast frame is built once, not once per client."""
 
@@ -34,6 +40,48 @@ class NoWebSocketCompression:
         if environ.get("HTTP_UPGRADE", "").lower() == "websocket":
             environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
         return self.app(environ, start_response)
+
+
+def gc_thresholds(env=os.environ) -> tuple[int, ...]:
+    """The collector's thresholds; bench/ compares Python's own with ``KIOSK_GC_THRESHOLDS=700,10,10``."""
+    given = env.get("KIOSK_GC_THRESHOLDS")
+    return tuple(int(part) for part in given.split(",")) if given else GC_THRESHOLDS
+
+
+def address_limited_server():
+    """gevent's WSGI server, refusing connections past a number per client address."""
+    from gevent import pywsgi
+
+    from .web.transport import LogBudget
+
+    class Server(pywsgi.WSGIServer):
+        def __init__(self, *args, per_address: int, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.per_address = per_address
+            self.open: dict[str, int] = {}
+            self.budget = LogBudget()
+
+        def handle(self, sock, address):
+            addr = address[0] if isinstance(address, tuple) else str(address)
+            held = self.open.get(addr, 0)
+            if held >= self.per_address:
+                # A phone or a script opening thousands must not take the walls' file descriptors.
+                self.budget.warn("refused a connection from %s: %d open already", addr, held)
+                with contextlib.suppress(OSError):
+                    sock.sendall(BUSY)
+                sock.close()
+                return
+            self.open[addr] = held + 1
+            try:
+                super().handle(sock, address)
+            finally:
+                left = self.open[addr] - 1
+                if left:
+                    self.open[addr] = left
+                else:
+                    del self.open[addr]
+
+    return Server
 
 
 def raise_open_file_limit() -> int:
@@ -72,8 +120,6 @@ STOPPED = N_("kiosk：已停止（%(signal)s），数据库已写入磁盘。")
 
 
 def serve(host: str, port: int) -> int:
-    from gevent import pywsgi
-
     from . import create_app
     from .words.catalogue import gettext
     from .words.format import count
@@ -86,11 +132,15 @@ def serve(host: str, port: int) -> int:
     # With thousands of sockets a full collection walks ~530,000 objects and stops every broadcast for
     # 230-280 ms, about every 20 s, freeing nothing. Making full collections 100x rarer halved the p99 at
     # 3000 clients (406 -> 203 ms, memory unchanged; docs/BENCHMARK.md, finding 2).
-    gc.set_threshold(700, 10, 1000)
+    # Memory under connection churn climbed with this setting, but not because of it: every closed session
+    # stayed alive in its ping task for a ping interval; kiosk/web/transport.py ends that task on close,
+    # and memory then stays flat with either setting (bench/churn.py; docs/BENCHMARK.md, finding 5).
+    gc.set_threshold(*gc_thresholds())
     ceremony = app.extensions["kiosk"]
     socketio = app.extensions["socketio"]
+    transport = app.extensions["kiosk_transport"]
 
-    def watch_database():
+    def watch():
         # `python -m kiosk import` writes from another process; pick its change up and broadcast it.
         while True:
             socketio.sleep(WATCH_INTERVAL_S)
@@ -99,8 +149,12 @@ def serve(host: str, port: int) -> int:
                     log.info("data changed by another process: reloaded and broadcast")
             except Exception:
                 log.exception("watching the database failed")
+            try:
+                transport.reap()
+            except Exception:
+                log.exception("watching the connections failed")
 
-    socketio.start_background_task(watch_database)
+    socketio.start_background_task(watch)
 
     if not app.config["PUBLIC_URL"]:
         # QR codes must carry an address phones can reach: the LAN address, found once at start.
@@ -128,12 +182,13 @@ def serve(host: str, port: int) -> int:
         print("  " + gettext(PIN_KEPT, lang, pin=app.config["OPERATOR_PIN"], path=pin_source), flush=True)
     print("  " + gettext(DATA_FOLDER, lang, path=app.config["DATA_DIR"], limit=limit), flush=True)
 
-    server = pywsgi.WSGIServer(
+    server = address_limited_server()(
         (host, port),
         NoWebSocketCompression(app),
         # No per-request access log: thousands of polling viewers would drown the lines an operator reads.
         log=None,
         error_log=logging.getLogger("kiosk.http"),
+        per_address=app.config.get("CONNECTIONS_PER_ADDRESS") or CONNECTIONS_PER_ADDRESS,
     )
     try:
         server.init_socket()

@@ -235,6 +235,38 @@ class LiveServer:
         return next(p["name"] for p in self.state()["projects"] if p["id"] == project_id)
 
 
+def welcomed(sio_client, until: str = "state", timeout: float = 5.0) -> list[dict]:
+    """What a Socket.IO test client got on connect, once ``until`` is among it.
+
+    The server sends a newcomer's first ``state`` from a background task, after the connect acknowledgement
+    (kiosk/web/live.py), so it may land a moment after ``test_client()`` returns.
+    """
+    got: list[dict] = []
+    deadline = time.monotonic() + timeout
+    while not any(m["name"] == until for m in got):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {until!r} in {timeout} s; got {[m['name'] for m in got]}")
+        time.sleep(0.005)
+        got += sio_client.get_received()
+    return got
+
+
+def pause_clock(page) -> None:
+    """Stop a page's clock (installed with ``page.clock.install()``) where it is: from now on its time
+    moves only with ``run_for``. Playwright for Python reads a number given to ``pause_at`` as seconds."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for _ in range(5):
+        try:
+            page.clock.pause_at((page.evaluate("Date.now()") + 5) / 1000)
+            return
+        except PlaywrightError as err:
+            # The page's clock ran on during the round trip (a loaded machine): take its time again.
+            if "to the past" not in str(err):
+                raise
+    raise AssertionError("could not pause the page's clock")
+
+
 def wait_until(predicate, timeout: float = 10, message: str = "condition not met in time"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import itsdangerous.timed
 from conftest import PIN
+from harness import welcomed
 
 from kiosk.ceremony.clock import FixedClock
 from kiosk.web.auth import FREE_TRIES, GLOBAL_FAILURES_PER_MIN, Throttle
@@ -109,6 +110,7 @@ def test_sign_out_every_device(app, operator):
     socketio = app.extensions["socketio"]
     console = socketio.test_client(app, flask_test_client=other, auth={"role": "console"})
     assert console.is_connected()
+    welcomed(console)
     assert operator.post("/api/v1/session/sign-out-all").status_code == 200
     assert other.get("/api/v1/session").get_json()["operator"] is False
     assert operator.get("/api/v1/session").get_json()["operator"] is False

@@ -8,7 +8,7 @@ import zlib
 
 import pytest
 from conftest import operator_client
-from harness import ProjectSpec, csv_bytes, projects
+from harness import ProjectSpec, csv_bytes, projects, welcomed
 from openpyxl import Workbook, load_workbook
 from PIL import Image
 
@@ -52,7 +52,7 @@ def test_admin_page_needs_login(client, operator):
 def test_event_edit_reaches_the_state_and_broadcasts(app, operator):
     socketio = app.extensions["socketio"]
     viewer = socketio.test_client(app, auth={"role": "display"})
-    viewer.get_received()
+    welcomed(viewer)
     r = operator.put(
         "/api/v1/event",
         json={

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 from conftest import PIN, operator_client
-from harness import projects
+from harness import projects, welcomed
 
 from kiosk.ceremony.clock import FixedClock
 from kiosk.ceremony.rules import replay
@@ -190,11 +190,11 @@ def test_socketio_state_on_connect_and_broadcast(small, op):
     app, operator = small, op
     socketio = app.extensions["socketio"]
     viewer = socketio.test_client(app, auth={"role": "display", "name": "主屏"})
-    first = [m for m in viewer.get_received() if m["name"] == "state"]
+    first = [m for m in welcomed(viewer) if m["name"] == "state"]
     assert first and first[-1]["args"][0]["seq"] == app.extensions["kiosk"].snapshot()["seq"]
     console = socketio.test_client(app, flask_test_client=operator, auth={"role": "console"})
     assert console.is_connected()
-    displays = [m for m in console.get_received() if m["name"] == "displays"]
+    displays = [m for m in welcomed(console, until="displays") if m["name"] == "displays"]
     assert displays[-1]["args"][0]["displays"][0]["name"] == "主屏"
 
     seq = cmd(operator, "confirm", "live1", project_id=app.ids[1]).get_json()["state"]["seq"]

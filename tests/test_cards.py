@@ -10,7 +10,7 @@ import pytest
 import vobject
 import zxingcpp
 from conftest import PIN, operator_client
-from harness import EventSpec, projects
+from harness import EventSpec, projects, welcomed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -124,7 +124,7 @@ def test_public_state_and_logs_carry_no_token_or_contact(app, client, operator, 
     public = client.get("/api/v1/state").get_data(as_text=True)
     socketio = app.extensions["socketio"]
     viewer = socketio.test_client(app, auth={"role": "display"})
-    pushed = repr(viewer.get_received())
+    pushed = repr(welcomed(viewer))
     logged = caplog.text
     for url in [*urls, card(operator, ids[0])["url"]]:
         token = TOKEN_IN_URL.search(url).group(1)

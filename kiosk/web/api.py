@@ -170,16 +170,20 @@ def _press_id(payload: dict) -> str:
 
 @bp.get("/healthz")
 def healthz():
-    """For monitoring: alive, database writable, big screens connected (``?deep=1`` adds an integrity check)."""
+    """For monitoring: alive, database writable, big screens and sessions connected (``?deep=1`` adds an
+    integrity check)."""
     c = ceremony()
     ok = c.storage.writable()
     if ok and request.args.get("deep"):
         ok = c.storage.integrity_check() == "ok"
     displays = current_app.extensions.get("kiosk_displays")
+    transport = current_app.extensions.get("kiosk_transport")
     return jsonify(
         status="ok" if ok else "error",
         seq=c.snapshot()["seq"],
         displays=len(displays.list()) if displays else 0,
+        # Socket.IO sessions open in this process: every wall, console and viewer page holds one.
+        sessions=len(transport.books.sessions) if transport else 0,
     ), (200 if ok else 503)
 
 

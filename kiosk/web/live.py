@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 from flask import Flask, request
-from flask_socketio import SocketIO, emit, join_room
+from flask_socketio import SocketIO
 
 from ..ceremony import signals
 from ..ceremony.clock import Clock
@@ -22,11 +23,14 @@ from ..ceremony.service import Ceremony
 from ..store.shared import Shared
 from ..words.catalogue import N_, gettext
 from . import auth
+from .transport import LogBudget
 
 log = logging.getLogger("kiosk.live")
 
 ROOMS = {"operators": "operator", "public": "public"}
 UNNAMED = N_("未命名大屏")
+# How long a newcomer may take between its connect handler and the acknowledgement.
+WELCOME_WAIT_S = 5.0
 
 
 class Displays:
@@ -69,34 +73,59 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
     def tell_operators() -> None:
         socketio.emit("displays", {"displays": displays.list()}, to="operators")
 
+    manager = socketio.server.manager
+    said = LogBudget(log)
+    # Consoles accepted but not yet acknowledged: "sign out every device" must reach them too.
+    welcoming: set[str] = set()
+
+    def welcome(sid: str, room: str, audience: str) -> None:
+        """Join the newcomer to its room and send its first ``state``, after the connect acknowledgement.
+
+        python-socketio acknowledges a connect (``40{sid}``) only after the handler returns, and a room's
+        broadcasts reach a client that is still connecting: a client that drops events until it is
+        connected (the Swift client does) would lose its first state. The library marks the client
+        connected right after queueing the acknowledgement, so from then on anything sent follows it.
+        """
+        deadline = time.monotonic() + WELCOME_WAIT_S
+        try:
+            while not manager.is_connected(sid, "/"):
+                if time.monotonic() > deadline:
+                    return  # the client went away while connecting
+                socketio.sleep(0.002)
+            if room == "operators" and sid not in welcoming:
+                return  # signed out while connecting
+            socketio.server.enter_room(sid, room, namespace="/")
+        finally:
+            welcoming.discard(sid)
+        socketio.emit("state", ceremony.view(audience), to=sid)
+        if room == "operators":
+            socketio.emit("displays", {"displays": displays.list()}, to=sid)
+
     @socketio.on("connect")
     def on_connect(auth_data=None):
-        """Any page. Consoles must be logged in; big screens are counted. Emits ``state`` to the newcomer."""
+        """Any page. Consoles must be logged in; big screens are counted. The newcomer then gets ``state``."""
         data = auth_data if isinstance(auth_data, dict) else {}
         role = data.get("role")
         if role == "console":
             if not auth.is_operator():
-                log.warning("console socket refused from %s: no operator session", request.remote_addr)
+                said.warn("console socket refused from %s: no operator session", request.remote_addr)
                 return False
-            join_room("operators")
-            emit("state", ceremony.view("operator"))
-            emit("displays", {"displays": displays.list()})
+            welcoming.add(request.sid)
+            socketio.start_background_task(welcome, request.sid, "operators", "operator")
             return None
-        join_room("public")
         if role == "display":
             name = str(data.get("name") or gettext(UNNAMED, ceremony.lang))[:40]
             displays.add(request.sid, name, request.remote_addr)
-            log.info("big screen '%s' connected from %s", name, request.remote_addr)
-        emit("state", ceremony.view("public"))
-        if role == "display":
+            said.info("big screen '%s' connected from %s", name, request.remote_addr)
             tell_operators()
+        socketio.start_background_task(welcome, request.sid, "public", "public")
         return None
 
     @socketio.on("disconnect")
     def on_disconnect(*_args):
         """A page went away; if it was a big screen, the operators hear of it."""
         if displays.remove(request.sid):
-            log.info("big screen disconnected (%s)", request.remote_addr)
+            said.info("big screen disconnected (%s)", request.remote_addr)
             tell_operators()
 
     @socketio.on("seen")
@@ -129,7 +158,9 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
 
     def drop_operators(_sender):
         # Their sessions are void: close the sockets that were opened with them, not just the HTTP side.
-        for sid, _ in list(socketio.server.manager.get_participants("/", "operators")):
+        pending = list(welcoming)
+        welcoming.clear()
+        for sid in [sid for sid, _ in socketio.server.manager.get_participants("/", "operators")] + pending:
             socketio.server.disconnect(sid, namespace="/")
 
     # weak=False: the closures would otherwise be collected and the broadcasts would stop silently.
