@@ -8,7 +8,7 @@ stepped through, not waited out (the wall is still checked at the end of every c
 from __future__ import annotations
 
 import pytest
-from harness import log_in
+from harness import log_in, pause_clock
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -18,7 +18,7 @@ CLIMB_MS = 2000  # the wall's total climbs for 1.8 s
 
 
 def pause(page) -> None:
-    page.clock.pause_at((page.evaluate("Date.now()") + 1) / 1000)  # (Playwright reads seconds here)
+    pause_clock(page)
 
 
 def hold(page, selector: str) -> None:

@@ -15,7 +15,7 @@ import sys
 import pytest
 import requests
 import socketio
-from harness import PIN, ROOT, ProjectSpec, csv_bytes, log_in, projects, wait_until
+from harness import PIN, ROOT, ProjectSpec, csv_bytes, log_in, pause_clock, projects, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -30,11 +30,8 @@ def server(live_server_with):
 
 
 def pause(page) -> None:
-    """Stop the console's clock where it is: from now on its time moves only with ``run_for``.
-
-    (Playwright for Python reads a number given to ``pause_at`` as seconds, not milliseconds.)
-    """
-    page.clock.pause_at((page.evaluate("Date.now()") + 1) / 1000)
+    """Stop the console's clock where it is: from now on its time moves only with ``run_for``."""
+    pause_clock(page)
 
 
 def open_console(chromium, server, **context_options):
