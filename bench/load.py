@@ -186,6 +186,10 @@ class Server:
                 KIOSK_DATA_DIR=str(self.data_dir),
                 KIOSK_OPERATOR_PIN=PIN,
                 KIOSK_PUBLIC_URL=self.url,  # QR/card addresses stay on loopback
+                # Every load client comes from 127.0.0.1: lift the per-address limits a venue needs.
+                KIOSK_SESSIONS_PER_ADDRESS="100000",
+                KIOSK_NEW_SESSIONS_PER_MINUTE="10000000",
+                KIOSK_CONNECTIONS_PER_ADDRESS="100000",
             )
             cmd = [PYTHON, "-m", "kiosk", "serve", "--host", HOST, "--port", str(self.port)]
         else:

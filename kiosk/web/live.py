@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 
+from engineio import packet as eio_packet
 from flask import Flask, request
 from flask_socketio import SocketIO
+from socketio import packet as sio_packet
 
 from ..ceremony import signals
 from ..ceremony.clock import Clock
@@ -29,8 +30,6 @@ log = logging.getLogger("kiosk.live")
 
 ROOMS = {"operators": "operator", "public": "public"}
 UNNAMED = N_("未命名大屏")
-# How long a newcomer may take between its connect handler and the acknowledgement.
-WELCOME_WAIT_S = 5.0
 
 
 class Displays:
@@ -75,31 +74,49 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
 
     manager = socketio.server.manager
     said = LogBudget(log)
-    # Consoles accepted but not yet acknowledged: "sign out every device" must reach them too.
-    welcoming: set[str] = set()
+    # Clients accepted by the connect handler and not yet acknowledged: sid -> (room, audience).
+    accepted: dict[str, tuple[str, str]] = {}
+    library_connect = manager.connect
 
-    def welcome(sid: str, room: str, audience: str) -> None:
-        """Join the newcomer to its room and send its first ``state``, after the connect acknowledgement.
+    def connect(sid, namespace):
+        """Join the newcomer to its room and send its first ``state``, right after the acknowledgement.
 
         python-socketio acknowledges a connect (``40{sid}``) only after the handler returns, and a room's
         broadcasts reach a client that is still connecting: a client that drops events until it is
-        connected (the Swift client does) would lose its first state. The library marks the client
-        connected right after queueing the acknowledgement, so from then on anything sent follows it.
+        connected (the Swift client does) would lose its first state. The library calls the manager's
+        ``connect`` right after it has queued the acknowledgement, in the same task, so from there on
+        anything sent follows it.
         """
-        deadline = time.monotonic() + WELCOME_WAIT_S
-        try:
-            while not manager.is_connected(sid, "/"):
-                if time.monotonic() > deadline:
-                    return  # the client went away while connecting
-                socketio.sleep(0.002)
-            if room == "operators" and sid not in welcoming:
-                return  # signed out while connecting
+        result = library_connect(sid, namespace)
+        welcome = accepted.pop(sid, None)
+        if welcome is not None and namespace == "/":
+            room, audience = welcome
             socketio.server.enter_room(sid, room, namespace="/")
-        finally:
-            welcoming.discard(sid)
-        socketio.emit("state", ceremony.view(audience), to=sid)
-        if room == "operators":
-            socketio.emit("displays", {"displays": displays.list()}, to=sid)
+            socketio.server._send_eio_packet(manager.eio_sid_from_sid(sid, "/"), first_state(audience))
+            if room == "operators":
+                socketio.emit("displays", {"displays": displays.list()}, to=sid)
+        return result
+
+    first: dict[str, tuple[tuple, eio_packet.Packet]] = {}
+
+    def first_state(audience: str) -> eio_packet.Packet:
+        """The ``state`` packet for a newcomer, encoded once per change and shared by every newcomer.
+
+        Each connection keeps the last packet it was sent; a 6 KB state encoded for each newcomer alone
+        cost 9 KB a connection until the next broadcast, and a reconnect storm encoded it thousands of times.
+        """
+        view = ceremony.view(audience)
+        key = (view["seq"], view["log_id"], view["lang"])
+        cached = first.get(audience)
+        if cached is None or cached[0] != key:
+            encoded = socketio.server.packet_class(
+                sio_packet.EVENT, namespace="/", data=["state", view]
+            ).encode()
+            cached = (key, eio_packet.Packet(eio_packet.MESSAGE, encoded))
+            first[audience] = cached
+        return cached[1]
+
+    manager.connect = connect
 
     @socketio.on("connect")
     def on_connect(auth_data=None):
@@ -110,20 +127,20 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
             if not auth.is_operator():
                 said.warn("console socket refused from %s: no operator session", request.remote_addr)
                 return False
-            welcoming.add(request.sid)
-            socketio.start_background_task(welcome, request.sid, "operators", "operator")
+            accepted[request.sid] = ("operators", "operator")
             return None
         if role == "display":
             name = str(data.get("name") or gettext(UNNAMED, ceremony.lang))[:40]
             displays.add(request.sid, name, request.remote_addr)
             said.info("big screen '%s' connected from %s", name, request.remote_addr)
             tell_operators()
-        socketio.start_background_task(welcome, request.sid, "public", "public")
+        accepted[request.sid] = ("public", "public")
         return None
 
     @socketio.on("disconnect")
     def on_disconnect(*_args):
         """A page went away; if it was a big screen, the operators hear of it."""
+        accepted.pop(request.sid, None)
         if displays.remove(request.sid):
             said.info("big screen disconnected (%s)", request.remote_addr)
             tell_operators()
@@ -158,8 +175,9 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
 
     def drop_operators(_sender):
         # Their sessions are void: close the sockets that were opened with them, not just the HTTP side.
-        pending = list(welcoming)
-        welcoming.clear()
+        pending = [sid for sid, (room, _) in list(accepted.items()) if room == "operators"]
+        for sid in pending:
+            accepted.pop(sid, None)
         for sid in [sid for sid, _ in socketio.server.manager.get_participants("/", "operators")] + pending:
             socketio.server.disconnect(sid, namespace="/")
 
