@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import Flask
 from flask_babel import Babel
 from flask_socketio import SocketIO
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .ceremony.clock import Clock
 from .ceremony.service import Ceremony
@@ -104,6 +105,11 @@ def build(test_config: dict | None = None) -> Flask:
     # In front of Flask-SocketIO's own middleware: every packet a client sends is checked here first.
     guard = TransportGuard(app.wsgi_app, socketio.server.eio, transport_limits(app.config))
     app.wsgi_app = app.extensions["kiosk_transport"] = guard
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        # Outermost, so the Origin check, the login throttle and the per-address limits all see the client
+        # behind the proxies; without it X-Forwarded-* are ignored (anyone could send them).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
     return app
 
 

@@ -68,6 +68,8 @@ def resolve(folder: Path, env=os.environ) -> dict:
     if env.get("KIOSK_NEW_SESSIONS_PER_MINUTE"):
         per_minute = int(env["KIOSK_NEW_SESSIONS_PER_MINUTE"])
         cfg["NEW_SESSIONS_BURST"], cfg["NEW_SESSIONS_PER_S"] = per_minute, per_minute / 60
+    if env.get("KIOSK_TRUSTED_PROXIES"):
+        cfg["TRUSTED_PROXIES"] = int(env["KIOSK_TRUSTED_PROXIES"])
     # Engine.IO's heartbeat: a wall whose link died is noticed within interval + timeout seconds.
     if env.get("KIOSK_PING_INTERVAL"):
         cfg["PING_INTERVAL"] = float(env["KIOSK_PING_INTERVAL"])

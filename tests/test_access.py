@@ -146,3 +146,60 @@ def test_requests_over_the_size_limit_are_refused(operator):
         "/api/v1/commands", data=b"{" + b" " * (7 * 1024 * 1024) + b"}", content_type="application/json"
     )
     assert r.status_code == 413
+
+
+def test_logging_out_needs_the_csrf_token(app):
+    """Before: any site could sign the console out mid-ceremony with a cross-site DELETE."""
+    c = app.test_client()
+    token = login(c, PIN).get_json()["csrf_token"]
+    assert c.delete("/api/v1/session").status_code == 403
+    assert c.delete("/api/v1/session", headers={"X-CSRF-Token": "forged"}).status_code == 403
+    assert c.get("/api/v1/session").get_json()["operator"] is True
+    assert c.delete("/api/v1/session", headers={"X-CSRF-Token": token}).status_code == 200
+    assert c.get("/api/v1/session").get_json()["operator"] is False
+    assert app.test_client().delete("/api/v1/session").status_code == 200  # nothing to log out of
+
+
+def test_the_av_token_is_in_no_page_and_fetched_uncached(app, operator, client):
+    """Before: the console page carried the AV desk's token in its HTML, with no Cache-Control."""
+    token = app.config["API_TOKEN"]
+    for path in ("/control", "/admin", "/display", "/"):
+        assert token not in operator.get(path, follow_redirects=True).get_data(as_text=True), path
+    r = operator.get("/api/v1/av-token")
+    assert r.get_json() == {"token": token} and r.headers["Cache-Control"] == "no-store"
+    assert client.get("/api/v1/av-token").status_code == 401
+
+
+def test_behind_a_trusted_proxy_the_client_is_the_one_behind_it(make_app):
+    """Before: behind an HTTPS reverse proxy the Origin check failed and every client shared one throttle key."""
+    app = make_app(TRUSTED_PROXIES=1)
+    via = {"HTTP_X_FORWARDED_PROTO": "https", "HTTP_X_FORWARDED_HOST": "kiosk.example"}
+
+    def guest(addr):
+        c = app.test_client()
+        c.environ_base.update(via, HTTP_X_FORWARDED_FOR=addr, REMOTE_ADDR="127.0.0.1")
+        return c
+
+    guesser = guest("203.0.113.7")
+    for _ in range(FREE_TRIES + 1):
+        guesser.post("/api/v1/session", json={"pin": "000000"})
+    assert guesser.post("/api/v1/session", json={"pin": PIN}).status_code == 429
+    # the operators' tablet, through the same proxy, is another client
+    tablet = guest("203.0.113.8")
+    r = tablet.post("/api/v1/session", json={"pin": PIN})
+    assert r.status_code == 200
+    write = tablet.post(
+        "/api/v1/commands",
+        json={"command_id": "p1", "action": "show", "screen": "roll"},
+        headers={"X-CSRF-Token": r.get_json()["csrf_token"], "Origin": "https://kiosk.example"},
+    )
+    assert write.status_code == 200
+
+
+def test_without_a_trusted_proxy_forwarded_headers_are_ignored(app):
+    """A guesser cannot dodge the throttle by inventing X-Forwarded-For."""
+    for _ in range(FREE_TRIES + 1):
+        login(app.test_client(), "000000", "10.0.0.77")
+    spoof = app.test_client()
+    spoof.environ_base.update(HTTP_X_FORWARDED_FOR="198.51.100.9", REMOTE_ADDR="10.0.0.77")
+    assert spoof.post("/api/v1/session", json={"pin": PIN}).status_code == 429

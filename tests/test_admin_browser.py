@@ -87,7 +87,7 @@ def admin_seq(page) -> int:
 
 def caught_up(page, server) -> None:
     """The admin page shows the server's latest state."""
-    seq = server.state()["seq"]
+    seq = server.state(operator=True)["seq"]
     page.wait_for_function(f"() => window.KioskAdmin.state().seq >= {seq}")
 
 
@@ -116,7 +116,10 @@ def sign_on_console(console, server, project_id: str) -> None:
     console.wait_for_function(f"() => window.KioskConsole.selection() === '{project_id}'")
     hold(console, "#btn-confirm")
     wait_until(
-        lambda: next(p for p in server.state()["projects"] if p["id"] == project_id)["status"] == "signed",
+        lambda: (
+            next(p for p in server.state(operator=True)["projects"] if p["id"] == project_id)["status"]
+            == "signed"
+        ),
         message=f"the console did not sign {project_id}",
     )
     console.locator(f'.row[data-id="{project_id}"] .chip.is-signed').wait_for()
@@ -223,7 +226,7 @@ NEW_PROJECTS = [
 
 def test_a_different_ceremony_prepared_rehearsed_and_reported_in_the_browser(live_server, admin, tmp_path):
     page, server = admin, live_server
-    old_names = {p["name"] for p in server.state()["projects"]}
+    old_names = {p["name"] for p in server.state(operator=True)["projects"]}
 
     # 1. The event, in the form.
     open_section(page, "event")
@@ -238,8 +241,8 @@ def test_a_different_ceremony_prepared_rehearsed_and_reported_in_the_browser(liv
     title = "长沙经开区2026年第一季度重大项目集中签约仪式"
     assert page.inner_text("#wall-title") == title  # the preview follows the typing
     page.click("#event-save")
-    wait_until(lambda: server.state()["event"]["title"] == title)
-    event = server.state()["event"]
+    wait_until(lambda: server.state(operator=True)["event"]["title"] == title)
+    event = server.state(operator=True)["event"]
     assert (event["date"], event["venue"], event["theme"]) == ("2026-03-18", "长沙经开区会展中心", "blue")
     page.locator("#event-title").filter(has_text="长沙经开区2026年第一季度").wait_for()
     page.locator("#event-dirty").wait_for(state="hidden")
@@ -261,7 +264,7 @@ def test_a_different_ceremony_prepared_rehearsed_and_reported_in_the_browser(liv
     assert "第 3 行“投资额（亿元）”：只填数字，不要带单位或文字" in problems
     assert "备注" in page.inner_text("#ignored-note")
     assert page.locator("#import-apply").is_disabled()
-    assert {p["name"] for p in server.state()["projects"]} == old_names
+    assert {p["name"] for p in server.state(operator=True)["projects"]} == old_names
 
     # 3. The corrected file, applied with "replace".
     page.set_input_files("#import-file", str(xlsx_file(tmp_path / "签约项目-改.xlsx", NEW_PROJECTS)))
@@ -272,8 +275,10 @@ def test_a_different_ceremony_prepared_rehearsed_and_reported_in_the_browser(liv
     page.check("#import-replace")
     page.click("#import-apply")
     confirm(page)  # replacing the running order asks first
-    wait_until(lambda: [p["name"] for p in server.state()["projects"]] == [r[1] for r in NEW_PROJECTS])
-    state = server.state()
+    wait_until(
+        lambda: [p["name"] for p in server.state(operator=True)["projects"]] == [r[1] for r in NEW_PROJECTS]
+    )
+    state = server.state(operator=True)
     assert state["planned"]["total_yi"] == "75.5" and state["project_count"] == 4
     page.wait_for_selector("#sec-projects:not([hidden])")  # the page moves on to the running order
     page.locator("#plist .prow[data-id] .p-name").filter(has_text="数字经济产业园项目").wait_for()
@@ -284,12 +289,16 @@ def test_a_different_ceremony_prepared_rehearsed_and_reported_in_the_browser(liv
     drag_handle(page, ids[3], ids[0])
     expected = [ids[3], ids[0], ids[1], ids[2]]
     wait_until(
-        lambda: [p["id"] for p in server.state()["projects"]] == expected, message="drag did not reorder"
+        lambda: [p["id"] for p in server.state(operator=True)["projects"]] == expected,
+        message="drag did not reorder",
     )
     caught_up(page, server)
     page.click(f'.prow[data-id="{ids[0]}"] [data-action="down"]')
     expected = [ids[3], ids[1], ids[0], ids[2]]
-    wait_until(lambda: [p["id"] for p in server.state()["projects"]] == expected, message="↓ did not reorder")
+    wait_until(
+        lambda: [p["id"] for p in server.state(operator=True)["projects"]] == expected,
+        message="↓ did not reorder",
+    )
     caught_up(page, server)
     assert [page.locator("#plist .prow").nth(i).get_attribute("data-id") for i in range(4)] == expected
 
@@ -297,7 +306,7 @@ def test_a_different_ceremony_prepared_rehearsed_and_reported_in_the_browser(liv
     open_section(page, "rehearsal")
     page.click("#run-rehearsal")
     confirm(page)
-    wait_until(lambda: server.state()["mode"] == "rehearsal")
+    wait_until(lambda: server.state(operator=True)["mode"] == "rehearsal")
     page.locator('body[data-mode="rehearsal"]').wait_for()
     assert page.inner_text("#mode-badge") == "彩排"
     assert page.inner_text("#run-mode-value") == "彩排"
@@ -309,8 +318,8 @@ def test_a_different_ceremony_prepared_rehearsed_and_reported_in_the_browser(liv
     console.locator('body[data-conn="live"]').wait_for()
     sign_on_console(console, server, expected[0])
     sign_on_console(console, server, expected[1])
-    assert server.state()["signed_count"] == 2
-    rehearsal_log = server.state()["log_id"]
+    assert server.state(operator=True)["signed_count"] == 2
+    rehearsal_log = server.state(operator=True)["log_id"]
 
     open_section(page, "report")
     page.locator("#report-rehearsal").wait_for()  # figures from a rehearsal are marked as such
@@ -321,23 +330,23 @@ def test_a_different_ceremony_prepared_rehearsed_and_reported_in_the_browser(liv
     assert page.inner_text("#run-rehearsal-label") == "重置彩排"
     page.click("#run-rehearsal")
     confirm(page)
-    wait_until(lambda: server.state()["log_id"] != rehearsal_log)
-    state = server.state()
+    wait_until(lambda: server.state(operator=True)["log_id"] != rehearsal_log)
+    state = server.state(operator=True)
     assert state["mode"] == "rehearsal" and state["signed_count"] == 0
     page.click("#run-live")
     confirm(page)
-    wait_until(lambda: server.state()["mode"] == "live")
-    assert server.state()["signed_count"] == 0
+    wait_until(lambda: server.state(operator=True)["mode"] == "live")
+    assert server.state(operator=True)["signed_count"] == 0
     page.locator('body[data-mode="live"]').wait_for()
     page.locator("#runs-table tbody tr").nth(3).wait_for()  # the first live, two rehearsals, this live
     modes = page.locator("#runs-table tbody tr td:nth-child(2)").all_inner_texts()
     assert modes[:3] == ["正式", "彩排", "彩排"]
-    live_log = server.state()["log_id"]
+    live_log = server.state(operator=True)["log_id"]
 
     # 7. Live: the console signs two projects (not the ones signed in the rehearsal).
     sign_on_console(console, server, expected[2])
     sign_on_console(console, server, expected[3])
-    state = server.state()
+    state = server.state(operator=True)
     assert state["signed_count"] == 2 and state["log_id"] == live_log
 
     # 8. The report: it matches the live state, and so do its downloads.
@@ -432,8 +441,8 @@ def test_editing_the_project_on_the_wall_reaches_the_state_and_the_big_screen(li
         page.fill('#project-form [name="amount"]', "30.5")
         page.click("#project-save")
         page.wait_for_selector("#project-dialog", state="hidden")
-        wait_until(lambda: server.state()["projects"][1]["name"] == "北科生命科学城（一期）")
-        p2 = server.state()["projects"][1]
+        wait_until(lambda: server.state(operator=True)["projects"][1]["name"] == "北科生命科学城（一期）")
+        p2 = server.state(operator=True)["projects"][1]
         assert (p2["amount_yi"], p2["amount_wan"], p2["status"]) == ("30.5", 305000, "announced")
         wall.wait_for_function("() => document.body.innerText.includes('北科生命科学城（一期）')")
         row.locator(".p-name").filter(has_text="北科生命科学城（一期）").wait_for()
@@ -457,26 +466,28 @@ def test_editing_the_project_on_the_wall_reaches_the_state_and_the_big_screen(li
         page.select_option('#project-form [name="amount_unit"]', "wan")
         page.fill('#project-form [name="amount"]', "8000")
         page.click("#project-save")
-        wait_until(lambda: server.state()["project_count"] == 8)
-        added = server.state()["projects"][-1]
+        wait_until(lambda: server.state(operator=True)["project_count"] == 8)
+        added = server.state(operator=True)["projects"][-1]
         assert (added["name"], added["amount_yi"]) == ("临时追加项目", "0.8")
         page.locator(f'.prow[data-id="{added["id"]}"] [data-action="delete"]').click()
         page.wait_for_selector("#confirm-dialog[open]")
         assert "临时追加项目" in page.inner_text("#confirm-title")
         page.click("#confirm-cancel")
-        assert server.state()["project_count"] == 8
+        assert server.state(operator=True)["project_count"] == 8
         page.locator(f'.prow[data-id="{added["id"]}"] [data-action="delete"]').click()
         confirm(page)
-        wait_until(lambda: server.state()["project_count"] == 7)
+        wait_until(lambda: server.state(operator=True)["project_count"] == 7)
 
         # Two quick taps on ↓: both count (the second waits for the first to be saved).
-        before = [p["id"] for p in server.state()["projects"]]
+        before = [p["id"] for p in server.state(operator=True)["projects"]]
         page.click(f'.prow[data-id="{P(server, 4)}"] [data-action="down"]')
         page.click(f'.prow[data-id="{P(server, 4)}"] [data-action="down"]')
         fourth = P(server, 4)
         after = [p for p in before if p != fourth]
         after.insert(before.index(fourth) + 2, fourth)
-        wait_until(lambda: [p["id"] for p in server.state()["projects"]] == after, message="two moves")
+        wait_until(
+            lambda: [p["id"] for p in server.state(operator=True)["projects"]] == after, message="two moves"
+        )
         page.wait_for_function(
             "ids => [...document.querySelectorAll('#plist .prow')].map(r => r.dataset.id).join() === ids",
             arg=",".join(after),
@@ -502,14 +513,14 @@ def test_leaving_a_live_run_with_commands_needs_the_word_typed(live_server, admi
     assert page.locator("#confirm-dialog[open]").count() == 1
     page.click("#confirm-cancel")
     page.wait_for_timeout(300)
-    assert server.state()["mode"] == "live" and server.state()["signed_count"] == 1
+    assert server.state(operator=True)["mode"] == "live" and server.state(operator=True)["signed_count"] == 1
 
     page.click("#run-rehearsal")
     page.wait_for_selector("#confirm-dialog[open]")
     page.fill("#confirm-type", "重置")
     page.press("#confirm-type", "Enter")
-    wait_until(lambda: server.state()["mode"] == "rehearsal")
-    assert server.state()["signed_count"] == 0
+    wait_until(lambda: server.state(operator=True)["mode"] == "rehearsal")
+    assert server.state(operator=True)["signed_count"] == 0
     page.locator('body[data-mode="rehearsal"]').wait_for()
 
 
@@ -575,8 +586,8 @@ def test_imported_markup_stays_text_in_every_section(live_server, admin, tmp_pat
     names = page.locator('#preview-table td[data-key="name"]').all_inner_texts()
     assert names == [EVIL_1, EVIL_2]
     page.click("#import-apply")  # appended: the running order keeps the sample's seven
-    wait_until(lambda: server.state()["project_count"] == 9)
-    evil_ids = [p["id"] for p in server.state()["projects"] if p["name"] in (EVIL_1, EVIL_2)]
+    wait_until(lambda: server.state(operator=True)["project_count"] == 9)
+    evil_ids = [p["id"] for p in server.state(operator=True)["projects"] if p["name"] in (EVIL_1, EVIL_2)]
     assert len(evil_ids) == 2
     requests.put(
         f"{server.url}/api/v1/event",
@@ -626,7 +637,7 @@ def field_error(page, form: str, field: str) -> str:
 
 def test_the_servers_field_errors_are_shown_next_to_each_field(live_server, admin):
     page, server = admin, live_server
-    start = server.state()["seq"]
+    start = server.state(operator=True)["seq"]
 
     # A project: the import's rules, field by field.
     open_section(page, "projects")
@@ -656,7 +667,7 @@ def test_the_servers_field_errors_are_shown_next_to_each_field(live_server, admi
     page.wait_for_selector('#project-form .field.is-invalid[data-field="name"]')
     assert field_error(page, "#project-form", "name") == "已有同名项目"
     page.click("#project-cancel")
-    assert server.state()["seq"] == start
+    assert server.state(operator=True)["seq"] == start
 
     # The event: title required, dates and colours checked.
     open_section(page, "event")
@@ -666,7 +677,7 @@ def test_the_servers_field_errors_are_shown_next_to_each_field(live_server, admi
     page.wait_for_selector('#event-form .field.is-invalid[data-field="title"]')
     assert field_error(page, "#event-form", "title") == "必填"
     assert field_error(page, "#event-form", "primary_color") == "颜色格式为 #rrggbb"
-    assert server.state()["seq"] == start
+    assert server.state(operator=True)["seq"] == start
     page.click("#event-revert")
     assert page.locator("#event-form .field.is-invalid").count() == 0
 
@@ -682,6 +693,24 @@ def test_the_servers_field_errors_are_shown_next_to_each_field(live_server, admi
     assert field_error(page, "#card-form", "contact_phone").startswith("不是有效的电话号码（5–20 位数字")
 
 
+def test_the_organiser_publishes_the_figures_in_advance_and_the_wall_has_them(live_server, admin):
+    page, server = admin, live_server
+    pending = server.state()["projects"][2]
+    assert pending["amount_wan"] is None and pending["name"]
+    open_section(page, "event")
+    assert page.input_value('#event-form [name="publish_in_advance"]') == "false"
+    page.select_option('#event-form [name="publish_in_advance"]', "true")
+    page.click("#event-save")
+    wait_until(lambda: server.state()["event"]["publish_in_advance"] is True)
+    assert (
+        server.state()["projects"][2]["amount_wan"]
+        == server.state(operator=True)["projects"][2]["amount_wan"]
+    )
+    page.reload()
+    page.wait_for_selector('body[data-conn="live"]')
+    assert page.input_value('#event-form [name="publish_in_advance"]') == "true"
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Pictures, signing out
 # ---------------------------------------------------------------------------------------------------------
@@ -693,10 +722,10 @@ def test_logo_and_background_are_uploaded_shown_and_removed(live_server, admin, 
     logo = tmp_path / "logo.png"
     Image.new("RGBA", (120, 60), (245, 198, 107, 255)).save(logo)
     page.set_input_files('.media[data-kind="logo"] .media-file', str(logo))
-    wait_until(lambda: server.state()["event"]["logo_url"])
+    wait_until(lambda: server.state(operator=True)["event"]["logo_url"])
     page.wait_for_selector('.media[data-kind="logo"] .media-thumb img:not([hidden])')
     page.wait_for_selector("#wall-logo:not([hidden])")  # in the preview too
-    assert page.get_attribute("#wall-logo", "src") == server.state()["event"]["logo_url"]
+    assert page.get_attribute("#wall-logo", "src") == server.state(operator=True)["event"]["logo_url"]
 
     bogus = tmp_path / "background.png"
     bogus.write_bytes(b"<svg onload=alert(1)></svg>")
@@ -704,12 +733,12 @@ def test_logo_and_background_are_uploaded_shown_and_removed(live_server, admin, 
     page.locator('.media[data-kind="background"] .media-error').filter(
         has_text="无法识别的图片文件"
     ).wait_for()
-    assert server.state()["event"]["background_url"] is None
+    assert server.state(operator=True)["event"]["background_url"] is None
 
     page.click('.media[data-kind="logo"] .media-remove')
     page.wait_for_selector("#confirm-dialog[open]")
     page.click("#confirm-ok")
-    wait_until(lambda: server.state()["event"]["logo_url"] is None)
+    wait_until(lambda: server.state(operator=True)["event"]["logo_url"] is None)
     page.wait_for_selector("#wall-logo[hidden]", state="attached")
     page.wait_for_selector('.media[data-kind="logo"] .media-remove[hidden]', state="attached")
 

@@ -23,14 +23,17 @@ def cmd(client, action, command_id, **fields):
     return client.post("/api/v1/commands", json={"command_id": command_id, "action": action, **fields})
 
 
-def test_state_is_public_and_holds_the_sample(client):
+def test_state_is_public_and_holds_the_sample(client, operator):
     r = client.get("/api/v1/state")
     assert r.status_code == 200
     s = r.get_json()
     assert s["event"]["title"] == "株洲高新区（天元区）2021年第二季度重大招商签约活动"
     assert s["event"]["date"] == "2021-06-21"
     assert s["project_count"] == 7
-    assert s["planned"]["total_yi"] == "206" and s["planned"]["land_mu"] == "4150"
+    # The whole morning's figures are the operators' until each project is shown (test_public_view.py).
+    assert s["planned"] == {"count": 7}
+    planned = operator.get("/api/v1/state").get_json()["planned"]
+    assert planned["total_yi"] == "206" and planned["land_mu"] == "4150"
     assert s["total_wan"] == 0 and s["signed_count"] == 0 and s["screen"] == "title"
     for p in s["projects"]:
         assert set(p) >= {
@@ -44,7 +47,7 @@ def test_state_is_public_and_holds_the_sample(client):
             "status",
             "signed_at",
         }
-        assert isinstance(p["amount_wan"], int)
+        assert p["amount_wan"] is None and p["name"] and p["investor"]
     assert "0731" not in r.get_data(as_text=True)  # concierge phones never leave through the public state
 
 
@@ -58,7 +61,8 @@ def test_wrong_pin_is_refused_and_login_works(client):
     r = client.post("/api/v1/session", json={"pin": PIN})
     assert r.status_code == 200
     assert client.get("/api/v1/session").get_json()["operator"] is True
-    assert client.delete("/api/v1/session").status_code == 200
+    token = {"X-CSRF-Token": r.get_json()["csrf_token"]}
+    assert client.delete("/api/v1/session", headers=token).status_code == 200
     assert client.get("/api/v1/session").get_json()["operator"] is False
 
 
@@ -170,6 +174,7 @@ def test_security_headers(client):
     r = client.get("/api/v1/state")
     assert "script-src 'self'" in r.headers["Content-Security-Policy"]
     assert "object-src 'none'" in r.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in r.headers["Content-Security-Policy"]  # for styles too
     assert r.headers["X-Content-Type-Options"] == "nosniff"
 
 

@@ -37,7 +37,7 @@ def page(chromium):
 
 def open_display(page, server):
     page.goto(server.url + "/display?name=test-wall")
-    wait_drawn(page, server.state()["seq"])
+    wait_drawn(page, server.state(operator=True)["seq"])
     return page
 
 
@@ -54,7 +54,7 @@ def act(server, action: str, **fields) -> dict:
 
 def projects(server) -> list[dict]:
     """The running order as the server has it (the sample's order may change; the tests do not care)."""
-    return sorted(server.state()["projects"], key=lambda p: p["order"])
+    return sorted(server.state(operator=True)["projects"], key=lambda p: p["order"])
 
 
 def band_text(page) -> str:
@@ -98,7 +98,7 @@ def import_projects(server, rows: list[list[str]]) -> None:
 def wait_for_project(server, name: str, timeout: float = 10) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = [p for p in server.state()["projects"] if p["name"] == name]
+        found = [p for p in server.state(operator=True)["projects"] if p["name"] == name]
         if found:
             return found[0]
         time.sleep(0.2)
@@ -119,7 +119,7 @@ def record_totals(page) -> None:
 
 def test_title_screen_shows_the_event(live_server, page):
     open_display(page, live_server)
-    event = live_server.state()["event"]
+    event = live_server.state(operator=True)["event"]
     assert page.get_attribute("#stage", "data-screen") == "title"
     title = active(page, ".title-main")
     assert title.replace(" ", "") == event["title"]
@@ -463,7 +463,7 @@ def test_the_events_logo_background_and_colours(live_server, page):
     )
     assert r.status_code == 200, r.text
     photo = r.json()["background_url"]
-    wait_drawn(page, live_server.state()["seq"])
+    wait_drawn(page, live_server.state(operator=True)["seq"])
 
     # The title screen shows the logo large; the other screens small beside the event's title.
     page.wait_for_function(
@@ -504,7 +504,7 @@ def test_the_events_logo_background_and_colours(live_server, page):
     )
     requests.delete(live_server.url + "/api/v1/event/media/logo", headers=auth, timeout=5)
     requests.delete(live_server.url + "/api/v1/event/media/background", headers=auth, timeout=5)
-    wait_drawn(page, live_server.state()["seq"])
+    wait_drawn(page, live_server.state(operator=True)["seq"])
     assert page.locator("#masthead-logo").is_hidden()
     assert page.evaluate("() => document.body.style.getPropertyValue('--bg')") == ""
     assert page.evaluate("() => document.getElementById('backdrop-photo').style.backgroundImage") == ""

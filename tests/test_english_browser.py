@@ -159,7 +159,7 @@ def test_the_api_and_the_reports_speak_english(server):
     assert r.status_code == 400 and r.json()["message"] == "Nothing to undo"
     r = requests.post(server.url + "/api/v1/session", json={"pin": "0"}, timeout=5)
     assert r.json()["message"] == "Wrong PIN"
-    state = requests.get(server.url + "/api/v1/state", timeout=5).json()
+    state = requests.get(server.url + "/api/v1/state", headers=auth, timeout=5).json()
     assert state["planned"]["total"]["text"] == "CNY 15.29 billion"
     assert [p["amount"]["text"] for p in state["projects"]] == [
         "CNY 5.2 billion",

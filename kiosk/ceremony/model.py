@@ -35,6 +35,9 @@ class Event:
     # most decimal places shown. The exact figure stays in amount_wan and in the report.
     money_unit: str = "auto"
     money_decimals: int = 2
+    # Publish the running order's figures before each project is announced (a press pack handed out in
+    # advance); off, a guest on the Wi-Fi reads an amount when the room sees it.
+    publish_in_advance: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,8 @@ class State:
     # project id -> the confirm entry that signed it; insertion order is signing order.
     signed: dict[str, LogEntry] = field(default_factory=dict)
     last: LogEntry | None = None
+    # Projects the wall has shown in this run (announced, signed or shown again): their figures are public.
+    shown: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

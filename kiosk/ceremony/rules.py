@@ -35,16 +35,32 @@ def apply_entry(state: State, entry: LogEntry) -> State:
         signed = dict(state.signed)
         signed[entry.project_id] = entry
         return replace(
-            state, seq=entry.seq, screen="spotlight", spotlight_id=entry.project_id, signed=signed, last=entry
+            state,
+            seq=entry.seq,
+            screen="spotlight",
+            spotlight_id=entry.project_id,
+            signed=signed,
+            last=entry,
+            shown=state.shown | {entry.project_id},
         )
     if entry.action == "announce":
-        return replace(state, seq=entry.seq, screen="spotlight", spotlight_id=entry.project_id, last=entry)
+        return replace(
+            state,
+            seq=entry.seq,
+            screen="spotlight",
+            spotlight_id=entry.project_id,
+            last=entry,
+            shown=state.shown | {entry.project_id},
+        )
     if entry.action == "undo":
         signed = {pid: e for pid, e in state.signed.items() if e.seq != entry.undoes}
         return replace(state, seq=entry.seq, signed=signed, last=entry)
     if entry.action == "show":
         spotlight = entry.project_id if entry.screen == "spotlight" else state.spotlight_id
-        return replace(state, seq=entry.seq, screen=entry.screen, spotlight_id=spotlight, last=entry)
+        shown = state.shown | {spotlight} if entry.screen == "spotlight" and spotlight else state.shown
+        return replace(
+            state, seq=entry.seq, screen=entry.screen, spotlight_id=spotlight, last=entry, shown=shown
+        )
     # setup entries and anything unknown to this version only advance seq
     return replace(state, seq=entry.seq)
 
@@ -148,6 +164,12 @@ def up_now_id(state: State, projects: Sequence[Project]) -> str | None:
     if state.spotlight_id in ids and state.spotlight_id not in state.signed:
         return state.spotlight_id
     return next_pending_id(state, projects)
+
+
+def is_public(state: State, project_id: str, publish_in_advance: bool) -> bool:
+    """Whether the room may read a project's figures: once the wall has shown it, or when the organiser
+    publishes the running order in advance. Its order, name and investor are always public."""
+    return publish_in_advance or project_id in state.shown or project_id in state.signed
 
 
 def status_of(state: State, project_id: str) -> str:

@@ -12,7 +12,17 @@ from __future__ import annotations
 from ..words import format as fmt
 from ..words.catalogue import N_, gettext, language, word
 from .model import SCREENS, SETUP_ACTION, Ceremony, Project, State
-from .rules import figures, following_id, next_pending_id, ordered, status_of, undo_target, up_now_id, yi
+from .rules import (
+    figures,
+    following_id,
+    is_public,
+    next_pending_id,
+    ordered,
+    status_of,
+    undo_target,
+    up_now_id,
+    yi,
+)
 
 # The wall's words for a project's state, and the console's (an announced project is "signing" to the
 # room, "announced" to the operator).
@@ -171,6 +181,7 @@ def _event(c: Ceremony, w: _Words) -> dict:
         "background_url": f"/media/{e.background}" if e.background else None,
         "money_unit": e.money_unit,
         "money_decimals": e.money_decimals,
+        "publish_in_advance": e.publish_in_advance,
     }
 
 
@@ -223,9 +234,34 @@ def _base(c: Ceremony, w: _Words, statuses: dict) -> dict:
     }
 
 
+# What a project not yet shown carries in the public view: its order, name and investor, nothing more.
+WITHHELD = {
+    "amount_wan": None,
+    "amount_yi": None,
+    "amount": None,
+    "land_mu": None,
+    "land": None,
+    "industry": None,
+    "industry_label": None,
+    "signatories": [],
+    "summary": None,
+}
+
+
 def public(c: Ceremony) -> dict:
-    """The room's view: the big screen, the livestream overlay, monitoring scripts, ``/api/v1/state``."""
-    return _base(c, _Words(c), PUBLIC_STATUS)
+    """The room's view: the big screen, the livestream overlay, monitoring scripts, ``/api/v1/state``
+    without credentials. Anyone on the venue's Wi-Fi can read it, so a project's figures are in it only
+    once the wall has shown that project, unless the organiser publishes the running order in advance."""
+    view = _base(c, _Words(c), PUBLIC_STATUS)
+    advance = c.event.publish_in_advance
+    if advance:
+        return view
+    view["projects"] = [
+        p if is_public(c.state, p["id"], advance) else {**p, **WITHHELD} for p in view["projects"]
+    ]
+    # The planned total would give the hidden amounts away by difference.
+    view["planned"] = {"count": view["planned"]["count"]}
+    return view
 
 
 def operator(c: Ceremony) -> dict:

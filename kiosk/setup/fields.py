@@ -309,6 +309,21 @@ def _decimals(value: object) -> int:
         raise FieldError("bad_decimals", max=MAX_DECIMALS) from None
 
 
+YES = {"1", "true", "yes", "y", "是", "开"}
+NO = {"0", "false", "no", "n", "否", "关"}
+
+
+def _flag(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise FieldError("bad_flag")
+
+
 SERVICE_MAX = 40
 
 
@@ -363,6 +378,7 @@ FIELDS: dict[str, Field] = {
         _field("accent_color", N_("强调色（文字、金线）"), _color, max_length=7, pattern=COLOR_PATTERN),
         _field("money_unit", N_("金额单位"), choice(MONEY_UNITS), choices=MONEY_UNITS),
         _field("money_decimals", N_("金额小数位"), _decimals),
+        _field("publish_in_advance", N_("提前公开项目数字"), _flag),
     )
 }
 # The import format's names for the contact's two fields.
@@ -534,4 +550,5 @@ EVENT_KEYS = (
     "accent_color",
     "money_unit",
     "money_decimals",
+    "publish_in_advance",
 )

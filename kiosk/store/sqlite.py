@@ -146,7 +146,9 @@ class Storage:
             row = self._db.execute("SELECT * FROM event WHERE id = 1").fetchone()
         if row is None:
             return None
-        return Event(**{k: row[k] for k in _EVENT_COLUMNS})
+        values = {k: row[k] for k in _EVENT_COLUMNS}
+        values["publish_in_advance"] = bool(values["publish_in_advance"])  # SQLite keeps 0/1
+        return Event(**values)
 
     def save_event(self, event: Event, at: str) -> int:
         values = [getattr(event, k) for k in _EVENT_COLUMNS]

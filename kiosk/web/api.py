@@ -44,9 +44,21 @@ def read_session():
 
 @bp.delete("/api/v1/session")
 def delete_session():
-    """Log out this device."""
+    """Log out this device. Like every write, it needs the session's CSRF token: another site must not be
+    able to sign the console out in the middle of the ceremony."""
+    if session.get("csrf") and not auth.csrf_ok():
+        return error(403, "csrf")
     session.clear()
     return jsonify(status="ok")
+
+
+@bp.get("/api/v1/av-token")
+@auth.operator_required
+def av_token():
+    """The AV desk's bearer token, for the console's "AV 中控接入" section; never rendered into a page."""
+    response = jsonify(token=current_app.config["API_TOKEN"])
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/api/v1/session/sign-out-all")

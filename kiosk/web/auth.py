@@ -133,7 +133,7 @@ def bearer_ok() -> bool:
     return hmac.compare_digest(header[7:].strip().encode(), current_app.config["API_TOKEN"].encode())
 
 
-def _csrf_ok() -> bool:
+def csrf_ok() -> bool:
     token = request.headers.get(CSRF_HEADER, "")
     if not token or not hmac.compare_digest(token.encode(), str(session.get("csrf", "")).encode()):
         return False
@@ -150,7 +150,7 @@ def operator_required(view):
             return view(*args, **kwargs)
         if not is_operator():
             return error(401, "unauthorized")
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not _csrf_ok():
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not csrf_ok():
             return error(403, "csrf")
         return view(*args, **kwargs)
 
@@ -168,7 +168,7 @@ def device_name() -> str:
 def _security_headers(response):
     response.headers.setdefault(
         "Content-Security-Policy",
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
         "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
         "form-action 'self'",
     )

@@ -70,17 +70,19 @@ def _project_or_404(project_id: str):
 
 def _card_context(project, card) -> dict:
     c = ceremony()
-    public = next((p for p in c.snapshot()["projects"] if p["id"] == project.id), None) or {}
+    # The card's token is the guest's proof that this is their project: its own figures, even before the
+    # room has seen them (the public view withholds them from everyone else).
+    own = next((p for p in c.view("operator")["projects"] if p["id"] == project.id), None) or {}
     lang = c.lang
-    signed = public.get("status") == "signed"
+    signed = own.get("status") == "signed"
     return {
         **page_context("card"),
-        "project": public,
+        "project": own,
         "card": card,
         "services": c.services_of(card),
         "milestones": [word(m, lang) for m in MILESTONES],
         "signed": signed,
-        "signed_text": fmt.moment(public.get("signed_at"), lang) if signed else "",
+        "signed_text": fmt.moment(own.get("signed_at"), lang) if signed else "",
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, session, url_for
+from flask import Blueprint, redirect, render_template, session, url_for
 
 from . import auth
 from .common import ceremony, page_context
@@ -31,7 +31,6 @@ def console():
         **page_context(
             "console",
             csrf_token=session.get("csrf"),
-            api_token=current_app.config["API_TOKEN"],
             screens=ceremony().view("operator")["screens"],
             device_name_max=auth.DEVICE_NAME_MAX,
         ),

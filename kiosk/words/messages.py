@@ -73,6 +73,7 @@ MESSAGES: dict[str, str] = {
     "bad_color": N_("颜色格式为 #rrggbb"),
     "bad_date": N_("日期格式为 YYYY-MM-DD"),
     "bad_choice": N_("只能是 %(choices)s 之一"),
+    "bad_flag": N_("只能是“是”或“否”"),
     "no_units": N_("只填数字，不要带单位或文字"),
     "too_big": N_("数值过大"),
     "excel_error": N_("是 Excel 错误值 %(value)s，请检查公式"),

@@ -77,6 +77,7 @@ CONSOLE = {
         "Stream Deck / Companion 等中控可用“通用 HTTP”模块发送指令。令牌等同于操作员权限，请勿外传。每次按键的 command_id 必须不同：重复的 command_id 只返回第一次的结果，不会再次执行。"
     ),
     "av_token": N_("API 令牌"),
+    "av_token_failed": N_("读取失败，请关闭后重试"),
     "copy": N_("复制示例"),
     "copied": N_("已复制示例命令"),
     "copy_failed": N_("无法自动复制，请手动选择文本"),
@@ -153,6 +154,13 @@ ADMIN = {
     "money_unit_yi": N_("一律用亿元"),
     "money_unit_wan": N_("一律用万元"),
     "f_money_decimals": N_("最多小数位"),
+    "f_publish": N_("项目数字何时公开"),
+    "publish_false": N_("项目上大屏时才公开（默认）"),
+    "publish_true": N_("提前公开整个签约顺序的数字"),
+    "publish_hint": N_(
+        "“公开”指大屏、直播叠加层和不登录就能读取的 /api/v1/state：场馆 Wi-Fi 上的任何人都能看到。"
+        "默认只公开项目的序号、名称和投资方，金额、用地等在项目上大屏时才公开。"
+    ),
     "clash_note": N_(
         "文件中有 %(count)s 个项目在签约顺序中已有同名项目（%(names)s）：勾选“替换现有签约顺序”后才能导入，或在 Excel 中删去这些行。"
     ),

@@ -62,8 +62,10 @@ function openUndo() {
   $("undo-cancel").focus();
 }
 
+let avToken = "";
+
 function curlExample() {
-  const token = $("av-curl").getAttribute("data-token") || "";
+  const token = avToken || "…";
   return (
     "curl -X POST '" + window.location.origin + "/api/v1/commands' \\\n" +
     "  -H 'Authorization: Bearer " + token + "' \\\n" +
@@ -108,6 +110,15 @@ export function wireDialogs() {
     storageSet(DEVICE_KEY, ui.deviceName);
     toast(t("saved_device", { name: ui.deviceName || t("device_default") }), "ok", 2000);
     changed();
+  });
+  // The token is never in the page: fetched (not cached) only when an operator opens this section.
+  $("av").addEventListener("toggle", () => {
+    if (!$("av").open) return;
+    request("GET", "/api/v1/av-token").then((res) => {
+      avToken = res.status === 200 && res.data ? res.data.token : "";
+      setText($("av-token"), avToken || t("av_token_failed"));
+      $("av-curl").value = curlExample();
+    });
   });
   $("av-copy").addEventListener("click", () => {
     const curl = $("av-curl");
