@@ -53,12 +53,43 @@ def test_many_devices_guessing_together_are_capped_overall():
     t = Throttle(clock=clock)
     for i in range(GLOBAL_FAILURES_PER_MIN):
         t.failed(f"guest{i}")
-    # a device that already failed now waits for the overall window...
+    # a device that already failed now waits for the overall window, and so does a new address (before,
+    # every new address got a free first try past the cap)...
     assert t.wait_for("guest0") > 0
-    # ...but a device that has not failed (the operators' tablet) is never held back by the others
-    assert t.wait_for("tablet") == 0
+    assert t.wait_for("guest-from-a-new-address") > 0
+    # ...but a device that has logged in before (the operators' tablet) is never held back by the others
+    assert t.wait_for("tablet", known=True) == 0
     clock.advance(61)
-    assert t.wait_for("guest0") == 0
+    assert t.wait_for("guest0") == 0 and t.wait_for("guest-from-a-new-address") == 0
+
+
+def test_past_the_overall_cap_only_a_device_that_logged_in_before_gets_in(app):
+    tablet = app.test_client()
+    r = login(tablet, PIN, "10.0.0.2")
+    assert r.status_code == 200 and "kiosk_known=" in r.headers["Set-Cookie"]
+    tablet.delete("/api/v1/session", headers={"X-CSRF-Token": r.get_json()["csrf_token"]})
+    for i in range(GLOBAL_FAILURES_PER_MIN):  # one guess from each of many addresses
+        assert login(app.test_client(), "000000", f"10.9.0.{i}").status_code == 401
+    assert login(app.test_client(), "000000", "10.9.1.1").status_code == 429  # a new address waits too
+    assert login(app.test_client(), PIN, "10.9.1.2").status_code == 429
+    assert login(tablet, PIN, "10.0.0.2").status_code == 200  # the known tablet is not held back
+
+    # "sign out every device" voids the cookie: a stolen tablet is a stranger again
+    token = login(tablet, PIN, "10.0.0.2").get_json()["csrf_token"]
+    assert tablet.post("/api/v1/session/sign-out-all", headers={"X-CSRF-Token": token}).status_code == 200
+    assert login(tablet, PIN, "10.0.0.2").status_code == 429
+
+
+def test_the_throttle_tables_are_bounded():
+    """A guesser with a million addresses (one IPv6 prefix) cannot grow the server's tables without end."""
+    from kiosk.store.shared import MemoryShared
+
+    clock = FixedClock()
+    t = Throttle(MemoryShared(clock, max_keys=2000), clock)
+    for i in range(20_000):
+        t.failed(f"2001:db8::{i:x}")
+    assert len(t.shared._values) <= 2000
+    assert t.wait_for("2001:db8::1") > 0  # still slowed: past the overall cap
 
 
 def test_the_throttle_forgets_by_itself():

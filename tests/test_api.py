@@ -245,3 +245,18 @@ def test_av_desk_presses_without_an_id_and_a_double_press_fires_once(make_app):
     assert again.status_code == 400 and again.get_json()["reason"] == "already_signed"
     # browsers (session) must still name their commands
     assert client.post("/api/v1/commands", json={"action": "undo"}).status_code == 401
+
+
+def test_a_screen_cannot_report_a_seq_the_log_has_not_reached(small, op):
+    """Before: a fake client naming itself 主屏 and reporting seq 10**9 showed as synced on the console."""
+    socketio = small.extensions["socketio"]
+    fake = socketio.test_client(small, auth={"role": "display", "name": "主屏"})
+    console = socketio.test_client(small, flask_test_client=op, auth={"role": "console"})
+    welcomed(console, until="displays")
+    seq = small.extensions["kiosk"].snapshot()["seq"]
+    for claim in (10**9, seq + 1, -1, True, "7"):
+        fake.emit("seen", {"seq": claim})
+    listed = small.extensions["kiosk_displays"].list()
+    assert [d["seq"] for d in listed] == [None]
+    fake.emit("seen", {"seq": seq})
+    assert [d["seq"] for d in small.extensions["kiosk_displays"].list()] == [seq]

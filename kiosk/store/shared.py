@@ -36,9 +36,14 @@ class MemoryShared:
     that only ever grow (a throttle entry per address that ever failed) cannot."""
 
     SWEEP_EVERY = 500
+    # Past this many keys, those with the most time left to live go first, so even a guesser from a million
+    # addresses (one IPv6 prefix) cannot grow the tables without bound: the short-lived ones are windows
+    # being counted now (the login throttle's overall cap). Keys without a time to live are kept.
+    MAX_KEYS = 100_000
 
-    def __init__(self, clock: Clock | None = None):
+    def __init__(self, clock: Clock | None = None, max_keys: int | None = None):
         self.clock = clock or Clock()
+        self.max_keys = max_keys or self.MAX_KEYS
         self._lock = threading.Lock()
         self._values: dict[str, tuple[Value | int, float | None]] = {}
         self._hashes: dict[str, dict[str, Value]] = {}
@@ -59,9 +64,15 @@ class MemoryShared:
 
     def _wrote(self) -> None:
         self._writes += 1
-        if self._writes % self.SWEEP_EVERY == 0:
+        if self._writes % self.SWEEP_EVERY == 0 or len(self._values) > self.max_keys:
             now = self.clock.monotonic()
             for key in [k for k, (_, exp) in self._values.items() if exp is not None and exp <= now]:
+                del self._values[key]
+        if len(self._values) > self.max_keys:
+            expiring = sorted(
+                ((exp, k) for k, (_, exp) in self._values.items() if exp is not None), reverse=True
+            )
+            for _, key in expiring[: len(self._values) - self.max_keys * 9 // 10]:
                 del self._values[key]
 
     def get(self, key: str) -> Value | None:

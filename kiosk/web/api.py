@@ -31,7 +31,16 @@ def create_session():
         if extra:
             response.headers["Retry-After"] = str(extra["retry_after"])
         return response, status
-    return jsonify(answer), status
+    response = jsonify(answer)
+    response.set_cookie(
+        auth.KNOWN_COOKIE,
+        auth.known_device_token(),
+        max_age=auth.KNOWN_DAYS * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
+    return response, status
 
 
 @bp.get("/api/v1/session")

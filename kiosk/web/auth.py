@@ -9,6 +9,7 @@ from functools import wraps
 from urllib.parse import unquote
 
 from flask import Flask, current_app, request, session
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..ceremony.clock import Clock
 from ..store.shared import MemoryShared, Shared
@@ -22,8 +23,9 @@ DEVICE_NAME_MAX = 20
 
 # Throttling. Per client: 5 free tries, then a wait that doubles with each further failure (capped), so a
 # guest guessing from one phone is slowed to a crawl. Overall: a cap on failures per minute across every
-# client, so many devices together still cannot guess quickly; the right PIN always gets through once its
-# own client is not waiting, so a guest cannot lock the operators out for the ceremony.
+# client, so many devices together still cannot guess quickly; past it even a new address waits (before, each
+# new address got a free first try). A device that has logged in before (a signed cookie, void after "sign
+# out every device") is never held back by the others, so a guest cannot lock the operators out.
 FREE_TRIES = 5
 MAX_WAIT_S = 300
 GLOBAL_FAILURES_PER_MIN = 30
@@ -44,12 +46,12 @@ class Throttle:
     def _bucket(self, now: float) -> int:
         return int(now // self.BUCKET_S)
 
-    def wait_for(self, client: str) -> float:
-        """Seconds ``client`` must wait before it may try again (0: go ahead)."""
+    def wait_for(self, client: str, known: bool = False) -> float:
+        """Seconds ``client`` must wait before it may try again (0: go ahead). A ``known`` device (one that
+        logged in before) waits only for its own failures: the operators' tablet must get in while someone
+        hammers the login from the audience."""
         own = self.shared.ttl(f"throttle:blocked:{client}") or 0.0
-        # A client with no failures of its own is never held back by the others: the operators' tablet
-        # must get in while someone hammers the login from the audience.
-        if self.shared.get(f"throttle:failures:{client}") is None:
+        if known:
             return own
         now = self.clock.monotonic()
         current = self._bucket(now)
@@ -87,7 +89,7 @@ def login(pin: object) -> tuple[int, dict]:
     """Check a PIN; on success start a fresh operator session. Returns (http status, body)."""
     throttle: Throttle = current_app.extensions["kiosk_throttle"]
     who = client_id()
-    wait = throttle.wait_for(who)
+    wait = throttle.wait_for(who, known=is_known_device())
     if wait > 0:
         log.warning("login throttled for %s (%.0f s)", who, wait)
         return 429, {
@@ -110,6 +112,29 @@ def login(pin: object) -> tuple[int, dict]:
     session["nonce"] = secrets.token_hex(8)
     log.info("operator logged in from %s", who)
     return 200, {"status": "ok", "csrf_token": session["csrf"]}
+
+
+KNOWN_COOKIE = "kiosk_known"
+KNOWN_DAYS = 30
+
+
+def _known_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="kiosk-known-device")
+
+
+def known_device_token() -> str:
+    """The cookie a device gets at a successful login: it names the session epoch it was made in."""
+    return _known_signer().dumps(session_epoch())
+
+
+def is_known_device() -> bool:
+    raw = request.cookies.get(KNOWN_COOKIE)
+    if not raw:
+        return False
+    try:
+        return _known_signer().loads(raw) == session_epoch()
+    except BadSignature:
+        return False
 
 
 def session_epoch() -> str:

@@ -149,7 +149,11 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
     def on_seen(data=None):
         """A big screen reports the ``seq`` it has drawn; operators hear when it changes."""
         seq = data.get("seq") if isinstance(data, dict) else None
-        if isinstance(seq, int) and displays.seen(request.sid, seq):
+        # A screen cannot have drawn a seq the log has not reached: a fake one reporting 10**9 would show
+        # as current on the console, the very light operators check before confirming.
+        if type(seq) is not int or not 0 <= seq <= ceremony.view("public")["seq"]:
+            return
+        if displays.seen(request.sid, seq):
             tell_operators()
 
     def audience() -> str:
