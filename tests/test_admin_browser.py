@@ -51,6 +51,7 @@ def P(server, n: int) -> str:
 
 
 HOLD_MS = 1100  # the console's 确认签约 needs 0.8 s
+REST_MS = 1600  # and it rests 1.5 s after any command
 SECTIONS = ("event", "projects", "import", "cards", "rehearsal", "report")
 HEADER = [
     "序号",
@@ -101,20 +102,21 @@ def xlsx_file(path: Path, rows: list[list]) -> Path:
     return path
 
 
-def hold(page, selector: str, ms: int = HOLD_MS) -> None:
-    box = page.locator(selector).bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    page.wait_for_timeout(ms)
-    page.mouse.up()
-
-
 def sign_on_console(console, server, project_id: str) -> None:
-    """Select a row on the console, press and hold 确认签约, and wait for the signing to land."""
-    console.wait_for_function("() => !document.body.classList.contains('is-cooling')", timeout=10000)
+    """Select a row on the console, press and hold 确认签约, and wait for the signing to land.
+
+    The console's clock is paused (Playwright's clock): its rest after a command and the hold are stepped
+    over in the page's time instead of waited out."""
+    console.wait_for_function("() => window.KioskConsole.pending() === null")
+    console.clock.run_for(REST_MS)
+    console.wait_for_function("() => !document.body.classList.contains('is-cooling')")
     console.locator(f'.row[data-id="{project_id}"] .row-btn').click()
     console.wait_for_function(f"() => window.KioskConsole.selection() === '{project_id}'")
-    hold(console, "#btn-confirm")
+    box = console.locator("#btn-confirm").bounding_box()
+    console.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    console.mouse.down()
+    console.clock.run_for(HOLD_MS + 100)
+    console.mouse.up()
     wait_until(
         lambda: (
             next(p for p in server.state(operator=True)["projects"] if p["id"] == project_id)["status"]
@@ -127,8 +129,15 @@ def sign_on_console(console, server, project_id: str) -> None:
 
 def drag_handle(page, source_id: str, target_id: str) -> None:
     """Drag a row's ⠿ handle onto another row (pointer events, as a finger or a mouse gives them)."""
-    handle = page.locator(f'.prow[data-id="{source_id}"] .handle').bounding_box()
-    target = page.locator(f'.prow[data-id="{target_id}"]').bounding_box()
+    # The list is redrawn when a state arrives: take both boxes from one drawing of it.
+    handle = target = None
+    for _ in range(50):
+        handle = page.locator(f'.prow[data-id="{source_id}"] .handle').bounding_box()
+        target = page.locator(f'.prow[data-id="{target_id}"]').bounding_box()
+        if handle and target:
+            break
+        page.wait_for_timeout(50)
+    assert handle and target, "the rows to drag were not drawn"
     x, y = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
     page.mouse.move(x, y)
     page.mouse.down()
@@ -311,11 +320,18 @@ def test_a_different_ceremony_prepared_rehearsed_and_reported_in_the_browser(liv
     assert page.inner_text("#mode-badge") == "彩排"
     assert page.inner_text("#run-mode-value") == "彩排"
 
-    console = page.context.new_page()
+    # Its own context (with the admin's login): Playwright's clock is a context's, and the admin page must
+    # keep its real time.
+    console_context = page.context.browser.new_context(
+        viewport={"width": 1024, "height": 768}, storage_state=page.context.storage_state()
+    )
+    console = console_context.new_page()
+    console.clock.install()
     console.goto(server.url + "/control")
     console.wait_for_selector("#rows .row")
     console.wait_for_function("() => window.KioskConsole && window.KioskConsole.state() !== null")
     console.locator('body[data-conn="live"]').wait_for()
+    harness.pause_clock(console)
     sign_on_console(console, server, expected[0])
     sign_on_console(console, server, expected[1])
     assert server.state(operator=True)["signed_count"] == 2
@@ -402,7 +418,7 @@ def test_a_different_ceremony_prepared_rehearsed_and_reported_in_the_browser(liv
     totals = {r[0]: r[1] for r in book["汇总"].iter_rows(values_only=True) if r and r[0]}
     assert totals["签约总额（万元）"] == state["total_wan"] and totals["已签约项目"] == state["signed_count"]
     assert book["审计日志"].max_row == 1 + 2
-    console.close()
+    console_context.close()
 
 
 # ---------------------------------------------------------------------------------------------------------
