@@ -275,7 +275,7 @@ class TransportGuard:
             # The library builds one of these per websocket; ours checks each frame before the library reads it.
             self.eio._async = dict(self.eio._async, websocket=guarded_websocket(websocket, self))
 
-    def end(self, sid: str, why: str) -> None:
+    def end(self, sid: str) -> None:
         """End an Engine.IO session now, without waiting for a GET to drain its queue."""
         sock = self.eio.sockets.get(sid)
         if sock is not None:
@@ -356,7 +356,7 @@ class TransportGuard:
         body = read_bounded(environ, self.limits.max_body)
         if body is None:
             self.budget.warn("refused an oversized polling body from %s", client_address(environ))
-            self.end(sid, "body too large")
+            self.end(sid)
             return respond(
                 start_response, "413 Payload Too Large", "payload too large", [("Connection", "close")]
             )
@@ -391,7 +391,7 @@ class TransportGuard:
 
     def _refuse_post(self, start_response, sid: str, environ, why: str):
         self.budget.warn("ended the polling session from %s: %s", client_address(environ), why)
-        self.end(sid, why)
+        self.end(sid)
         return respond(start_response, "400 Bad Request", why)
 
 
@@ -469,7 +469,8 @@ def guarded_websocket(base, guard: TransportGuard):
                 if verdict == Verdict.OK:
                     return data
                 if verdict == Verdict.FOREIGN:
-                    self.send(eio_packet.Packet(eio_packet.MESSAGE, data=refusal(detail)).encode())
+                    # Through the session's queue, so the library's writer task stays the only one writing.
+                    guard.eio.send(self.kiosk_sid, refusal(detail))
                     continue
                 if verdict == Verdict.MALFORMED and not guard.malformed(self.kiosk_sid, detail):
                     continue
