@@ -165,11 +165,26 @@ def test_rotation_kills_the_old_address(client, operator, ids):
     assert decode(Image.open(io.BytesIO(operator.get(new["qr_png"]).data))) == [new["url"]]
 
 
-def test_big_screen_qr_only_for_signed_projects(client, operator, ids):
+def test_big_screen_qr_only_for_the_signed_project_on_the_wall(client, operator, ids):
+    """Before: every signed project's QR stayed public, so walking p1…pN collected every card's address."""
+
+    def command(action, **fields):
+        body = {"command_id": f"{action}-{fields}", "action": action, **fields}
+        assert operator.post("/api/v1/commands", json=body).status_code == 200
+
     assert client.get(f"/display/qr/{ids[1]}.svg").status_code == 404
-    operator.post("/api/v1/commands", json={"command_id": "c4", "action": "confirm", "project_id": ids[1]})
+    command("announce", project_id=ids[1])
+    assert client.get(f"/display/qr/{ids[1]}.svg").status_code == 404  # on the wall, not yet signed
+    command("confirm", project_id=ids[1])
     r = client.get(f"/display/qr/{ids[1]}.svg")
     assert r.status_code == 200 and r.mimetype == "image/svg+xml"
+    command("confirm", project_id=ids[2])
+    assert client.get(f"/display/qr/{ids[1]}.svg").status_code == 404  # signed, but the wall moved on
+    assert client.get(f"/display/qr/{ids[2]}.svg").status_code == 200
+    command("show", screen="roll")
+    assert [client.get(f"/display/qr/{pid}.svg").status_code for pid in ids] == [404] * len(ids)
+    command("show", screen="spotlight", project_id=ids[1])  # brought back on the wall: its key again
+    assert client.get(f"/display/qr/{ids[1]}.svg").status_code == 200
     assert client.get("/display/qr/nope.svg").status_code == 404
 
 

@@ -130,9 +130,16 @@ def _not_found():
 
 @bp.get("/display/qr/<project_id>.svg")
 def display_qr(project_id: str):
-    """The big screen's QR code for a project being celebrated: only once it is signed."""
+    """The big screen's QR code for the project it is celebrating: signed, and on the wall now.
+
+    Anyone may open the wall, so this address is public: before, walking p1…pN collected every signed
+    card's address (and so its concierge's contacts) from outside the room. Now it shows only what the
+    whole room sees on the LED wall at that moment. (Paired screens, still to come, will close it further.)
+    """
     project, card = _project_or_404(project_id)
-    if project.id not in ceremony().state.signed:
+    c = ceremony()
+    on_wall = c.view("public")["wall"]
+    if project.id not in c.state.signed or on_wall != {"screen": "spotlight", "project_id": project.id}:
         abort(404)
     response = Response(qr.svg(card_url(card.token)), mimetype="image/svg+xml")
     response.headers.update({"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
