@@ -320,9 +320,11 @@ def shoot(server: LiveServer, out: Path, args) -> None:
         page.set_viewport_size({"width": 1920, "height": 1080})
         page.wait_for_timeout(400)
 
+        # One signing after another, each drawn before the next (as on the day): the wall asks for a golden
+        # key's QR only while that project is on the wall, and the server refuses it once the wall moved on.
         for order in (1, 3, 4):
             r = command(server, "confirm", project_id=by_order[order])
-        wait_drawn(page, r["seq"])
+            wait_drawn(page, r["seq"])
         r = command(server, "show", screen="roll")
         wait_drawn(page, r["seq"])
         page.wait_for_timeout(2200)
@@ -330,6 +332,7 @@ def shoot(server: LiveServer, out: Path, args) -> None:
 
         for order in sorted(by_order)[4:]:
             r = command(server, "confirm", project_id=by_order[order])
+            wait_drawn(page, r["seq"])
         r = command(server, "show", screen="finale")
         wait_drawn(page, r["seq"])
         wait_charts(page)
@@ -403,6 +406,7 @@ def shoot(server: LiveServer, out: Path, args) -> None:
             )
             for q in state_projects(server)[-len(rows) :][:5]:
                 r = command(server, "confirm", project_id=q["id"])
+                wait_drawn(page, r["seq"])
             r = command(server, "show", screen="roll")
             wait_drawn(page, r["seq"])
             page.wait_for_timeout(2200)
