@@ -254,13 +254,12 @@ def public(c: Ceremony) -> dict:
     once the wall has shown that project, unless the organiser publishes the running order in advance."""
     view = _base(c, _Words(c), PUBLIC_STATUS)
     advance = c.event.publish_in_advance
-    if advance:
-        return view
     view["projects"] = [
         p if is_public(c.state, p["id"], advance) else {**p, **WITHHELD} for p in view["projects"]
     ]
-    # The planned total would give the hidden amounts away by difference.
-    view["planned"] = {"count": view["planned"]["count"]}
+    if not advance:
+        # The planned total would give the hidden amounts away by difference.
+        view["planned"] = {"count": view["planned"]["count"]}
     return view
 
 
