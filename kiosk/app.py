@@ -18,7 +18,7 @@ from .config import data_dir, resolve
 from .setup.sample import load_sample
 from .store.shared import MemoryShared
 from .store.sqlite import Storage
-from .web import admin, api, auth, common, concierge, console, display, live
+from .web import admin, api, auth, common, concierge, console, devices, display, live
 from .web.transport import Limits, TransportGuard
 from .words.catalogue import TRANSLATIONS, gettext
 
@@ -90,6 +90,7 @@ def build(test_config: dict | None = None) -> Flask:
     app.register_blueprint(display.bp)
     app.register_blueprint(concierge.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(devices.bp)
 
     # One SocketIO per app (not a module global): tests build many apps in one process.
     socketio = SocketIO(

@@ -33,18 +33,32 @@ def kept_secret(folder: Path, name: str, make) -> tuple[str, str]:
     return value, str(path)
 
 
-def make_pin() -> str:
+# One PIN per role (kiosk.ceremony.access); the PIN typed decides the role of the session.
+PIN_ROLES = ("operator", "viewer", "editor")
+
+
+def make_pin(taken: set[str] = frozenset()) -> str:
     # Six digits: typed on a touch keypad under stage lights; throttling, not length, keeps guessers out.
-    return f"{secrets.randbelow(10**6):06d}"
+    # Never one another role already has: the PIN alone names the role.
+    while True:
+        pin = f"{secrets.randbelow(10**6):06d}"
+        if pin not in taken:
+            return pin
 
 
 def resolve(folder: Path, env=os.environ) -> dict:
     """The settings the app needs, with where each secret came from."""
     cfg: dict = {}
-    if env.get("KIOSK_OPERATOR_PIN"):
-        cfg["OPERATOR_PIN"], cfg["PIN_SOURCE"] = env["KIOSK_OPERATOR_PIN"], "KIOSK_OPERATOR_PIN"
-    else:
-        cfg["OPERATOR_PIN"], cfg["PIN_SOURCE"] = kept_secret(folder, "operator_pin.txt", make_pin)
+    for role in PIN_ROLES:
+        variable = f"KIOSK_{role.upper()}_PIN"
+        key = f"{role.upper()}_PIN"
+        if env.get(variable):
+            cfg[key], cfg[f"{key}_SOURCE"] = env[variable], variable
+        else:
+            taken = {cfg[f"{r.upper()}_PIN"] for r in PIN_ROLES if f"{r.upper()}_PIN" in cfg}
+            cfg[key], cfg[f"{key}_SOURCE"] = kept_secret(
+                folder, f"{role}_pin.txt", lambda taken=taken: make_pin(taken)
+            )
     if env.get("KIOSK_SECRET_KEY"):
         cfg["SECRET_KEY"] = env["KIOSK_SECRET_KEY"]
     else:

@@ -109,8 +109,8 @@ BANNER = N_("kiosk：%(title)s — %(count)s，seq %(seq)s")
 BIG_SCREEN = N_("大屏")
 CONSOLE = N_("控制台")
 ADMIN = N_("准备与报告")
-PIN_FROM_ENV = N_("操作员 PIN 来自 KIOSK_OPERATOR_PIN")
-PIN_KEPT = N_("操作员 PIN %(pin)s（保存在 %(path)s）")
+PIN_FROM_ENV = N_("%(role)s PIN 来自 %(variable)s")
+PIN_KEPT = N_("%(role)s PIN %(pin)s（保存在 %(path)s）")
 DATA_FOLDER = N_("数据目录 %(path)s；可打开文件数上限 %(limit)s")
 LISTENING = N_("正在监听 %(host)s:%(port)s（进程 %(pid)s）；按 Ctrl-C 停止")
 CANNOT_LISTEN = N_(
@@ -123,6 +123,7 @@ def serve(host: str, port: int) -> int:
     from . import create_app
     from .words.catalogue import gettext
     from .words.format import count
+    from .words.messages import ROLE_LABELS
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
@@ -175,11 +176,13 @@ def serve(host: str, port: int) -> int:
     print(f"  {gettext(BIG_SCREEN, lang)}  {base}/display", flush=True)
     print(f"  {gettext(CONSOLE, lang)}  {base}/control", flush=True)
     print(f"  {gettext(ADMIN, lang)}  {base}/admin", flush=True)
-    pin_source = app.config["PIN_SOURCE"]
-    if pin_source == "KIOSK_OPERATOR_PIN":
-        print("  " + gettext(PIN_FROM_ENV, lang), flush=True)
-    else:
-        print("  " + gettext(PIN_KEPT, lang, pin=app.config["OPERATOR_PIN"], path=pin_source), flush=True)
+    for role in ("operator", "viewer", "editor"):
+        key = role.upper() + "_PIN"
+        source, label = app.config[key + "_SOURCE"], gettext(ROLE_LABELS[role], lang)
+        if source.startswith("KIOSK_"):
+            print("  " + gettext(PIN_FROM_ENV, lang, role=label, variable=source), flush=True)
+        else:
+            print("  " + gettext(PIN_KEPT, lang, role=label, pin=app.config[key], path=source), flush=True)
     print("  " + gettext(DATA_FOLDER, lang, path=app.config["DATA_DIR"], limit=limit), flush=True)
 
     server = address_limited_server()(

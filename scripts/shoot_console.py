@@ -23,7 +23,7 @@ from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
-from harness import PIN, LiveServer, launch_chromium, log_in, wait_drawn, wait_until  # noqa: E402
+from harness import PIN, LiveServer, launch_chromium, log_in, pair_page, wait_drawn, wait_until  # noqa: E402
 
 # Laptops and the tablet held upright, besides the 1024x768 tablet the pictures are taken on.
 SIZES = {"1366x768": (1366, 768), "1280x800": (1280, 800), "portrait": (768, 1024)}
@@ -58,7 +58,7 @@ def connect_big_screen(browser, server: LiveServer, name: str) -> None:
     """Open /display like the wall PC does, and wait until the server counts it."""
     context = browser.new_context(viewport={"width": 960, "height": 540})
     page = context.new_page()
-    page.goto(f"{server.url}/display?name={name}")
+    pair_page(page, server, name)
     wait_until(lambda: displays(server) > 0, timeout=10, message="the big screen did not register")
 
 

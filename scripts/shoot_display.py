@@ -25,7 +25,7 @@ from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
-from harness import LiveServer, csv_bytes, launch_chromium, project, wait_drawn, wait_until  # noqa: E402
+from harness import LiveServer, csv_bytes, launch_chromium, pair_page, project, wait_drawn, wait_until  # noqa: E402
 
 # 120 characters: the longest name the import format accepts.
 LONG_NAME = (
@@ -282,7 +282,7 @@ def shoot(server: LiveServer, out: Path, args) -> None:
         problems: list[str] = []
         page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
         page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
-        page.goto(server.url + "/display?name=shoot")
+        pair_page(page, server, "shoot")
         wait_drawn(page, 1)
         page.wait_for_timeout(1500)
 

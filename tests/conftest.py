@@ -8,7 +8,18 @@ plain ``app`` / ``live_server`` fixtures, which load it as a fresh install does.
 from __future__ import annotations
 
 import pytest
-from harness import PIN, ROOT, EventSpec, LiveServer, fill, launch_chromium, prepare_data, projects
+from harness import (
+    OPERATOR_PIN,
+    PIN,
+    ROOT,
+    VIEWER_PIN,
+    EventSpec,
+    LiveServer,
+    fill,
+    launch_chromium,
+    prepare_data,
+    projects,
+)
 
 __all__ = ["PIN", "ROOT"]
 
@@ -28,7 +39,14 @@ def make_app(tmp_path):
     def make(projects=None, event=None, **config):
         folder = tmp_path / f"data{len(made)}"
         custom = projects is not None or event is not None
-        settings = {"DATA_DIR": str(folder), "OPERATOR_PIN": PIN, "TESTING": True, **config}
+        settings = {
+            "DATA_DIR": str(folder),
+            "EDITOR_PIN": PIN,
+            "OPERATOR_PIN": OPERATOR_PIN,
+            "VIEWER_PIN": VIEWER_PIN,
+            "TESTING": True,
+            **config,
+        }
         if custom:
             settings["LOAD_SAMPLE"] = False
         app = create_app(settings)
@@ -54,10 +72,11 @@ def small(make_app):
     return make_app(projects=projects("10", "20", "30"))
 
 
-def operator_client(app):
-    """A test client logged in as an operator, sending its CSRF token on every write."""
+def operator_client(app, pin: str = PIN):
+    """A test client logged in (as the editor unless ``pin`` says otherwise), sending its CSRF token on
+    every write."""
     c = app.test_client()
-    r = c.post("/api/v1/session", json={"pin": PIN})
+    r = c.post("/api/v1/session", json={"pin": pin})
     assert r.status_code == 200
     c.environ_base["HTTP_X_CSRF_TOKEN"] = r.get_json()["csrf_token"]
     return c
@@ -108,3 +127,13 @@ def chromium():
         browser = launch_chromium(p)
         yield browser
         browser.close()
+
+
+def paired_client(app, name: str = "主屏"):
+    """A test client holding a paired screen's key, as the wall PC's browser does after its pairing link."""
+    link = operator_client(app).post("/api/v1/screens/pairing-links", json={"name": name})
+    assert link.status_code == 201, link.get_json()
+    wall = app.test_client()
+    path = link.get_json()["url"].split("://", 1)[1].split("/", 1)[1]
+    assert wall.get("/" + path).status_code == 302
+    return wall

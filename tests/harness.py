@@ -22,7 +22,10 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+# The tests log in with the editor's PIN (every right) unless a test is about a lesser role.
 PIN = "246810"
+OPERATOR_PIN = "135790"
+VIEWER_PIN = "112358"
 CHROMIUM = os.environ.get("KIOSK_CHROMIUM", "/usr/bin/chromium")
 # As root, without background networking: this machine's closed network refuses Chromium's own calls home.
 CHROMIUM_ARGS = [
@@ -172,7 +175,9 @@ class LiveServer:
         env = {
             **os.environ,
             "KIOSK_DATA_DIR": str(self.data_dir),
-            "KIOSK_OPERATOR_PIN": PIN,
+            "KIOSK_EDITOR_PIN": PIN,
+            "KIOSK_OPERATOR_PIN": OPERATOR_PIN,
+            "KIOSK_VIEWER_PIN": VIEWER_PIN,
             "KIOSK_PUBLIC_URL": self.url,
             **self.extra_env,
         }
@@ -230,6 +235,35 @@ class LiveServer:
             headers={"Authorization": f"Bearer {self.api_token}"},
             timeout=10,
         )
+
+    def editor(self) -> requests.Session:
+        """A requests session logged in with the editor's PIN, sending its CSRF token on writes."""
+        web = requests.Session()
+        r = web.post(self.url + "/api/v1/session", json={"pin": PIN}, timeout=5)
+        r.raise_for_status()
+        web.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+        return web
+
+    def pairing_link(self, name: str = "主屏", web: requests.Session | None = None) -> str:
+        """A one-time pairing link, as an operator makes one in the console's device list."""
+        web = web or self.editor()
+        r = web.post(self.url + "/api/v1/screens/pairing-links", json={"name": name}, timeout=5)
+        r.raise_for_status()
+        return r.json()["url"]
+
+    def screen_key(self, name: str = "主屏") -> str:
+        """The key a paired screen holds (its cookie), for a socket client standing in for a wall PC."""
+        r = requests.get(self.pairing_link(name), allow_redirects=False, timeout=5)
+        assert r.status_code == 302, r.text
+        return r.cookies["kiosk_screen"]
+
+    def screen_headers(self, name: str = "主屏") -> dict:
+        return {"Cookie": "kiosk_screen=" + self.screen_key(name)}
+
+    def unlock_edits(self) -> None:
+        """Open the running order for editing after the first signing, as an editor does on the console."""
+        r = self.editor().post(self.url + "/api/v1/show/edits", json={"unlocked": True}, timeout=5)
+        r.raise_for_status()
 
     def name_of(self, project_id: str) -> str:
         return next(p["name"] for p in self.state()["projects"] if p["id"] == project_id)
@@ -297,6 +331,12 @@ def log_in(page, url: str, path: str = "/control", pin: str = PIN) -> None:
         page.wait_for_function("() => window.KioskConsole && window.KioskConsole.state() !== null")
     else:
         page.wait_for_function("() => window.KioskAdmin && window.KioskAdmin.state() !== null")
+
+
+def pair_page(page, server: LiveServer, name: str = "主屏", web=None) -> None:
+    """Open a pairing link on ``page``, as the wall PC does once: it lands on /display, paired."""
+    page.goto(server.pairing_link(name, web))
+    page.wait_for_url("**/display")
 
 
 def wait_drawn(page, seq: int, timeout: float = 10_000) -> None:

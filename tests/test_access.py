@@ -30,7 +30,7 @@ def test_guessing_is_slowed_per_client_but_the_operators_get_in(app, caplog):
     # every attempt is in the log, with where it came from
     assert caplog.text.count("login failed from 10.0.0.66") == FREE_TRIES
     assert "login throttled for 10.0.0.66" in caplog.text
-    assert "operator logged in from 10.0.0.2" in caplog.text
+    assert "editor logged in from 10.0.0.2" in caplog.text
 
 
 def test_throttle_waits_grow_and_are_capped():
@@ -191,14 +191,25 @@ def test_logging_out_needs_the_csrf_token(app):
     assert app.test_client().delete("/api/v1/session").status_code == 200  # nothing to log out of
 
 
-def test_the_av_token_is_in_no_page_and_fetched_uncached(app, operator, client):
-    """Before: the console page carried the AV desk's token in its HTML, with no Cache-Control."""
+def test_no_token_is_in_any_page_nor_served_to_one(app, operator, client):
+    """Before: the console page carried the AV desk's token in its HTML, with no Cache-Control; then an
+    operator could still fetch it. Now tokens are made in the admin and shown once, in the answer that
+    made them, and no page or endpoint serves one again."""
     token = app.config["API_TOKEN"]
-    for path in ("/control", "/admin", "/display", "/"):
-        assert token not in operator.get(path, follow_redirects=True).get_data(as_text=True), path
-    r = operator.get("/api/v1/av-token")
-    assert r.get_json() == {"token": token} and r.headers["Cache-Control"] == "no-store"
-    assert client.get("/api/v1/av-token").status_code == 401
+    made = operator.post("/api/v1/tokens", json={"name": "AV 中控", "scope": "control"}).get_json()["token"]
+    for path in (
+        "/control",
+        "/admin",
+        "/display",
+        "/",
+        "/api/v1/devices",
+        "/api/v1/state",
+        "/api/v1/report.json",
+    ):
+        page = operator.get(path, follow_redirects=True).get_data(as_text=True)
+        assert token not in page and made not in page, path
+    assert operator.get("/api/v1/av-token").status_code == 404
+    assert client.get("/control").headers["Cache-Control"] == "no-store"
 
 
 def test_behind_a_trusted_proxy_the_client_is_the_one_behind_it(make_app):

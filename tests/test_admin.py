@@ -159,6 +159,10 @@ def test_projects_add_edit_reorder_delete(app, operator):
     assert operator.put("/api/v1/projects/order", json={"ids": new_order[:-1]}).status_code == 400
 
     operator.post("/api/v1/commands", json={"command_id": "s", "action": "confirm", "project_id": new_id})
+    # a live run with a signing locks the running order until an editor unlocks it
+    locked = operator.delete(f"/api/v1/projects/{app.ids[2]}")
+    assert locked.status_code == 400 and locked.get_json()["reason"] == "show_locked"
+    assert operator.post("/api/v1/show/edits", json={"unlocked": True}).status_code == 200
     refused = operator.delete(f"/api/v1/projects/{new_id}")
     assert refused.status_code == 400 and refused.get_json()["reason"] == "already_signed"
     gone = app.ids[2]

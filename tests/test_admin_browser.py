@@ -437,6 +437,14 @@ def test_editing_the_project_on_the_wall_reaches_the_state_and_the_big_screen(li
 
         open_section(page, "projects")
         caught_up(page, server)
+        # The live run has its first signing: the running order is locked until the editor unlocks it.
+        bar = page.locator("#lock-bar")
+        bar.filter(has_text="项目与金额已锁定").wait_for()
+        page.click("#lock-toggle")
+        page.wait_for_selector("#confirm-dialog[open]")
+        page.click("#confirm-ok")
+        bar.filter(has_text="已由编辑者解锁").wait_for()
+        assert page.locator("#lock-toggle").inner_text() == "重新锁定"
         row = page.locator(f'.prow[data-id="{P(server, 2)}"]')
         assert row.locator(".chip").inner_text() == "已宣布"
         signed = page.locator(f'.prow[data-id="{P(server, 1)}"]')
@@ -464,10 +472,9 @@ def test_editing_the_project_on_the_wall_reaches_the_state_and_the_big_screen(li
         row.locator(".p-name").filter(has_text="北科生命科学城（一期）").wait_for()
 
         # And the other way round: a change made elsewhere shows here without a reload.
-        requests.put(
+        server.editor().put(
             f"{server.url}/api/v1/projects/{P(server, 3)}",
             json={"name": "石三门数创蔬菜工厂（改）", "investor": "石三门", "amount_yi": "5"},
-            headers={"Authorization": f"Bearer {server.api_token}"},
             timeout=10,
         ).raise_for_status()
         page.locator(f'.prow[data-id="{P(server, 3)}"] .p-name').filter(
@@ -605,10 +612,9 @@ def test_imported_markup_stays_text_in_every_section(live_server, admin, tmp_pat
     wait_until(lambda: server.state(operator=True)["project_count"] == 9)
     evil_ids = [p["id"] for p in server.state(operator=True)["projects"] if p["name"] in (EVIL_1, EVIL_2)]
     assert len(evil_ids) == 2
-    requests.put(
+    server.editor().put(
         f"{server.url}/api/v1/event",
         json={"title": "<img src=x onerror=window.__xss=4>"},
-        headers={"Authorization": f"Bearer {server.api_token}"},
         timeout=10,
     ).raise_for_status()
     server.command("confirm", project_id=evil_ids[0])

@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 import pytest
-from conftest import PIN, operator_client
+from conftest import PIN, operator_client, paired_client
 from harness import projects, welcomed
 
 from kiosk.ceremony.clock import FixedClock
@@ -194,7 +194,7 @@ def test_pages_render(client, operator):
 def test_socketio_state_on_connect_and_broadcast(small, op):
     app, operator = small, op
     socketio = app.extensions["socketio"]
-    viewer = socketio.test_client(app, auth={"role": "display", "name": "主屏"})
+    viewer = socketio.test_client(app, flask_test_client=paired_client(app, "主屏"), auth={"role": "display"})
     first = [m for m in welcomed(viewer) if m["name"] == "state"]
     assert first and first[-1]["args"][0]["seq"] == app.extensions["kiosk"].snapshot()["seq"]
     console = socketio.test_client(app, flask_test_client=operator, auth={"role": "console"})
@@ -248,15 +248,24 @@ def test_av_desk_presses_without_an_id_and_a_double_press_fires_once(make_app):
 
 
 def test_a_screen_cannot_report_a_seq_the_log_has_not_reached(small, op):
-    """Before: a fake client naming itself 主屏 and reporting seq 10**9 showed as synced on the console."""
+    """Before: a fake client naming itself 主屏 and reporting seq 10**9 showed as synced on the console.
+    Now an unpaired one is not a wall at all, and even a paired one cannot claim a seq ahead of the log."""
     socketio = small.extensions["socketio"]
     fake = socketio.test_client(small, auth={"role": "display", "name": "主屏"})
     console = socketio.test_client(small, flask_test_client=op, auth={"role": "console"})
-    welcomed(console, until="displays")
+    message = [m for m in welcomed(console, until="displays") if m["name"] == "displays"][-1]["args"][0]
+    assert message["displays"] == [] and [w["name"] for w in message["waiting"]] == ["主屏"]
     seq = small.extensions["kiosk"].snapshot()["seq"]
-    for claim in (10**9, seq + 1, -1, True, "7"):
-        fake.emit("seen", {"seq": claim})
-    listed = small.extensions["kiosk_displays"].list()
-    assert [d["seq"] for d in listed] == [None]
     fake.emit("seen", {"seq": seq})
+    assert small.extensions["kiosk_displays"].list() == []
+
+    wall = socketio.test_client(
+        small, flask_test_client=paired_client(small, "主屏"), auth={"role": "display"}
+    )
+    welcomed(wall)
+    for claim in (10**9, seq + 1, -1, True, "7"):
+        wall.emit("seen", {"seq": claim})
+    listed = small.extensions["kiosk_displays"].list()
+    assert [(d["name"], d["seq"]) for d in listed] == [("主屏", None)]
+    wall.emit("seen", {"seq": seq})
     assert [d["seq"] for d in small.extensions["kiosk_displays"].list()] == [seq]

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 import vobject
 import zxingcpp
-from conftest import PIN, operator_client
+from conftest import PIN, operator_client, paired_client
 from harness import EventSpec, projects, welcomed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -165,13 +165,19 @@ def test_rotation_kills_the_old_address(client, operator, ids):
     assert decode(Image.open(io.BytesIO(operator.get(new["qr_png"]).data))) == [new["url"]]
 
 
-def test_big_screen_qr_only_for_the_signed_project_on_the_wall(client, operator, ids):
-    """Before: every signed project's QR stayed public, so walking p1…pN collected every card's address."""
+def test_big_screen_qr_only_for_a_paired_screen_and_the_signed_project_on_the_wall(
+    app, client, operator, ids
+):
+    """Before: every signed project's QR stayed public, so walking p1…pN collected every card's address;
+    then the one on the wall was still public to anyone in the hall's Wi-Fi. Now only a paired screen gets
+    it, and only while the room sees that project celebrated."""
 
     def command(action, **fields):
         body = {"command_id": f"{action}-{fields}", "action": action, **fields}
         assert operator.post("/api/v1/commands", json=body).status_code == 200
 
+    guest = client
+    client = paired_client(app, "主屏")
     assert client.get(f"/display/qr/{ids[1]}.svg").status_code == 404
     command("announce", project_id=ids[1])
     assert client.get(f"/display/qr/{ids[1]}.svg").status_code == 404  # on the wall, not yet signed
@@ -186,6 +192,8 @@ def test_big_screen_qr_only_for_the_signed_project_on_the_wall(client, operator,
     command("show", screen="spotlight", project_id=ids[1])  # brought back on the wall: its key again
     assert client.get(f"/display/qr/{ids[1]}.svg").status_code == 200
     assert client.get("/display/qr/nope.svg").status_code == 404
+    # a guest on the Wi-Fi, looking at the same wall, gets nothing
+    assert guest.get(f"/display/qr/{ids[1]}.svg").status_code == 404
 
 
 def test_card_edits_are_validated(operator, ids):

@@ -8,7 +8,7 @@ stepped through, not waited out (the wall is still checked at the end of every c
 from __future__ import annotations
 
 import pytest
-from harness import log_in, pause_clock
+from harness import log_in, pair_page, pause_clock
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -32,7 +32,7 @@ def hold(page, selector: str) -> None:
 def test_seven_signings_from_the_console_reach_the_big_screen(live_server, chromium):
     wall = chromium.new_page(viewport={"width": 1920, "height": 1080})
     wall.clock.install()
-    wall.goto(live_server.url + "/display?name=主屏")
+    pair_page(wall, live_server, "主屏")
     wall.wait_for_function("() => window.__display && window.__display.seq > 0")
 
     tablet_context = chromium.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)

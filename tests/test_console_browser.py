@@ -102,7 +102,8 @@ def rest(page) -> None:
 class BigScreen:
     """A big screen as the server sees one: a Socket.IO client that reports the seq it has drawn."""
 
-    def __init__(self, url: str, name: str, report: bool = True):
+    def __init__(self, server, name: str, report: bool = True, paired: bool = True):
+        url = server.url
         self.client = socketio.Client(reconnection=False)
         self.seqs: list[int] = []
 
@@ -114,7 +115,11 @@ class BigScreen:
 
         self.client.on("state", on_state)
         self.client.connect(
-            url, auth={"role": "display", "name": name}, transports=["websocket"], wait_timeout=10
+            url,
+            auth={"role": "display", "name": name},
+            headers=server.screen_headers(name) if paired else {},
+            transports=["websocket"],
+            wait_timeout=10,
         )
         wait_until(lambda: self.seqs, message="the screen got no state")
         if report:
@@ -457,7 +462,7 @@ def test_the_big_screen_panel_shows_a_connected_display_as_current(server, conso
     walls.filter(has_text="大屏未连接").wait_for()
     assert walls.get_attribute("data-worst") == "none"
 
-    screen = BigScreen(server.url, "测试大屏")
+    screen = BigScreen(server, "测试大屏")
     try:
         synced = page.locator(".wall.is-synced").filter(has_text="测试大屏")
         synced.wait_for()
@@ -474,7 +479,7 @@ def test_the_big_screen_panel_shows_a_connected_display_as_current(server, conso
 
 def test_a_big_screen_that_falls_behind_is_shown_in_amber(server, console):
     page = console
-    screen = BigScreen(server.url, "侧屏", report=False)
+    screen = BigScreen(server, "侧屏", report=False)
     try:
         page.locator(".wall.is-behind").filter(has_text="侧屏").wait_for()
         assert page.locator("#walls").get_attribute("data-worst") == "behind"

@@ -435,30 +435,27 @@ def png_bytes(size=(400, 200), color=(200, 30, 30, 255)) -> bytes:
 
 def test_the_events_logo_background_and_colours(live_server, page):
     """What the organisers set through the API: the logo, the picture behind the stage and the colours."""
-    auth = {"Authorization": f"Bearer {live_server.api_token}"}
+    web = live_server.editor()  # the admin's calls need the editor
     open_display(page, live_server)
     assert page.locator("#screens .screen.is-active .title-logo").count() == 0
     assert page.locator("#masthead-logo").is_hidden()
 
-    r = requests.put(
+    r = web.put(
         live_server.url + "/api/v1/event",
         json={"primary_color": "#0B4F6C", "accent_color": "#e8c872"},
-        headers=auth,
         timeout=5,
     )
     assert r.status_code == 200, r.text
-    r = requests.post(
+    r = web.post(
         live_server.url + "/api/v1/event/media/logo",
         files={"file": ("logo.png", png_bytes())},
-        headers=auth,
         timeout=10,
     )
     assert r.status_code == 200, r.text
     logo = r.json()["logo_url"]
-    r = requests.post(
+    r = web.post(
         live_server.url + "/api/v1/event/media/background",
         files={"file": ("bg.png", png_bytes((1920, 1080), (20, 60, 120, 255)))},
-        headers=auth,
         timeout=10,
     )
     assert r.status_code == 200, r.text
@@ -496,14 +493,13 @@ def test_the_events_logo_background_and_colours(live_server, page):
     assert page.get_attribute("#masthead-logo", "src") == logo
 
     # Cleared again: the theme's own red and gold, no pictures.
-    requests.put(
+    web.put(
         live_server.url + "/api/v1/event",
         json={"primary_color": None, "accent_color": None},
-        headers=auth,
         timeout=5,
     )
-    requests.delete(live_server.url + "/api/v1/event/media/logo", headers=auth, timeout=5)
-    requests.delete(live_server.url + "/api/v1/event/media/background", headers=auth, timeout=5)
+    web.delete(live_server.url + "/api/v1/event/media/logo", timeout=5)
+    web.delete(live_server.url + "/api/v1/event/media/background", timeout=5)
     wait_drawn(page, live_server.state(operator=True)["seq"])
     assert page.locator("#masthead-logo").is_hidden()
     assert page.evaluate("() => document.body.style.getPropertyValue('--bg')") == ""

@@ -103,7 +103,7 @@ ENDPOINTS = [
 def fuzz_app(tmp_path_factory):
     from kiosk import create_app
 
-    settings = {"DATA_DIR": str(tmp_path_factory.mktemp("fuzz")), "OPERATOR_PIN": PIN, "TESTING": True}
+    settings = {"DATA_DIR": str(tmp_path_factory.mktemp("fuzz")), "EDITOR_PIN": PIN, "TESTING": True}
     app = create_app({**settings, "LOAD_SAMPLE": False})
     app.ids = fill(app.extensions["kiosk"], projects("100", "52.3", "0.0001", "12"))
     yield app

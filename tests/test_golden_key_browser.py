@@ -14,7 +14,7 @@ import time
 import pytest
 import requests
 import zxingcpp
-from harness import log_in, project, wait_drawn
+from harness import log_in, pair_page, project, wait_drawn
 from PIL import Image
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -95,7 +95,8 @@ def wall(chromium):
 
 
 def open_wall(page, server) -> None:
-    page.goto(server.url + "/display?name=wall")
+    """The wall PC opens its pairing link once (only a paired screen gets the golden key's QR code)."""
+    pair_page(page, server, "wall")
     wait_drawn(page, server.state()["seq"])
 
 

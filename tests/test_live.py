@@ -170,6 +170,10 @@ def test_replace_is_refused_once_something_is_signed(server, tmp_path):
     csv = tmp_path / "new.csv"
     csv.write_text("name,investor,amount_wan\nX,Y,1\n", encoding="utf-8")
     done = run_cli(server.data_dir, "import", str(csv), "--replace")
+    # the live run is locked at its first signing, also for the command line
+    assert done.returncode == 2 and "show_locked" in done.stderr
+    server.unlock_edits()
+    done = run_cli(server.data_dir, "import", str(csv), "--replace")
     assert done.returncode == 2 and "already_signed" in done.stderr
     assert server.state()["project_count"] == 4
 

@@ -13,6 +13,8 @@ SCREENS = ("title", "spotlight", "roll", "finale", "blank")
 ACTIONS = ("announce", "confirm", "undo", "show")
 # Log entries that change the setup (projects, event) rather than the show; they only move seq.
 SETUP_ACTION = "setup"
+# What a setup entry records in its ``screen`` field when it opens or closes a locked show for editing.
+UNLOCK, LOCK = "unlock", "lock"
 MODES = ("rehearsal", "live")
 
 WAN_PER_YI = 10_000
@@ -84,6 +86,10 @@ class State:
     last: LogEntry | None = None
     # Projects the wall has shown in this run (announced, signed or shown again): their figures are public.
     shown: frozenset[str] = frozenset()
+    # The run has had a signing (even one since undone): in a live run the running order is then locked.
+    signing_started: bool = False
+    # An editor unlocked editing the locked running order (a logged setup entry), until it is locked again.
+    edits_unlocked: bool = False
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from .model import SCREENS, WAN_PER_YI, Command, LogEntry, Project, State
+from .model import LOCK, SCREENS, SETUP_ACTION, UNLOCK, WAN_PER_YI, Command, LogEntry, Project, State
 
 # The article counts projects "100亿元以上、50亿元以上…" as exclusive bands: each project in its highest tier.
 TIERS_YI = (100, 50, 20, 10)
@@ -42,6 +42,7 @@ def apply_entry(state: State, entry: LogEntry) -> State:
             signed=signed,
             last=entry,
             shown=state.shown | {entry.project_id},
+            signing_started=True,
         )
     if entry.action == "announce":
         return replace(
@@ -61,7 +62,9 @@ def apply_entry(state: State, entry: LogEntry) -> State:
         return replace(
             state, seq=entry.seq, screen=entry.screen, spotlight_id=spotlight, last=entry, shown=shown
         )
-    # setup entries and anything unknown to this version only advance seq
+    if entry.action == SETUP_ACTION and entry.screen in (UNLOCK, LOCK):
+        return replace(state, seq=entry.seq, edits_unlocked=entry.screen == UNLOCK)
+    # other setup entries and anything unknown to this version only advance seq
     return replace(state, seq=entry.seq)
 
 

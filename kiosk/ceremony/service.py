@@ -23,8 +23,9 @@ from ..words import format as fmt
 from ..words import messages
 from ..words.catalogue import N_, gettext
 from . import signals, views
+from .access import edits_locked
 from .clock import Clock
-from .model import ACTIONS, MODES, Command, Event, Run, State
+from .model import ACTIONS, LOCK, MODES, UNLOCK, Command, Event, Run, State
 from .model import Ceremony as Snapshot
 from .rules import CeremonyError, apply_entry, decide, replay
 
@@ -280,6 +281,7 @@ class Ceremony:
         that per row first; this is the last word, inside the transaction."""
         with self._lock, self.storage.transaction():
             self._catch_up_in()
+            self._check_unlocked()
             if replace_all and self.state.signed:
                 raise CeremonyError("already_signed", variant="replace")
             if not replace_all and not allow_same_name:
@@ -327,6 +329,7 @@ class Ceremony:
         draft = draft_from_cells(cells)
         with self._lock, self.storage.transaction():
             self._catch_up_in()
+            self._check_unlocked()
             self._check_unique_name(draft.name)
             self.storage.add_projects([draft], self.clock.now_iso())
             new_id = self.storage.load_projects()[-1].id
@@ -337,6 +340,7 @@ class Ceremony:
         draft = draft_from_cells(cells)
         with self._lock, self.storage.transaction():
             self._catch_up_in()
+            self._check_unlocked()
             self._known(project_id)
             self._check_unique_name(draft.name, besides=project_id)
             self.storage.update_project(project_id, draft, self.clock.now_iso())
@@ -345,6 +349,7 @@ class Ceremony:
     def delete_project(self, project_id: str) -> None:
         with self._lock, self.storage.transaction():
             self._catch_up_in()
+            self._check_unlocked()
             project = self._known(project_id)
             if project_id in self.state.signed:
                 raise CeremonyError("already_signed", variant="delete", name=project.name)
@@ -354,6 +359,7 @@ class Ceremony:
     def reorder_projects(self, ids: object) -> None:
         with self._lock, self.storage.transaction():
             self._catch_up_in()
+            self._check_unlocked()
             current = [p.id for p in self.projects]
             if (
                 not isinstance(ids, list)
@@ -363,6 +369,21 @@ class Ceremony:
                 raise CeremonyError("invalid_order")
             self.storage.reorder_projects([str(i) for i in ids], self.clock.now_iso())
         self._after_setup()
+
+    def _check_unlocked(self) -> None:
+        if edits_locked(self.run.mode, self.state.signing_started, self.state.edits_unlocked):
+            raise CeremonyError("show_locked")
+
+    def set_edits_unlocked(self, unlocked: bool, device: str | None = None) -> bool:
+        """Open (or close again) a locked show for editing the running order: one setup entry in the log
+        and one line in the audit, with the device that did it. Returns whether anything changed."""
+        with self._lock, self.storage.transaction():
+            self._catch_up_in()
+            if self.state.edits_unlocked == unlocked:
+                return False
+            self.storage.record_setup(UNLOCK if unlocked else LOCK, self.clock.now_iso(), device)
+        self._after_setup()
+        return True
 
     def _known(self, project_id: str):
         project = next((p for p in self.projects if p.id == project_id), None)

@@ -12,5 +12,7 @@ _signals = Namespace()
 state_changed = _signals.signal("state-changed")
 # sender: the Ceremony service; kwargs: entry (the LogEntry appended)
 command_applied = _signals.signal("command-applied")
-# sender: the Flask app; every operator session was just invalidated
+# sender: the Flask app; every operator session and token was just invalidated
 operators_signed_out = _signals.signal("operators-signed-out")
+# sender: the Flask app; kwargs: device_id (one session, token or screen was just signed out)
+device_signed_out = _signals.signal("device-signed-out")

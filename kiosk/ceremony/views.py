@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..words import format as fmt
 from ..words.catalogue import N_, gettext, language, word
+from .access import edits_locked
 from .model import SCREENS, SETUP_ACTION, Ceremony, Project, State
 from .rules import (
     figures,
@@ -73,6 +74,8 @@ ON_AIR_NOTES = {
 }
 PROGRESS = N_("已签约 %(done)s/%(all)s 项 · %(total)s")
 PLANNED = N_("计划 %(total)s")
+EDITS_LOCKED = N_("正式签约已开始：项目与金额已锁定")
+EDITS_UNLOCKED = N_("项目与金额已由编辑者解锁，可以修改（已记入审计）")
 UNDO_FACTS = N_("%(time)s 签约 · %(amount)s。撤销后累计：%(before)s → %(after)s（%(count)s）")
 
 
@@ -343,6 +346,15 @@ def operator(c: Ceremony) -> dict:
         "planned": w.t(PLANNED, total=view["planned"]["total"]["text"]),
     }
     view["screens"] = [{"id": s, "label": w.t(SCREEN_LABELS[s])} for s in SCREENS]
+    # Whether the running order may be edited now (a live run locks it at its first signing).
+    lockable = c.run.mode == "live" and state.signing_started
+    view["edits"] = {
+        "locked": edits_locked(c.run.mode, state.signing_started, state.edits_unlocked),
+        "unlocked": lockable and state.edits_unlocked,
+        "note": w.t(EDITS_UNLOCKED if lockable and state.edits_unlocked else EDITS_LOCKED)
+        if lockable
+        else "",
+    }
     return view
 
 

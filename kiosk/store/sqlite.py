@@ -19,10 +19,12 @@ import json
 import secrets
 import sqlite3
 import threading
+import uuid
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
+from ..ceremony.access import Device
 from ..ceremony.clock import Clock
 from ..ceremony.model import Event, LogEntry, Project, Run
 from ..setup.cards import Card, new_token
@@ -341,6 +343,19 @@ class Storage:
                 ),
             )
 
+    def record_setup(self, what: str, at: str, device: str | None) -> int:
+        """A setup entry that is also a line of the audit (unlocking a locked show): who, when, what."""
+        command_id = "setup-" + uuid.uuid4().hex
+        with self.transaction() as db:
+            seq = _append_setup(db, what, at, device=device, command_id=command_id)
+            db.execute(
+                "INSERT INTO commands(run, command_id, received_at, device, request, outcome, http_status, "
+                "response, seq) VALUES ((SELECT value FROM meta WHERE key = 'run_id'), ?, ?, ?, ?, 'ok', 200, "
+                '\'{"status": "ok"}\', ?)',
+                (command_id, at, device, json.dumps({"action": what}), seq),
+            )
+        return seq
+
     def audit(self, run_id: str | None = None) -> list[dict]:
         """Every command received in a run (default: the current one), accepted or not, oldest first."""
         with self._lock:
@@ -351,6 +366,69 @@ class Storage:
                 (run_id,),
             ).fetchall()
         return [dict(r) | {"request": json.loads(r["request"])} for r in rows]
+
+    # -- devices: sessions, tokens, paired screens -----------------------------------------------------------
+
+    def add_device(self, device: Device, secret_hash: str | None = None) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO devices(id, kind, name, role, scope, secret_hash, addr, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    device.id,
+                    device.kind,
+                    device.name,
+                    device.role,
+                    device.scope,
+                    secret_hash,
+                    device.addr,
+                    device.created_at,
+                ),
+            )
+
+    def device(self, device_id: str) -> Device | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM devices WHERE id = ?", (device_id,)).fetchone()
+        return None if row is None else _device(row)
+
+    def device_by_secret(self, secret_hash: str) -> Device | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM devices WHERE secret_hash = ?", (secret_hash,)).fetchone()
+        return None if row is None else _device(row)
+
+    def devices(self, include_revoked: bool = False) -> list[Device]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM devices WHERE revoked_at IS NULL OR ? ORDER BY created_at, rowid",
+                (include_revoked,),
+            ).fetchall()
+        return [_device(r) for r in rows]
+
+    def rename_device(self, device_id: str, name: str) -> bool:
+        with self.transaction() as db:
+            return (
+                db.execute(
+                    "UPDATE devices SET name = ? WHERE id = ? AND revoked_at IS NULL", (name, device_id)
+                ).rowcount
+                == 1
+            )
+
+    def revoke_devices(self, at: str, device_id: str | None = None, kinds: tuple[str, ...] = ()) -> list[str]:
+        """Sign out one device, or every active one of ``kinds``; returns the ids signed out."""
+        with self.transaction() as db:
+            if device_id is not None:
+                rows = db.execute(
+                    "SELECT id FROM devices WHERE id = ? AND revoked_at IS NULL", (device_id,)
+                ).fetchall()
+            else:
+                rows = db.execute(
+                    "SELECT id FROM devices WHERE kind IN (SELECT value FROM json_each(?)) "
+                    "AND revoked_at IS NULL",
+                    (json.dumps(list(kinds)),),
+                ).fetchall()
+            ids = [r["id"] for r in rows]
+            db.executemany("UPDATE devices SET revoked_at = ? WHERE id = ?", [(at, i) for i in ids])
+        return ids
 
     # -- secrets and settings -----------------------------------------------------------------------------
 
@@ -418,11 +496,15 @@ def _renumber(db: sqlite3.Connection, ids: list[str]) -> None:
         db.execute("UPDATE projects SET position = ? WHERE id = ?", (position, pid))
 
 
-def _append_setup(db: sqlite3.Connection, what: str, at: str) -> int:
+def _append_setup(
+    db: sqlite3.Connection, what: str, at: str, device: str | None = None, command_id: str | None = None
+) -> int:
     seq = db.execute(
         "SELECT COALESCE(MAX(seq), 0) + 1 FROM log WHERE run = (SELECT value FROM meta WHERE key = 'run_id')"
     ).fetchone()[0]
-    _insert_entry(db, LogEntry(seq=seq, action="setup", at=at, screen=what))
+    _insert_entry(
+        db, LogEntry(seq=seq, action="setup", at=at, screen=what, device=device, command_id=command_id)
+    )
     return seq
 
 
@@ -449,6 +531,19 @@ def _entry(row: sqlite3.Row) -> LogEntry:
 
 # The event table's columns are the Event dataclass's fields, one for one (schema/ keeps them in step).
 _EVENT_COLUMNS = tuple(f.name for f in dataclasses.fields(Event))
+
+
+def _device(row: sqlite3.Row) -> Device:
+    return Device(
+        id=row["id"],
+        kind=row["kind"],
+        name=row["name"],
+        role=row["role"],
+        created_at=row["created_at"],
+        revoked_at=row["revoked_at"],
+        scope=row["scope"],
+        addr=row["addr"],
+    )
 
 
 def _card(row: sqlite3.Row) -> Card:

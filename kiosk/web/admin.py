@@ -76,8 +76,9 @@ def settings() -> dict:
 @bp.get("/admin")
 def admin_page():
     """The organisers' preparation pages (event, projects, import, rehearsal, report). Login as the console."""
-    if not auth.is_operator():
-        return login_page()
+    principal = auth.current()
+    if not principal.may("prepare"):
+        return login_page(needs="editor" if principal.role else None)
     return render_template(
         "admin/admin.html", **page_context("admin", csrf_token=session.get("csrf"), settings=settings())
     )
@@ -95,14 +96,14 @@ def media(name: str):
 
 
 @bp.get("/api/v1/event")
-@auth.operator_required
+@auth.requires("watch")
 def get_event():
     """The event settings as stored (the admin page's form)."""
     return jsonify(ceremony().view("operator")["event"])
 
 
 @bp.put("/api/v1/event")
-@auth.operator_required
+@auth.requires("prepare")
 def put_event():
     """Edit title, subtitle, date, venue, host, language, theme and colours. Broadcasts ``state``."""
     try:
@@ -113,7 +114,7 @@ def put_event():
 
 
 @bp.post("/api/v1/event/media/<kind>")
-@auth.operator_required
+@auth.requires("prepare")
 def upload_media(kind: str):
     """Upload the logo or the background picture (multipart field ``file``); re-encoded before it is kept."""
     if kind not in MEDIA_KINDS:
@@ -130,7 +131,7 @@ def upload_media(kind: str):
 
 
 @bp.delete("/api/v1/event/media/<kind>")
-@auth.operator_required
+@auth.requires("prepare")
 def delete_media(kind: str):
     """Remove the logo or the background (the file stays on disk; the event no longer shows it)."""
     if kind not in MEDIA_KINDS:
@@ -149,7 +150,7 @@ def _cells(body: object) -> dict:
 
 
 @bp.get("/api/v1/projects")
-@auth.operator_required
+@auth.requires("watch")
 def list_projects():
     """The running order with what only organisers see (the concierge's name and phone), for the editor."""
     c = ceremony()
@@ -168,7 +169,7 @@ def list_projects():
 
 
 @bp.post("/api/v1/projects")
-@auth.operator_required
+@auth.requires("prepare")
 def add_project():
     """Add one project at the end of the running order, validated exactly like an import row."""
     try:
@@ -179,7 +180,7 @@ def add_project():
 
 
 @bp.put("/api/v1/projects/<project_id>")
-@auth.operator_required
+@auth.requires("prepare")
 def edit_project(project_id: str):
     """Replace one project's fields. Its id and card address stay; the screens redraw if it is shown."""
     try:
@@ -192,7 +193,7 @@ def edit_project(project_id: str):
 
 
 @bp.delete("/api/v1/projects/<project_id>")
-@auth.operator_required
+@auth.requires("prepare")
 def delete_project(project_id: str):
     """Remove a project that is not signed (its card address dies with it)."""
     try:
@@ -203,7 +204,7 @@ def delete_project(project_id: str):
 
 
 @bp.put("/api/v1/projects/order")
-@auth.operator_required
+@auth.requires("prepare")
 def reorder():
     """The running order as a list of every project id: ``{"ids": [...]}`` (drag and drop, or up/down)."""
     body = request.get_json(silent=True) or {}
@@ -260,7 +261,7 @@ def _existing_names(replacing: bool) -> list[str]:
 
 
 @bp.post("/api/v1/import/preview")
-@auth.operator_required
+@auth.requires("prepare")
 def import_preview():
     """Read an uploaded CSV/XLSX (field ``file``) and show every row with its problems; nothing is stored.
 
@@ -313,7 +314,7 @@ def import_preview():
 
 
 @bp.post("/api/v1/import/apply")
-@auth.operator_required
+@auth.requires("prepare")
 def import_apply():
     """Import a previewed file: ``{"upload_id", "replace": bool}``. All or nothing, as the command line."""
     body = request.get_json(silent=True) or {}
@@ -337,7 +338,7 @@ def import_apply():
 
 
 @bp.delete("/api/v1/import/<upload_id>")
-@auth.operator_required
+@auth.requires("prepare")
 def import_cancel(upload_id: str):
     """Forget a previewed file without importing it."""
     uploads().drop(upload_id)
@@ -360,7 +361,7 @@ TEMPLATE_EXAMPLE = (
 
 
 @bp.get("/api/v1/import/template.xlsx")
-@auth.operator_required
+@auth.requires("watch")
 def import_template():
     """An XLSX to fill in: the import format's headers (in the event's language) and one example row."""
     from openpyxl import Workbook

@@ -45,10 +45,13 @@ def create_session():
 
 @bp.get("/api/v1/session")
 def read_session():
-    """Whether this browser holds an operator session, and its CSRF token (the console asks on load)."""
-    if not auth.is_operator():
-        return jsonify(operator=False)
-    return jsonify(operator=True, csrf_token=session.get("csrf"))
+    """This browser's session: its role and CSRF token (the console and admin ask on load)."""
+    principal = auth.current()
+    if principal.via != "session":
+        return jsonify(operator=False, role=None)
+    return jsonify(
+        operator=True, role=principal.role, device_id=principal.device.id, csrf_token=session.get("csrf")
+    )
 
 
 @bp.delete("/api/v1/session")
@@ -57,23 +60,18 @@ def delete_session():
     able to sign the console out in the middle of the ceremony."""
     if session.get("csrf") and not auth.csrf_ok():
         return error(403, "csrf")
+    principal = auth.current()
+    if principal.via == "session":
+        auth.sign_out(principal.device.id)
+        signals.device_signed_out.send(current_app._get_current_object(), device_id=principal.device.id)
     session.clear()
     return jsonify(status="ok")
 
 
-@bp.get("/api/v1/av-token")
-@auth.operator_required
-def av_token():
-    """The AV desk's bearer token, for the console's "AV 中控接入" section; never rendered into a page."""
-    response = jsonify(token=current_app.config["API_TOKEN"])
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.post("/api/v1/session/sign-out-all")
-@auth.operator_required
+@auth.requires("run")
 def sign_out_all():
-    """Sign out every operator device (a tablet went missing, the PIN leaked). Their sockets are closed too."""
+    """Sign out every session and token (a tablet went missing, a PIN leaked). Their sockets are closed too."""
     auth.sign_out_everyone()
     session.clear()
     signals.operators_signed_out.send(current_app._get_current_object())
@@ -81,7 +79,7 @@ def sign_out_all():
 
 
 @bp.post("/api/v1/run")
-@auth.operator_required
+@auth.requires("run")
 def start_run():
     """Rehearsal and going live, from the console: ``{"mode": "rehearsal"|"live", "confirm": bool}``.
 
@@ -105,7 +103,7 @@ def _run(run) -> dict:
 
 
 @bp.get("/api/v1/runs")
-@auth.operator_required
+@auth.requires("watch")
 def runs():
     """Every run so far (rehearsals and live), oldest first: the archive, nothing is ever deleted."""
     lang = ceremony().lang
@@ -119,17 +117,19 @@ def runs():
 @bp.get("/api/v1/state")
 def state():
     """The view the caller may see: the public one for anyone (big screens catching up, monitoring
-    scripts); the operator's for an operator session or the AV desk's token."""
-    operator = auth.bearer_ok() or auth.is_operator()
-    return jsonify(ceremony().view("operator" if operator else "public"))
+    scripts); the operator's for any role's session or token. A token that was revoked gets 401."""
+    principal = auth.current()
+    if principal.refused:
+        return error(401, "unauthorized")
+    return jsonify(ceremony().view("operator" if principal.may("watch") else "public"))
 
 
 @bp.post("/api/v1/commands")
-@auth.operator_required
+@auth.requires("run")
 def commands():
     """Announce, confirm, undo or show, from the console or an AV desk. Broadcasts ``state`` when applied."""
     payload = request.get_json(silent=True)
-    if isinstance(payload, dict) and "command_id" not in payload and auth.bearer_ok():
+    if isinstance(payload, dict) and "command_id" not in payload and auth.current().via == "token":
         payload = {**payload, "command_id": _press_id(payload)}
     try:
         status, answer = ceremony().execute(payload, device=auth.device_name())
@@ -146,7 +146,7 @@ def commands():
 
 
 @bp.get("/api/v1/report.<fmt>")
-@auth.operator_required
+@auth.requires("watch")
 def report_download(fmt: str):
     """The report as CSV, XLSX or JSON, for the console's download buttons (same as ``python -m kiosk export``)."""
     from ..reporting import report
@@ -191,8 +191,8 @@ def _press_id(payload: dict) -> str:
 
 @bp.get("/healthz")
 def healthz():
-    """For monitoring: alive, database writable, big screens and sessions connected (``?deep=1`` adds an
-    integrity check)."""
+    """For monitoring: alive, database writable, paired big screens (and pages waiting for pairing) and
+    sessions connected (``?deep=1`` adds an integrity check)."""
     c = ceremony()
     ok = c.storage.writable()
     if ok and request.args.get("deep"):
@@ -203,6 +203,8 @@ def healthz():
         status="ok" if ok else "error",
         seq=c.snapshot()["seq"],
         displays=len(displays.list()) if displays else 0,
+        # Pages that opened /display without being paired (not walls; a wall that lost its pairing is here).
+        waiting=len(displays.waiting()) if displays else 0,
         # Socket.IO sessions open in this process: every wall, console and viewer page holds one.
         sessions=len(transport.books.sessions) if transport else 0,
     ), (200 if ok else 503)

@@ -1,18 +1,24 @@
-"""Operator access: PIN login with throttling, the session, the AV desk's bearer token, CSRF and headers."""
+"""Access at the edge: PIN login with throttling, sessions, tokens and screen keys, the one gate
+(``requires``), CSRF and headers. Which role holds which right is decided in ``kiosk.ceremony.access``."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import secrets
+from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import unquote
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from ..ceremony import access
 from ..ceremony.clock import Clock
 from ..store.shared import MemoryShared, Shared
+from ..words.catalogue import gettext
+from ..words.messages import ROLE_LABELS
 from .common import error
 
 log = logging.getLogger("kiosk.auth")
@@ -78,6 +84,10 @@ class Throttle:
 
 def init_app(app: Flask) -> None:
     app.extensions["kiosk_throttle"] = Throttle(app.extensions["kiosk_shared"], app.extensions["kiosk_clock"])
+    pins = {role: app.config[f"{role.upper()}_PIN"] for role in access.ROLES}
+    if len(set(pins.values())) < len(pins):
+        # The PIN alone names the role: two roles with one PIN would hand the lesser one the greater's rights.
+        raise ValueError("KIOSK_VIEWER_PIN, KIOSK_OPERATOR_PIN and KIOSK_EDITOR_PIN must all differ")
     app.after_request(_security_headers)
 
 
@@ -85,8 +95,33 @@ def client_id() -> str:
     return request.remote_addr or "unknown"
 
 
+def _ceremony():
+    return current_app.extensions["kiosk"]
+
+
+def _now() -> str:
+    return current_app.extensions["kiosk_clock"].now_iso()
+
+
+def secret_hash(secret: str) -> str:
+    # Tokens and screen keys are 32 random bytes: a plain SHA-256 is enough (no password to stretch).
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def role_of_pin(pin: object) -> str | None:
+    """The role whose PIN this is, compared in constant time against every role's."""
+    if not isinstance(pin, str):
+        return None
+    found = [
+        role
+        for role in access.ROLES
+        if hmac.compare_digest(pin.encode(), current_app.config[f"{role.upper()}_PIN"].encode())
+    ]
+    return access.best_role(found)
+
+
 def login(pin: object) -> tuple[int, dict]:
-    """Check a PIN; on success start a fresh operator session. Returns (http status, body)."""
+    """Check a PIN; on success start a fresh session with that PIN's role. Returns (http status, body)."""
     throttle: Throttle = current_app.extensions["kiosk_throttle"]
     who = client_id()
     wait = throttle.wait_for(who, known=is_known_device())
@@ -97,25 +132,36 @@ def login(pin: object) -> tuple[int, dict]:
             "params": {"seconds": int(wait) + 1},
             "retry_after": int(wait) + 1,
         }
-    expected = current_app.config["OPERATOR_PIN"]
-    if not isinstance(pin, str) or not hmac.compare_digest(pin.encode(), expected.encode()):
+    role = role_of_pin(pin)
+    if role is None:
         throttle.failed(who)
         log.warning("login failed from %s", who)
         return 401, {"reason": "wrong_pin"}
     throttle.succeeded(who)
-    # A fresh session at login: whatever cookie the device had before is not carried into operator rights.
+    device = access.Device(
+        id=secrets.token_hex(8),
+        kind="session",
+        name=_label() or _agent_name(request.headers.get("User-Agent", "")),
+        role=role,
+        created_at=_now(),
+        addr=who,
+    )
+    _ceremony().storage.add_device(device)
+    # A fresh session at login: whatever cookie the device had before is not carried into the new rights.
     session.clear()
     session.permanent = True
-    session["operator"] = True
+    session["role"] = role
+    session["device"] = device.id
     session["csrf"] = secrets.token_urlsafe(24)
     session["epoch"] = session_epoch()
-    session["nonce"] = secrets.token_hex(8)
-    log.info("operator logged in from %s", who)
-    return 200, {"status": "ok", "csrf_token": session["csrf"]}
+    log.info("%s logged in from %s", role, who)
+    g.pop("kiosk_principal", None)
+    return 200, {"status": "ok", "role": role, "csrf_token": session["csrf"]}
 
 
 KNOWN_COOKIE = "kiosk_known"
 KNOWN_DAYS = 30
+SCREEN_COOKIE = "kiosk_screen"
 
 
 def _known_signer() -> URLSafeSerializer:
@@ -139,23 +185,152 @@ def is_known_device() -> bool:
 
 def session_epoch() -> str:
     """Sessions carry the epoch they were made in; "sign out every device" starts a new one."""
-    return current_app.extensions["kiosk"].storage.get_meta("session_epoch") or "0"
+    return _ceremony().storage.get_meta("session_epoch") or "0"
 
 
-def sign_out_everyone() -> None:
-    current_app.extensions["kiosk"].storage.set_meta("session_epoch", secrets.token_hex(8))
-    log.warning("every operator session signed out, from %s", client_id())
+# -- who is asking ------------------------------------------------------------------------------------
 
 
-def is_operator() -> bool:
-    return bool(session.get("operator")) and session.get("epoch") == session_epoch()
+@dataclass(frozen=True)
+class Principal:
+    """The caller of this request or socket, found once from its credentials."""
+
+    role: str | None  # None: the public (or a screen, which acts with no role)
+    device: access.Device | None = None
+    # Credentials were offered but are not (or no longer) good: a revoked token gets 401, not the public.
+    refused: bool = False
+
+    @property
+    def via(self) -> str:
+        return self.device.kind if self.device else "none"
+
+    @property
+    def screen(self) -> access.Device | None:
+        return self.device if self.device and self.device.kind == "screen" else None
+
+    def may(self, right: str) -> bool:
+        return access.allows(self.role, right)
 
 
-def bearer_ok() -> bool:
+PUBLIC = Principal(None)
+ENV_DEVICE_ID = "env-token"
+
+
+def _env_token_device() -> access.Device:
+    return access.Device(
+        id=ENV_DEVICE_ID,
+        kind="token",
+        name="KIOSK_API_TOKEN",
+        role="operator",
+        created_at="",
+        scope="control",
+    )
+
+
+def _from_bearer(secret: str) -> Principal:
+    storage = _ceremony().storage
+    digest = secret_hash(secret)
+    if hmac.compare_digest(secret.encode(), current_app.config["API_TOKEN"].encode()):
+        if storage.get_meta("env_token_revoked") == digest:
+            return Principal(None, refused=True)
+        return Principal("operator", _env_token_device())
+    device = storage.device_by_secret(digest)
+    if device is None or not device.active or device.kind != "token":
+        return Principal(None, refused=True)
+    return Principal(access.SCOPES[device.scope], device)
+
+
+def _from_session() -> Principal:
+    role, device_id = session.get("role"), session.get("device")
+    if role not in access.RANK or not device_id or session.get("epoch") != session_epoch():
+        return PUBLIC
+    device = _ceremony().storage.device(device_id)
+    if device is None or not device.active:
+        return PUBLIC
+    return Principal(role, device)
+
+
+def _from_screen_key(key: str) -> Principal:
+    device = _ceremony().storage.device_by_secret(secret_hash(key))
+    if device is None or not device.active or device.kind != "screen":
+        return PUBLIC
+    return Principal(None, device)
+
+
+def current() -> Principal:
+    """Who is calling, once per request: a bearer token wins, then a PIN session, then a screen's key."""
+    cached = g.get("kiosk_principal")
+    if cached is not None:
+        return cached
     header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        return False
-    return hmac.compare_digest(header[7:].strip().encode(), current_app.config["API_TOKEN"].encode())
+    if header.startswith("Bearer "):
+        principal = _from_bearer(header[7:].strip())
+    else:
+        principal = _from_session()
+        if principal.role is None and request.cookies.get(SCREEN_COOKIE):
+            principal = _from_screen_key(request.cookies[SCREEN_COOKIE])
+    if principal.device is not None:
+        touch(principal.device.id)
+        label = _label()
+        if (
+            principal.via == "session"
+            and label
+            and label != principal.device.name
+            and label not in _default_console_names()
+        ):
+            # The console's own name for itself (its settings), so the device list says "舞台左平板".
+            _ceremony().storage.rename_device(principal.device.id, label)
+    g.kiosk_principal = principal
+    return principal
+
+
+def from_socket_auth(data: dict) -> Principal:
+    """A socket's caller: a ``token`` in its auth data (an AV desk's script), else the request's own."""
+    token = data.get("token")
+    if isinstance(token, str) and token:
+        return _from_bearer(token)
+    return current()
+
+
+SEEN_TABLE = "devices:seen"
+
+
+def touch(device_id: str) -> None:
+    """Note a device's last activity (in the shared store: it changes on every request)."""
+    current_app.extensions["kiosk_shared"].hset(SEEN_TABLE, device_id, _now())
+
+
+def last_seen() -> dict[str, str]:
+    raw = current_app.extensions["kiosk_shared"].hgetall(SEEN_TABLE)
+    return {k: v.decode() if isinstance(v, bytes) else v for k, v in raw.items()}
+
+
+def sign_out_everyone() -> list[str]:
+    """Every PIN session and every token, the environment's too; paired screens stay paired (they can only
+    report what they drew, and the wall must not drop out mid-ceremony)."""
+    storage = _ceremony().storage
+    storage.set_meta("session_epoch", secrets.token_hex(8))
+    ids = storage.revoke_devices(_now(), kinds=("session", "token"))
+    # KIOSK_API_TOKEN cannot be changed from here: it is refused until the variable holds a new one.
+    storage.set_meta("env_token_revoked", secret_hash(current_app.config["API_TOKEN"]))
+    log.warning("every session and token signed out, from %s", client_id())
+    return ids
+
+
+def sign_out(device_id: str) -> bool:
+    if device_id == ENV_DEVICE_ID:
+        _ceremony().storage.set_meta("env_token_revoked", secret_hash(current_app.config["API_TOKEN"]))
+        log.warning("KIOSK_API_TOKEN signed out, from %s", client_id())
+        return True
+    done = bool(_ceremony().storage.revoke_devices(_now(), device_id=device_id))
+    if done:
+        log.warning("device %s signed out, from %s", device_id, client_id())
+    return done
+
+
+def env_token_active() -> bool:
+    revoked = _ceremony().storage.get_meta("env_token_revoked")
+    return revoked != secret_hash(current_app.config["API_TOKEN"])
 
 
 def csrf_ok() -> bool:
@@ -166,28 +341,81 @@ def csrf_ok() -> bool:
     return origin is None or origin == request.host_url.rstrip("/")
 
 
-def operator_required(view):
-    """Operator session (with its CSRF token on writes) or the API bearer token. 401 otherwise."""
+def refusal(principal: Principal, right: str):
+    """Why ``principal`` may not use ``right`` now, as the error to answer, or None when it may."""
+    if principal.role is None:
+        return error(401, "unauthorized")
+    if principal.via == "session" and request.method not in ("GET", "HEAD", "OPTIONS") and not csrf_ok():
+        return error(403, "csrf")
+    if not principal.may(right):
+        lang = _ceremony().lang
+        needed = access.RIGHTS[right]
+        return error(
+            403,
+            "forbidden",
+            {
+                "role": gettext(ROLE_LABELS[principal.role], lang),
+                "needs": gettext(ROLE_LABELS[needed], lang),
+            },
+            role=principal.role,
+            needs=needed,
+        )
+    return None
 
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if bearer_ok():
-            return view(*args, **kwargs)
-        if not is_operator():
-            return error(401, "unauthorized")
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not csrf_ok():
-            return error(403, "csrf")
-        return view(*args, **kwargs)
 
-    return wrapper
+def requires(right: str):
+    """The one gate of the HTTP edge: a session (with its CSRF token on writes) or a token whose role
+    holds ``right`` (kiosk.ceremony.access). 401 without credentials, 403 ``forbidden`` with too few."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            refused = refusal(current(), right)
+            return refused if refused is not None else view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+AGENT_PLATFORMS = (
+    ("iPad", "iPad"),
+    ("iPhone", "iPhone"),
+    ("Android", "Android"),
+    ("Windows", "Windows"),
+    ("Macintosh", "Mac"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+)
+AGENT_BROWSERS = (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+
+
+def _default_console_names() -> set[str]:
+    from ..words.catalogue import LANGUAGES
+    from ..words.pages import CONSOLE
+
+    return {gettext(CONSOLE["device_default"], lang) for lang in LANGUAGES}
+
+
+def _agent_name(agent: str) -> str:
+    """A device's name until the console gives it one: "iPad · Safari", from its User-Agent (a hint for
+    the device list, never a credential)."""
+    platform = next((name for key, name in AGENT_PLATFORMS if key in agent), "")
+    browser = next((name for key, name in AGENT_BROWSERS if key in agent), "")
+    return " · ".join(part for part in (platform, browser) if part) or "browser"
+
+
+def _label() -> str:
+    # Browsers cannot put Chinese in a header, so the console percent-encodes its name.
+    return unquote(request.headers.get("X-Kiosk-Device") or "").strip()[:40]
 
 
 def device_name() -> str:
-    if bearer_ok():
-        return f"api {client_id()}"
-    # Browsers cannot put Chinese in a header, so the console percent-encodes its name.
-    label = unquote(request.headers.get("X-Kiosk-Device") or "").strip()[:40]
-    return f"{label or 'console'} {client_id()}"
+    """How the audit log names the device behind this request."""
+    principal = current()
+    if principal.via == "token":
+        return f"{principal.device.name} {client_id()}"
+    return f"{_label() or 'console'} {client_id()}"
 
 
 def _security_headers(response):
@@ -199,6 +427,7 @@ def _security_headers(response):
     )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    if request.path.startswith("/api/"):
+    # Pages carry a session's CSRF token or a card's contacts; answers carry views: none may be kept.
+    if request.path.startswith("/api/") or response.mimetype == "text/html":
         response.headers.setdefault("Cache-Control", "no-store")
     return response

@@ -132,10 +132,13 @@ def _not_found():
 def display_qr(project_id: str):
     """The big screen's QR code for the project it is celebrating: signed, and on the wall now.
 
-    Anyone may open the wall, so this address is public: before, walking p1…pN collected every signed
-    card's address (and so its concierge's contacts) from outside the room. Now it shows only what the
-    whole room sees on the LED wall at that moment. (Paired screens, still to come, will close it further.)
+    Anyone may open the wall, but only a paired screen (or a logged-in device) gets this image, and only
+    while the room sees that project celebrated on the LED wall: before, walking p1…pN collected every
+    signed card's address, and so its concierge's contacts, from outside the room.
     """
+    principal = auth.current()
+    if principal.screen is None and not principal.may("watch"):
+        abort(404)
     project, card = _project_or_404(project_id)
     c = ceremony()
     on_wall = c.view("public")["wall"]
@@ -170,7 +173,7 @@ def _card_json(project, card) -> dict:
 
 
 @bp.get("/api/v1/projects/<project_id>/card")
-@auth.operator_required
+@auth.requires("watch")
 def card_api(project_id: str):
     """Console card preview and AV desks: the card's full address (CONTRACT.md) and its details."""
     project, card = _project_or_404(project_id)
@@ -178,7 +181,7 @@ def card_api(project_id: str):
 
 
 @bp.put("/api/v1/projects/<project_id>/card")
-@auth.operator_required
+@auth.requires("prepare")
 def card_edit(project_id: str):
     """An operator edits the contact, services or notes of a card. Broadcasts nothing: cards are private."""
     project, _ = _project_or_404(project_id)
@@ -191,7 +194,7 @@ def card_edit(project_id: str):
 
 
 @bp.post("/api/v1/projects/<project_id>/card/rotate")
-@auth.operator_required
+@auth.requires("run")
 def card_rotate(project_id: str):
     """Give a card a new address; the old one is 404 from now on. Printed copies must be reprinted."""
     project, _ = _project_or_404(project_id)
@@ -201,7 +204,7 @@ def card_rotate(project_id: str):
 
 
 @bp.get("/api/v1/projects/<project_id>/card/qr.<fmt>")
-@auth.operator_required
+@auth.requires("watch")
 def operator_qr(project_id: str, fmt: str):
     """QR code downloads for the operators: SVG for screens, PNG for print shops."""
     _, card = _project_or_404(project_id)
@@ -237,7 +240,7 @@ def _print_pages() -> list[dict]:
 
 
 @bp.get("/print/cards")
-@auth.operator_required
+@auth.requires("watch")
 def print_cards():
     """Every card (or ``?project=``) as A5 landscape pages, to print from Chromium."""
     pages = _print_pages()
@@ -245,7 +248,7 @@ def print_cards():
 
 
 @bp.get("/print/cards.pdf")
-@auth.operator_required
+@auth.requires("watch")
 def print_pdf():
     """The same pages as a PDF. WeasyPrint renders the print view with its stylesheet inlined and fetches
     nothing at all: no network on the day, and no way for page content to make the server fetch a URL."""

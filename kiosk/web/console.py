@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, session, url_for
 
+from ..words.catalogue import word
+from ..words.messages import ROLE_LABELS
 from . import auth
 from .common import ceremony, page_context
 
 bp = Blueprint("console", __name__)
 
 
-def login_page():
-    """The PIN pad, for the console and the admin pages alike, in the event's language."""
-    return render_template("console/login.html", **page_context("login"))
+def login_page(needs: str | None = None):
+    """The PIN pad, for the console and the admin pages alike, in the event's language. ``needs`` names the
+    role this page wants when the device is logged in with a lesser one (a viewer's tablet on /admin)."""
+    return render_template("console/login.html", **page_context("login", needs=needs))
 
 
 @bp.get("/")
@@ -24,13 +27,18 @@ def index():
 @bp.get("/control")
 def console():
     """The console, or its PIN pad when this device is not logged in. Commands go through /api/v1/commands."""
-    if not auth.is_operator():
+    principal = auth.current()
+    if principal.via != "session" or not principal.may("watch"):
         return login_page()
     return render_template(
         "console/console.html",
         **page_context(
             "console",
             csrf_token=session.get("csrf"),
+            role=principal.role,
+            role_label=word(ROLE_LABELS[principal.role], ceremony().lang),
+            can_run=principal.may("run"),
+            can_prepare=principal.may("prepare"),
             screens=ceremony().view("operator")["screens"],
             device_name_max=auth.DEVICE_NAME_MAX,
         ),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 
 from engineio import packet as eio_packet
 from flask import Flask, request
@@ -33,24 +34,49 @@ UNNAMED = N_("未命名大屏")
 
 
 class Displays:
-    """The big screens connected now, by Socket.IO sid (the sid itself is never shown), in the shared store."""
+    """The big screens connected now, by Socket.IO sid (the sid itself is never shown), in the shared store.
+
+    A paired screen (it holds a screen key, ``kiosk.web.devices``) is a wall: listed, counted toward
+    "synced", allowed to report ``seq``. Any other page that says it is a screen waits for pairing: it is
+    listed apart with the code it shows, so an operator can approve the one on the real wall.
+    """
 
     TABLE = "displays"
+    MAX_WAITING = 8
 
     def __init__(self, shared: Shared, clock: Clock):
         self.shared, self.clock = shared, clock
 
-    def add(self, sid: str, name: str, addr: str | None) -> None:
+    def add(self, sid: str, name: str, addr: str | None, device_id: str | None = None) -> dict:
         number = self.shared.incr("displays:number")
-        entry = {"id": number, "name": name, "addr": addr, "seq": None, "connected_at": self.clock.now_iso()}
+        entry = {
+            "id": number,
+            "name": name,
+            "addr": addr,
+            "seq": None,
+            "connected_at": self.clock.now_iso(),
+            "device_id": device_id,
+            "paired": device_id is not None,
+            "code": None if device_id else f"{secrets.randbelow(10**4):04d}",
+        }
         self.shared.hset(self.TABLE, sid, json.dumps(entry, ensure_ascii=False))
+        waiting = sorted(
+            ((k, json.loads(v)) for k, v in self.shared.hgetall(self.TABLE).items()),
+            key=lambda kv: kv[1]["id"],
+        )
+        waiting = [(k, e) for k, e in waiting if not e["paired"]]
+        # A phone in the audience opening /display must not push the real wall out of the list for long:
+        # only the newest few waiting screens are kept.
+        for key, _ in waiting[: max(0, len(waiting) - self.MAX_WAITING)]:
+            self.shared.hdel(self.TABLE, key)
+        return entry
 
     def seen(self, sid: str, seq: int) -> bool:
         raw = self.shared.hget(self.TABLE, sid)
         if raw is None:
             return False
         entry = json.loads(raw)
-        if entry["seq"] == seq:
+        if not entry["paired"] or entry["seq"] == seq:
             return False
         entry["seq"] = seq
         self.shared.hset(self.TABLE, sid, json.dumps(entry, ensure_ascii=False))
@@ -59,23 +85,40 @@ class Displays:
     def remove(self, sid: str) -> bool:
         return self.shared.hdel(self.TABLE, sid)
 
+    def _all(self) -> list[tuple[str, dict]]:
+        items = ((k, json.loads(v)) for k, v in self.shared.hgetall(self.TABLE).items())
+        return sorted(items, key=lambda kv: kv[1]["id"])
+
     def list(self) -> list[dict]:
-        return sorted(
-            (json.loads(v) for v in self.shared.hgetall(self.TABLE).values()), key=lambda d: d["id"]
-        )
+        """The paired screens: the walls."""
+        return [e for _, e in self._all() if e["paired"]]
+
+    def waiting(self) -> list[dict]:
+        return [e for _, e in self._all() if not e["paired"]]
+
+    def sid_of_code(self, code: str) -> str | None:
+        return next((k for k, e in self._all() if not e["paired"] and e["code"] == code), None)
 
 
 def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
     displays = Displays(app.extensions["kiosk_shared"], app.extensions["kiosk_clock"])
     app.extensions["kiosk_displays"] = displays
 
+    def screens_message() -> dict:
+        return {"displays": displays.list(), "waiting": displays.waiting()}
+
     def tell_operators() -> None:
-        socketio.emit("displays", {"displays": displays.list()}, to="operators")
+        socketio.emit("displays", screens_message(), to="operators")
+
+    # Which sockets each device holds (sid -> device id), so signing a device out closes its sockets.
+    holders: dict[str, str] = {}
+    app.extensions["kiosk_sockets"] = holders
 
     manager = socketio.server.manager
     said = LogBudget(log)
-    # Clients accepted by the connect handler and not yet acknowledged: sid -> (room, audience).
-    accepted: dict[str, tuple[str, str]] = {}
+    # Clients accepted by the connect handler and not yet acknowledged: sid -> (room, audience, extra
+    # events to send after the first state).
+    accepted: dict[str, tuple[str, str, list]] = {}
     library_connect = manager.connect
 
     def connect(sid, namespace):
@@ -90,11 +133,13 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
         result = library_connect(sid, namespace)
         welcome = accepted.pop(sid, None)
         if welcome is not None and namespace == "/":
-            room, audience = welcome
+            room, audience, extra = welcome
             socketio.server.enter_room(sid, room, namespace="/")
             socketio.server._send_eio_packet(manager.eio_sid_from_sid(sid, "/"), first_state(audience))
             if room == "operators":
-                socketio.emit("displays", {"displays": displays.list()}, to=sid)
+                socketio.emit("displays", screens_message(), to=sid)
+            for event, data in extra:
+                socketio.emit(event, data, to=sid)
         return result
 
     first: dict[str, tuple[tuple, eio_packet.Packet]] = {}
@@ -120,27 +165,46 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
 
     @socketio.on("connect")
     def on_connect(auth_data=None):
-        """Any page. Consoles must be logged in; big screens are counted. The newcomer then gets ``state``."""
+        """Any page. Consoles (and scripts with a token) must hold credentials that may watch: they get the
+        operator view. Big screens are listed: paired ones as walls, others as waiting for pairing."""
         data = auth_data if isinstance(auth_data, dict) else {}
         role = data.get("role")
-        if role == "console":
-            if not auth.is_operator():
-                said.warn("console socket refused from %s: no operator session", request.remote_addr)
+        principal = auth.from_socket_auth(data)
+        if role == "console" or data.get("token"):
+            if not principal.may("watch"):
+                said.warn("console socket refused from %s: no session or token", request.remote_addr)
                 return False
-            accepted[request.sid] = ("operators", "operator")
+            holders[request.sid] = principal.device.id
+            accepted[request.sid] = ("operators", "operator", [])
             return None
+        extra = []
         if role == "display":
-            name = str(data.get("name") or gettext(UNNAMED, ceremony.lang))[:40]
-            displays.add(request.sid, name, request.remote_addr)
-            said.info("big screen '%s' connected from %s", name, request.remote_addr)
+            screen = principal.screen
+            if screen is not None:
+                entry = displays.add(request.sid, screen.name, request.remote_addr, screen.id)
+                holders[request.sid] = screen.id
+            else:
+                name = str(data.get("name") or gettext(UNNAMED, ceremony.lang))[:40]
+                entry = displays.add(request.sid, name, request.remote_addr)
+            # The page shows its pairing code (or that it is paired) after its first state.
+            extra.append(
+                ("screen", {"paired": entry["paired"], "code": entry["code"], "name": entry["name"]})
+            )
+            said.info(
+                "big screen '%s' connected from %s (%s)",
+                entry["name"],
+                request.remote_addr,
+                "paired" if entry["paired"] else "waiting for pairing",
+            )
             tell_operators()
-        accepted[request.sid] = ("public", "public")
+        accepted[request.sid] = ("public", "public", extra)
         return None
 
     @socketio.on("disconnect")
     def on_disconnect(*_args):
         """A page went away; if it was a big screen, the operators hear of it."""
         accepted.pop(request.sid, None)
+        holders.pop(request.sid, None)
         if displays.remove(request.sid):
             said.info("big screen disconnected (%s)", request.remote_addr)
             tell_operators()
@@ -157,7 +221,7 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
             tell_operators()
 
     def audience() -> str:
-        return "operator" if auth.is_operator() and _in_room("operators") else "public"
+        return "operator" if _in_room("operators") else "public"
 
     def _in_room(room: str) -> bool:
         return room in (socketio.server.rooms(request.sid, namespace="/") or [])
@@ -179,12 +243,26 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
 
     def drop_operators(_sender):
         # Their sessions are void: close the sockets that were opened with them, not just the HTTP side.
-        pending = [sid for sid, (room, _) in list(accepted.items()) if room == "operators"]
+        pending = [sid for sid, (room, _, _) in list(accepted.items()) if room == "operators"]
         for sid in pending:
             accepted.pop(sid, None)
         for sid in [sid for sid, _ in socketio.server.manager.get_participants("/", "operators")] + pending:
             socketio.server.disconnect(sid, namespace="/")
 
+    def drop_device(_sender, device_id: str):
+        # One device signed out: its sockets close now (a revoked token's script, a stolen tablet, an
+        # unpaired screen, which then comes back as a screen waiting for pairing).
+        for sid in [sid for sid, held in list(holders.items()) if held == device_id]:
+            accepted.pop(sid, None)
+            socketio.server.disconnect(sid, namespace="/")
+
+    def pair_waiting(_sender, sid: str, url: str):
+        socketio.emit("pair", {"url": url}, to=sid)
+
+    app.extensions["kiosk_pair_waiting"] = pair_waiting
+    app.extensions["kiosk_tell_operators"] = tell_operators
+
     # weak=False: the closures would otherwise be collected and the broadcasts would stop silently.
     signals.state_changed.connect(broadcast, sender=ceremony, weak=False)
     signals.operators_signed_out.connect(drop_operators, sender=app, weak=False)
+    signals.device_signed_out.connect(drop_device, sender=app, weak=False)

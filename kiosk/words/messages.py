@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from .catalogue import N_, gettext, language
 
+# The roles (kiosk.ceremony.access) and token scopes as people name them.
+ROLE_LABELS = {"viewer": N_("查看者"), "operator": N_("操作员"), "editor": N_("编辑者")}
+SCOPE_LABELS = {"read": N_("只读"), "control": N_("控制")}
+
 MESSAGES: dict[str, str] = {
     # the ceremony's commands
     "seq_conflict": N_("画面已更新（当前 %(current)s，请求基于 %(expected)s），请核对后重试"),
@@ -37,6 +41,14 @@ MESSAGES: dict[str, str] = {
     "csrf": N_("请求缺少有效的 CSRF 令牌，请刷新页面"),
     "wrong_pin": N_("PIN 不正确"),
     "throttled": N_("尝试次数过多，请 %(seconds)s 秒后再试"),
+    "forbidden": N_("此操作需要%(needs)s权限；这台设备以%(role)s身份登录"),
+    "show_locked": N_(
+        "正式签约已开始，项目与金额已锁定；如确需修改，请编辑者先在「准备与报告」中解锁（会记入审计）"
+    ),
+    "unknown_device": N_("没有这台设备，或它已退出登录"),
+    "invalid_token_name": N_("令牌名称必须是 1–%(max)s 个字符"),
+    "invalid_scope": N_("权限只能是 read（只读）或 control（控制）"),
+    "pairing_expired": N_("配对链接无效或已过期，请在控制台重新生成"),
     "too_large": N_("请求过大"),
     "not_found": N_("没有这个地址"),
     # files and downloads

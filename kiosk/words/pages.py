@@ -74,10 +74,14 @@ CONSOLE = {
     "device_default": N_("控制台"),
     "av_title": N_("AV 中控接入"),
     "av_text": N_(
-        "Stream Deck / Companion 等中控可用“通用 HTTP”模块发送指令。令牌等同于操作员权限，请勿外传。每次按键的 command_id 必须不同：重复的 command_id 只返回第一次的结果，不会再次执行。"
+        "Stream Deck / Companion 等中控可用“通用 HTTP”模块发送指令。每次按键的 command_id 必须不同：重复的 command_id 只返回第一次的结果，不会再次执行。"
     ),
-    "av_token": N_("API 令牌"),
-    "av_token_failed": N_("读取失败，请关闭后重试"),
+    "av_token_where": N_(
+        "令牌不显示在任何页面上：请编辑者在「准备与报告 → 访问与设备」中为中控新建一个“控制”令牌（只显示一次），填入下面的 $KIOSK_TOKEN。"
+    ),
+    "role_is": N_("本机登录身份："),
+    "readonly_band": N_("只读 · 查看者：可以看到一切，不能操作"),
+    "readonly_nudge": N_("这台设备以查看者身份登录，只能查看"),
     "copy": N_("复制示例"),
     "copied": N_("已复制示例命令"),
     "copy_failed": N_("无法自动复制，请手动选择文本"),
@@ -456,12 +460,14 @@ DISPLAY = {
     "keyScan": N_("扫码获取专属服务"),
     "host": N_("主办单位："),
     "listSep": N_("、"),
+    "pairCode": N_("配对码"),
 }
 
 LOGIN = {
-    "title": N_("操作员登录"),
-    "kicker": N_("签约仪式 · 操作员控制台"),
-    "prompt": N_("请输入操作员 PIN"),
+    "title": N_("登录"),
+    "kicker": N_("签约仪式 · 控制台"),
+    "prompt": N_("请输入 PIN（查看者、操作员或编辑者）"),
+    "needs_editor": N_("准备页面需要编辑者 PIN：这台设备的身份不能修改活动设置"),
     "del": N_("删除"),
     "ok": N_("进入"),
     "checking": N_("正在验证…"),
@@ -471,4 +477,64 @@ LOGIN = {
     "offline": N_("无法连接服务器，请检查网络后重试"),
     "failed": N_("登录失败（%(code)s），请重试"),
 }
+# The device list, the same on the console and in the admin (static/js/common/devices.js).
+DEVICES = {
+    "dev_title": N_("设备"),
+    "offline": N_("无法连接服务器，请检查网络后重试"),
+    "dev_lead": N_(
+        "持有登录或令牌的每台设备：丢失的平板、泄露的令牌可在此单独退出；大屏只有配对后才算作大屏。"
+    ),
+    "dev_kind_session": N_("登录的浏览器"),
+    "dev_kind_token": N_("访问令牌"),
+    "dev_kind_screen": N_("已配对大屏"),
+    "dev_this": N_("本机"),
+    "dev_online": N_("在线"),
+    "dev_seen": N_("最后活动 %(when)s"),
+    "dev_never": N_("尚未使用"),
+    "dev_none": N_("没有设备"),
+    "dev_sign_out": N_("退出登录"),
+    "dev_revoke": N_("吊销"),
+    "dev_unpair": N_("取消配对"),
+    "dev_sure": N_("再点一次确认"),
+    "dev_signed_out": N_("已退出：%(name)s"),
+    "dev_waiting": N_("等待配对"),
+    "dev_waiting_title": N_("等待配对的大屏"),
+    "dev_waiting_lead": N_("核对大屏角落显示的四位配对码，再点「配对」。"),
+    "dev_pair": N_("配对"),
+    "dev_paired": N_("已配对：%(name)s"),
+    "dev_link_title": N_("用配对链接添加大屏"),
+    "dev_link_placeholder": N_("大屏名称，例如 主屏"),
+    "dev_link_default": N_("大屏"),
+    "dev_link_make": N_("生成配对链接"),
+    "dev_link_note": N_("在大屏电脑的浏览器中打开一次即可配对；%(minutes)s 分钟内有效，只能使用一次。"),
+}
+ADMIN.update(
+    {
+        "nav_access": N_("访问与设备"),
+        "access_lead": N_(
+            "谁能看、谁能操作：为中控和脚本新建访问令牌，查看每台持有登录的设备，丢失或泄露时单独退出。"
+        ),
+        "tokens_title": N_("访问令牌"),
+        "tokens_lead": N_(
+            "“控制”令牌可发送宣布、签约、切换画面等指令（Stream Deck、Companion）；“只读”令牌只能读取操作员视图（监控脚本）。令牌只在新建时显示一次，服务器只保存它的摘要。"
+        ),
+        "token_name": N_("名称"),
+        "token_name_hint": N_("例如 AV 中控台"),
+        "token_scope": N_("权限"),
+        "scope_control": N_("控制：可发送指令"),
+        "scope_read": N_("只读：只能查看"),
+        "token_make": N_("新建令牌"),
+        "token_once": N_("请现在复制这个令牌：关闭或离开本页后将无法再次查看。"),
+        "token_made": N_("已新建令牌：%(name)s"),
+        "unlock_edits": N_("解锁修改"),
+        "lock_edits": N_("重新锁定"),
+        "unlock_q": N_("解锁项目与金额？"),
+        "unlock_text": N_(
+            "正式签约已经开始。解锁后可以修改、删除、重排或导入项目，大屏上的累计金额可能随之变化。解锁会以本机名义记入审计；改完请重新锁定。"
+        ),
+    }
+)
+CONSOLE.update(DEVICES)
+ADMIN.update(DEVICES)
+
 PAGES = {"console": CONSOLE, "admin": ADMIN, "display": DISPLAY, "login": LOGIN}

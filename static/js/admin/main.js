@@ -6,5 +6,6 @@ import "./import.js";
 import "./cards.js";
 import "./run.js";
 import "./report.js";
+import "./access.js";
 
 KA.start();

@@ -71,7 +71,15 @@ export function connect(options) {
     accept(view, how);
   });
   socket.on("displays", (msg) => {
-    if (options.onDisplays) options.onDisplays(msg.displays || []);
+    if (options.onDisplays) options.onDisplays(msg.displays || [], msg.waiting || []);
+  });
+  // A big screen hears whether it is paired (else the code it shows while it waits), and its pairing link
+  // once an operator approves it.
+  socket.on("screen", (msg) => {
+    if (options.onScreen) options.onScreen(msg || {});
+  });
+  socket.on("pair", (msg) => {
+    if (options.onPair && msg && typeof msg.url === "string") options.onPair(msg.url);
   });
   socket.on("disconnect", (reason) => {
     freshSocket = true;

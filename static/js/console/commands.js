@@ -30,7 +30,11 @@ export function lockFor(ms) {
 }
 
 /** Why a command cannot fire now (words for the operator), or "" when it can. */
+// A viewer's tablet (the stage manager's) sees everything and presses nothing; the server refuses too.
+const readOnly = document.body.classList.contains("is-readonly");
+
 export function blockedBecause(kind) {
+  if (readOnly) return t("readonly_nudge");
   if (!ui.state) return t("reason_loading");
   if (ui.pending) return ui.pending.phase === "failed" ? t("reason_failed_cmd") : t("reason_pending_cmd");
   const p = selected();

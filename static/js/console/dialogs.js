@@ -62,13 +62,19 @@ function openUndo() {
   $("undo-cancel").focus();
 }
 
-let avToken = "";
+/** Tell the server this tablet's name, so the device list shows it (a viewer sends no commands). */
+export function announceName() {
+  if (!ui.deviceName) return;
+  request("GET", "/api/v1/session", undefined, {
+    headers: { "X-Kiosk-Device": encodeURIComponent(ui.deviceName) },
+  }).catch(() => {});
+}
 
 function curlExample() {
-  const token = avToken || "…";
+  // The token is never in a page: an editor makes a named one in the admin and gives it to the AV desk.
   return (
     "curl -X POST '" + window.location.origin + "/api/v1/commands' \\\n" +
-    "  -H 'Authorization: Bearer " + token + "' \\\n" +
+    "  -H \"Authorization: Bearer $KIOSK_TOKEN\" \\\n" +
     "  -H 'Content-Type: application/json' \\\n" +
     "  -d '{\"command_id\":\"deck-'$(date +%s%N)'\",\"action\":\"show\",\"screen\":\"blank\"}'"
   );
@@ -108,17 +114,9 @@ export function wireDialogs() {
     const name = input.value.trim().slice(0, input.maxLength > 0 ? input.maxLength : 20);
     ui.deviceName = name && name !== t("device_default") ? name : "";
     storageSet(DEVICE_KEY, ui.deviceName);
+    announceName();
     toast(t("saved_device", { name: ui.deviceName || t("device_default") }), "ok", 2000);
     changed();
-  });
-  // The token is never in the page: fetched (not cached) only when an operator opens this section.
-  $("av").addEventListener("toggle", () => {
-    if (!$("av").open) return;
-    request("GET", "/api/v1/av-token").then((res) => {
-      avToken = res.status === 200 && res.data ? res.data.token : "";
-      setText($("av-token"), avToken || t("av_token_failed"));
-      $("av-curl").value = curlExample();
-    });
   });
   $("av-copy").addEventListener("click", () => {
     const curl = $("av-curl");
@@ -140,7 +138,24 @@ export function wireDialogs() {
     }
   });
 
-  // Sign out every device (a tablet went missing, the PIN leaked), after asking.
+  // Sign out every device (a tablet went missing, the PIN leaked), after asking. Not on a viewer's tablet.
+  if ($("signout-all-btn")) wireSignoutAll();
+
+  // Logout, after asking (a stray tap must not cost a PIN entry in the middle of the ceremony).
+  const logout = $("logout-dialog");
+  $("logout-btn").addEventListener("click", () => {
+    logout.returnValue = "";
+    logout.showModal();
+  });
+  logout.addEventListener("close", () => {
+    if (logout.returnValue !== "logout") return;
+    request("DELETE", "/api/v1/session")
+      .catch(() => {})
+      .then(() => window.location.replace("/control"));
+  });
+}
+
+function wireSignoutAll() {
   $("signout-all-btn").addEventListener("click", () => {
     $("signout-confirm").hidden = false;
     $("signout-all-btn").hidden = true;
@@ -167,21 +182,10 @@ export function wireDialogs() {
     );
   });
 
-  // Logout, after asking (a stray tap must not cost a PIN entry in the middle of the ceremony).
-  const logout = $("logout-dialog");
-  $("logout-btn").addEventListener("click", () => {
-    logout.returnValue = "";
-    logout.showModal();
-  });
-  logout.addEventListener("close", () => {
-    if (logout.returnValue !== "logout") return;
-    request("DELETE", "/api/v1/session")
-      .catch(() => {})
-      .then(() => window.location.replace("/control"));
-  });
 }
 
 function hideSignout() {
+  if (!$("signout-confirm")) return;
   $("signout-confirm").hidden = true;
   $("signout-all-btn").hidden = false;
 }

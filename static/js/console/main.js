@@ -13,7 +13,8 @@ import { connect, fetchState } from "../common/live.js";
 import { applyWords, ensureLanguage, t } from "../common/words.js";
 import { checkWarning, refreshCard, wireCard } from "./card.js";
 import { abandonFailed, lockFor, retryFailed, send, setAdopt } from "./commands.js";
-import { DEVICE_KEY, refreshUndo, wireDialogs } from "./dialogs.js";
+import { screensChanged, wireDevices } from "./devices.js";
+import { DEVICE_KEY, announceName, refreshUndo, wireDialogs } from "./dialogs.js";
 import { nudge, outcome } from "./feedback.js";
 import { checkHold, wireHold } from "./hold.js";
 import { changed, onChange, projectById, selected, selectionId, ui } from "./model.js";
@@ -65,6 +66,7 @@ setAdopt(adopt);
 
 wireHold();
 wireDialogs();
+wireDevices();
 wireCard();
 
 $("btn-announce").addEventListener("click", () => {
@@ -139,6 +141,7 @@ ui.live = connect({
   onDisplays: (list) => {
     ui.walls = Array.isArray(list) ? list : [];
     renderWalls();
+    screensChanged();
   },
   onRefused: () => {
     // The socket says this device is not an operator: check over HTTP before leaving the page.
@@ -150,6 +153,7 @@ ui.live = connect({
     );
   },
 });
+announceName();
 // The view over HTTP straight away: the console is usable even if the socket takes its time.
 fetchState().then(adopt).catch(() => {});
 render();

@@ -203,9 +203,21 @@ if (document.fonts && document.fonts.ready) {
 }
 // ?preview=1 (the admin's "big screen" link): the same picture, but not counted as a big screen.
 const preview = /[?&]preview=1(&|$)/.test(window.location.search);
+// Not yet paired: a small code in the corner, for the operator to match on the console before approving.
+// Once approved the server sends a one-time pairing link; opening it stores this screen's key (a cookie).
+function onScreen(info) {
+  const badge = document.getElementById("pair-badge");
+  badge.hidden = !!info.paired || !info.code;
+  document.getElementById("pair-code").textContent = info.code || "";
+}
+
 connect({
   role: preview ? "viewer" : "display",
   name: body.getAttribute("data-screen-name") || "",
   onState,
   onStatus,
+  onScreen: preview ? null : onScreen,
+  onPair: preview ? null : (path) => {
+    if (/^\/display\/pair\/[\w-]+$/.test(path)) window.location.replace(path);
+  },
 });
