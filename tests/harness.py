@@ -335,7 +335,9 @@ def log_in(page, url: str, path: str = "/control", pin: str = PIN) -> None:
 
 def pair_page(page, server: LiveServer, name: str = "主屏", web=None) -> None:
     """Open a pairing link on ``page``, as the wall PC does once: it lands on /display, paired."""
-    page.goto(server.pairing_link(name, web))
+    link = server.pairing_link(name, web)
+    # The link carries KIOSK_PUBLIC_URL (a screenshot's server may name an address it does not listen on).
+    page.goto(server.url + "/display/pair/" + link.rsplit("/", 1)[1])
     page.wait_for_url("**/display")
 
 
