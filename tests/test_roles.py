@@ -3,6 +3,7 @@ the lock a live run puts on the running order (kiosk.ceremony.access, kiosk.web.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -330,3 +331,33 @@ def test_a_console_is_listed_by_its_own_name_and_an_idle_session_drops_off(make_
     laptop.get("/api/v1/runs")
     clock.advance(2 * 3600)
     assert "舞台左" not in names()  # idle longer than a session lives
+
+
+def test_the_stage_view_goes_to_the_mcs_monitors_only(small):
+    """The MC's monitor gets the figure to announce before the room sees it, so only a logged-in device or
+    a paired screen joins its room; the public asking for it gets the public view."""
+    socketio = small.extensions["socketio"]
+    assert not socketio.test_client(small, auth={"role": "stage"}).is_connected()
+    public = small.test_client().get("/api/v1/state?view=stage").get_json()
+    assert "stage" not in public and public["projects"][0]["amount"] is None
+
+    viewer = operator_client(small, VIEWER_PIN)
+    monitor = socketio.test_client(small, flask_test_client=viewer, auth={"role": "stage"})
+    first = [m for m in welcomed(monitor) if m["name"] == "state"][-1]["args"][0]
+    assert (
+        first["stage"]["current"]["name"] == "测试项目一"
+        and first["stage"]["current"]["amount"]["text"] == "10亿元"
+    )
+    assert first["stage"]["next"]["order"] == 2 and "console" not in first
+    assert "contact" not in json.dumps(first, ensure_ascii=False)
+
+    op = operator_client(small, OPERATOR_PIN)
+    op.post("/api/v1/commands", json={"command_id": "a2", "action": "announce", "project_id": small.ids[1]})
+    pushed = [m for m in monitor.get_received() if m["name"] == "state"][-1]["args"][0]
+    assert pushed["stage"]["current"]["order"] == 2 and pushed["stage"]["on_wall"]["screen"] == "spotlight"
+    assert monitor.emit("sync", callback=True)["stage"]["current"]["order"] == 2
+
+    screen = socketio.test_client(
+        small, flask_test_client=paired_client(small, "舞台提词屏"), auth={"role": "stage"}
+    )
+    assert "stage" in [m for m in welcomed(screen) if m["name"] == "state"][-1]["args"][0]

@@ -358,4 +358,36 @@ def operator(c: Ceremony) -> dict:
     return view
 
 
-AUDIENCES = {"public": public, "operator": operator}
+def _brief(p: dict | None) -> dict | None:
+    """A project as the MC calls it up: who, what, the figure to announce; never a contact."""
+    if p is None:
+        return None
+    keys = ("id", "order", "name", "investor", "signatories", "amount", "land", "industry_label", "status")
+    return {k: p[k] for k in keys} | {"status_text": p["status_text"]}
+
+
+def stage(c: Ceremony) -> dict:
+    """The MC's confidence monitor (``/stage``, and a paired screen at the stage's edge): what the wall
+    shows, the project to call up now and the one after, with the figures to announce. For credentialed
+    devices only: it carries the figures before the room sees them, but no contact."""
+    w = _Words(c)
+    view = _base(c, w, OPERATOR_STATUS)
+    by_id = {p["id"]: p for p in view["projects"]}
+    wall = view["wall"]
+    now = by_id.get(wall["project_id"]) if wall["screen"] == "spotlight" else None
+    state, order = c.state, ordered(c.projects)
+    up = by_id.get(up_now_id(state, order))
+    current = now or up
+    after = by_id.get(following_id(state, order, current["id"])) if current else None
+    view["stage"] = {
+        "on_wall": {"screen": wall["screen"], "label": w.t(SCREEN_LABELS[wall["screen"]])},
+        "current": _brief(current),
+        "next": _brief(after),
+        "progress": w.t(
+            PROGRESS, done=view["signed_count"], all=view["project_count"], total=view["total"]["text"]
+        ),
+    }
+    return view
+
+
+AUDIENCES = {"public": public, "operator": operator, "stage": stage}

@@ -117,10 +117,13 @@ def runs():
 @bp.get("/api/v1/state")
 def state():
     """The view the caller may see: the public one for anyone (big screens catching up, monitoring
-    scripts); the operator's for any role's session or token. A token that was revoked gets 401."""
+    scripts); the operator's for any role's session or token; ``?view=stage`` the MC's monitor's, for
+    those and paired screens. A token that was revoked gets 401."""
     principal = auth.current()
     if principal.refused:
         return error(401, "unauthorized")
+    if request.args.get("view") == "stage" and (principal.may("watch") or principal.screen):
+        return jsonify(ceremony().view("stage"))
     return jsonify(ceremony().view("operator" if principal.may("watch") else "public"))
 
 

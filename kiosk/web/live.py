@@ -29,7 +29,7 @@ from .transport import LogBudget
 
 log = logging.getLogger("kiosk.live")
 
-ROOMS = {"operators": "operator", "public": "public"}
+ROOMS = {"operators": "operator", "public": "public", "stage": "stage"}
 UNNAMED = N_("未命名大屏")
 
 
@@ -177,6 +177,14 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
             holders[request.sid] = principal.device.id
             accepted[request.sid] = ("operators", "operator", [])
             return None
+        if role == "stage":
+            # The MC's monitor: a logged-in device or a paired screen at the stage's edge.
+            if not (principal.may("watch") or principal.screen):
+                said.warn("stage socket refused from %s: no session or paired screen", request.remote_addr)
+                return False
+            holders[request.sid] = principal.device.id
+            accepted[request.sid] = ("stage", "stage", [])
+            return None
         extra = []
         if role == "display":
             screen = principal.screen
@@ -221,7 +229,7 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
             tell_operators()
 
     def audience() -> str:
-        return "operator" if _in_room("operators") else "public"
+        return next((name for room, name in ROOMS.items() if room != "public" and _in_room(room)), "public")
 
     def _in_room(room: str) -> bool:
         return room in (socketio.server.rooms(request.sid, namespace="/") or [])
@@ -239,6 +247,9 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
 
     def broadcast(sender):
         for room, name in ROOMS.items():
+            # The stage view is built only while a monitor is there to see it.
+            if room == "stage" and not manager.rooms.get("/", {}).get("stage"):
+                continue
             socketio.emit("state", sender.view(name), to=room)
 
     def drop_operators(_sender):
