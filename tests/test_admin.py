@@ -7,7 +7,6 @@ import struct
 import zlib
 
 import pytest
-from conftest import operator_client
 from harness import ProjectSpec, csv_bytes, projects, welcomed
 from openpyxl import Workbook, load_workbook
 from PIL import Image
@@ -16,16 +15,6 @@ from PIL import Image
 @pytest.fixture
 def app(make_app):
     return make_app(projects=projects("10", "20", "30"))
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def operator(app):
-    return operator_client(app)
 
 
 def png_bytes(w=40, h=20, color=(200, 30, 30)) -> bytes:

@@ -28,16 +28,6 @@ def app(make_app):
 
 
 @pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def operator(app):
-    return operator_client(app)
-
-
-@pytest.fixture
 def ids(app):
     return app.ids
 
