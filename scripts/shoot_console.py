@@ -178,6 +178,7 @@ def main() -> int:
                 other.wait_for_selector('body[data-conn="live"]')
                 other.route("**/api/v1/commands", lambda route: route.abort("connectionreset"))
                 other.click('.scr[data-screen="finale"]')
+                other.click('.scr[data-screen="finale"]')
                 other.wait_for_selector('#statusline[data-kind="failed"]', timeout=10000)
                 other.wait_for_timeout(3000)  # toasts gone
                 other.screenshot(path=str(out / "console-failed.png"))

@@ -15,7 +15,7 @@ import sys
 import pytest
 import requests
 import socketio
-from harness import PIN, ROOT, ProjectSpec, csv_bytes, log_in, pause_clock, projects, wait_until
+from harness import PIN, ROOT, ProjectSpec, csv_bytes, log_in, pair_page, pause_clock, projects, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -398,6 +398,7 @@ def test_after_giving_up_retry_sends_the_same_command_once(server, console):
 
     page.route("**/api/v1/commands", black_hole)
     page.click('.scr[data-screen="blank"]')
+    page.click('.scr[data-screen="blank"]')  # 黑屏 asks for a second tap
     # Thirty seconds of the console's time: every try fails at once, the back-off grows, then it asks.
     for _ in range(12):
         page.clock.run_for(3000)
@@ -595,3 +596,68 @@ def test_the_admin_pages_are_a_tap_away(server, console):
     assert link.get_attribute("href") == "/admin"
     assert link.get_attribute("target") == "_blank"  # the console stays open underneath
     assert link.bounding_box()["height"] >= 48
+
+
+def test_a_wall_back_from_a_wifi_blip_is_green_again_without_a_command(server, console, chromium):
+    """Before: after a screen reconnected, the console showed it "等待回报" until the next command (40 s and
+    more), although it was current: the same-seq view it got on reconnecting was dropped unreported."""
+    context = chromium.new_context(viewport={"width": 960, "height": 540})
+    wall = context.new_page()
+    try:
+        pair_page(wall, server, "主屏")
+        synced = console.locator(".wall.is-synced").filter(has_text="主屏")
+        synced.wait_for()
+        first = synced.get_attribute("data-id")
+        context.set_offline(True)
+        wall.wait_for_function("() => document.getElementById('conn-dot').classList.contains('on')")
+        context.set_offline(False)
+        # the wall's new connection replaces its old entry, and is green as soon as it has reported
+        back = console.locator(f".wall:not([data-id='{first}'])").filter(has_text="主屏")
+        back.wait_for()
+        console.locator(f".wall.is-synced:not([data-id='{first}'])").filter(has_text="主屏").wait_for(
+            timeout=5_000
+        )
+        assert console.locator(".wall").filter(has_text="主屏").count() == 1
+        assert server.state()["seq"] == console.evaluate("window.KioskConsole.state().seq")
+    finally:
+        context.close()
+
+
+def test_every_paired_wall_gets_its_own_light(server, console):
+    """Before: only two walls had a status; a third collapsed into a grey "另 1 块", even when it lagged."""
+    screens = [BigScreen(server, name) for name in ("主屏", "左侧屏", "右侧屏")]
+    screens.append(BigScreen(server, "大厅屏", report=False))
+    try:
+        for name in ("主屏", "左侧屏", "右侧屏"):
+            console.locator(".wall.is-synced").filter(has_text=name).wait_for()
+        console.locator(".wall.is-behind").filter(has_text="大厅屏").wait_for()
+        assert console.locator("#walls .wall").count() == 4
+        assert console.locator("#walls").get_attribute("data-worst") == "behind"
+        box = console.locator("#walls").bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 110
+    finally:
+        for screen in screens:
+            screen.close()
+
+
+def test_one_tap_does_not_black_out_the_wall(server, console):
+    """Before: 黑屏 sat beside 总结 and one tap blacked out the wall in front of the guests."""
+    page = console
+    start = server.state()["seq"]
+    blank = page.locator('.scr[data-screen="blank"]')
+    blank.click()
+    assert blank.inner_text() == "再点一次：黑屏" and "is-armed" in blank.get_attribute("class")
+    page.clock.run_for(4100)  # the question lapses by itself
+    assert blank.inner_text() == "黑屏" and server.state()["seq"] == start
+    finale = page.locator('.scr[data-screen="finale"]')
+    finale.click()
+    blank.click()  # another guarded button: asks again, nothing sent
+    assert finale.inner_text() == "总结" and blank.inner_text() == "再点一次：黑屏"
+    assert server.state()["seq"] == start
+    blank.click()
+    page.locator('.scr.is-current[data-screen="blank"]').wait_for()
+    assert server.state()["screen"] == "blank" and server.state()["seq"] == start + 1
+    # the way back is one tap, as always
+    rest(page)
+    page.click('.scr[data-screen="title"]')
+    page.locator('.scr.is-current[data-screen="title"]').wait_for()

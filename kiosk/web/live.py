@@ -48,6 +48,12 @@ class Displays:
         self.shared, self.clock = shared, clock
 
     def add(self, sid: str, name: str, addr: str | None, device_id: str | None = None) -> dict:
+        if device_id is not None:
+            # A paired screen that reconnects replaces its old entry at once: the old socket may linger
+            # until its ping times out, and one wall must not be listed twice.
+            for key, old in self._all():
+                if old["device_id"] == device_id:
+                    self.shared.hdel(self.TABLE, key)
         number = self.shared.incr("displays:number")
         entry = {
             "id": number,

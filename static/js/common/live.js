@@ -54,12 +54,18 @@ export function connect(options) {
 
   function accept(view, how) {
     if (!view || typeof view.seq !== "number") return;
-    if (current && view.log_id === current.log_id && view.seq < current.seq) return;
-    if (current && view.log_id === current.log_id && view.seq === current.seq && how !== "live") return;
-    const previous = current;
-    current = view;
-    options.onState(view, previous, how);
-    if (options.role === "display") socket.emit("seen", { seq: view.seq });
+    const sameLog = current && view.log_id === current.log_id;
+    const older = sameLog && view.seq < current.seq;
+    const known = sameLog && view.seq === current.seq && how !== "live";
+    if (!older && !known) {
+      const previous = current;
+      current = view;
+      options.onState(view, previous, how);
+    }
+    // Report what is on screen after every view, also one already drawn: after a reconnect the server
+    // knows this screen afresh and waits for its report, or the console shows it amber until the next
+    // command although it is current.
+    if (options.role === "display" && current) socket.emit("seen", { seq: current.seq });
   }
 
   socket.on("connect", () => setStatus("live"));

@@ -12,7 +12,7 @@ import { get } from "../common/http.js";
 import { connect, fetchState } from "../common/live.js";
 import { applyWords, ensureLanguage, t } from "../common/words.js";
 import { checkWarning, refreshCard, wireCard } from "./card.js";
-import { abandonFailed, lockFor, retryFailed, send, setAdopt } from "./commands.js";
+import { abandonFailed, blockedBecause, lockFor, retryFailed, send, setAdopt } from "./commands.js";
 import { screensChanged, wireDevices } from "./devices.js";
 import { DEVICE_KEY, announceName, refreshUndo, wireDialogs } from "./dialogs.js";
 import { nudge, outcome } from "./feedback.js";
@@ -79,14 +79,36 @@ $("btn-reshow").addEventListener("click", () => {
   if (p) send("reshow", "show", { screen: "spotlight", project_id: p.id });
 });
 
+// Black and the finale take the room away from the signing: a first tap only asks, a second within
+// ARM_MS does it (one stray tap beside 总结 must not black out the wall in front of the guests).
+const GUARDED = ["blank", "finale"];
+const ARM_MS = 4000;
+let armTimer = 0;
+
+function disarm() {
+  clearTimeout(armTimer);
+  if (!ui.armed) return;
+  ui.armed = null;
+  changed();
+}
+
 for (const button of document.querySelectorAll(".scr[data-screen]")) {
   button.addEventListener("click", () => {
     const screen = button.getAttribute("data-screen");
     if (!ui.state) return;
     if (ui.state.screen === screen && !ui.pending) {
+      disarm();
       nudge(t("already_showing", { screen: button.textContent.trim() }));
       return;
     }
+    if (GUARDED.includes(screen) && ui.armed !== screen && !blockedBecause("show:" + screen)) {
+      clearTimeout(armTimer);
+      ui.armed = screen;
+      armTimer = setTimeout(disarm, ARM_MS);
+      changed();
+      return;
+    }
+    disarm();
     send("show:" + screen, "show", { screen });
   });
 }

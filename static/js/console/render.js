@@ -56,19 +56,21 @@ export function renderWalls() {
     const live = ui.conn === "live";
     parts.push({ cls: live ? "none" : "unknown", name: live ? t("wall_none") : t("wall_unknown"), text: "" });
   } else {
-    for (const w of ui.walls.slice(0, 2)) {
+    // Every paired screen with its own light: a third wall that lags must not hide behind "另 2 块".
+    for (const w of ui.walls) {
       const info = wallInfo(w);
-      parts.push({ cls: info.cls, name: w.name, text: info.text, title: w.addr || "" });
+      parts.push({ cls: info.cls, name: w.name, text: info.text, title: w.addr || "", id: w.id });
     }
-    if (ui.walls.length > 2) parts.push({ cls: "more", name: t("wall_more", { n: ui.walls.length - 2 }), text: "" });
   }
   const key = JSON.stringify(parts);
   if (box.getAttribute("data-key") === key) return;
   box.setAttribute("data-key", key);
   clear(box);
+  box.classList.toggle("is-many", parts.length > 2);
   let worst = "synced";
   for (const part of parts) {
     const chip = el("div", "wall is-" + part.cls);
+    if (part.id !== undefined) chip.setAttribute("data-id", String(part.id));
     if (part.title) chip.title = part.title;
     chip.appendChild(el("span", "wall-dot"));
     chip.appendChild(el("span", "wall-name", part.name));
@@ -310,10 +312,12 @@ function renderScreens() {
     const screen = button.getAttribute("data-screen");
     const current = !!ui.state && ui.state.screen === screen;
     const busy = !!ui.pending && ui.pending.kind === "show:" + screen;
+    const armed = ui.armed === screen;
     button.classList.toggle("is-current", current);
+    button.classList.toggle("is-armed", armed);
     button.setAttribute("aria-pressed", current ? "true" : "false");
     setCmdState(button, !ui.state, waiting && !current, busy);
-    setBusyLabel(button, busy, screenLabel(screen));
+    setBusyLabel(button, busy, armed ? t("arm_" + screen) : screenLabel(screen));
   }
 }
 
