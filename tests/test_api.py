@@ -269,3 +269,17 @@ def test_a_screen_cannot_report_a_seq_the_log_has_not_reached(small, op):
     assert [(d["name"], d["seq"]) for d in listed] == [("主屏", None)]
     wall.emit("seen", {"seq": seq})
     assert [d["seq"] for d in small.extensions["kiosk_displays"].list()] == [seq]
+
+
+def test_stand_in_names_are_said_to_the_operator_before_they_reach_the_wall(app, operator):
+    """Before: the sample's "第七个签约项目（原文未公布名称·占位）" and "（示例企业名）" reached the wall with no
+    word to the operator."""
+    c = app.extensions["kiosk"]
+    found = c.view("operator")["console"]["placeholders"]
+    assert found["project_ids"] == ["p3", "p6"]
+    assert found["text"] == "2个项目仍像示例或占位数据（第 3、6 项）：上大屏前请在「准备与报告」中改为真实名称"
+    assert "placeholders" not in c.view("public").get("console", {})
+    edit = {"name": "石三门数创蔬菜工厂项目", "investor": "石三门数创农业有限公司", "amount_yi": "5"}
+    assert operator.put("/api/v1/projects/p3", json=edit).status_code == 200
+    cmd(operator, "confirm", "sign-p6", project_id="p6")  # signed: too late to warn, and no longer listed
+    assert c.view("operator")["console"]["placeholders"] is None

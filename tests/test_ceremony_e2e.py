@@ -42,6 +42,8 @@ def test_seven_signings_from_the_console_reach_the_big_screen(live_server, chrom
     tablet.wait_for_selector('body[data-conn="live"]')
     # the console sees the wall, and the wall is current
     tablet.locator("text=主屏").first.wait_for()
+    # the sample's stand-in names are said before they reach the wall
+    assert "第 3、6 项" in tablet.locator("#data-warning").inner_text()
     pause(tablet)
     pause(wall)
 

@@ -169,6 +169,20 @@ def up_now_id(state: State, projects: Sequence[Project]) -> str | None:
     return next_pending_id(state, projects)
 
 
+# What a stand-in name carries: the sample ships with them, and an organiser may type one while a name is
+# not yet public. None of them may reach the wall unnoticed.
+PLACEHOLDER_MARKS = ("占位", "示例", "待公布", "待定", "placeholder", "sample", "tbd", "xxx")
+
+
+def placeholder_fields(project: Project) -> tuple[str, ...]:
+    """The fields of ``project`` that read like a stand-in ("（示例企业名）", "…·占位"), for the warning."""
+    return tuple(
+        key
+        for key in ("name", "investor")
+        if any(mark in getattr(project, key).lower() for mark in PLACEHOLDER_MARKS)
+    )
+
+
 def is_public(state: State, project_id: str, publish_in_advance: bool) -> bool:
     """Whether the room may read a project's figures: once the wall has shown it, or when the organiser
     publishes the running order in advance. Its order, name and investor are always public."""

@@ -19,6 +19,7 @@ from .rules import (
     is_public,
     next_pending_id,
     ordered,
+    placeholder_fields,
     status_of,
     undo_target,
     up_now_id,
@@ -74,6 +75,8 @@ ON_AIR_NOTES = {
 }
 PROGRESS = N_("已签约 %(done)s/%(all)s 项 · %(total)s")
 PLANNED = N_("计划 %(total)s")
+PLACEHOLDERS = N_("%(count)s仍像示例或占位数据（第 %(orders)s 项）：上大屏前请在「准备与报告」中改为真实名称")
+LIST_SEP = N_("、")
 EDITS_LOCKED = N_("正式签约已开始：项目与金额已锁定")
 EDITS_UNLOCKED = N_("项目与金额已由编辑者解锁，可以修改（已记入审计）")
 UNDO_FACTS = N_("%(time)s 签约 · %(amount)s。撤销后累计：%(before)s → %(after)s（%(count)s）")
@@ -328,11 +331,24 @@ def operator(c: Ceremony) -> dict:
         title, note = "", w.t(ON_AIR_NOTES["blank"])
 
     idle_hint = w.t(HINT_ALL_DONE, n=len(order)) if order else w.t(HINT_NO_PROJECTS)
+    stand_ins = [p for p in order if placeholder_fields(p) and p.id not in state.signed]
+    placeholders = None
+    if stand_ins:
+        placeholders = {
+            "project_ids": [p.id for p in stand_ins],
+            "text": w.t(
+                PLACEHOLDERS,
+                count=w.projects(len(stand_ins)),
+                orders=w.t(LIST_SEP).join(str(p.order) for p in stand_ins),
+            ),
+        }
     view["console"] = {
         "up_id": up_now_id(state, order),
         "rows": rows,
         "undo": undo,
         "idle_hint": idle_hint,
+        # Unsigned projects whose name or investor reads like a stand-in: said before they reach the wall.
+        "placeholders": placeholders,
         "on_air": {
             "screen": screen,
             "label": w.t(SCREEN_LABELS[screen]),

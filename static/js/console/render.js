@@ -27,6 +27,10 @@ function renderMode() {
   const rehearsal = !!ui.state && ui.state.mode === "rehearsal";
   document.body.classList.toggle("is-rehearsal", rehearsal);
   $("rehearsal-band").hidden = !rehearsal;
+  // Stand-in names still in the running order (the server found them and wrote the sentence).
+  const stand = ui.state && ui.state.console.placeholders;
+  $("data-warning").hidden = !stand;
+  setText($("data-warning-text"), stand ? stand.text : "");
 }
 
 export function renderHeader() {
