@@ -661,3 +661,19 @@ def test_one_tap_does_not_black_out_the_wall(server, console):
     rest(page)
     page.click('.scr[data-screen="title"]')
     page.locator('.scr.is-current[data-screen="title"]').wait_for()
+
+
+def test_confirm_says_when_no_wall_would_show_the_signing(server, console):
+    """Before: Confirm stayed fully armed, saying nothing, while the console said "大屏未连接"."""
+    sub = console.locator("#btn-confirm .cmd-sub")
+    assert sub.inner_text() == "⚠ 大屏未就绪 · 签约仍会记录"
+    assert "is-unseen" in console.locator("#btn-confirm").get_attribute("class")
+    assert console.locator("#btn-confirm").is_enabled()  # the record matters more than the picture
+    screen = BigScreen(server, "主屏")
+    try:
+        console.locator(".wall.is-synced").filter(has_text="主屏").wait_for()
+        console.locator("#btn-confirm:not(.is-unseen)").wait_for()
+        assert sub.inner_text() == "按住 0.8 秒"
+    finally:
+        screen.close()
+    console.locator("#btn-confirm.is-unseen").wait_for()

@@ -81,6 +81,7 @@ CONSOLE = {
     "role_is": N_("本机登录身份："),
     "readonly_band": N_("只读 · 查看者：可以看到一切，不能操作"),
     "arm_blank": N_("再点一次：黑屏"),
+    "confirm_no_wall": N_("⚠ 大屏未就绪 · 签约仍会记录"),
     "arm_finale": N_("再点一次：总结"),
     "readonly_nudge": N_("这台设备以查看者身份登录，只能查看"),
     "copy": N_("复制示例"),

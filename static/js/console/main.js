@@ -163,6 +163,7 @@ ui.live = connect({
   onDisplays: (list) => {
     ui.walls = Array.isArray(list) ? list : [];
     renderWalls();
+    render(); // Confirm says when no wall would show the signing
     screensChanged();
   },
   onRefused: () => {

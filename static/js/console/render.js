@@ -275,7 +275,11 @@ function renderTarget() {
   const confirmBusy = !!ui.pending && ui.pending.kind === "confirm";
   setCmdState(confirm, cannot && !confirmBusy, waiting, confirmBusy);
   setBusyLabel(confirm, confirmBusy, t("confirm"));
-  if (!ui.hold) setText(confirm.querySelector(".cmd-sub"), t("confirm_sub"));
+  // No paired wall current: the signing is still recorded, but the room would not see it. Say so on the
+  // button itself, where the thumb is.
+  const unseen = !!s && !ui.walls.some((w) => ["synced", "syncing"].includes(wallInfo(w).cls));
+  confirm.classList.toggle("is-unseen", unseen);
+  if (!ui.hold) setText(confirm.querySelector(".cmd-sub"), t(unseen ? "confirm_no_wall" : "confirm_sub"));
 
   const reshowBtn = $("btn-reshow");
   const reshowBusy = !!ui.pending && ui.pending.kind === "reshow";
