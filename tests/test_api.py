@@ -277,7 +277,9 @@ def test_stand_in_names_are_said_to_the_operator_before_they_reach_the_wall(app,
     c = app.extensions["kiosk"]
     found = c.view("operator")["console"]["placeholders"]
     assert found["project_ids"] == ["p3", "p6"]
-    assert found["text"] == "2个项目仍像示例或占位数据（第 3、6 项）：上大屏前请在「准备与报告」中改为真实名称"
+    assert (
+        found["text"] == "2个项目仍像示例或占位数据（第 3、6 项）：上大屏前请在「准备与报告」中改为真实名称"
+    )
     assert "placeholders" not in c.view("public").get("console", {})
     edit = {"name": "石三门数创蔬菜工厂项目", "investor": "石三门数创农业有限公司", "amount_yi": "5"}
     assert operator.put("/api/v1/projects/p3", json=edit).status_code == 200

@@ -241,13 +241,14 @@ def test_show_switches_screens(live_server, page):
     assert page.get_attribute("#stage", "data-screen") == "blank"
     page.wait_for_function("() => getComputedStyle(document.getElementById('stage')).opacity === '0'")
 
-    # Bringing back a signed project: its signed spotlight, with no new celebration.
+    # Bringing back a signed project (在大屏重现): its signed spotlight, and its celebration replayed on
+    # purpose ("The moment on the wall": a missed celebration must be replayable).
     seq = do(live_server, "show", screen="spotlight", project_id=ordered[0]["id"])
     wait_drawn(page, seq)
     assert page.get_attribute("#stage", "data-screen") == "spotlight"
     assert active(page, ".spot-name") == ordered[0]["name"]
     assert page.locator("#screens .screen.is-active .seal").count() == 1
-    assert page.locator("#screens .screen.is-active .spot.stamp").count() == 0
+    assert page.locator("#screens .screen.is-active .spot.stamp").count() == 1
     assert page.errors == []
 
 
@@ -334,6 +335,49 @@ def test_reload_shows_the_signed_project_without_celebrating(live_server, page):
     assert page.locator("#screens .screen.is-active .spot.stamp").count() == 0
     # The total is there at once, not climbing from zero.
     assert page.text_content("#total-value") == answer["state"]["total_yi"]
+
+
+def test_a_wall_back_within_seconds_of_a_signing_still_celebrates(live_server, page):
+    """Before: a wall offline for a second at the confirm came back already signed, with no celebration."""
+    first, second = projects(live_server)[0], projects(live_server)[1]
+    open_display(page, live_server)
+    wait_drawn(page, do(live_server, "announce", project_id=first["id"]))
+    page.context.set_offline(True)
+    page.wait_for_function("() => document.getElementById('conn-dot').classList.contains('on')")
+    answer = act(live_server, "confirm", project_id=first["id"])
+    page.context.set_offline(False)
+    wait_drawn(page, answer["seq"])
+    assert page.evaluate("window.__display.live") is True
+    assert page.locator("#screens .screen.is-active .spot.stamp").count() == 1
+    # and "在大屏重现" replays a signing's celebration on purpose
+    wait_drawn(page, do(live_server, "confirm", project_id=second["id"]))
+    wait_drawn(page, do(live_server, "show", screen="roll"))
+    seq = do(live_server, "show", screen="spotlight", project_id=first["id"])
+    wait_drawn(page, seq)
+    assert active(page, ".spot-name") == first["name"]
+    assert page.locator("#screens .screen.is-active .spot.stamp").count() == 1
+    assert page.errors == []
+
+
+def test_an_edit_after_a_signing_does_not_celebrate_it_again(live_server, page):
+    """Found while making the replay: every later change of seq (an edit of the project on the wall) found
+    the last command still a confirm of that project, and celebrated it once more."""
+    first = projects(live_server)[0]
+    open_display(page, live_server)
+    wait_drawn(page, do(live_server, "confirm", project_id=first["id"]))
+    page.wait_for_function("() => !window.__display.celebrating", timeout=15_000)
+    live_server.unlock_edits()
+    edit = {
+        "name": first["name"],
+        "investor": first["investor"],
+        "amount_yi": first["amount_yi"],
+        "summary": "新的简介",
+    }
+    r = live_server.editor().put(f"{live_server.url}/api/v1/projects/{first['id']}", json=edit, timeout=5)
+    r.raise_for_status()
+    wait_drawn(page, live_server.state()["seq"])
+    assert page.evaluate("window.__display.celebrating") is False
+    assert page.locator("#screens .screen.is-active .spot.stamp").count() == 0
 
 
 def test_project_names_are_text_never_markup(live_server, page):

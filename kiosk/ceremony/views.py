@@ -203,6 +203,7 @@ def _base(c: Ceremony, w: _Words, statuses: dict) -> dict:
             "seq": state.last.seq,
             "action": state.last.action,
             "project_id": state.last.project_id,
+            "screen": state.last.screen,
             "at": state.last.at,
         }
     spotlight = state.spotlight_id if state.spotlight_id in ids else None

@@ -98,9 +98,13 @@ function render(state, live) {
   stage.setAttribute("data-screen", d.screen);
   body.classList.toggle("screen-blank", d.screen === "blank");
 
+  // A signing celebrates; so does bringing a signed project back on purpose (在大屏重现: the replay).
   const celebrate =
     live && d.screen === "spotlight" && d.project && d.project.status === "signed" &&
-    state.last && state.last.action === "confirm" && state.last.project_id === d.project.id;
+    state.last && state.last.project_id === d.project.id &&
+    // this very change (an edit after a signing moves seq too, and is no reason to celebrate again)
+    (state.last.seq === state.seq || lateNews) &&
+    (state.last.action === "confirm" || (state.last.action === "show" && state.last.screen === "spotlight"));
 
   if (d.key !== view.key) {
     stopFx();
@@ -151,8 +155,13 @@ function render(state, live) {
 // ---------------------------------------------------------------- connection
 
 let offlineTimer = 0;
+// When the link last dropped: a signing that happened in a short blip is still news when the wall is back.
+let linkLostAt = 0;
+let lateNews = false;
+const LATE_NEWS_MS = 10000;
 
 function onStatus(status) {
+  if (status !== "live" && !linkLostAt) linkLostAt = Date.now();
   if (status === "live") {
     clearTimeout(offlineTimer);
     offlineTimer = 0;
@@ -181,7 +190,16 @@ function draw(state, live) {
 function onState(state, previous, how) {
   // live.js calls every catch-up "sync" (the first view after each (re)connect, HTTP, a jump in seq):
   // those redraw the picture without celebrating. A broadcast repeating the view on screen is no news.
-  const live = how === "live" && !!previous && previous.log_id === state.log_id && state.seq === previous.seq + 1;
+  const next = !!previous && previous.log_id === state.log_id;
+  let live = how === "live" && next && state.seq === previous.seq + 1;
+  if (how === "sync" && linkLostAt) {
+    // Back from a blip of a few seconds with a signing made meanwhile: the room still sees it celebrated.
+    const late = Date.now() - linkLostAt < LATE_NEWS_MS;
+    live = late && next && state.seq > previous.seq && !!state.last && state.last.action === "confirm" &&
+      state.last.seq > previous.seq;
+    linkLostAt = 0;
+  }
+  lateNews = live && how === "sync";
   latest = state;
   // The wall's own words follow the event's language; until they arrive, the picture keeps the old ones.
   ensureLanguage(state.lang).then((changed) => {
