@@ -69,6 +69,9 @@ function setTotal(view, animate) {
   cancelAnimationFrame(total.raf);
   clearTimeout(total.timer);
   total.key = key;
+  // The figure's box is as wide as the figure it ends on, from the first frame (digits are tabular, the
+  // text right-aligned in it): the line stays where it is while the digits climb.
+  totalNode.style.minWidth = target.value.length + "ch";
   const finish = () => {
     cancelAnimationFrame(total.raf);
     clearTimeout(total.timer);
