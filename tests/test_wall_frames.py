@@ -3,6 +3,7 @@ after them (The moment on the wall). A frame every 50 ms through each signing's 
 
 from __future__ import annotations
 
+import itertools
 import re
 from decimal import Decimal
 
@@ -67,7 +68,7 @@ def test_the_total_climbs_monotonically_to_the_exact_figure_from_a_fixed_anchor(
             shots = frames_of_the_total(page)
             values = [number(s["text"]) for s in shots]
             assert values[0] >= before, (p["name"], values[:3])
-            assert all(b >= a for a, b in zip(values, values[1:])), (p["name"], values)
+            assert all(b >= a for a, b in itertools.pairwise(values)), (p["name"], values)
             assert values[-1] == target and shots[-1]["text"] == answer["state"]["total"]["value"]
             # The figure's right edge never moves, nor the line once the climb has begun (1 px: the layout
             # rounds a centred line of fractional width; the fault was 23–41 px).
