@@ -41,6 +41,41 @@ RECORD = """(ms) => {
 }"""
 
 
+SAMPLE = """({until, step}) => {
+    // Every CSS transition and animation now running on the wall, paused and stepped by hand: a frame
+    // every ``step`` ms of the animation clock. Counts the layouts visible in each frame, and every
+    // visible project name with its box.
+    const running = document.getAnimations();
+    running.forEach((a) => a.pause());
+    const frames = [];
+    for (let t = 0; t <= until; t += step) {
+        running.forEach((a) => { a.currentTime = t; });
+        const visible = [...document.querySelectorAll('#screens .screen')]
+            .filter((s) => parseFloat(getComputedStyle(s).opacity) > 0.02);
+        const names = visible.flatMap((s) => [...s.querySelectorAll('.spot-name')]).map((n) => {
+            const r = n.getBoundingClientRect();
+            return {text: n.textContent, x: r.x, y: r.y, w: r.width, h: r.height,
+                    size: getComputedStyle(n).fontSize};
+        });
+        frames.push({t, layouts: visible.length, names});
+    }
+    running.forEach((a) => a.play());
+    return frames;
+}"""
+
+
+def one_layout_at_a_time(frames: list[dict], what: str) -> None:
+    for f in frames:
+        assert f["layouts"] <= 1, (what, f["t"], f["layouts"], [n["text"] for n in f["names"]])
+        assert len({n["text"] for n in f["names"]}) == len(f["names"]), (what, f["t"], f["names"])
+    # the name's size is settled before it appears: it never changes while it is on the wall
+    sizes: dict[str, set] = {}
+    for f in frames:
+        for n in f["names"]:
+            sizes.setdefault(n["text"], set()).add(n["size"])
+    assert all(len(s) == 1 for s in sizes.values()), (what, sizes)
+
+
 def frames_of_the_total(page, until_ms: int = 2600) -> list[dict]:
     page.evaluate(RECORD, FRAME_MS)
     page.clock.run_for(until_ms)
@@ -48,9 +83,11 @@ def frames_of_the_total(page, until_ms: int = 2600) -> list[dict]:
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
-def test_the_total_climbs_monotonically_to_the_exact_figure_from_a_fixed_anchor(live_server, chromium, size):
-    """Before: the first frame of a climb showed a figure below the previous total ("-12 亿元" was painted),
-    and the total line slid sideways by 23–41 px whenever a digit was added."""
+def test_each_signing_frame_by_frame(live_server, chromium, size):
+    """Each of the seven sample signings, announce and confirm, frame by frame. Before: about 0.5 s after
+    confirm the spotlight and the signed layout were both on the wall (the name doubled at two sizes);
+    the first frame of a climb showed a figure below the previous total ("-12 亿元" was painted), and the
+    total line slid sideways by 23–41 px whenever a digit was added."""
     context = chromium.new_context(viewport={"width": size[0], "height": size[1]})
     page = context.new_page()
     try:
@@ -60,11 +97,20 @@ def test_the_total_climbs_monotonically_to_the_exact_figure_from_a_fixed_anchor(
         order = sorted(live_server.state(operator=True)["projects"], key=lambda p: p["order"])
         before = Decimal(0)
         for p in order:
-            live_server.command("announce", project_id=p["id"])
+            announced = live_server.command("announce", project_id=p["id"]).json()
+            page.wait_for_function(
+                "s => window.__display && window.__display.seq === s", arg=announced["seq"]
+            )
+            one_layout_at_a_time(
+                page.evaluate(SAMPLE, {"until": 1600, "step": FRAME_MS}), f"announce {p['name']}"
+            )
             page.clock.run_for(1000)
             answer = live_server.command("confirm", project_id=p["id"]).json()
             target = Decimal(answer["state"]["total_yi"])
             page.wait_for_function("s => window.__display && window.__display.seq === s", arg=answer["seq"])
+            one_layout_at_a_time(
+                page.evaluate(SAMPLE, {"until": 1600, "step": FRAME_MS}), f"confirm {p['name']}"
+            )
             shots = frames_of_the_total(page)
             values = [number(s["text"]) for s in shots]
             assert values[0] >= before, (p["name"], values[:3])

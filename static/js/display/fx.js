@@ -53,7 +53,7 @@ function piece(x, y, vx, vy, delay) {
   };
 }
 
-export function startCelebration(section, stage) {
+export function startCelebration(section, stage, delayMs = 0) {
   stopFx();
   const slot = section.querySelector(".seal-slot");
   const origin = slot ? stagePoint(slot, stage) : { x: STAGE_W / 2, y: STAGE_H / 2 };
@@ -78,9 +78,10 @@ export function startCelebration(section, stage) {
     fx.parts.push({ kind: "spark", x: origin.x + Math.cos(ang) * rad, y: origin.y + Math.sin(ang) * rad,
       delay: 0.5 + Math.random() * 1.6, size: 8 + Math.random() * 14 });
   }
-  fx.start = performance.now();
+  // The burst waits for the picture it belongs to (a section that comes in after the old one has gone).
+  fx.start = performance.now() + delayMs;
   fx.raf = requestAnimationFrame(draw);
-  fx.timer = setTimeout(stopFx, FX_MS + 400);
+  fx.timer = setTimeout(stopFx, FX_MS + 400 + delayMs);
   celebrating(true);
 }
 
@@ -88,6 +89,10 @@ function draw(now) {
   const ctx = fx.ctx;
   if (!ctx) return;
   const t = (now - fx.start) / 1000;
+  if (t < 0) {
+    fx.raf = requestAnimationFrame(draw);
+    return;
+  }
   const k = fx.k;
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, canvas.width, canvas.height);

@@ -18,6 +18,7 @@ import { applyEvent } from "./look.js";
 import { build, buildRoll, buildSpotlight, setSealState } from "./screens.js";
 
 const OFFLINE_DOT_MS = 3000;
+const ENTER_MS = 300; // display.css: .screen.after-leaving --enter
 const body = document.body;
 const stage = document.getElementById("stage");
 const screensEl = document.getElementById("screens");
@@ -63,6 +64,7 @@ function show(section, animate) {
     if (animate) {
       old.classList.remove("is-active");
       old.classList.add("is-leaving");
+      section.classList.add("after-leaving"); // it waits for the old one to be gone (display.css)
       setTimeout(() => old.remove(), 1000);
     } else {
       old.remove();
@@ -75,6 +77,11 @@ function show(section, animate) {
     void stage.offsetWidth;
     stage.classList.remove("no-transition");
   }
+}
+
+/** How long a section waits before it comes in (the old picture leaving first): its seal and gold wait too. */
+function enterDelay(section) {
+  return section.classList.contains("after-leaving") ? ENTER_MS : 0;
 }
 
 /** Put a freshly built section in the place of the one on screen, already visible (no fade). */
@@ -115,7 +122,7 @@ function render(state, live) {
     if (celebrate) {
       // Confirmed without an announce first: the project comes in and is sealed at once.
       setSealState(section, d.project, true);
-      startCelebration(section, stage);
+      startCelebration(section, stage, enterDelay(section));
     }
   } else if (d.sig !== view.sig) {
     view.sig = d.sig;
@@ -133,7 +140,7 @@ function render(state, live) {
       }
       if (celebrate) {
         setSealState(view.node, d.project, true);
-        startCelebration(view.node, stage);
+        startCelebration(view.node, stage, enterDelay(view.node));
       } else if (wasSigned && !isSigned) {
         stopFx(); // an undo: no gold may keep falling on a project that is no longer signed
       }
