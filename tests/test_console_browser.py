@@ -677,3 +677,20 @@ def test_confirm_says_when_no_wall_would_show_the_signing(server, console):
     finally:
         screen.close()
     console.locator("#btn-confirm.is-unseen").wait_for()
+
+
+def test_every_console_shows_the_latest_change_whoever_made_it(server, console):
+    """Before: a console's status line went on showing its own last command after another console (or the
+    AV desk) had made a later one."""
+    page = console
+    page.click("#btn-announce")
+    page.locator("#statusline").filter(has_text="已宣布「测试项目一」").wait_for()
+    assert server.command("confirm", project_id=server.made_ids[0]).status_code == 200
+    line = page.locator("#statusline")
+    line.filter(has_text="已签约「测试项目一」（KIOSK_API_TOKEN 127.0.0.1）").wait_for()
+    assert line.get_attribute("data-kind") == "info"
+    # its own next command is what it says again
+    rest(page)
+    page.click('.scr[data-screen="roll"]')
+    line.filter(has_text="大屏已切换到「签约名单」").wait_for()
+    assert "KIOSK_API_TOKEN" not in line.inner_text()

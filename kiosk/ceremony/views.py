@@ -79,6 +79,16 @@ PLACEHOLDERS = N_("%(count)s仍像示例或占位数据（第 %(orders)s 项）�
 LIST_SEP = N_("、")
 EDITS_LOCKED = N_("正式签约已开始：项目与金额已锁定")
 EDITS_UNLOCKED = N_("项目与金额已由编辑者解锁，可以修改（已记入审计）")
+# The latest change in the log, as every console's status line says it (the same words a console uses
+# for its own commands).
+LAST_CHANGE = {
+    "announce": N_("已宣布「%(name)s」"),
+    "confirm": N_("已签约「%(name)s」"),
+    "undo": N_("已撤销「%(name)s」的签约"),
+    "show": N_("大屏已切换到「%(screen)s」"),
+    "reshow": N_("大屏已重现「%(name)s」"),
+}
+BY_DEVICE = N_("%(what)s（%(device)s）")
 UNDO_FACTS = N_("%(time)s 签约 · %(amount)s。撤销后累计：%(before)s → %(after)s（%(count)s）")
 
 
@@ -332,6 +342,21 @@ def operator(c: Ceremony) -> dict:
         title, note = "", w.t(ON_AIR_NOTES["blank"])
 
     idle_hint = w.t(HINT_ALL_DONE, n=len(order)) if order else w.t(HINT_NO_PROJECTS)
+    last_change = None
+    entry = state.last
+    if entry is not None and entry.action in LAST_CHANGE:
+        p = by_id.get(entry.project_id)
+        key = "reshow" if entry.action == "show" and entry.screen == "spotlight" and p else entry.action
+        what = w.t(
+            LAST_CHANGE[key],
+            name=p["name"] if p else "",
+            screen=w.t(SCREEN_LABELS[entry.screen]) if entry.screen in SCREEN_LABELS else "",
+        )
+        last_change = {
+            "seq": entry.seq,
+            "time": fmt.time(entry.at),
+            "text": w.t(BY_DEVICE, what=what, device=entry.device) if entry.device else what,
+        }
     stand_ins = [p for p in order if placeholder_fields(p) and p.id not in state.signed]
     placeholders = None
     if stand_ins:
@@ -348,6 +373,8 @@ def operator(c: Ceremony) -> dict:
         "rows": rows,
         "undo": undo,
         "idle_hint": idle_hint,
+        # The ceremony's latest change, whoever made it: every console's status line can say it.
+        "last_change": last_change,
         # Unsigned projects whose name or investor reads like a stand-in: said before they reach the wall.
         "placeholders": placeholders,
         "on_air": {

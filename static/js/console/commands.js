@@ -158,6 +158,8 @@ function answered(p, res) {
   if (res.status === 200) {
     const text = okText(p, data);
     finish("ok", text);
+    // What this console last did, by the log's seq: a later change from another console shows over it.
+    if (ui.lastOutcome && typeof data.seq === "number") ui.lastOutcome.seq = data.seq;
     if (p.body.action !== "show") ui.manualId = null; // after a step of the ceremony, follow the order again
     // The answer carries the operator view (a repeated one, after a lost answer, the view of that moment:
     // adopt() keeps whichever is newer).
@@ -181,6 +183,14 @@ function answered(p, res) {
     toast(t("session_lost"), "error", 5000);
     changed();
     setTimeout(() => window.location.replace("/control"), 1200);
+    return;
+  }
+  if (res.status === 403 && !(data && data.reason === "csrf")) {
+    // A right this device's role lacks (the server says which): no reload would change that.
+    const message = (data && data.message) || t("server_error", { code: res.status });
+    finish("error", t("rejected", { message }));
+    toast(t("rejected", { message }), "error", 6000);
+    changed();
     return;
   }
   if (res.status === 403) {

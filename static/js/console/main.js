@@ -80,7 +80,7 @@ $("btn-reshow").addEventListener("click", () => {
 });
 
 // Black and the finale take the room away from the signing: a first tap only asks, a second within
-// ARM_MS does it (one stray tap beside 总结 must not black out the wall in front of the guests).
+// ARM_MS does it (one stray tap beside the finale must not black out the wall in front of the guests).
 const GUARDED = ["blank", "finale"];
 const ARM_MS = 4000;
 let armTimer = 0;

@@ -11,7 +11,7 @@ export const ui = {
   conn: "connecting",
   walls: [], // the big screens connected, from the server
   manualId: null, // a row the operator tapped; null: follow the running order
-  armed: null, // 黑屏 or 总结 after its first tap, waiting for the second
+  armed: null, // black or finale after its first tap, waiting for the second
   pending: null, // the one command in flight (or failed, waiting for Retry or Give up)
   lockUntil: 0, // command buttons do not fire before this
   hold: null, // an ongoing press on Confirm

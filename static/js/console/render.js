@@ -60,7 +60,7 @@ export function renderWalls() {
     const live = ui.conn === "live";
     parts.push({ cls: live ? "none" : "unknown", name: live ? t("wall_none") : t("wall_unknown"), text: "" });
   } else {
-    // Every paired screen with its own light: a third wall that lags must not hide behind "另 2 块".
+    // Every paired screen with its own light: a third wall that lags must not hide behind a grey count.
     for (const w of ui.walls) {
       const info = wallInfo(w);
       parts.push({ cls: info.cls, name: w.name, text: info.text, title: w.addr || "", id: w.id });
@@ -329,6 +329,13 @@ function renderScreens() {
   }
 }
 
+function newerElsewhere() {
+  const change = ui.state && ui.state.console.last_change;
+  if (!change) return false;
+  if (!ui.lastOutcome) return false; // a fresh console says "ready"; the on-air card shows the wall
+  return typeof ui.lastOutcome.seq === "number" ? change.seq > ui.lastOutcome.seq : ui.lastOutcome.kind === "ok";
+}
+
 export function renderStatus() {
   const line = $("statusline");
   let text;
@@ -343,6 +350,12 @@ export function renderStatus() {
   } else if (failed) {
     kind = "failed";
     text = t("st_failed", { what: p.what });
+  } else if (newerElsewhere()) {
+    // Another console (or the AV desk) changed the ceremony after this one last did: say that, not ours.
+    const change = ui.state.console.last_change;
+    kind = "info";
+    text = change.text;
+    time = change.time;
   } else if (ui.lastOutcome) {
     kind = ui.lastOutcome.kind;
     text = ui.lastOutcome.text;

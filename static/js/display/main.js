@@ -105,7 +105,7 @@ function render(state, live) {
   stage.setAttribute("data-screen", d.screen);
   body.classList.toggle("screen-blank", d.screen === "blank");
 
-  // A signing celebrates; so does bringing a signed project back on purpose (在大屏重现: the replay).
+  // A signing celebrates; so does bringing a signed project back on purpose (the console's "show again": the replay).
   const celebrate =
     live && d.screen === "spotlight" && d.project && d.project.status === "signed" &&
     state.last && state.last.project_id === d.project.id &&
