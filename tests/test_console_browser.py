@@ -694,3 +694,20 @@ def test_every_console_shows_the_latest_change_whoever_made_it(server, console):
     page.click('.scr[data-screen="roll"]')
     line.filter(has_text="大屏已切换到「签约名单」").wait_for()
     assert "KIOSK_API_TOKEN" not in line.inner_text()
+
+
+def test_a_toast_never_covers_a_warning(live_server, chromium):
+    """Before: a toast came down over the warning banners under the header."""
+    page = open_console(chromium, live_server)  # the sample: a QR warning and a stand-in warning
+    try:
+        page.locator("#data-warning:not([hidden])").wait_for()
+        page.locator("#qr-warning:not([hidden])").wait_for()
+        page.click("#btn-announce")
+        toast = page.locator(".toast").first
+        toast.wait_for()
+        box = toast.bounding_box()
+        for banner in ("#qr-warning", "#data-warning"):
+            b = page.locator(banner).bounding_box()
+            assert box["y"] >= b["y"] + b["height"], (banner, box, b)
+    finally:
+        page.context.close()

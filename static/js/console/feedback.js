@@ -18,6 +18,9 @@ export function nudge(text, kind) {
 }
 
 export function toast(text, kind, ms) {
+  // Below the header and every warning banner (QR codes, stand-in names): a toast never covers a warning.
+  const main = document.querySelector(".main");
+  if (main) $("toasts").style.top = Math.round(main.getBoundingClientRect().top + 8) + "px";
   show($("toasts"), text, kind, ms);
 }
 
