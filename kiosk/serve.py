@@ -108,6 +108,7 @@ def lan_address() -> str | None:
 BANNER = N_("kiosk：%(title)s — %(count)s，seq %(seq)s")
 BIG_SCREEN = N_("大屏")
 CONSOLE = N_("控制台")
+WALL_COMMAND = N_("大屏电脑的启动命令")
 ADMIN = N_("准备与报告")
 PIN_FROM_ENV = N_("%(role)s PIN 来自 %(variable)s")
 PIN_KEPT = N_("%(role)s PIN %(pin)s（保存在 %(path)s）")
@@ -174,6 +175,15 @@ def serve(host: str, port: int) -> int:
         seq=view["seq"],
     )
     print(f"  {gettext(BIG_SCREEN, lang)}  {base}/display", flush=True)
+    # Chromium offers the wall's service worker (its last picture through a reboot with the server down)
+    # only on a secure origin; a venue LAN is plain http, so the wall PC names this one as secure.
+    print(
+        "  "
+        + gettext(WALL_COMMAND, lang)
+        + "  chromium --kiosk --noerrdialogs --disable-session-crashed-bubble "
+        f"--unsafely-treat-insecure-origin-as-secure={base} {base}/display",
+        flush=True,
+    )
     print(f"  {gettext(CONSOLE, lang)}  {base}/control", flush=True)
     print(f"  {gettext(ADMIN, lang)}  {base}/admin", flush=True)
     for role in ("operator", "viewer", "editor"):

@@ -163,10 +163,13 @@ def free_port() -> int:
 class LiveServer:
     """``python -m kiosk serve`` in a real process, on its own port and data folder, as a user runs it."""
 
-    def __init__(self, data_dir: Path, port: int | None = None, env: dict | None = None):
+    def __init__(
+        self, data_dir: Path, port: int | None = None, env: dict | None = None, host: str = "127.0.0.1"
+    ):
         self.data_dir = data_dir
         self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.host = host
+        self.url = f"http://{host}:{self.port}"
         self.extra_env = env or {}
         self.proc: subprocess.Popen | None = None
         self.log = data_dir.parent / f"server-{self.port}.log"
@@ -184,7 +187,7 @@ class LiveServer:
         env.pop("PYTHONWARNINGS", None)
         with open(self.log, "ab") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "kiosk", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                [sys.executable, "-m", "kiosk", "serve", "--host", self.host, "--port", str(self.port)],
                 cwd=ROOT,
                 env=env,
                 stdout=out,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
 
 from ..reporting import charts
 from .common import ceremony, page_context
@@ -15,6 +15,17 @@ def big_screen():
     """The audience's picture. It draws only from the ``state`` broadcasts; ``?name=`` labels it on the console."""
     name = (request.args.get("name") or "").strip()[:40]
     return render_template("display/display.html", **page_context("display", screen_name=name))
+
+
+@bp.get("/display/sw.js")
+def service_worker():
+    """The wall's service worker (static/js/display/sw.js): it keeps the wall's page and its last view, so
+    a wall PC rebooted while the server is down comes back to its last picture. Served from here so its
+    scope can be the wall's own address."""
+    response = send_from_directory(current_app.static_folder + "/js/display", "sw.js", max_age=0)
+    response.headers["Service-Worker-Allowed"] = "/display"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.get("/charts/<kind>.svg")

@@ -216,6 +216,7 @@ function onState(state, previous, how) {
     }
   });
   draw(state, live);
+  keep(state);
 }
 
 window.addEventListener("resize", fitStage);
@@ -234,6 +235,26 @@ function onScreen(info) {
   const badge = document.getElementById("pair-badge");
   badge.hidden = !!info.paired || !info.code;
   document.getElementById("pair-code").textContent = info.code || "";
+}
+
+// The wall keeps its page and last view in a service worker (sw.js), so a reboot while the server is down
+// comes back to the last picture. Browsers offer it on a secure origin only (see the README).
+const keeper = !preview && "serviceWorker" in navigator ? navigator.serviceWorker : null;
+if (keeper) {
+  keeper.register("/display/sw.js", { scope: "/display" }).catch(() => {});
+  keeper.addEventListener("message", (event) => {
+    if (event.data && typeof event.data.kept === "number") window.__wallKept = event.data.kept;
+  });
+  keeper.ready.then((registration) => {
+    // What this first load fetched before the worker was there to keep it.
+    const urls = [window.location.href, ...performance.getEntriesByType("resource").map((e) => e.name)];
+    registration.active.postMessage({ keep: urls });
+    if (latest) registration.active.postMessage({ state: latest });
+  });
+}
+
+function keep(state) {
+  if (keeper && keeper.controller) keeper.controller.postMessage({ state });
 }
 
 connect({
