@@ -17,6 +17,13 @@ def big_screen():
     return render_template("display/display.html", **page_context("display", screen_name=name))
 
 
+@bp.get("/overlay")
+def overlay():
+    """The livestream's overlay: a transparent 1920x1080 page for an OBS / vMix browser source, drawn from
+    the public view (a lower third for the project on the wall, a corner bug with the running total)."""
+    return render_template("overlay/overlay.html", **page_context("overlay"))
+
+
 @bp.get("/display/sw.js")
 def service_worker():
     """The wall's service worker (static/js/display/sw.js): it keeps the wall's page and its last view, so

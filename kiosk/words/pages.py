@@ -539,4 +539,13 @@ ADMIN.update(
 CONSOLE.update(DEVICES)
 ADMIN.update(DEVICES)
 
-PAGES = {"console": CONSOLE, "admin": ADMIN, "display": DISPLAY, "login": LOGIN}
+# The livestream overlay (/overlay).
+OVERLAY = {
+    "title": N_("直播叠加画面"),
+    "kicker": N_("第 %(n)s 个签约项目 · 共 %(m)s 个"),
+    "signed": N_("签约成功"),
+    "total": N_("累计签约"),
+    "count": N_("已签约 %(n)s / %(m)s 个项目"),
+}
+
+PAGES = {"console": CONSOLE, "admin": ADMIN, "display": DISPLAY, "login": LOGIN, "overlay": OVERLAY}

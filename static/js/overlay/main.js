@@ -1,0 +1,43 @@
+/*
+ * The livestream's overlay (/overlay): a transparent 1920x1080 page for an OBS or vMix browser source.
+ * A lower third names the project on the wall (and seals it when signed); a corner bug keeps the running
+ * total. It draws only from the public view, like the wall, and follows it: the same seq, the same words.
+ */
+import { connect } from "../common/live.js";
+import { ensureLanguage, t } from "../common/words.js";
+
+const $ = (id) => document.getElementById(id);
+const root = $("overlay");
+
+function draw(view) {
+  const wall = view.wall || {};
+  const project = wall.project_id ? view.projects.find((p) => p.id === wall.project_id) : null;
+  const up = wall.screen === "spotlight" && !!project;
+  root.setAttribute("data-screen", wall.screen || "");
+  root.classList.toggle("has-project", up);
+  if (up) {
+    $("lt-kicker").textContent = t("kicker", { n: project.order, m: view.project_count });
+    $("lt-name").textContent = project.name;
+    const parts = [project.investor];
+    if (project.amount) parts.push(project.amount.text);
+    $("lt-sub").textContent = parts.join(" · ");
+    root.classList.toggle("is-signed", project.status === "signed");
+  } else {
+    root.classList.remove("is-signed");
+  }
+  // The corner bug: the total as the server wrote it, and the count.
+  $("bug-prefix").textContent = view.total.prefix ? view.total.prefix + " " : "";
+  $("bug-number").textContent = view.total.value;
+  $("bug-unit").textContent = view.total.unit;
+  $("bug-count").textContent = t("count", { n: view.signed_count, m: view.project_count });
+  root.classList.toggle("is-dark", wall.screen === "blank");
+  window.__overlay = { seq: view.seq, screen: wall.screen, project: up ? project.id : null };
+}
+
+connect({
+  role: "viewer",
+  onState: (view) => {
+    ensureLanguage(view.lang).then(() => draw(view));
+    draw(view);
+  },
+});

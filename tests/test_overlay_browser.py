@@ -1,0 +1,59 @@
+"""The livestream overlay (/overlay) in real Chromium: transparent but for its lower third and its corner
+bug, following the public view (The moment on the wall, "a livestream output")."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from harness import projects, wait_until
+from PIL import Image
+
+pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+
+@pytest.fixture
+def server(live_server_with):
+    return live_server_with(projects("52", "30"))
+
+
+def alpha_at(png: bytes, x: int, y: int) -> int:
+    return Image.open(io.BytesIO(png)).convert("RGBA").getpixel((x, y))[3]
+
+
+def test_the_overlay_is_transparent_and_follows_the_signing(server, chromium):
+    page = chromium.new_page(viewport={"width": 1920, "height": 1080})
+    try:
+        page.goto(server.url + "/overlay")
+        page.wait_for_function("() => window.__overlay && window.__overlay.seq >= 0")
+        shot = page.screenshot(omit_background=True)
+        # nothing but the bug at the start: the programme shows through everywhere else
+        assert alpha_at(shot, 960, 540) == 0 and alpha_at(shot, 20, 1060) == 0
+        assert page.locator("#lower-third").evaluate("n => getComputedStyle(n).opacity") == "0"
+        assert page.text_content("#bug-number") == "0"
+
+        first = server.made_ids[0]
+        seq = server.command("announce", project_id=first).json()["seq"]
+        page.wait_for_function("s => window.__overlay.seq === s", arg=seq)
+        page.wait_for_function(
+            "() => getComputedStyle(document.getElementById('lower-third')).opacity === '1'"
+        )
+        assert page.text_content("#lt-name") == "测试项目一"
+        assert page.text_content("#lt-sub") == "测试企业一有限公司 · 52亿元"
+        assert page.text_content("#lt-kicker") == "第 1 个签约项目 · 共 2 个"
+        box = page.locator("#lower-third").bounding_box()
+        shot = page.screenshot(omit_background=True)
+        assert alpha_at(shot, int(box["x"] + 40), int(box["y"] + box["height"] / 2)) > 200
+        assert alpha_at(shot, 960, 300) == 0
+
+        answer = server.command("confirm", project_id=first).json()
+        page.wait_for_function("s => window.__overlay.seq === s", arg=answer["seq"])
+        assert "is-signed" in page.get_attribute("#overlay", "class")
+        assert page.text_content("#bug-number") == answer["state"]["total"]["value"]
+        assert page.text_content("#bug-count") == "已签约 1 / 2 个项目"
+
+        seq = server.command("show", screen="blank").json()["seq"]
+        page.wait_for_function("s => window.__overlay.seq === s", arg=seq)
+        wait_until(lambda: page.locator("#bug").evaluate("n => getComputedStyle(n).opacity") == "0")
+    finally:
+        page.close()
