@@ -70,6 +70,7 @@ def test_a_confirmation_reaches_a_connected_client(server):
             "seq": seq,
             "action": "confirm",
             "project_id": first_id,
+            "screen": None,
             "at": got["projects"][0]["signed_at"],
         }
     finally:

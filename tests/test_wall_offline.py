@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import pytest
 from harness import CHROMIUM, CHROMIUM_ARGS, LiveServer, pair_page, projects, wait_drawn
-from playwright.sync_api import sync_playwright
 
 from kiosk.serve import lan_address
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 
-def wall_browser(playwright, profile, origin: str):
+def wall_browser(browser_type, profile, origin: str):
+    """A wall PC's kiosk browser: a profile kept on disk, so closing and launching it again is a reboot."""
     args = [*CHROMIUM_ARGS, f"--unsafely-treat-insecure-origin-as-secure={origin}"]
-    return playwright.chromium.launch_persistent_context(
+    return browser_type.launch_persistent_context(
         str(profile), executable_path=CHROMIUM, args=args, viewport={"width": 1920, "height": 1080}
     )
 
@@ -28,7 +28,7 @@ HOSTS = ["127.0.0.1", lan_address() or "127.0.0.1"]
 
 
 @pytest.mark.parametrize("host", HOSTS, ids=["loopback", "lan"])
-def test_a_wall_rebooted_while_the_server_is_down_shows_its_last_picture(tmp_path, host):
+def test_a_wall_rebooted_while_the_server_is_down_shows_its_last_picture(tmp_path, chromium, host):
     from harness import prepare_data
 
     data = tmp_path / "data"
@@ -36,30 +36,36 @@ def test_a_wall_rebooted_while_the_server_is_down_shows_its_last_picture(tmp_pat
     server = LiveServer(data, host=host).start()
     profile = tmp_path / "wall-profile"
     try:
-        with sync_playwright() as p:
-            wall = wall_browser(p, profile, server.url)
-            page = wall.pages[0] if wall.pages else wall.new_page()
-            pair_page(page, server, "主屏")
-            first = server.ids()[0]
-            answer = server.command("confirm", project_id=first).json()
-            wait_drawn(page, answer["seq"])
-            page.wait_for_function("() => navigator.serviceWorker.controller && window.__wallKept > 0")
-            page.wait_for_timeout(300)  # the last view reaches the worker's cache (a message, not a fetch)
-            name = page.locator("#screens .screen.is-active .spot-name").inner_text()
-            wall.close()
+        wall = wall_browser(chromium.browser_type, profile, server.url)
+        page = wall.pages[0] if wall.pages else wall.new_page()
+        pair_page(page, server, "主屏")
+        first = server.ids()[0]
+        answer = server.command("confirm", project_id=first).json()
+        wait_drawn(page, answer["seq"])
+        page.wait_for_function("() => navigator.serviceWorker.controller && window.__wallKept > 0")
+        # the last view has reached the worker's cache (the page posts it: a message, not a fetch)
+        page.wait_for_function(
+            """async (seq) => {
+                const kept = await (await caches.open('kiosk-wall-v1')).match(location.origin + '/api/v1/state');
+                return !!kept && (await kept.json()).seq === seq;
+            }""",
+            arg=answer["seq"],
+        )
+        name = page.locator("#screens .screen.is-active .spot-name").inner_text()
+        wall.close()
 
-            server.stop()
-            wall = wall_browser(p, profile, server.url)
-            page = wall.pages[0] if wall.pages else wall.new_page()
-            page.goto(server.url + "/display")
-            wait_drawn(page, answer["seq"])
-            assert page.locator("#screens .screen.is-active .spot-name").inner_text() == name
-            assert page.text_content("#total-value") == answer["state"]["total_yi"]
-            assert "ERR_" not in page.content()
+        server.stop()
+        wall = wall_browser(chromium.browser_type, profile, server.url)
+        page = wall.pages[0] if wall.pages else wall.new_page()
+        page.goto(server.url + "/display")
+        wait_drawn(page, answer["seq"])
+        assert page.locator("#screens .screen.is-active .spot-name").inner_text() == name
+        assert page.text_content("#total-value") == answer["state"]["total_yi"]
+        assert "ERR_" not in page.content()
 
-            server.start()
-            later = server.command("confirm", project_id=server.ids()[1]).json()
-            page.wait_for_function("s => window.__display.seq === s", arg=later["seq"], timeout=5_000)
-            wall.close()
+        server.start()
+        later = server.command("confirm", project_id=server.ids()[1]).json()
+        page.wait_for_function("s => window.__display.seq === s", arg=later["seq"], timeout=5_000)
+        wall.close()
     finally:
         server.stop()
