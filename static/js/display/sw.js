@@ -29,16 +29,27 @@ function keyOf(request) {
   return request.mode === "navigate" ? url.href : url.origin + url.pathname;
 }
 
+// A link that hangs (a venue router gone half-open) must not keep the wall waiting: past this, the kept
+// copy answers, and the network's answer, when it comes, is still kept for next time.
+const PATIENCE_MS = 2500;
+
 async function networkFirst(request) {
   const cache = await caches.open(CACHE);
-  try {
-    const response = await fetch(request);
+  const network = fetch(request).then(async (response) => {
     if (response.ok && response.type === "basic") await cache.put(keyOf(request), response.clone());
     return response;
+  });
+  try {
+    return await Promise.race([
+      network,
+      new Promise((_, reject) => setTimeout(() => reject(new Error("no answer in time")), PATIENCE_MS)),
+    ]);
   } catch (err) {
-    const hit = (await cache.match(keyOf(request))) || (request.mode === "navigate" && (await cache.match(self.location.origin + "/display", { ignoreSearch: true })));
+    const hit =
+      (await cache.match(keyOf(request))) ||
+      (request.mode === "navigate" && (await cache.match(self.location.origin + "/display", { ignoreSearch: true })));
     if (hit) return hit;
-    throw err;
+    return network; // nothing kept: the network's answer (or its failure) after all
   }
 }
 
