@@ -216,7 +216,7 @@ PUBLIC = Principal(None)
 ENV_DEVICE_ID = "env-token"
 
 
-def _env_token_device() -> access.Device:
+def env_token_device() -> access.Device:
     return access.Device(
         id=ENV_DEVICE_ID,
         kind="token",
@@ -233,7 +233,7 @@ def _from_bearer(secret: str) -> Principal:
     if hmac.compare_digest(secret.encode(), current_app.config["API_TOKEN"].encode()):
         if storage.get_meta("env_token_revoked") == digest:
             return Principal(None, refused=True)
-        return Principal("operator", _env_token_device())
+        return Principal("operator", env_token_device())
     device = storage.device_by_secret(digest)
     if device is None or not device.active or device.kind != "token":
         return Principal(None, refused=True)

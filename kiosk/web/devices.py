@@ -81,7 +81,8 @@ def list_devices():
     online: dict[str, int] = {}
     for held in current_app.extensions.get("kiosk_sockets", {}).values():
         online[held] = online.get(held, 0) + 1
-    me = auth.current().device.id if auth.current().device else None
+    caller = auth.current()
+    me = caller.device.id if caller.device else None
     # A session idle longer than a session lives cannot come back: it is no longer listed.
     horizon = current_app.extensions["kiosk_clock"].now() - current_app.permanent_session_lifetime
     devices = [
@@ -90,7 +91,7 @@ def list_devices():
         if d.kind != "session" or datetime.fromisoformat(seen.get(d.id) or d.created_at) > horizon
     ]
     if auth.env_token_active():
-        devices.append(auth._env_token_device())
+        devices.append(auth.env_token_device())
     displays = current_app.extensions["kiosk_displays"]
     listed = [_device_json(d, seen, online, me, lang) for d in devices]
     # This device first, then what is connected now, then the most recently active.
@@ -177,10 +178,10 @@ def pair_waiting():
     body = _body()
     displays = current_app.extensions["kiosk_displays"]
     code = body.get("code")
-    sid = displays.sid_of_code(code) if isinstance(code, str) else None
-    if sid is None:
+    found = displays.waiting_with_code(code) if isinstance(code, str) else None
+    if found is None:
         return error(404, "unknown_device")
-    entry = next(e for e in displays.waiting() if e["code"] == code)
+    sid, entry = found
     name = _name(body, "name", SCREEN_NAME_MAX) or entry["name"]
     # A path, not an address: the key must land on the host name the wall itself opened.
     current_app.extensions["kiosk_pair_waiting"](None, sid=sid, url=_pairing_path(name))

@@ -48,12 +48,18 @@ class Displays:
         self.shared, self.clock = shared, clock
 
     def add(self, sid: str, name: str, addr: str | None, device_id: str | None = None) -> dict:
+        present = self._all()
         if device_id is not None:
             # A paired screen that reconnects replaces its old entry at once: the old socket may linger
             # until its ping times out, and one wall must not be listed twice.
-            for key, old in self._all():
-                if old["device_id"] == device_id:
-                    self.shared.hdel(self.TABLE, key)
+            stale = [key for key, old in present if old["device_id"] == device_id]
+        else:
+            # A phone in the audience opening /display must not push the real wall out of the list for
+            # long: only the newest few waiting screens are kept, this one among them.
+            waiting = [key for key, old in present if not old["paired"]]
+            stale = waiting[: max(0, len(waiting) + 1 - self.MAX_WAITING)]
+        for key in stale:
+            self.shared.hdel(self.TABLE, key)
         number = self.shared.incr("displays:number")
         entry = {
             "id": number,
@@ -66,15 +72,6 @@ class Displays:
             "code": None if device_id else f"{secrets.randbelow(10**4):04d}",
         }
         self.shared.hset(self.TABLE, sid, json.dumps(entry, ensure_ascii=False))
-        waiting = sorted(
-            ((k, json.loads(v)) for k, v in self.shared.hgetall(self.TABLE).items()),
-            key=lambda kv: kv[1]["id"],
-        )
-        waiting = [(k, e) for k, e in waiting if not e["paired"]]
-        # A phone in the audience opening /display must not push the real wall out of the list for long:
-        # only the newest few waiting screens are kept.
-        for key, _ in waiting[: max(0, len(waiting) - self.MAX_WAITING)]:
-            self.shared.hdel(self.TABLE, key)
         return entry
 
     def seen(self, sid: str, seq: int) -> bool:
@@ -102,8 +99,9 @@ class Displays:
     def waiting(self) -> list[dict]:
         return [e for _, e in self._all() if not e["paired"]]
 
-    def sid_of_code(self, code: str) -> str | None:
-        return next((k for k, e in self._all() if not e["paired"] and e["code"] == code), None)
+    def waiting_with_code(self, code: str) -> tuple[str, dict] | None:
+        """The waiting screen showing ``code``: its sid and its entry."""
+        return next(((k, e) for k, e in self._all() if not e["paired"] and e["code"] == code), None)
 
 
 def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
