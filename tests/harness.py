@@ -230,6 +230,23 @@ class LiveServer:
     def ids(self) -> list[str]:
         return [p["id"] for p in self.state()["projects"]]
 
+    def devices(self) -> list[dict]:
+        r = requests.get(
+            self.url + "/api/v1/devices", headers={"Authorization": f"Bearer {self.api_token}"}, timeout=10
+        )
+        r.raise_for_status()
+        return r.json()["devices"]
+
+    def set_layout(self, device_id: str, layout: str | None) -> None:
+        """Choose a paired screen's layout, as the console does."""
+        r = requests.put(
+            self.url + f"/api/v1/screens/{device_id}/layout",
+            json={"layout": layout},
+            headers={"Authorization": f"Bearer {self.api_token}"},
+            timeout=10,
+        )
+        r.raise_for_status()
+
     def command(self, action: str, command_id: str | None = None, **fields) -> requests.Response:
         body = {"command_id": command_id or uuid.uuid4().hex, "action": action, **fields}
         return requests.post(

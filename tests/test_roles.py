@@ -254,7 +254,7 @@ def test_an_operator_approves_a_waiting_screen_by_its_code(small):
     wall.disconnect()
     again = socketio.test_client(small, flask_test_client=wall_browser, auth={"role": "display"})
     told = [m for m in welcomed(again, until="screen") if m["name"] == "screen"][-1]["args"][0]
-    assert told == {"paired": True, "code": None, "name": "主屏"}
+    assert told == {"paired": True, "code": None, "name": "主屏", "layout": None}
     assert [d["name"] for d in small.extensions["kiosk_displays"].list()] == ["主屏"]
     # unpairing it from the console: the socket closes and the screen comes back as waiting
     screen_id = small.extensions["kiosk_displays"].list()[0]["device_id"]

@@ -49,6 +49,7 @@ class Device:
     revoked_at: str | None = None
     scope: str | None = None  # tokens only
     addr: str | None = None
+    layout: str | None = None  # screens only: the layout chosen on the console (None: by its shape)
 
     @property
     def active(self) -> bool:

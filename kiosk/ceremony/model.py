@@ -11,6 +11,9 @@ from decimal import Decimal
 
 SCREENS = ("title", "spotlight", "roll", "finale", "blank")
 ACTIONS = ("announce", "confirm", "undo", "show")
+# What a paired screen draws of the show: the main wall, a portrait totem, a side screen (the roll and the
+# running total only), a lobby screen (every signed project's golden-key QR code).
+LAYOUTS = ("main", "totem", "side", "lobby")
 # Log entries that change the setup (projects, event) rather than the show; they only move seq.
 SETUP_ACTION = "setup"
 # What a setup entry records in its ``screen`` field when it opens or closes a locked show for editing.

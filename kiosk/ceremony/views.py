@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..words import format as fmt
 from ..words.catalogue import N_, gettext, language, word
 from .access import edits_locked
-from .model import SCREENS, SETUP_ACTION, Ceremony, Project, State
+from .model import LAYOUTS, SCREENS, SETUP_ACTION, Ceremony, Project, State
 from .rules import (
     figures,
     following_id,
@@ -36,6 +36,13 @@ SCREEN_LABELS = {
     "roll": N_("签约名单"),
     "finale": N_("总结"),
     "blank": N_("黑屏"),
+}
+# A paired screen's layout as the console names it.
+LAYOUT_LABELS = {
+    "main": N_("主屏"),
+    "totem": N_("竖屏"),
+    "side": N_("侧屏"),
+    "lobby": N_("大厅二维码屏"),
 }
 # Industries as the English press release names them; any other keeps its name as typed (it is data).
 KNOWN_INDUSTRIES = (
@@ -388,6 +395,7 @@ def operator(c: Ceremony) -> dict:
         "planned": w.t(PLANNED, total=view["planned"]["total"]["text"]),
     }
     view["screens"] = [{"id": s, "label": w.t(SCREEN_LABELS[s])} for s in SCREENS]
+    view["layouts"] = [{"id": k, "label": w.t(LAYOUT_LABELS[k])} for k in LAYOUTS]
     # Whether the running order may be edited now (a live run locks it at its first signing).
     lockable = c.run.mode == "live" and state.signing_started
     view["edits"] = {

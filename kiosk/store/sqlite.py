@@ -413,6 +413,17 @@ class Storage:
                 == 1
             )
 
+    def set_layout(self, device_id: str, layout: str | None) -> bool:
+        """Choose what a paired screen draws (``None``: the layout its shape calls for)."""
+        with self.transaction() as db:
+            return (
+                db.execute(
+                    "UPDATE devices SET layout = ? WHERE id = ? AND kind = 'screen' AND revoked_at IS NULL",
+                    (layout, device_id),
+                ).rowcount
+                == 1
+            )
+
     def revoke_devices(self, at: str, device_id: str | None = None, kinds: tuple[str, ...] = ()) -> list[str]:
         """Sign out one device, or every active one of ``kinds``; returns the ids signed out."""
         with self.transaction() as db:
@@ -543,6 +554,7 @@ def _device(row: sqlite3.Row) -> Device:
         revoked_at=row["revoked_at"],
         scope=row["scope"],
         addr=row["addr"],
+        layout=row["layout"],
     )
 
 

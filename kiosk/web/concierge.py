@@ -134,15 +134,19 @@ def display_qr(project_id: str):
 
     Anyone may open the wall, but only a paired screen (or a logged-in device) gets this image, and only
     while the room sees that project celebrated on the LED wall: before, walking p1…pN collected every
-    signed card's address, and so its concierge's contacts, from outside the room.
+    signed card's address, and so its concierge's contacts, from outside the room. The lobby screen shows
+    every signed project's code, so a screen set to the lobby layout gets each of them.
     """
     principal = auth.current()
     if principal.screen is None and not principal.may("watch"):
         abort(404)
     project, card = _project_or_404(project_id)
     c = ceremony()
-    on_wall = c.view("public")["wall"]
-    if project.id not in c.state.signed or on_wall != {"screen": "spotlight", "project_id": project.id}:
+    on_wall = c.view("public")["wall"] == {"screen": "spotlight", "project_id": project.id}
+    # Every signed project's code: for the lobby screen (an operator chose that layout for this very
+    # screen on the console; ``?layout=lobby`` in an address is not enough) and for the console's thumbnails.
+    every = principal.may("watch") or principal.screen.layout == "lobby"
+    if project.id not in c.state.signed or not (on_wall or every):
         abort(404)
     response = Response(qr.svg(card_url(card.token)), mimetype="image/svg+xml")
     response.headers.update({"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})

@@ -10,6 +10,7 @@ from datetime import datetime
 from flask import Blueprint, current_app, jsonify, redirect, request, url_for
 
 from ..ceremony import access, signals
+from ..ceremony.model import LAYOUTS
 from ..ceremony.rules import CeremonyError
 from ..words import format as fmt
 from ..words.catalogue import gettext
@@ -187,6 +188,21 @@ def pair_waiting():
     current_app.extensions["kiosk_pair_waiting"](None, sid=sid, url=_pairing_path(name))
     log.warning("screen '%s' (%s) approved by %s", name, entry["addr"], auth.device_name())
     return jsonify(status="ok", name=name)
+
+
+@bp.put("/api/v1/screens/<device_id>/layout")
+@auth.requires("run")
+def set_screen_layout(device_id: str):
+    """Choose what a paired screen draws: ``{"layout": "main" | "totem" | "side" | "lobby" | null}``
+    (null: the layout its shape calls for). The screen redraws at once, without a reload."""
+    layout = _body().get("layout")
+    if layout is not None and layout not in LAYOUTS:
+        return error(400, "invalid_layout", {"choices": " / ".join(LAYOUTS)})
+    if not ceremony().storage.set_layout(device_id, layout):
+        return error(404, "unknown_device")
+    current_app.extensions["kiosk_relayout"](device_id, layout)
+    log.warning("screen %s set to layout %s by %s", device_id, layout or "auto", auth.device_name())
+    return jsonify(status="ok", layout=layout)
 
 
 @bp.get("/display/pair/<secret>")

@@ -21,6 +21,7 @@ from socketio import packet as sio_packet
 
 from ..ceremony import signals
 from ..ceremony.clock import Clock
+from ..ceremony.model import LAYOUTS
 from ..ceremony.service import Ceremony
 from ..store.shared import Shared
 from ..words.catalogue import N_, gettext
@@ -47,7 +48,9 @@ class Displays:
     def __init__(self, shared: Shared, clock: Clock):
         self.shared, self.clock = shared, clock
 
-    def add(self, sid: str, name: str, addr: str | None, device_id: str | None = None) -> dict:
+    def add(
+        self, sid: str, name: str, addr: str | None, device_id: str | None = None, layout: str | None = None
+    ) -> dict:
         present = self._all()
         if device_id is not None:
             # A paired screen that reconnects replaces its old entry at once: the old socket may linger
@@ -70,20 +73,35 @@ class Displays:
             "device_id": device_id,
             "paired": device_id is not None,
             "code": None if device_id else f"{secrets.randbelow(10**4):04d}",
+            # Chosen on the console (None: by the screen's shape), and the one the screen says it draws.
+            "layout": layout,
+            "drawn_layout": None,
         }
         self.shared.hset(self.TABLE, sid, json.dumps(entry, ensure_ascii=False))
         return entry
 
-    def seen(self, sid: str, seq: int) -> bool:
+    def seen(self, sid: str, seq: int, drawn: str | None = None) -> bool:
         raw = self.shared.hget(self.TABLE, sid)
         if raw is None:
             return False
         entry = json.loads(raw)
-        if not entry["paired"] or entry["seq"] == seq:
+        drawn = drawn or entry.get("drawn_layout")
+        if not entry["paired"] or (entry["seq"] == seq and entry.get("drawn_layout") == drawn):
             return False
         entry["seq"] = seq
+        entry["drawn_layout"] = drawn
         self.shared.hset(self.TABLE, sid, json.dumps(entry, ensure_ascii=False))
         return True
+
+    def set_layout(self, device_id: str, layout: str | None) -> list[str]:
+        """A paired screen's new layout; returns the sids that hold it (to be told)."""
+        sids = []
+        for key, entry in self._all():
+            if entry["device_id"] == device_id:
+                entry["layout"] = layout
+                self.shared.hset(self.TABLE, key, json.dumps(entry, ensure_ascii=False))
+                sids.append(key)
+        return sids
 
     def remove(self, sid: str) -> bool:
         return self.shared.hdel(self.TABLE, sid)
@@ -110,6 +128,10 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
 
     def screens_message() -> dict:
         return {"displays": displays.list(), "waiting": displays.waiting()}
+
+    def screen_info(entry: dict) -> dict:
+        """What a big screen is told about itself: paired or its code, its name, its chosen layout."""
+        return {k: entry[k] for k in ("paired", "code", "name", "layout")}
 
     def tell_operators() -> None:
         socketio.emit("displays", screens_message(), to="operators")
@@ -193,15 +215,13 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
         if role == "display":
             screen = principal.screen
             if screen is not None:
-                entry = displays.add(request.sid, screen.name, request.remote_addr, screen.id)
+                entry = displays.add(request.sid, screen.name, request.remote_addr, screen.id, screen.layout)
                 holders[request.sid] = screen.id
             else:
                 name = str(data.get("name") or gettext(UNNAMED, ceremony.lang))[:40]
                 entry = displays.add(request.sid, name, request.remote_addr)
             # The page shows its pairing code (or that it is paired) after its first state.
-            extra.append(
-                ("screen", {"paired": entry["paired"], "code": entry["code"], "name": entry["name"]})
-            )
+            extra.append(("screen", screen_info(entry)))
             said.info(
                 "big screen '%s' connected from %s (%s)",
                 entry["name"],
@@ -225,11 +245,14 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
     def on_seen(data=None):
         """A big screen reports the ``seq`` it has drawn; operators hear when it changes."""
         seq = data.get("seq") if isinstance(data, dict) else None
+        drawn = data.get("layout") if isinstance(data, dict) else None
+        if drawn not in LAYOUTS:
+            drawn = None
         # A screen cannot have drawn a seq the log has not reached: a fake one reporting 10**9 would show
         # as current on the console, the very light operators check before confirming.
         if type(seq) is not int or not 0 <= seq <= ceremony.view("public")["seq"]:
             return
-        if displays.seen(request.sid, seq):
+        if displays.seen(request.sid, seq, drawn):
             tell_operators()
 
     def audience() -> str:
@@ -274,7 +297,16 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
     def pair_waiting(_sender, sid: str, url: str):
         socketio.emit("pair", {"url": url}, to=sid)
 
+    def relayout(device_id: str, layout: str | None) -> None:
+        # The screen redraws in its new layout at once; the console hears it once the screen reports.
+        for sid in displays.set_layout(device_id, layout):
+            raw = displays.shared.hget(Displays.TABLE, sid)
+            if raw is not None:
+                socketio.emit("screen", screen_info(json.loads(raw)), to=sid)
+        tell_operators()
+
     app.extensions["kiosk_pair_waiting"] = pair_waiting
+    app.extensions["kiosk_relayout"] = relayout
     app.extensions["kiosk_tell_operators"] = tell_operators
 
     # weak=False: the closures would otherwise be collected and the broadcasts would stop silently.

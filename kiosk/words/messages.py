@@ -48,6 +48,7 @@ MESSAGES: dict[str, str] = {
     "unknown_device": N_("没有这台设备，或它已退出登录"),
     "invalid_token_name": N_("令牌名称必须是 1–%(max)s 个字符"),
     "invalid_scope": N_("权限只能是 read（只读）或 control（控制）"),
+    "invalid_layout": N_("版式只能是 %(choices)s 之一，或 null（按屏幕形状）"),
     "pairing_expired": N_("配对链接无效或已过期，请在控制台重新生成"),
     "too_large": N_("请求过大"),
     "not_found": N_("没有这个地址"),

@@ -463,6 +463,10 @@ DISPLAY = {
     "host": N_("主办单位："),
     "listSep": N_("、"),
     "pairCode": N_("配对码"),
+    # The lobby screen: every signed project's golden key, to scan on the way out.
+    "lobbyHeading": N_("项目专属服务金钥匙 · 扫码领取"),
+    "lobbyEmpty": N_("签约完成后，各项目的金钥匙二维码将在这里显示"),
+    "lobbyPage": N_("%(n)s / %(m)s"),
 }
 
 LOGIN = {

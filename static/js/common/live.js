@@ -65,7 +65,12 @@ export function connect(options) {
     // Report what is on screen after every view, also one already drawn: after a reconnect the server
     // knows this screen afresh and waits for its report, or the console shows it amber until the next
     // command although it is current.
-    if (options.role === "display" && current) socket.emit("seen", { seq: current.seq });
+    if (options.role === "display" && current) report();
+  }
+
+  // A big screen's report: the seq it has drawn, and what else it says about itself (its layout).
+  function report() {
+    if (current) socket.emit("seen", { seq: current.seq, ...(options.report ? options.report() : {}) });
   }
 
   socket.on("connect", () => setStatus("live"));
@@ -137,5 +142,6 @@ export function connect(options) {
     state: () => current,
     status: () => status,
     refresh: catchUpOverHttp,
+    report,
   };
 }

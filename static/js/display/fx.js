@@ -2,8 +2,8 @@
  * The celebration: gold bursting from the seal as it lands, a gentle gold rain over the wall, sparkles
  * around the seal. Drawn on one canvas over the stage, at most 2× the stage's pixels.
  */
-export const STAGE_W = 1920;
-export const STAGE_H = 1080;
+// The stage's own size: 1920x1080, or 1080x1920 for a portrait layout (main.js sets it).
+const stageSize = { w: 1920, h: 1080 };
 const FX_MS = 3300;
 const GOLDS = ["#f5c66b", "#ffe7a8", "#e0a43c", "#fff6dc", "#f2b64a", "#ffd98a"];
 
@@ -20,16 +20,24 @@ export function isCelebrating() {
   return !!fx.raf;
 }
 
-export function sizeCanvas(scale) {
+/** Whether motion is to be kept still: the viewer's system asks (reduced motion), or the organiser's calm look. */
+export function calm() {
+  return document.body.classList.contains("calm") ||
+    (!!window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
+}
+
+export function sizeCanvas(scale, stageW, stageH) {
   stageScale = scale;
+  stageSize.w = stageW;
+  stageSize.h = stageH;
   const k = Math.min(2, Math.max(0.5, scale * (window.devicePixelRatio || 1)));
-  const w = Math.round(STAGE_W * k);
-  const h = Math.round(STAGE_H * k);
+  const w = Math.round(stageW * k);
+  const h = Math.round(stageH * k);
   if (canvas.width !== w || canvas.height !== h) {
     canvas.width = w;
     canvas.height = h;
   }
-  fx.k = w / STAGE_W;
+  fx.k = w / stageW;
 }
 
 function stagePoint(node, stage) {
@@ -56,7 +64,9 @@ function piece(x, y, vx, vy, delay) {
 export function startCelebration(section, stage, delayMs = 0) {
   stopFx();
   const slot = section.querySelector(".seal-slot");
-  const origin = slot ? stagePoint(slot, stage) : { x: STAGE_W / 2, y: STAGE_H / 2 };
+  // Motion kept still: the seal lands without gold flying (display.css keeps the stamp still too).
+  if (calm()) return;
+  const origin = slot ? stagePoint(slot, stage) : { x: stageSize.w / 2, y: stageSize.h / 2 };
   fx.ctx = canvas.getContext("2d");
   fx.origin = origin;
   fx.parts = [];
@@ -68,7 +78,7 @@ export function startCelebration(section, stage, delayMs = 0) {
   }
   // a gentle gold rain over the whole wall
   for (let i = 0; i < 130; i++) {
-    fx.parts.push(piece(Math.random() * STAGE_W, -30 - Math.random() * 200, (Math.random() - 0.5) * 120,
+    fx.parts.push(piece(Math.random() * stageSize.w, -30 - Math.random() * 200, (Math.random() - 0.5) * 120,
       120 + Math.random() * 160, 0.3 + Math.random() * 0.9));
   }
   // sparkles around the seal
@@ -140,7 +150,7 @@ function draw(now) {
     const drag = Math.exp(-1.6 * lt);
     const x = p.x + (p.vx / 1.6) * (1 - drag) + Math.sin(p.wob + lt * 3) * 18 * Math.min(1, lt);
     const y = p.y + (p.vy / 1.6) * (1 - drag) + 260 * lt * lt * 0.5 + 60 * lt;
-    if (y > STAGE_H + 40) continue;
+    if (y > stageSize.h + 40) continue;
     ctx.globalAlpha = fade;
     ctx.save();
     ctx.translate(x, y);

@@ -12,10 +12,11 @@
 import { connect } from "../common/live.js";
 import { ensureLanguage } from "../common/words.js";
 import { resetTotal, updateBand } from "./band.js";
-import { isCelebrating, sizeCanvas, STAGE_H, STAGE_W, startCelebration, stopFx } from "./fx.js";
+import { isCelebrating, sizeCanvas, startCelebration, stopFx } from "./fx.js";
 import { refreshImages } from "./images.js";
 import { applyEvent } from "./look.js";
 import { build, buildRoll, buildSpotlight, setSealState } from "./screens.js";
+import { stopLobby } from "./lobby.js";
 
 const OFFLINE_DOT_MS = 3000;
 const ENTER_MS = 300; // display.css: .screen.after-leaving --enter
@@ -26,15 +27,55 @@ const connDot = document.getElementById("conn-dot");
 const view = { key: null, sig: null, node: null };
 let lang = null;
 
-// ---------------------------------------------------------------- stage scaling
+// ---------------------------------------------------------------- layout and stage scaling
+
+// What this screen draws: the main wall, a portrait totem, a side screen (the roll and the total) or the
+// lobby's golden-key codes. The address (?layout=) wins, then the operator's choice for this paired screen,
+// then the screen's shape: taller than wide is a totem.
+const LAYOUTS = ["main", "totem", "side", "lobby"];
+const urlLayout = new URLSearchParams(window.location.search).get("layout");
+let chosenLayout = null;
+let layout = null;
+let link = null; // the connection (common/live.js), to report a new layout at once
+
+function windowSize() {
+  return {
+    w: window.innerWidth || document.documentElement.clientWidth || 1920,
+    h: window.innerHeight || document.documentElement.clientHeight || 1080,
+  };
+}
+
+function wantedLayout() {
+  if (LAYOUTS.includes(urlLayout)) return urlLayout;
+  if (LAYOUTS.includes(chosenLayout)) return chosenLayout;
+  const size = windowSize();
+  return size.h > size.w ? "totem" : "main";
+}
+
+/** The stage is designed at 1920x1080, or at 1080x1920 for the totem (and a side or lobby screen stood upright). */
+function portraitStage(which) {
+  const size = windowSize();
+  return which === "totem" || (which !== "main" && size.h > size.w);
+}
 
 function fitStage() {
-  const w = window.innerWidth || document.documentElement.clientWidth || STAGE_W;
-  const h = window.innerHeight || document.documentElement.clientHeight || STAGE_H;
-  let scale = Math.min(w / STAGE_W, h / STAGE_H);
+  const which = wantedLayout();
+  const portrait = portraitStage(which);
+  if (which !== layout || portrait !== body.classList.contains("portrait")) {
+    layout = which;
+    for (const name of LAYOUTS) body.classList.toggle("layout-" + name, name === which);
+    body.classList.toggle("portrait", portrait);
+    view.key = null; // a new layout is a new picture
+    if (latest) draw(latest, false);
+    if (link) link.report();
+  }
+  const stageW = portrait ? 1080 : 1920;
+  const stageH = portrait ? 1920 : 1080;
+  const size = windowSize();
+  let scale = Math.min(size.w / stageW, size.h / stageH);
   if (!(scale > 0)) scale = 1;
   stage.style.transform = "scale(" + scale + ")";
-  sizeCanvas(scale);
+  sizeCanvas(scale, stageW, stageH);
 }
 
 // ---------------------------------------------------------------- drawing a view
@@ -43,14 +84,18 @@ function fitStage() {
 function describe(state) {
   const wall = state.wall;
   const project = wall.project_id ? state.projects.find((p) => p.id === wall.project_id) : null;
-  const screen = project || wall.screen !== "spotlight" ? wall.screen : "title";
-  const key = screen + (project ? ":" + project.id : "") + "|" + state.lang;
+  let screen = project || wall.screen !== "spotlight" ? wall.screen : "title";
+  // A side screen keeps the roll and a lobby screen its codes, whatever the wall shows; black is for all.
+  if (layout === "side" && screen !== "blank") screen = "roll";
+  if (layout === "lobby" && screen !== "blank") screen = "lobby";
+  const key = screen + (project && screen === "spotlight" ? ":" + project.id : "") + "|" + state.lang + "|" + layout;
   let sig = "";
   if (screen === "title") sig = JSON.stringify(state.event);
   else if (screen === "spotlight") sig = JSON.stringify([project, state.project_count]);
   else if (screen === "roll") sig = JSON.stringify([state.projects, state.signing_order]);
   else if (screen === "finale") sig = JSON.stringify([state.total, state.signed_count, state.land, state.tiers, state.industries]);
-  return { screen, project, key, sig };
+  else if (screen === "lobby") sig = JSON.stringify([state.signing_order, state.projects.map((p) => [p.id, p.name, p.investor])]);
+  return { screen, project: screen === "spotlight" ? project : null, key, sig };
 }
 
 function show(section, animate) {
@@ -115,6 +160,7 @@ function render(state, live) {
 
   if (d.key !== view.key) {
     stopFx();
+    stopLobby();
     const section = build({ screen: d.screen, project: d.project }, state);
     view.key = d.key;
     view.sig = d.sig;
@@ -191,7 +237,13 @@ function draw(state, live) {
     void stage.offsetWidth;
     body.classList.remove("booting");
   }
-  window.__display = { seq: state.seq, screen: stage.getAttribute("data-screen"), live, celebrating: isCelebrating() };
+  window.__display = {
+    seq: state.seq,
+    screen: stage.getAttribute("data-screen"),
+    layout,
+    live,
+    celebrating: isCelebrating(),
+  };
 }
 
 function onState(state, previous, how) {
@@ -220,7 +272,6 @@ function onState(state, previous, how) {
 }
 
 window.addEventListener("resize", fitStage);
-fitStage();
 // Text is fitted by measuring it; should a font arrive late, measure again.
 if (document.fonts && document.fonts.ready) {
   document.fonts.ready.then(() => {
@@ -232,6 +283,8 @@ const preview = /[?&]preview=1(&|$)/.test(window.location.search);
 // Not yet paired: a small code in the corner, for the operator to match on the console before approving.
 // Once approved the server sends a one-time pairing link; opening it stores this screen's key (a cookie).
 function onScreen(info) {
+  chosenLayout = info.layout || null;
+  fitStage();
   const badge = document.getElementById("pair-badge");
   badge.hidden = !!info.paired || !info.code;
   document.getElementById("pair-code").textContent = info.code || "";
@@ -257,8 +310,11 @@ function keep(state) {
   if (keeper && keeper.controller) keeper.controller.postMessage({ state });
 }
 
-connect({
+fitStage();
+
+link = connect({
   role: preview ? "viewer" : "display",
+  report: () => ({ layout }),
   name: body.getAttribute("data-screen-name") || "",
   onState,
   onStatus,

@@ -7,6 +7,11 @@ import { add, clear, el } from "../common/dom.js";
 import { t, tNodes } from "../common/words.js";
 import { fitText, setWords, splitTitle } from "./fit.js";
 import { liveImage, mediaUrl } from "./images.js";
+import { buildLobby } from "./lobby.js";
+
+function isPortrait() {
+  return document.body.classList.contains("portrait");
+}
 
 /** A figure as a big number with its small unit (and prefix): "52" with its unit, "CNY 5.2 billion". */
 function figure(f, numberClass, unitClass, prefixClass) {
@@ -46,7 +51,7 @@ export function buildTitle(view) {
   if (e.host) add(wrap, add(el("div", "title-host"), el("span", "label", t("host")), el("span", "", e.host)));
   add(sec, wrap);
   sec._fit = () => {
-    fitText(h1, 116, 56, logo ? 330 : 430);
+    fitText(h1, 116, 56, isPortrait() ? 720 : logo ? 330 : 430);
     const sub = sec.querySelector(".title-sub");
     if (sub) fitText(sub, 52, 30, 150);
   };
@@ -81,7 +86,7 @@ export function buildSpotlight(view, project) {
   );
   add(facts, amount);
   if (project.industry) {
-    add(facts, add(el("div", "fact"), el("div", "fact-label", t("industry")), el("div", "fact-value", project.industry_label)));
+    add(facts, add(el("div", "fact fact-industry"), el("div", "fact-label", t("industry")), el("div", "fact-value", project.industry_label)));
   }
   const people = (project.signatories || []).filter(Boolean);
   if (people.length) {
@@ -118,7 +123,8 @@ export function buildSpotlight(view, project) {
     num.style.fontSize = "";
     const unitNode = amount.querySelector(".amount-unit");
     const prefixNode = amount.querySelector(".amount-prefix");
-    const room = facts.clientWidth * 0.46 - 50 - (unitNode ? unitNode.offsetWidth : 0) - (prefixNode ? prefixNode.offsetWidth : 0) - 16;
+    const portrait = isPortrait();
+    const room = facts.clientWidth * (portrait ? 1 : 0.46) - 50 - (unitNode ? unitNode.offsetWidth : 0) - (prefixNode ? prefixNode.offsetWidth : 0) - 16;
     if (num.scrollWidth > room) num.style.fontSize = Math.max(64, Math.floor((150 * room) / num.scrollWidth)) + "px";
     // The other values share one size, on one line, as large as fits; a value too long even at 38 px
     // wraps (between names, never inside one) at the largest size that fits two or three lines.
@@ -137,12 +143,18 @@ export function buildSpotlight(view, project) {
     }
     for (const v of single) v.style.fontSize = size + "px";
     for (const v of wrapping) {
+      // An industry is one term (a platform industry, say): it shrinks on one line before it would ever wrap.
+      if (v.parentNode.classList.contains("fact-industry")) {
+        fitText(v, 38, 28);
+        if (!overflowing(v)) continue;
+      }
       v.classList.add("wrap");
-      fitText(v, Math.min(size, 48), 26, 140);
+      fitText(v, Math.min(size, 48), 28, 140);
     }
     if (project.investor) fitText(investor, 48, 28);
     if (keyName) fitText(keyName, 32, 22, 84);
-    const room2 = head.clientHeight - kicker.offsetHeight - 34 - (project.investor ? investor.offsetHeight + 26 : 0);
+    // (upright, the head takes the height its name needs, up to a third of the panel)
+    const room2 = portrait ? 440 : head.clientHeight - kicker.offsetHeight - 34 - (project.investor ? investor.offsetHeight + 26 : 0);
     // A name that fits on one line at a still-grand size stays on one line; longer ones wrap, balanced.
     name.classList.add("one-line");
     if (fitText(name, 112, 86) > 86 || name.scrollWidth <= name.clientWidth + 1) return;
@@ -207,10 +219,14 @@ export function buildRoll(view) {
   const latest = (view.signing_order || [])[0];
   const list = el("ol", "roll-list");
   const n = projects.length;
-  const twoCol = n > 9;
+  const portrait = isPortrait();
+  const twoCol = n > (portrait ? 16 : 9);
   const perCol = twoCol ? Math.ceil(n / 2) : n;
   if (twoCol) list.classList.add("two-col");
-  const rowH = Math.min(twoCol ? 92 : 104, Math.floor(640 / Math.max(1, perCol)));
+  // Upright, a row has the height for a name in two lines.
+  const tall = portrait && !twoCol;
+  if (tall) list.classList.add("tall");
+  const rowH = Math.min(twoCol ? 92 : tall ? 170 : 104, Math.floor((portrait ? 1280 : 640) / Math.max(1, perCol)));
   list.style.gridTemplateRows = "repeat(" + Math.max(1, perCol) + ", " + rowH + "px)";
   projects.forEach((p, i) => {
     const cls = p.status === "signed" ? "signed" : p.status === "announced" ? "announced pending" : "pending";
@@ -218,7 +234,7 @@ export function buildRoll(view) {
     if (twoCol && i === perCol) row.classList.add("col-top");
     if (p.id === latest) row.classList.add("latest");
     row.setAttribute("data-id", p.id);
-    const text = add(el("div", "roll-text"), el("div", "roll-name", p.name));
+    const text = add(el("div", "roll-text"), setWords(el("div", "roll-name"), p.name));
     if (!twoCol && p.investor) add(text, el("div", "roll-investor", p.investor));
     // A project's amount is news when it is signed: pending rows keep it to themselves.
     const amount = el("div", "roll-amount");
@@ -233,12 +249,15 @@ export function buildRoll(view) {
     // One size for every name (a list of mixed sizes looks untidy): the largest at which all fit, no
     // smaller than three quarters of the row's natural size; a name longer than that ends in an ellipsis.
     const names = [...list.querySelectorAll(".roll-name")];
-    const base = twoCol ? 36 : Math.min(46, Math.floor(rowH * 0.46));
-    const min = Math.max(22, Math.floor(base * 0.75));
+    const base = twoCol ? 36 : tall ? Math.min(46, Math.floor(rowH * 0.27)) : Math.min(46, Math.floor(rowH * 0.46));
+    // (never below 28 px at 1080 p: read from the back of the hall)
+    const min = Math.max(28, Math.floor(base * 0.75));
     let size;
+    // (a clamped name's glyphs overhang its box by a few pixels: only a hidden line is "too long")
+    const over = (name) => name.scrollWidth > name.clientWidth + 1 || name.scrollHeight > name.clientHeight + size / 2;
     for (size = base; size > min; size -= 1) {
       for (const name of names) name.style.fontSize = size + "px";
-      if (!names.some((name) => name.scrollWidth > name.clientWidth + 1)) break;
+      if (!names.some(over)) break;
     }
     for (const name of names) name.style.fontSize = size + "px";
   };
@@ -309,6 +328,7 @@ export function build(wall, view) {
   if (wall.screen === "roll") return buildRoll(view);
   if (wall.screen === "finale") return buildFinale(view);
   if (wall.screen === "blank") return buildBlank();
+  if (wall.screen === "lobby") return buildLobby(view);
   return buildTitle(view);
 }
 

@@ -1,0 +1,117 @@
+"""Screenshots of each screen layout (main wall, portrait totem, side screen, lobby) at its real size.
+
+Starts ``python -m kiosk serve`` with the sample ceremony in a temporary folder, pairs one Chromium page per
+layout, runs part of the ceremony through the API and photographs the pages into
+docs/screenshots/layout-*.png. The lobby's QR codes are decoded (zxing-cpp) to prove they scan.
+
+    .venv/bin/python scripts/shoot_layouts.py [--out DIR] [--only totem,lobby]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import tempfile
+from pathlib import Path
+
+import requests
+from PIL import Image
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
+from harness import LiveServer, launch_chromium, pair_page, wait_drawn  # noqa: E402
+
+# name, layout, viewport
+SCREENS = [
+    ("main", "main", (1920, 1080)),
+    ("totem", "totem", (1080, 1920)),
+    ("side", "side", (1920, 1080)),
+    ("lobby", "lobby", (1920, 1080)),
+    ("lobby-portrait", "lobby", (1080, 1920)),
+]
+
+
+def command(server: LiveServer, action: str, **fields) -> int:
+    r = server.command(action, **fields)
+    r.raise_for_status()
+    return r.json()["seq"]
+
+
+def set_layout(server: LiveServer, device_id: str, layout: str) -> None:
+    r = requests.put(
+        server.url + f"/api/v1/screens/{device_id}/layout",
+        json={"layout": layout},
+        headers={"Authorization": f"Bearer {server.api_token}"},
+        timeout=10,
+    )
+    r.raise_for_status()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--only", default="")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    only = set(filter(None, args.only.split(",")))
+    chosen = [s for s in SCREENS if not only or s[0] in only]
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        server = LiveServer(Path(tmp) / "data").start()
+        try:
+            browser = launch_chromium(pw)
+            pages = {}
+            for name, layout, (w, h) in chosen:
+                page = browser.new_context(viewport={"width": w, "height": h}).new_page()
+                pair_page(page, server, "屏 " + name)
+                pages[name] = (page, layout)
+            devices = requests.get(
+                server.url + "/api/v1/devices",
+                headers={"Authorization": f"Bearer {server.api_token}"},
+                timeout=10,
+            ).json()["devices"]
+            by_name = {d["name"]: d["id"] for d in devices if d["kind"] == "screen"}
+            for name, (page, layout) in pages.items():
+                set_layout(server, by_name["屏 " + name], layout)
+                page.wait_for_function("l => window.__display && window.__display.layout === l", arg=layout)
+
+            def shoot(tag: str, seq: int, wait_ms: int = 3800) -> None:
+                for page, _layout in pages.values():
+                    wait_drawn(page, seq)
+                for name, (page, _layout) in pages.items():
+                    page.wait_for_timeout(wait_ms if name == next(iter(pages)) else 0)
+                    path = out / f"layout-{name}-{tag}.png"
+                    page.screenshot(path=str(path))
+                    print(path.name)
+
+            state = requests.get(server.url + "/api/v1/state", timeout=10).json()
+            ids = [p["id"] for p in state["projects"]]
+            shoot("title", state["seq"], 1500)
+            seq = command(server, "confirm", project_id=ids[0])
+            command(server, "confirm", project_id=ids[1])
+            seq = command(server, "announce", project_id=ids[2])
+            shoot("announced", seq, 1500)
+            seq = command(server, "confirm", project_id=ids[2])
+            shoot("signed", seq)
+            seq = command(server, "show", screen="roll")
+            shoot("roll", seq, 1500)
+            for pid in ids[3:]:
+                command(server, "confirm", project_id=pid)
+            seq = command(server, "show", screen="finale")
+            shoot("finale", seq, 4000)
+            if "lobby" in pages:
+                import zxingcpp
+
+                page = pages["lobby"][0]
+                picture = Image.open(io.BytesIO(page.screenshot()))
+                found = zxingcpp.read_barcodes(picture)
+                print(f"lobby: {len(found)} QR codes decoded")
+        finally:
+            server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

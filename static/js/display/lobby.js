@@ -1,0 +1,90 @@
+/*
+ * The lobby screen: every signed project's golden key, its QR code large enough to scan from a step away,
+ * with the project's name and its investor. Guests on their way out find their own project here. Before
+ * the first signing it says where the codes will appear. More projects than fit at a scannable size are
+ * shown a page at a time, turning every PAGE_MS.
+ */
+import { add, el } from "../common/dom.js";
+import { t } from "../common/words.js";
+import { setWords } from "./fit.js";
+import { liveImage } from "./images.js";
+
+const PAGE_MS = 12000;
+// [codes on a page, columns, rows]: the first that holds them, so each code is as large as it can be.
+const GRIDS = {
+  landscape: [[1, 1, 1], [2, 2, 1], [3, 3, 1], [4, 4, 1], [6, 3, 2], [8, 4, 2], [10, 5, 2], [12, 6, 2]],
+  portrait: [[1, 1, 1], [2, 1, 2], [4, 2, 2], [6, 2, 3], [8, 2, 4], [9, 3, 3], [12, 3, 4]],
+};
+const MAX_PER_PAGE = 12;
+const pager = { timer: 0 };
+
+export function stopLobby() {
+  clearInterval(pager.timer);
+  pager.timer = 0;
+}
+
+function grid(count, portrait) {
+  const table = GRIDS[portrait ? "portrait" : "landscape"];
+  const [, cols, rows] = table.find(([n]) => n >= count) || table[table.length - 1];
+  return { cols, rows };
+}
+
+export function buildLobby(view) {
+  const sec = el("section", "screen screen-lobby");
+  const box = el("div", "lobby");
+  add(box, el("div", "lobby-heading gold-text", t("lobbyHeading")));
+  const byId = new Map(view.projects.map((p) => [p.id, p]));
+  // In the running order: a guest looks for a project where the programme listed it.
+  const signed = view.projects.filter((p) => p.status === "signed").sort((a, b) => a.order - b.order);
+  if (!signed.length) {
+    add(box, el("div", "lobby-empty", t("lobbyEmpty")));
+    add(sec, box);
+    return sec;
+  }
+  const portrait = document.body.classList.contains("portrait");
+  const pages = [];
+  for (let i = 0; i < signed.length; i += MAX_PER_PAGE) pages.push(signed.slice(i, i + MAX_PER_PAGE));
+  const shape = grid(pages[0].length, portrait);
+  const deck = el("div", "lobby-deck");
+  const latest = (view.signing_order || [])[0];
+  pages.forEach((page, n) => {
+    const list = el("ol", "lobby-grid");
+    list.style.gridTemplateColumns = "repeat(" + shape.cols + ", minmax(0, 1fr))";
+    list.style.gridTemplateRows = "repeat(" + shape.rows + ", minmax(0, 1fr))";
+    list.setAttribute("data-page", String(n));
+    if (n) list.hidden = true;
+    for (const p of page) {
+      const item = el("li", "lobby-key" + (p.id === latest ? " latest" : ""));
+      item.setAttribute("data-id", p.id);
+      const qr = el("div", "lobby-qr");
+      add(qr, liveImage("lobby-qr-img", "/display/qr/" + encodeURIComponent(p.id) + ".svg", t("keyScan"), qr));
+      add(item, qr, add(el("div", "lobby-text"),
+        add(el("div", "lobby-name"), el("span", "lobby-order", byId.get(p.id).order), setWords(el("span", "lobby-name-text"), p.name)),
+        p.investor ? el("div", "lobby-investor", p.investor) : null));
+      add(list, item);
+    }
+    add(deck, list);
+  });
+  add(box, deck);
+  if (pages.length > 1) {
+    const dots = el("div", "lobby-page", t("lobbyPage", { n: 1, m: pages.length }));
+    add(box, dots);
+    let at = 0;
+    pager.timer = setInterval(() => {
+      at = (at + 1) % pages.length;
+      for (const list of deck.children) list.hidden = list.getAttribute("data-page") !== String(at);
+      dots.textContent = t("lobbyPage", { n: at + 1, m: pages.length });
+    }, PAGE_MS);
+  }
+  add(sec, box);
+  sec._fit = () => {
+    // The code as large as its cell allows once the name is under it; every code the same size.
+    const cells = [...deck.querySelectorAll(".lobby-grid:not([hidden]) .lobby-key")];
+    if (!cells.length) return;
+    const cell = cells[0];
+    const textH = Math.max(...cells.map((c) => c.querySelector(".lobby-text").offsetHeight));
+    const side = Math.floor(Math.min(cell.clientWidth - 40, cell.clientHeight - textH - 44, 420));
+    deck.style.setProperty("--qr", Math.max(180, side) + "px");
+  };
+  return sec;
+}
