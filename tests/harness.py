@@ -310,9 +310,9 @@ def pause_clock(page) -> None:
     moves only with ``run_for``. Playwright for Python reads a number given to ``pause_at`` as seconds."""
     from playwright.sync_api import Error as PlaywrightError
 
-    for _ in range(5):
+    for margin in (5, 50, 200, 500, 1000):
         try:
-            page.clock.pause_at((page.evaluate("Date.now()") + 5) / 1000)
+            page.clock.pause_at((page.evaluate("Date.now()") + margin) / 1000)
             return
         except PlaywrightError as err:
             # The page's clock ran on during the round trip (a loaded machine): take its time again.

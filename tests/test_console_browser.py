@@ -15,7 +15,18 @@ import sys
 import pytest
 import requests
 import socketio
-from harness import PIN, ROOT, ProjectSpec, csv_bytes, log_in, pair_page, pause_clock, projects, wait_until
+from harness import (
+    PIN,
+    ROOT,
+    LiveServer,
+    ProjectSpec,
+    csv_bytes,
+    log_in,
+    pair_page,
+    pause_clock,
+    projects,
+    wait_until,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -711,3 +722,64 @@ def test_a_toast_never_covers_a_warning(live_server, chromium):
             assert box["y"] >= b["y"] + b["height"], (banner, box, b)
     finally:
         page.context.close()
+
+
+FIT_SIZES = [(1024, 768), (768, 1024), (1366, 768)]
+
+CLIPPED = """(rows) => {
+    const out = [];
+    const inside = (r, c) => r.top >= c.top - 1 && r.bottom <= c.bottom + 1 && r.left >= c.left - 1 && r.right <= c.right + 1;
+    for (const sel of ['#target-reason', '#reason-text', '.cmd-label', '.cmd-sub', '#onair-screen', '#onair-note',
+                       '#standby-name', '.monitor-label', '.monitor-frame', '#target-name', '#btn-card']) {
+        for (const node of document.querySelectorAll('.side ' + sel)) {
+            if (!node.getClientRects().length) continue;
+            const card = node.closest('.card, .cmd');
+            if (card && card !== node && !inside(node.getBoundingClientRect(), card.getBoundingClientRect())) out.push(sel);
+        }
+    }
+    const side = document.querySelector('.side').getBoundingClientRect();
+    for (const card of document.querySelectorAll('.side > .card, .side > .cmd')) {
+        if (!inside(card.getBoundingClientRect(), side)) out.push(card.id || card.className);
+    }
+    if (rows && innerWidth > 900) {
+        const list = document.getElementById('rows').getBoundingClientRect();
+        document.querySelectorAll('#rows .row').forEach((row, i) => {
+            if (!inside(row.getBoundingClientRect(), list)) out.push('row ' + (i + 1));
+        });
+    }
+    return out;
+}"""
+
+
+@pytest.mark.parametrize("venue", ["lan", "localhost"])
+def test_no_row_or_hint_is_cut_off_on_a_tablet_or_a_laptop(tmp_path, chromium, venue):
+    """Before: at 1024x768 the running order's 7th row was half cut off and the rehearsal hint was
+    clipped under the target card's edge. The sample (7 projects, with its stand-in warning), in a live
+    run and in a rehearsal, announced so the hint is at its longest. On a LAN address every row is whole
+    (landscape; upright the list scrolls under the controls); with the QR codes on localhost a second
+    warning takes a row's height, and then the controls still are whole while the list scrolls."""
+    env = {"KIOSK_PUBLIC_URL": "http://192.168.1.20:5000"} if venue == "lan" else None
+    server = LiveServer(tmp_path / "sample", env=env).start()  # an empty folder: the sample ceremony
+    page = open_console(chromium, server)
+    try:
+        page.locator("#data-warning:not([hidden])").wait_for()
+        first = min(server.state()["projects"], key=lambda p: p["order"])["id"]
+        for mode in ("live", "rehearsal"):
+            if mode == "rehearsal":
+                r = requests.post(
+                    server.url + "/api/v1/run",
+                    json={"mode": "rehearsal", "confirm": True},
+                    headers={"Authorization": f"Bearer {server.api_token}"},
+                    timeout=10,
+                )
+                assert r.status_code == 200, r.text
+                page.locator("#rehearsal-band:not([hidden])").wait_for()
+            seq = server.command("announce", project_id=first).json()["seq"]
+            page.wait_for_function("s => window.KioskConsole.state().seq >= s", arg=seq)
+            for width, height in FIT_SIZES:
+                page.set_viewport_size({"width": width, "height": height})
+                page.wait_for_function("w => innerWidth === w", arg=width)
+                assert page.evaluate(CLIPPED, venue == "lan") == [], (mode, width, height)
+    finally:
+        page.context.close()
+        server.stop()

@@ -184,6 +184,21 @@ class Ceremony:
         signals.state_changed.send(self)
         return 200, answer
 
+    def preview(self, payload: object) -> tuple[int, dict]:
+        """What the room would see after a command, without running it: ``{"status": "ok", "state": the
+        public view as it would be}``, or the error the command would meet. The console's preview monitor
+        draws it with the wall's own code. Nothing is stored."""
+        body = {**payload, "command_id": "preview"} if isinstance(payload, dict) else payload
+        command = parse_command(body)
+        with self._lock:
+            self.catch_up()
+            try:
+                entry = decide(self.state, self.projects, command, self.clock.now_iso(), None)
+            except CeremonyError as err:
+                return self._error_answer(err)
+            snap = Snapshot(self.event, tuple(self.projects), apply_entry(self.state, entry), self.run)
+            return 200, {"status": "ok", "action": command.action, "state": views.public(snap)}
+
     def _error_answer(self, err: CeremonyError) -> tuple[int, dict]:
         params = dict(err.params)
         if err.code == "unknown_screen":

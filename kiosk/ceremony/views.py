@@ -37,6 +37,8 @@ SCREEN_LABELS = {
     "finale": N_("总结"),
     "blank": N_("黑屏"),
 }
+# A project's next step on the console: announce it, confirm it, or (signed) show it again.
+NEXT_ACTION = {"pending": "announce", "announced": "confirm", "signed": "show"}
 # A paired screen's layout as the console names it.
 LAYOUT_LABELS = {
     "main": N_("主屏"),
@@ -307,6 +309,8 @@ def operator(c: Ceremony) -> dict:
         else:
             hint = w.t(HINT_PENDING)
         rows[p["id"]] = {
+            # The command this project's main button sends next: what the preview monitor shows.
+            "next_action": NEXT_ACTION[p["status"]],
             "following_id": following_id(state, order, p["id"]),
             "can_sign": p["status"] != "signed",
             "can_reshow": p["status"] == "signed" and on_wall["project_id"] != p["id"],

@@ -148,6 +148,18 @@ def commands():
     return jsonify(answer), status
 
 
+@bp.post("/api/v1/preview")
+@auth.requires("watch")
+def preview():
+    """``{"action", "project_id"?, "screen"?}`` as for a command: the public view the room would see after
+    it, for the console's preview monitor. Runs nothing, stores nothing."""
+    try:
+        status, answer = ceremony().preview(request.get_json(silent=True))
+    except CommandRejected as err:
+        return error(400, err.code, err.params)
+    return jsonify(answer), status
+
+
 @bp.get("/api/v1/report.<fmt>")
 @auth.requires("watch")
 def report_download(fmt: str):

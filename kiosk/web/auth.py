@@ -419,10 +419,13 @@ def device_name() -> str:
 
 
 def _security_headers(response):
+    # The wall's page may be framed by this server's own pages (the console's program and preview
+    # monitors): it has nothing to click. Every other page is framed by no one.
+    ancestors = "'self'" if request.path == "/display" else "'none'"
     response.headers.setdefault(
         "Content-Security-Policy",
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+        f"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors {ancestors}; "
         "form-action 'self'",
     )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -152,6 +152,20 @@ CONSOLE = {
     ),
     "signout_all_ok": N_("全部退出"),
     "signout_all_failed": N_("未能退出所有设备：%(message)s"),
+    # The preview monitor beside the program: the wall's own drawing of what the next press brings.
+    "pvw_label": N_("预览"),
+    "pvw_announce": N_("宣布后"),
+    "pvw_confirm": N_("签约后"),
+    "pvw_show": N_("重现后"),
+    "pvw_screen": N_("切换到「%(screen)s」后"),
+    # Every paired screen: its picture, its state, its layout.
+    "scr_title": N_("大屏与版式"),
+    "scr_lead": N_("每块已配对大屏的实时画面、同步状态和版式。版式按屏选择，大屏立即切换，无需刷新。"),
+    "scr_none": N_("还没有已配对的大屏：请在「设备」中配对。"),
+    "scr_auto": N_("按形状"),
+    "scr_shows": N_("显示：%(layout)s · 第 %(seq)s 步"),
+    "scr_set": N_("「%(name)s」改为%(layout)s"),
+    "scr_failed": N_("未能更改版式：%(message)s"),
 }
 
 ADMIN = {

@@ -17,12 +17,14 @@ import { screensChanged, wireDevices } from "./devices.js";
 import { DEVICE_KEY, announceName, refreshUndo, wireDialogs } from "./dialogs.js";
 import { nudge, outcome } from "./feedback.js";
 import { checkHold, wireHold } from "./hold.js";
+import { refreshPreview, renderScreens, wireMonitors } from "./monitors.js";
 import { changed, onChange, projectById, selected, selectionId, ui } from "./model.js";
 import { render, renderHeader, renderStatus, renderWalls, rowNodes } from "./render.js";
 import { SETTLE_MS } from "./timing.js";
 
 ui.deviceName = storageGet(DEVICE_KEY) || "";
 onChange(render);
+onChange(refreshPreview);
 
 /** Accept a view from the server (socket broadcast, HTTP, a command's answer), never an older one. */
 function adopt(view) {
@@ -56,6 +58,8 @@ function adopt(view) {
   refreshCard();
   checkWarning();
   render();
+  refreshPreview();
+  renderScreens();
   if (moved && selAfter && rowNodes[selAfter] && rowNodes[selAfter].scrollIntoView) {
     rowNodes[selAfter].scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
@@ -68,6 +72,7 @@ wireHold();
 wireDialogs();
 wireDevices();
 wireCard();
+wireMonitors();
 
 $("btn-announce").addEventListener("click", () => {
   const p = selected();
@@ -165,6 +170,7 @@ ui.live = connect({
     renderWalls();
     render(); // Confirm says when no wall would show the signing
     screensChanged();
+    renderScreens();
   },
   onRefused: () => {
     // The socket says this device is not an operator: check over HTTP before leaving the page.

@@ -45,7 +45,7 @@ export function renderHeader() {
   renderWalls();
 }
 
-function wallInfo(w) {
+export function wallInfo(w) {
   if (ui.conn !== "live" || !ui.state) return { cls: "unknown", text: t("wall_unknown") };
   if (typeof w.seq !== "number") return { cls: "behind", text: t("wall_waiting") };
   if (w.seq >= ui.state.seq) return { cls: "synced", text: t("wall_synced") };

@@ -312,7 +312,27 @@ function keep(state) {
 
 fitStage();
 
-link = connect({
+// ?feed=parent (the console's preview monitor): draws the views the console posts, what a command would
+// bring, and connects to nothing.
+const fed = preview && /[?&]feed=parent(&|$)/.test(window.location.search);
+if (fed) {
+  window.addEventListener("message", (event) => {
+    if (event.origin !== window.location.origin || event.source !== window.parent) return;
+    const msg = event.data;
+    if (!msg || msg.kiosk !== "view" || !msg.state || typeof msg.state.seq !== "number") return;
+    const state = msg.state;
+    latest = state;
+    ensureLanguage(state.lang).then((changed) => {
+      if (changed && latest === state) {
+        view.key = null;
+        draw(state, false);
+      }
+    });
+    draw(state, false);
+  });
+}
+
+link = fed ? null : connect({
   role: preview ? "viewer" : "display",
   report: () => ({ layout }),
   name: body.getAttribute("data-screen-name") || "",

@@ -1,0 +1,105 @@
+"""The operator sees what the room sees (The moment on the wall): the program monitor is the wall's own
+page, live; the preview monitor is the wall's own page drawing what the next press would bring; the
+screens dialog shows every paired screen's picture, state and layout, and changes a layout live."""
+
+from __future__ import annotations
+
+import pytest
+from harness import log_in, pair_page, projects, wait_drawn
+
+pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+
+def stage_of(page, frame: str) -> dict:
+    """What the wall page inside one of the console's monitors has drawn."""
+    inner = page.frame_locator(frame)
+    inner.locator("#stage").wait_for(state="attached")
+    return {
+        "screen": inner.locator("#stage").get_attribute("data-screen"),
+        "names": inner.locator(".screen.is-active .spot-name").all_text_contents(),
+        "signed": inner.locator(".screen.is-active .spot.is-signed").count(),
+    }
+
+
+def wait_stage(page, frame: str, **want) -> dict:
+    """Until the monitor shows what is wanted (the wall page draws on its own time)."""
+    for _ in range(100):
+        got = stage_of(page, frame)
+        if all(got[k] == v for k, v in want.items()):
+            return got
+        page.wait_for_timeout(100)
+    raise AssertionError((frame, want, got))
+
+
+def test_program_and_preview_are_the_walls_own_drawing(live_server_with, chromium):
+    server = live_server_with(projects("52", "30"))
+    first, second = server.made_ids[:2]
+    context = chromium.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    try:
+        log_in(page, server.url)
+        page.wait_for_selector('body[data-conn="live"]')
+        # nothing on the wall yet: the program shows the title, the preview the first project announced
+        wait_stage(page, "#pgm-frame", screen="title")
+        page.locator("#pvw-what").filter(has_text="宣布后").wait_for()
+        wait_stage(page, "#pvw-frame", screen="spotlight", names=["测试项目一"], signed=0)
+
+        server.command("announce", project_id=first)
+        # announced: the program shows it waiting, the preview the same project signed, golden key and all
+        wait_stage(page, "#pgm-frame", screen="spotlight", names=["测试项目一"], signed=0)
+        page.locator("#pvw-what").filter(has_text="签约后").wait_for()
+        wait_stage(page, "#pvw-frame", screen="spotlight", names=["测试项目一"], signed=1)
+        assert server.state()["projects"][0]["status"] == "announced"  # the preview ran nothing
+
+        # a first tap on 黑屏 asks for the second: the preview shows the black wall it would bring
+        page.click('.scr[data-screen="blank"]')
+        page.locator("#pvw-what").filter(has_text="切换到「黑屏」后").wait_for()
+        wait_stage(page, "#pvw-frame", screen="blank")
+        page.clock.install()
+        page.clock.run_for(4500)  # the question lapses: the preview is the target's next step again
+        page.locator("#pvw-what").filter(has_text="签约后").wait_for()
+
+        # another row tapped: the preview follows the operator's target
+        page.click(f'.row[data-id="{second}"] .row-btn')
+        page.locator("#pvw-what").filter(has_text="宣布后").wait_for()
+        wait_stage(page, "#pvw-frame", screen="spotlight", names=["测试项目二"], signed=0)
+    finally:
+        context.close()
+
+
+def test_the_screens_dialog_shows_every_wall_and_sets_its_layout(live_server_with, chromium):
+    server = live_server_with(projects("52", "30"))
+    walls = []
+    try:
+        for name in ("主屏", "大厅屏"):
+            wall = chromium.new_context(viewport={"width": 960, "height": 540}).new_page()
+            pair_page(wall, server, name)
+            wait_drawn(wall, server.state()["seq"])
+            walls.append(wall)
+        page = chromium.new_context(viewport={"width": 1024, "height": 768}).new_page()
+        log_in(page, server.url)
+        page.locator(".wall.is-synced").nth(1).wait_for()
+        page.click("#walls")
+        cards = page.locator("#scr-list .scr-card")
+        cards.nth(1).wait_for()
+        assert cards.count() == 2
+        lobby = cards.filter(has_text="大厅屏")
+        assert "已同步" in lobby.inner_text()
+        assert lobby.locator("iframe").get_attribute("src") == "/display?preview=1&layout=main"
+        assert lobby.locator('.scr-layout[aria-pressed="true"]').inner_text() == "按形状"
+
+        lobby.locator('.scr-layout[data-layout="lobby"]').click()
+        walls[1].wait_for_function("() => window.__display.layout === 'lobby'")
+        assert walls[0].evaluate("window.__display.layout") == "main"  # only that one screen
+        # the card follows what the screen reports it draws: its picture and its words
+        lobby.locator('.scr-layout[aria-pressed="true"][data-layout="lobby"]').wait_for()
+        lobby.locator(".scr-shows").filter(has_text="大厅二维码屏").wait_for()
+        assert lobby.locator("iframe").get_attribute("src") == "/display?preview=1&layout=lobby"
+        # and its thumbnail is the lobby screen itself, drawn by the wall's code
+        page.frame_locator("#scr-list .scr-card:has-text('大厅屏') iframe").locator(
+            ".screen-lobby"
+        ).wait_for()
+        page.context.close()
+    finally:
+        for wall in walls:
+            wall.context.close()
