@@ -21,7 +21,7 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
-from harness import LiveServer, launch_chromium, pair_page, wait_drawn  # noqa: E402
+from harness import LiveServer, launch_chromium, log_in, pair_page, wait_drawn  # noqa: E402
 
 # name, layout, viewport
 SCREENS = [
@@ -37,6 +37,11 @@ def command(server: LiveServer, action: str, **fields) -> int:
     r = server.command(action, **fields)
     r.raise_for_status()
     return r.json()["seq"]
+
+
+def put_event(server: LiveServer, **fields) -> None:
+    r = server.editor().put(server.url + "/api/v1/event", json=fields, timeout=10)
+    r.raise_for_status()
 
 
 def set_layout(server: LiveServer, device_id: str, layout: str) -> None:
@@ -97,7 +102,28 @@ def main() -> int:
             shoot("signed", seq)
             seq = command(server, "show", screen="roll")
             shoot("roll", seq, 1500)
-            for pid in ids[3:]:
+            # the console's screens dialog, every paired screen with its picture and its layout
+            console = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
+            log_in(console, server.url)
+            console.click("#walls")
+            console.locator("#scr-list .scr-card").nth(len(pages) - 1).wait_for()
+            console.wait_for_timeout(3000)
+            console.screenshot(path=str(out / "console-screens-1024x768.png"))
+            print("console-screens-1024x768.png")
+            console.context.close()
+            command(server, "confirm", project_id=ids[3])  # 99 亿
+            # the goal gauge, and the milestone the next signing passes (103 亿)
+            put_event(server, show_goal=True)
+            seq = command(server, "confirm", project_id=ids[4])
+            if "main" in pages:
+                page = pages["main"][0]
+                wait_drawn(page, seq)
+                page.locator("#milestone.on").wait_for()
+                page.wait_for_timeout(700)
+                page.screenshot(path=str(out / "display-milestone.png"))
+                print("display-milestone.png")
+            put_event(server, show_goal=False)
+            for pid in ids[5:]:
                 command(server, "confirm", project_id=pid)
             seq = command(server, "show", screen="finale")
             shoot("finale", seq, 4000)

@@ -259,6 +259,8 @@ def test_finale_shows_the_days_figures(live_server, page):
     seq = do(live_server, "show", screen="finale")
     wait_drawn(page, seq)
     assert page.get_attribute("#stage", "data-screen") == "finale"
+    # (called live, the finale counts its total up first: tests/test_wall_moments.py)
+    page.wait_for_function("() => !document.querySelector('#screens .screen.is-active .v[data-animating]')")
     stats = [
         " ".join(t.split()) for t in page.locator("#screens .screen.is-active .stat").all_text_contents()
     ]

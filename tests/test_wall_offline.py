@@ -69,3 +69,56 @@ def test_a_wall_rebooted_while_the_server_is_down_shows_its_last_picture(tmp_pat
         wall.close()
     finally:
         server.stop()
+
+
+def test_a_console_reloaded_while_the_server_is_down_shows_its_last_view_read_only(tmp_path, chromium):
+    """The console's shell is kept too: a tablet reloaded (or its browser restarted) while the server is
+    down shows the running order as it last saw it, read-only, not the browser's error page; once the
+    server answers it reloads by itself into the live console."""
+    from harness import log_in, prepare_data
+
+    data = tmp_path / "data"
+    prepare_data(data, projects("52", "30", "100"))
+    server = LiveServer(data).start()
+    profile = tmp_path / "console-profile"
+    try:
+        tablet = wall_browser(chromium.browser_type, profile, server.url)
+        page = tablet.pages[0] if tablet.pages else tablet.new_page()
+        page.set_viewport_size({"width": 1024, "height": 768})
+        log_in(page, server.url)
+        answer = server.command("confirm", project_id=server.ids()[0]).json()
+        page.wait_for_function("s => window.KioskConsole.state().seq === s", arg=answer["seq"])
+        page.wait_for_function("() => navigator.serviceWorker.controller && window.__consoleKept > 0")
+        page.wait_for_function(
+            """async (seq) => {
+                const kept = await (await caches.open('kiosk-console-v1')).match(location.origin + '/api/v1/state');
+                return !!kept && (await kept.json()).seq === seq;
+            }""",
+            arg=answer["seq"],
+        )
+        tablet.close()
+
+        server.stop()
+        tablet = wall_browser(chromium.browser_type, profile, server.url)
+        page = tablet.pages[0] if tablet.pages else tablet.new_page()
+        page.goto(server.url + "/control")
+        page.locator("#kept-band:not([hidden])").wait_for()
+        page.wait_for_function(
+            "s => window.KioskConsole.state() && window.KioskConsole.state().seq === s", arg=answer["seq"]
+        )
+        assert "ERR_" not in page.content()
+        signed = page.locator('.row[data-status="signed"] .row-name')
+        assert signed.all_inner_texts() == ["测试项目一"]
+        # nothing to press in a copy: the command buttons are gone, and a key press is refused in words
+        assert not page.locator("#btn-confirm").is_visible()
+        assert "is-readonly" in page.locator("body").get_attribute("class")
+
+        server.start()
+        page.wait_for_function("() => !document.body.hasAttribute('data-kept')", timeout=10_000)
+        page.locator('body[data-conn="live"]').wait_for(timeout=5_000)
+        assert page.locator("#btn-confirm").is_visible()
+        later = server.command("confirm", project_id=server.ids()[1]).json()
+        page.wait_for_function("s => window.KioskConsole.state().seq === s", arg=later["seq"], timeout=5_000)
+        tablet.close()
+    finally:
+        server.stop()

@@ -61,7 +61,11 @@ def assert_inert(page, expect_text: str) -> None:
     assert page.evaluate("window.__csp") == []
     assert page.evaluate("typeof window.__xss") == "undefined"
     assert expect_text in page.evaluate("document.body.innerText")
-    assert page.locator("iframe, script:not([src]):not([type='application/json'])").count() == 0
+    # The console's own monitors are wall pages of this server (the program, the preview); nothing else.
+    ours = "#pgm-frame, #pvw-frame, .scr-thumb iframe"
+    assert page.locator(f"iframe:not({ours}), script:not([src]):not([type='application/json'])").count() == 0
+    for src in page.locator("iframe").evaluate_all("frames => frames.map((f) => f.getAttribute('src'))"):
+        assert src.startswith("/display?preview=1&"), src
 
 
 def test_hostile_names_stay_text_on_every_page(hostile_server, chromium):

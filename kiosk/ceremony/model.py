@@ -43,6 +43,11 @@ class Event:
     # Publish the running order's figures before each project is announced (a press pack handed out in
     # advance); off, a guest on the Wi-Fi reads an amount when the room sees it.
     publish_in_advance: bool = False
+    # The running total as a gauge against the planned total, with its milestones ("突破100亿元"): the
+    # planned total is then shown to the room.
+    show_goal: bool = False
+    # A calm wall: no confetti or motion beyond fades (as a screen asking for reduced motion gets anyway).
+    calm: bool = False
 
 
 @dataclass(frozen=True)

@@ -242,3 +242,28 @@ def figures(projects: Iterable[Project]) -> dict:
         "industries": sorted(industries.values(), key=lambda r: -r["count"]),
         "industries_in_order": list(industries),
     }
+
+
+# Milestone steps for the goal gauge, in 亿元: the largest that still marks at least two milestones.
+MILESTONE_STEPS_YI = (1000, 500, 200, 100, 50, 20, 10, 5, 2, 1)
+
+
+def milestones(planned_wan: int) -> list[int]:
+    """Round figures (万元) on the way to the planned total worth a cheer: 206 亿 -> 100 亿 and 200 亿."""
+    for step_yi in MILESTONE_STEPS_YI:
+        step = step_yi * WAN_PER_YI
+        if planned_wan // step >= 2:
+            return [step * n for n in range(1, planned_wan // step + 1)]
+    return []
+
+
+def milestone_crossed(state: State, projects: Sequence[Project], marks: Sequence[int]) -> int | None:
+    """The highest milestone the latest signing carried the total past (its confirm is the last entry)."""
+    last = state.last
+    if last is None or last.action != "confirm" or last.project_id not in state.signed:
+        return None
+    by_id = {p.id: p for p in projects}
+    after = sum(by_id[pid].amount_wan for pid in state.signed if pid in by_id)
+    before = after - by_id[last.project_id].amount_wan if last.project_id in by_id else after
+    passed = [m for m in marks if before < m <= after]
+    return passed[-1] if passed else None

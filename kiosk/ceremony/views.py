@@ -17,6 +17,8 @@ from .rules import (
     figures,
     following_id,
     is_public,
+    milestone_crossed,
+    milestones,
     next_pending_id,
     ordered,
     placeholder_fields,
@@ -84,6 +86,9 @@ ON_AIR_NOTES = {
 }
 PROGRESS = N_("已签约 %(done)s/%(all)s 项 · %(total)s")
 PLANNED = N_("计划 %(total)s")
+# The goal gauge on the wall (when the organiser shows it): the planned total, and a milestone passed.
+GOAL = N_("目标 %(total)s")
+MILESTONE = N_("突破%(amount)s")
 PLACEHOLDERS = N_("%(count)s仍像示例或占位数据（第 %(orders)s 项）：上大屏前请在「准备与报告」中改为真实名称")
 LIST_SEP = N_("、")
 EDITS_LOCKED = N_("正式签约已开始：项目与金额已锁定")
@@ -207,6 +212,8 @@ def _event(c: Ceremony, w: _Words) -> dict:
         "money_unit": e.money_unit,
         "money_decimals": e.money_decimals,
         "publish_in_advance": e.publish_in_advance,
+        "show_goal": e.show_goal,
+        "calm": e.calm,
     }
 
 
@@ -257,6 +264,29 @@ def _base(c: Ceremony, w: _Words, statuses: dict) -> dict:
         "last": last,
         # Newest signing first: lets a screen show "just signed" without re-sorting.
         "signing_order": [pid for pid in reversed(list(state.signed)) if pid in ids],
+        "goal": _goal(c, done["total_wan"], w),
+    }
+
+
+def _goal(c: Ceremony, total_wan: int, w: _Words) -> dict | None:
+    """The running total against the planned one, with the round figures on the way, when the organiser
+    shows it (it makes the planned total public). ``crossed`` is the milestone the latest signing passed."""
+    planned = sum(p.amount_wan for p in c.projects)
+    if not c.event.show_goal or planned <= 0:
+        return None
+    marks = milestones(planned)
+    crossed = milestone_crossed(c.state, c.projects, marks)
+    return {
+        "target": w.money(planned),
+        "label": w.t(GOAL, total=w.money_text(planned)),
+        "permille": min(1000, total_wan * 1000 // planned),
+        "milestones": [
+            {"permille": m * 1000 // planned, "text": w.money_text(m), "reached": total_wan >= m}
+            for m in marks
+        ],
+        "crossed": {"seq": c.state.last.seq, "text": w.t(MILESTONE, amount=w.money_text(crossed))}
+        if crossed
+        else None,
     }
 
 

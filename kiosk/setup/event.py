@@ -27,7 +27,15 @@ def clean_event(payload: object, current: Event) -> Event:
     for key in ("subtitle", "venue", "host", "date"):
         if key in changes and changes[key] is None:
             changes[key] = ""
-    for key in ("language", "theme", "money_unit", "money_decimals", "publish_in_advance"):
+    for key in (
+        "language",
+        "theme",
+        "money_unit",
+        "money_decimals",
+        "publish_in_advance",
+        "show_goal",
+        "calm",
+    ):
         if key in changes and changes[key] is None:
             del changes[key]
     return replace(current, **changes)

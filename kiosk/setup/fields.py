@@ -379,6 +379,8 @@ FIELDS: dict[str, Field] = {
         _field("money_unit", N_("金额单位"), choice(MONEY_UNITS), choices=MONEY_UNITS),
         _field("money_decimals", N_("金额小数位"), _decimals),
         _field("publish_in_advance", N_("提前公开项目数字"), _flag),
+        _field("show_goal", N_("目标进度"), _flag),
+        _field("calm", N_("大屏动效"), _flag),
     )
 }
 # The import format's names for the contact's two fields.
@@ -551,4 +553,6 @@ EVENT_KEYS = (
     "money_unit",
     "money_decimals",
     "publish_in_advance",
+    "show_goal",
+    "calm",
 )

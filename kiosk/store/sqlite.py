@@ -149,7 +149,8 @@ class Storage:
         if row is None:
             return None
         values = {k: row[k] for k in _EVENT_COLUMNS}
-        values["publish_in_advance"] = bool(values["publish_in_advance"])  # SQLite keeps 0/1
+        for flag in ("publish_in_advance", "show_goal", "calm"):
+            values[flag] = bool(values[flag])  # SQLite keeps 0/1
         return Event(**values)
 
     def save_event(self, event: Event, at: str) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, send_from_directory, session, url_for
 
 from ..words.catalogue import word
 from ..words.messages import ROLE_LABELS
@@ -30,7 +30,7 @@ def console():
     principal = auth.current()
     if principal.via != "session" or not principal.may("watch"):
         return login_page()
-    return render_template(
+    page = render_template(
         "console/console.html",
         **page_context(
             "console",
@@ -43,3 +43,15 @@ def console():
             device_name_max=auth.DEVICE_NAME_MAX,
         ),
     )
+    # The console's service worker keeps this page (and never the PIN pad) by this mark.
+    return page, 200, {"X-Kiosk-Page": "console"}
+
+
+@bp.get("/control/sw.js")
+def service_worker():
+    """The console's service worker (static/js/console/sw.js): a tablet reloaded while the server is down
+    comes back to the console it last saw, read-only, and reloads by itself when the server is back."""
+    response = send_from_directory(current_app.static_folder + "/js/console", "sw.js", max_age=0)
+    response.headers["Service-Worker-Allowed"] = "/control"
+    response.headers["Cache-Control"] = "no-cache"
+    return response

@@ -84,6 +84,9 @@ CONSOLE = {
     "confirm_no_wall": N_("⚠ 大屏未就绪 · 签约仍会记录"),
     "arm_finale": N_("再点一次：总结"),
     "readonly_nudge": N_("这台设备以查看者身份登录，只能查看"),
+    # The copy of the console its service worker kept, shown while the server cannot be reached.
+    "kept_band": N_("离线副本 · 只读：服务器连接恢复后自动刷新"),
+    "kept_nudge": N_("这是连接中断时保留的副本，只能查看：连接恢复后页面会自动刷新"),
     "copy": N_("复制示例"),
     "copied": N_("已复制示例命令"),
     "copy_failed": N_("无法自动复制，请手动选择文本"),
@@ -181,6 +184,16 @@ ADMIN = {
         "“公开”指大屏、直播叠加层和不登录就能读取的 /api/v1/state：场馆 Wi-Fi 上的任何人都能看到。"
         "默认只公开项目的序号、名称和投资方，金额、用地等在项目上大屏时才公开。"
     ),
+    "f_goal": N_("目标进度"),
+    "goal_false": N_("不显示（默认）"),
+    "goal_true": N_("大屏显示签约总额相对计划总额的进度和里程碑"),
+    "goal_hint": N_(
+        "显示时，计划总额会出现在大屏上；累计越过整数关口（如 100 亿元）时大屏会提示“突破100亿元”。"
+    ),
+    "f_calm": N_("大屏动效"),
+    "calm_false": N_("完整庆祝：盖章、金色彩带、数字滚动（默认）"),
+    "calm_true": N_("安静：只有淡入淡出，没有彩带"),
+    "calm_hint": N_("大屏电脑的系统设置了“减少动态效果”时，大屏自动采用安静方式。"),
     "clash_note": N_(
         "文件中有 %(count)s 个项目在签约顺序中已有同名项目（%(names)s）：勾选“替换现有签约顺序”后才能导入，或在 Excel 中删去这些行。"
     ),

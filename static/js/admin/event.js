@@ -9,7 +9,7 @@ import { KA } from "./shell.js";
   var t = KA.t, $ = KA.$, setText = KA.setText;
 
   var TEXT_FIELDS = ["title", "subtitle", "date", "venue", "host"];
-  var SELECT_FIELDS = ["money_unit", "money_decimals", "publish_in_advance"];
+  var SELECT_FIELDS = ["money_unit", "money_decimals", "publish_in_advance", "show_goal", "calm"];
   var COLOR_FIELDS = ["primary_color", "accent_color"];
   var THEME_COLORS = KA.settings.theme_colors;
   // What a colour looks like, from the server's rule for the field (it checks the same on save).
@@ -33,6 +33,8 @@ import { KA } from "./shell.js";
       money_unit: e.money_unit || "auto",
       money_decimals: String(e.money_decimals === undefined ? 2 : e.money_decimals),
       publish_in_advance: e.publish_in_advance ? "true" : "false",
+      show_goal: e.show_goal ? "true" : "false",
+      calm: e.calm ? "true" : "false",
     };
   }
 

@@ -32,8 +32,11 @@ export function lockFor(ms) {
 /** Why a command cannot fire now (words for the operator), or "" when it can. */
 // A viewer's tablet (the stage manager's) sees everything and presses nothing; the server refuses too.
 const readOnly = document.body.classList.contains("is-readonly");
+// A copy the service worker kept, shown while the server cannot be reached: it carries no live session.
+const keptCopy = document.body.getAttribute("data-kept") === "1";
 
 export function blockedBecause(kind) {
+  if (keptCopy) return t("kept_nudge");
   if (readOnly) return t("readonly_nudge");
   if (!ui.state) return t("reason_loading");
   if (ui.pending) return ui.pending.phase === "failed" ? t("reason_failed_cmd") : t("reason_pending_cmd");

@@ -23,6 +23,16 @@ import { render, renderHeader, renderStatus, renderWalls, rowNodes } from "./ren
 import { SETTLE_MS } from "./timing.js";
 
 ui.deviceName = storageGet(DEVICE_KEY) || "";
+
+// This page is the copy the console's service worker kept (the server could not be reached when it
+// loaded): read-only, and reloaded for real as soon as the server answers.
+const keptCopy = document.body.getAttribute("data-kept") === "1";
+if (keptCopy) {
+  document.body.classList.add("is-readonly", "is-kept");
+  $("kept-band").hidden = false;
+  // (the monitors are wall pages of their own: without the server they would show the browser's error)
+  for (const id of ["pgm-frame", "pvw-frame"]) $(id).src = "about:blank";
+}
 onChange(render);
 onChange(refreshPreview);
 
@@ -54,6 +64,7 @@ function adopt(view) {
     lockFor(SETTLE_MS);
     flash($("target"));
   }
+  keep(view);
   refreshUndo();
   refreshCard();
   checkWarning();
@@ -163,6 +174,7 @@ ui.live = connect({
   onState: (view) => adopt(view),
   onStatus: (status) => {
     ui.conn = status;
+    if (keptCopy && status === "live") window.location.reload();
     render();
   },
   onDisplays: (list) => {
@@ -186,6 +198,25 @@ announceName();
 // The view over HTTP straight away: the console is usable even if the socket takes its time.
 fetchState().then(adopt).catch(() => {});
 render();
+
+// The console's shell is kept by a service worker (console/sw.js), so a reload while the server is down
+// shows the last view, read-only, instead of the browser's error page. (A secure origin only: the README.)
+const keeper = "serviceWorker" in navigator ? navigator.serviceWorker : null;
+if (keeper && !keptCopy) {
+  keeper.register("/control/sw.js", { scope: "/control" }).catch(() => {});
+  keeper.addEventListener("message", (event) => {
+    if (event.data && typeof event.data.kept === "number") window.__consoleKept = event.data.kept;
+  });
+  keeper.ready.then((registration) => {
+    const urls = [window.location.href, ...performance.getEntriesByType("resource").map((e) => e.name)];
+    registration.active.postMessage({ keep: urls });
+    if (ui.state) registration.active.postMessage({ state: ui.state });
+  });
+}
+
+function keep(view) {
+  if (keeper && keeper.controller && !keptCopy) keeper.controller.postMessage({ state: view });
+}
 
 // For tests and the AV desk's curiosity: read-only views of what this console believes.
 window.KioskConsole = {

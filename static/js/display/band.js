@@ -49,7 +49,18 @@ export function updateBand(view, live) {
       }
     } else add(count, node, " ");
   }
-  const pct = view.project_count ? Math.min(100, (100 * (view.signed_count || 0)) / view.project_count) : 0;
+  // With the organiser's goal shown, the line is the total against the planned total, with its milestones,
+  // and the goal takes the count's place.
+  const goal = view.goal;
+  band.classList.toggle("has-goal", !!goal);
+  if (goal) {
+    clear(count);
+    add(count, el("span", "goal", goal.label));
+  }
+  drawTicks(goal);
+  const pct = goal
+    ? goal.permille / 10
+    : view.project_count ? Math.min(100, (100 * (view.signed_count || 0)) / view.project_count) : 0;
   const fill = document.getElementById("band-progress");
   if (!live) fill.style.transition = "none";
   fill.style.width = pct + "%";
@@ -58,6 +69,21 @@ export function updateBand(view, live) {
     fill.style.transition = "";
   }
   setTotal(view, live);
+}
+
+let ticksKey = null;
+
+function drawTicks(goal) {
+  const key = JSON.stringify(goal ? goal.milestones : null);
+  if (key === ticksKey) return;
+  ticksKey = key;
+  const line = band.querySelector(".band-progress");
+  for (const old of line.querySelectorAll(".band-tick")) old.remove();
+  for (const m of goal ? goal.milestones : []) {
+    const tick = el("span", "band-tick" + (m.reached ? " reached" : ""));
+    tick.style.left = m.permille / 10 + "%";
+    line.appendChild(tick);
+  }
 }
 
 function setTotal(view, animate) {

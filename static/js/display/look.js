@@ -33,6 +33,8 @@ export function applyEvent(view) {
   const blue = e.theme === "blue";
   body.classList.toggle("theme-blue", blue);
   body.classList.toggle("theme-red", !blue);
+  // The organiser's calm wall: fades only (display.css, fx.js), as for a screen asking for reduced motion.
+  body.classList.toggle("calm", !!e.calm);
   document.getElementById("masthead-title").textContent = e.title || "";
   if (e.title && document.title !== e.title) document.title = e.title;
   applyLook(e);

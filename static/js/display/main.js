@@ -17,9 +17,11 @@ import { refreshImages } from "./images.js";
 import { applyEvent } from "./look.js";
 import { build, buildRoll, buildSpotlight, setSealState } from "./screens.js";
 import { stopLobby } from "./lobby.js";
+import { revealFinale, showMilestone, stopMilestone, stopReveal } from "./moments.js";
 
 const OFFLINE_DOT_MS = 3000;
 const ENTER_MS = 300; // display.css: .screen.after-leaving --enter
+const MILESTONE_AFTER_MS = 1500; // the seal has landed and the golden key is in (display.css: .stamp)
 const body = document.body;
 const stage = document.getElementById("stage");
 const screensEl = document.getElementById("screens");
@@ -161,10 +163,14 @@ function render(state, live) {
   if (d.key !== view.key) {
     stopFx();
     stopLobby();
+    stopReveal();
     const section = build({ screen: d.screen, project: d.project }, state);
     view.key = d.key;
     view.sig = d.sig;
-    show(section, live && !body.classList.contains("booting"));
+    const animate = live && !body.classList.contains("booting");
+    show(section, animate);
+    // The finale called live: the day's total counts up, then the rest of the picture comes in.
+    if (animate && d.screen === "finale") revealFinale(section, state, enterDelay(section) + 500);
     if (celebrate) {
       // Confirmed without an announce first: the project comes in and is sealed at once.
       setSealState(section, d.project, true);
@@ -199,6 +205,15 @@ function render(state, live) {
     } else {
       replaceInPlace(view.node, build({ screen: d.screen, project: d.project }, state));
     }
+  }
+
+  // A signing that carried the total past a milestone (the organiser shows the goal): said once the
+  // seal has landed, over the spotlight or the roll, never over the lobby's codes.
+  const crossed = state.goal && state.goal.crossed;
+  if (live && crossed && crossed.seq === state.seq && (d.screen === "spotlight" || d.screen === "roll")) {
+    showMilestone(crossed.text, enterDelay(view.node) + MILESTONE_AFTER_MS);
+  } else if (d.screen === "blank" || !state.goal) {
+    stopMilestone();
   }
 
   refreshImages(view.node, state);
