@@ -48,7 +48,8 @@ def command(server: LiveServer, action: str, **fields) -> dict:
 
 def put_event(server: LiveServer, **fields) -> dict:
     """PUT /api/v1/event: title, theme, language, primary_color, accent_color… (the screens redraw)."""
-    r = requests.put(server.url + "/api/v1/event", json=fields, headers=auth(server), timeout=10)
+    # (the event is the editor's: the AV desk's token acts as an operator)
+    r = server.editor().put(server.url + "/api/v1/event", json=fields, timeout=10)
     if r.status_code != 200:
         raise SystemExit(f"PUT /api/v1/event {fields}: {r.status_code} {r.text}")
     return r.json()
@@ -56,10 +57,9 @@ def put_event(server: LiveServer, **fields) -> dict:
 
 def upload(server: LiveServer, kind: str, data: bytes, filename: str) -> dict:
     """POST /api/v1/event/media/<logo|background> with the picture as the multipart field ``file``."""
-    r = requests.post(
+    r = server.editor().post(
         server.url + f"/api/v1/event/media/{kind}",
         files={"file": (filename, data)},
-        headers=auth(server),
         timeout=30,
     )
     if r.status_code != 200:

@@ -86,7 +86,7 @@ export function buildSpotlight(view, project) {
   );
   add(facts, amount);
   if (project.industry) {
-    add(facts, add(el("div", "fact fact-industry"), el("div", "fact-label", t("industry")), el("div", "fact-value", project.industry_label)));
+    add(facts, add(el("div", "fact fact-industry"), el("div", "fact-label", t("industry")), setWords(el("div", "fact-value one-line"), project.industry_label)));
   }
   const people = (project.signatories || []).filter(Boolean);
   if (people.length) {
@@ -132,6 +132,7 @@ export function buildSpotlight(view, project) {
     const overflowing = (v) => v.scrollWidth > v.clientWidth + 3;
     for (const v of values) {
       v.classList.remove("wrap");
+      if (v.parentNode.classList.contains("fact-industry")) v.classList.add("one-line");
       v.style.fontSize = "38px";
     }
     const wrapping = values.filter(overflowing);
@@ -145,8 +146,10 @@ export function buildSpotlight(view, project) {
     for (const v of wrapping) {
       // An industry is one term (a platform industry, say): it shrinks on one line before it would ever wrap.
       if (v.parentNode.classList.contains("fact-industry")) {
+        v.classList.add("one-line");
         fitText(v, 38, 28);
         if (!overflowing(v)) continue;
+        v.classList.remove("one-line"); // too long even at 28 px: it wraps, between its words
       }
       v.classList.add("wrap");
       fitText(v, Math.min(size, 48), 28, 140);
@@ -293,8 +296,13 @@ export function buildFinale(view) {
     const big = stats.querySelector(".stat-main .stat-value");
     big.style.zoom = "";
     if (big.offsetWidth > room) big.style.zoom = String(Math.max(0.4, room / big.offsetWidth));
+    // The row of smaller figures shrinks only as far as its smallest words stay 28 px; past that its
+    // figures stand one above the other (long English labels).
     row.style.zoom = "";
-    if (row.offsetWidth > room) row.style.zoom = String(Math.max(0.4, room / row.offsetWidth));
+    row.classList.remove("stacked");
+    const floor = 28 / Math.min(...[...row.querySelectorAll(".stat-label, .pre, .u")].map((n) => parseFloat(getComputedStyle(n).fontSize)));
+    if (row.offsetWidth > room && room / row.offsetWidth < floor) row.classList.add("stacked");
+    if (row.offsetWidth > room) row.style.zoom = String(Math.max(floor, room / row.offsetWidth));
   };
   return sec;
 }
