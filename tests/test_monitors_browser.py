@@ -99,6 +99,10 @@ def test_the_screens_dialog_shows_every_wall_and_sets_its_layout(live_server_wit
         page.frame_locator("#scr-list .scr-card:has-text('大厅屏') iframe").locator(
             ".screen-lobby"
         ).wait_for()
+        # the lobby does not show a signing: with the main wall gone, Confirm says the room would not see it
+        assert "is-unseen" not in page.locator("#btn-confirm").get_attribute("class")
+        walls.pop(0).context.close()
+        page.locator("#btn-confirm.is-unseen").wait_for(state="attached")
         page.context.close()
     finally:
         for wall in walls:

@@ -275,9 +275,10 @@ function renderTarget() {
   const confirmBusy = !!ui.pending && ui.pending.kind === "confirm";
   setCmdState(confirm, cannot && !confirmBusy, waiting, confirmBusy);
   setBusyLabel(confirm, confirmBusy, t("confirm"));
-  // No paired wall current: the signing is still recorded, but the room would not see it. Say so on the
-  // button itself, where the thumb is.
-  const unseen = !!s && !ui.walls.some((w) => ["synced", "syncing"].includes(wallInfo(w).cls));
+  // No paired main wall (or totem) current: the signing is still recorded, but the room would not see it.
+  // Say so on the button itself, where the thumb is. A side or lobby screen does not show the signing.
+  const showsSigning = (w) => !["side", "lobby"].includes(w.drawn_layout || w.layout);
+  const unseen = !!s && !ui.walls.some((w) => showsSigning(w) && ["synced", "syncing"].includes(wallInfo(w).cls));
   confirm.classList.toggle("is-unseen", unseen);
   if (!ui.hold) setText(confirm.querySelector(".cmd-sub"), t(unseen ? "confirm_no_wall" : "confirm_sub"));
 
