@@ -84,7 +84,9 @@ def test_seven_signings_from_the_console_reach_the_big_screen(live_server, chrom
         # called live, the finale counts its total up first (tests/test_wall_moments.py): the wall's clock is
         # paused, so its time is moved on by hand
         wall.clock.run_for(3500)
-        wall.wait_for_function("() => !document.querySelector('#screens .screen.is-active .v[data-animating]')")
+        wall.wait_for_function(
+            "() => !document.querySelector('#screens .screen.is-active .v[data-animating]')"
+        )
         # what the room reads: the finale's text and the words drawn in the charts it shows
         finale = wall.evaluate(
             """async () => {
