@@ -257,6 +257,15 @@ def test_every_layout_is_legible_from_the_back_of_the_hall(live_server_with, chr
                 page.wait_for_function("!document.querySelector('.screen.is-active .img-pending')")
                 seen[f"{name}/{tag}"] = len(check(page, f"{name}/{tag}", faults))
 
+        # the sample's long title, subtitle and host: upright they wrap, and must wrap between words
+        long = {
+            "title": "株洲高新区（天元区）2021年第二季度重大招商签约活动",
+            "subtitle": "7个项目“牵手”新区 · 共植高质量发展“金种子”",
+            "host": "株洲高新区党工委、管委会（天元区委、区政府）",
+        }
+        assert server.editor().put(server.url + "/api/v1/event", json=long, timeout=10).ok
+        for page, _layout in pages.values():
+            page.wait_for_function("t => document.title === t", arg=long["title"])
         # (a side screen shows the roll whatever the wall shows, so it is read once, with the roll)
         step("title", "main totem lobby")
         server.command("announce", project_id=ids[2])  # four signatories, 新一代信息技术

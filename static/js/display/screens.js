@@ -27,7 +27,8 @@ export function buildTitle(view) {
   const sec = el("section", "screen screen-title");
   const wrap = el("div", "title-wrap");
   const h1 = el("h1", "title-main gold-text");
-  for (const line of splitTitle(e.title || "")) add(h1, el("span", "title-line", line));
+  // (a line too long for the panel, upright above all, wraps between words, never inside one)
+  for (const line of splitTitle(e.title || "")) add(h1, setWords(el("span", "title-line"), line));
   const logo = mediaUrl(e.logo_url);
   if (logo) {
     // The organiser's logo takes the place of the ornament above the title.
@@ -39,16 +40,16 @@ export function buildTitle(view) {
   } else {
     add(wrap, el("div", "title-emblem"), h1);
   }
-  if (e.subtitle) add(wrap, el("p", "title-sub", e.subtitle));
+  if (e.subtitle) add(wrap, setWords(el("p", "title-sub"), e.subtitle));
   add(wrap, el("div", "title-rule diamond-rule"));
   const meta = el("div", "title-meta");
   const bits = [e.date_text, e.venue].filter(Boolean);
   bits.forEach((b, i) => {
     if (i) add(meta, el("span", "sep", "·"));
-    add(meta, el("span", "", b));
+    add(meta, setWords(el("span", ""), b));
   });
   if (bits.length) add(wrap, meta);
-  if (e.host) add(wrap, add(el("div", "title-host"), el("span", "label", t("host")), el("span", "", e.host)));
+  if (e.host) add(wrap, add(el("div", "title-host"), el("span", "label", t("host")), setWords(el("span", ""), e.host)));
   add(sec, wrap);
   sec._fit = () => {
     fitText(h1, 116, 56, isPortrait() ? 720 : logo ? 330 : 430);
