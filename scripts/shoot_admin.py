@@ -32,8 +32,8 @@ SECTIONS = ("event", "projects", "import", "cards", "rehearsal", "report")
 
 
 def api(server: LiveServer, method: str, path: str, **kwargs) -> requests.Response:
-    headers = {"Authorization": f"Bearer {server.api_token}"}
-    r = requests.request(method, server.url + path, headers=headers, timeout=30, **kwargs)
+    """As the organiser (the editor's session): the event, its pictures and its projects are theirs."""
+    r = server.editor().request(method, server.url + path, timeout=30, **kwargs)
     r.raise_for_status()
     return r
 
