@@ -44,16 +44,6 @@ def put_event(server: LiveServer, **fields) -> None:
     r.raise_for_status()
 
 
-def set_layout(server: LiveServer, device_id: str, layout: str) -> None:
-    r = requests.put(
-        server.url + f"/api/v1/screens/{device_id}/layout",
-        json={"layout": layout},
-        headers={"Authorization": f"Bearer {server.api_token}"},
-        timeout=10,
-    )
-    r.raise_for_status()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
@@ -72,14 +62,9 @@ def main() -> int:
                 page = browser.new_context(viewport={"width": w, "height": h}).new_page()
                 pair_page(page, server, "屏 " + name)
                 pages[name] = (page, layout)
-            devices = requests.get(
-                server.url + "/api/v1/devices",
-                headers={"Authorization": f"Bearer {server.api_token}"},
-                timeout=10,
-            ).json()["devices"]
-            by_name = {d["name"]: d["id"] for d in devices if d["kind"] == "screen"}
+            by_name = {d["name"]: d["id"] for d in server.devices() if d["kind"] == "screen"}
             for name, (page, layout) in pages.items():
-                set_layout(server, by_name["屏 " + name], layout)
+                server.set_layout(by_name["屏 " + name], layout)
                 page.wait_for_function("l => window.__display && window.__display.layout === l", arg=layout)
 
             def shoot(tag: str, seq: int, wait_ms: int = 3800) -> None:
