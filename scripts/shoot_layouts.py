@@ -21,7 +21,7 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
-from harness import LiveServer, launch_chromium, log_in, pair_page, wait_drawn  # noqa: E402
+from harness import LiveServer, launch_chromium, log_in, wait_drawn, walls_in_layouts  # noqa: E402
 
 # name, layout, viewport
 SCREENS = [
@@ -57,20 +57,12 @@ def main() -> int:
         server = LiveServer(Path(tmp) / "data").start()
         try:
             browser = launch_chromium(pw)
-            pages = {}
-            for name, layout, (w, h) in chosen:
-                page = browser.new_context(viewport={"width": w, "height": h}).new_page()
-                pair_page(page, server, "屏 " + name)
-                pages[name] = (page, layout)
-            by_name = {d["name"]: d["id"] for d in server.devices() if d["kind"] == "screen"}
-            for name, (page, layout) in pages.items():
-                server.set_layout(by_name["屏 " + name], layout)
-                page.wait_for_function("l => window.__display && window.__display.layout === l", arg=layout)
+            pages = walls_in_layouts(browser, server, chosen)
 
             def shoot(tag: str, seq: int, wait_ms: int = 3800) -> None:
-                for page, _layout in pages.values():
+                for page in pages.values():
                     wait_drawn(page, seq)
-                for name, (page, _layout) in pages.items():
+                for name, page in pages.items():
                     page.wait_for_timeout(wait_ms if name == next(iter(pages)) else 0)
                     path = out / f"layout-{name}-{tag}.png"
                     page.screenshot(path=str(path))
@@ -101,7 +93,7 @@ def main() -> int:
             put_event(server, show_goal=True)
             seq = command(server, "confirm", project_id=ids[4])
             if "main" in pages:
-                page = pages["main"][0]
+                page = pages["main"]
                 wait_drawn(page, seq)
                 page.locator("#milestone.on").wait_for()
                 page.wait_for_timeout(700)
@@ -115,7 +107,7 @@ def main() -> int:
             if "lobby" in pages:
                 import zxingcpp
 
-                page = pages["lobby"][0]
+                page = pages["lobby"]
                 picture = Image.open(io.BytesIO(page.screenshot()))
                 found = zxingcpp.read_barcodes(picture)
                 print(f"lobby: {len(found)} QR codes decoded")

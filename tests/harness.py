@@ -361,6 +361,21 @@ def pair_page(page, server: LiveServer, name: str = "主屏", web=None) -> None:
     page.wait_for_url("**/display")
 
 
+def walls_in_layouts(browser, server: LiveServer, walls, **context_options) -> dict:
+    """One paired wall per ``(name, layout, (width, height))``, each set to its layout from the console's
+    side and drawing it: ``{name: page}``."""
+    pages = {}
+    for name, _layout, (w, h) in walls:
+        page = browser.new_context(viewport={"width": w, "height": h}, **context_options).new_page()
+        pair_page(page, server, "屏 " + name)
+        pages[name] = page
+    ids = {d["name"]: d["id"] for d in server.devices() if d["kind"] == "screen"}
+    for name, layout, _size in walls:
+        server.set_layout(ids["屏 " + name], layout)
+        pages[name].wait_for_function("l => window.__display && window.__display.layout === l", arg=layout)
+    return pages
+
+
 def wait_drawn(page, seq: int, timeout: float = 10_000) -> None:
     """Until the big screen has drawn the view with this seq (it records it on window.__display)."""
     page.wait_for_function("s => window.__display && window.__display.seq >= s", arg=seq, timeout=timeout)

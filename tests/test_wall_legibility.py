@@ -9,7 +9,7 @@ import base64
 import io
 
 import pytest
-from harness import pair_page, project, wait_drawn
+from harness import pair_page, project, wait_drawn, walls_in_layouts
 from PIL import Image, ImageChops
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -230,21 +230,9 @@ def test_every_layout_is_legible_from_the_back_of_the_hall(live_server_with, chr
     """Before: with 9 projects the roll's names dropped to 26 px and investors to 27 px at 2.4–2.9:1;
     four signatories shrank to 27 px; "SIGNED" was 20 px; "产业综合/平台" and "新一代信/息技术" split."""
     server = live_server_with(NINE)
-    pages = {}
-    contexts = []
+    # (the page's CSP refuses inline styles: the measurement adds two)
+    pages = walls_in_layouts(chromium, server, WALLS, bypass_csp=True)
     try:
-        for name, layout, (w, h) in WALLS:
-            # (the page's CSP refuses inline styles: the measurement adds two)
-            context = chromium.new_context(viewport={"width": w, "height": h}, bypass_csp=True)
-            contexts.append(context)
-            page = context.new_page()
-            pair_page(page, server, "屏" + name)
-            pages[name] = (page, layout)
-        screens = {d["name"]: d["id"] for d in server.devices() if d["kind"] == "screen"}
-        for name, (page, layout) in pages.items():
-            server.set_layout(screens["屏" + name], layout)
-            page.wait_for_function("l => window.__display && window.__display.layout === l", arg=layout)
-
         ids = [p["id"] for p in sorted(server.state(operator=True)["projects"], key=lambda p: p["order"])]
         faults: list[str] = []
         seen: dict[str, int] = {}
@@ -252,7 +240,7 @@ def test_every_layout_is_legible_from_the_back_of_the_hall(live_server_with, chr
         def step(tag: str, walls: str) -> None:
             seq = server.state()["seq"]
             for name in walls.split():
-                page = pages[name][0]
+                page = pages[name]
                 wait_drawn(page, seq)
                 page.wait_for_function("!document.querySelector('.screen.is-active .img-pending')")
                 seen[f"{name}/{tag}"] = len(check(page, f"{name}/{tag}", faults))
@@ -264,7 +252,7 @@ def test_every_layout_is_legible_from_the_back_of_the_hall(live_server_with, chr
             "host": "株洲高新区党工委、管委会（天元区委、区政府）",
         }
         assert server.editor().put(server.url + "/api/v1/event", json=long, timeout=10).ok
-        for page, _layout in pages.values():
+        for page in pages.values():
             page.wait_for_function("t => document.title === t", arg=long["title"])
         # (a side screen shows the roll whatever the wall shows, so it is read once, with the roll)
         step("title", "main totem lobby")
@@ -282,8 +270,8 @@ def test_every_layout_is_legible_from_the_back_of_the_hall(live_server_with, chr
         # the measurement saw the texts it is about (a selector gone stale would pass on nothing)
         assert all(n >= 3 for n in seen.values()), seen
     finally:
-        for context in contexts:
-            context.close()
+        for page in pages.values():
+            page.context.close()
 
 
 def test_the_english_wall_is_as_legible(live_server_with, chromium):
