@@ -20,10 +20,9 @@ export function isCelebrating() {
   return !!fx.raf;
 }
 
-/** Whether motion is to be kept still: the viewer's system asks (reduced motion), or the organiser's calm look. */
+/** Whether motion is to be kept still (look.js: the organiser's calm wall, or reduced motion asked for). */
 export function calm() {
-  return document.body.classList.contains("calm") ||
-    (!!window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
+  return document.body.classList.contains("calm");
 }
 
 export function sizeCanvas(scale, stageW, stageH) {

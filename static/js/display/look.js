@@ -26,6 +26,10 @@ function shade(rgb, amount, alpha) {
 const VARS = ["--bg", "--bg-hi", "--bg-deep", "--letterbox", "--seal-ink", "--panel", "--gold", "--gold-hi",
   "--gold-mid", "--gold-lo", "--line", "--line-soft", "--glow"];
 
+function reducedMotion() {
+  return !!window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+}
+
 export function applyEvent(view) {
   const e = view.event;
   body.classList.toggle("lang-en", view.lang === "en");
@@ -33,8 +37,9 @@ export function applyEvent(view) {
   const blue = e.theme === "blue";
   body.classList.toggle("theme-blue", blue);
   body.classList.toggle("theme-red", !blue);
-  // The organiser's calm wall: fades only (display.css, fx.js), as for a screen asking for reduced motion.
-  body.classList.toggle("calm", !!e.calm);
+  // A calm wall, fades only (display.css, fx.js, moments.js): the organiser's setting, or the wall PC's
+  // system asking for reduced motion.
+  body.classList.toggle("calm", !!e.calm || reducedMotion());
   document.getElementById("masthead-title").textContent = e.title || "";
   if (e.title && document.title !== e.title) document.title = e.title;
   applyLook(e);
