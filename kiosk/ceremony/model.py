@@ -9,8 +9,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-SCREENS = ("title", "spotlight", "roll", "finale", "blank")
-ACTIONS = ("announce", "confirm", "undo", "show")
+# "keys": the golden keys of a handover, handed over on stage (their QR codes, large).
+SCREENS = ("title", "spotlight", "roll", "finale", "blank", "keys")
+SIGNING_ACTIONS = ("announce", "confirm", "undo", "show")
+# The run of show: fire the standby cue, choose it, go back one, jump to any cue, the safe look and back
+# from it, and a line for the MC's monitor.
+CUE_ACTIONS = ("go", "standby", "back", "jump", "panic", "unpanic", "note")
+ACTIONS = SIGNING_ACTIONS + CUE_ACTIONS
+# What an agenda item is (CONTRACT.md's 环节/kind column).
+CUE_KINDS = ("opening", "speech", "remarks", "signing", "handover", "video", "photo", "closing")
+# What a fired cue puts on the wall. A speech keeps the title with the speaker's lower third over it; a
+# video and the group photo keep the title (the AV desk plays the film; the photo is taken in front of it).
+CUE_SCREENS = {
+    "opening": "title",
+    "speech": "title",
+    "remarks": "title",
+    "signing": "spotlight",
+    "handover": "keys",
+    "video": "title",
+    "photo": "title",
+    "closing": "finale",
+}
+# Cues whose speaker is named on the wall (a lower third).
+SPEAKING_KINDS = ("speech", "remarks")
+MAX_NOTE = 120
 # What a paired screen draws of the show: the main wall, a portrait totem, a side screen (the roll and the
 # running total only), a lobby screen (every signed project's golden-key QR code).
 LAYOUTS = ("main", "totem", "side", "lobby")
@@ -64,12 +86,34 @@ class Project:
 
 
 @dataclass(frozen=True)
+class Cue:
+    """One item of the agenda: what happens, who, which projects (a signing round or a handover), when it
+    is planned and for how long, and what the MC says. ``id`` is stable across edits of its fields."""
+
+    id: str
+    order: int
+    kind: str
+    title: str
+    person: str = ""
+    role: str = ""
+    project_ids: tuple[str, ...] = ()
+    planned_time: str | None = None  # "HH:MM" on the event's day
+    minutes: int | None = None
+    script: str = ""
+
+
+@dataclass(frozen=True)
 class Command:
     command_id: str
     action: str
     project_id: str | None = None
     screen: str | None = None
     expected_seq: int | None = None
+    # A round signed at one moment (confirm), or the cue a cue command names (standby, jump; go: the
+    # standby the operator saw, so a second tap cannot fire the cue after it).
+    project_ids: tuple[str, ...] = ()
+    cue_id: str | None = None
+    text: str | None = None  # note: the line for the MC's monitor ("" clears it)
 
 
 @dataclass(frozen=True)
@@ -82,6 +126,17 @@ class LogEntry:
     screen: str | None = None
     undoes: int | None = None  # for an undo: the seq of the confirm it takes back
     device: str | None = None
+    # Every project the entry concerns (a round's confirm, its undo, a fired round or handover); the first
+    # is ``project_id``.
+    project_ids: tuple[str, ...] = ()
+    cue_id: str | None = None
+    text: str | None = None
+
+    @property
+    def projects(self) -> tuple[str, ...]:
+        if self.project_ids:
+            return self.project_ids
+        return (self.project_id,) if self.project_id else ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +153,16 @@ class State:
     signing_started: bool = False
     # An editor unlocked editing the locked running order (a logged setup entry), until it is locked again.
     edits_unlocked: bool = False
+    # Every project on the wall's spotlight (a round shows several together; the first is spotlight_id).
+    spotlight_ids: tuple[str, ...] = ()
+    # The run of show: the cue now running and when it began, the one GO fires if the operator chose it
+    # (None: the next in order), the safe look, the speaker named on the wall, the MC's line.
+    cue_id: str | None = None
+    cue_at: str | None = None
+    standby_id: str | None = None
+    panic: bool = False
+    caption_cue_id: str | None = None
+    note: LogEntry | None = None
 
 
 @dataclass(frozen=True)
@@ -117,3 +182,5 @@ class Ceremony:
     projects: tuple[Project, ...]
     state: State
     run: Run
+    # The agenda in order: the organiser's, or one made from the projects (rules.agenda).
+    cues: tuple[Cue, ...] = ()

@@ -13,7 +13,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from .model import LOCK, SCREENS, SETUP_ACTION, UNLOCK, WAN_PER_YI, Command, LogEntry, Project, State
+from .model import (
+    CUE_SCREENS,
+    LOCK,
+    MAX_NOTE,
+    SCREENS,
+    SETUP_ACTION,
+    SPEAKING_KINDS,
+    UNLOCK,
+    WAN_PER_YI,
+    Command,
+    Cue,
+    LogEntry,
+    Project,
+    State,
+)
 
 # The article counts projects "100亿元以上、50亿元以上…" as exclusive bands: each project in its highest tier.
 TIERS_YI = (100, 50, 20, 10)
@@ -31,37 +45,85 @@ class CeremonyError(Exception):
 
 def apply_entry(state: State, entry: LogEntry) -> State:
     """Fold one accepted log entry into the state. Never raises: the log is the truth."""
+    ids = entry.projects
+    # A signing or announcement of a round's project makes that round the running cue (decide names it),
+    # so the MC's monitor follows an operator who works from the project list.
+    cue = {"cue_id": entry.cue_id, "cue_at": entry.at, "standby_id": None} if entry.cue_id else {}
     if entry.action == "confirm":
         signed = dict(state.signed)
-        signed[entry.project_id] = entry
+        for pid in ids:
+            signed[pid] = entry
         return replace(
             state,
             seq=entry.seq,
             screen="spotlight",
-            spotlight_id=entry.project_id,
+            spotlight_id=ids[0],
+            spotlight_ids=ids,
             signed=signed,
             last=entry,
-            shown=state.shown | {entry.project_id},
+            shown=state.shown | set(ids),
             signing_started=True,
+            panic=False,
+            caption_cue_id=None,
+            **(cue if entry.cue_id != state.cue_id else {}),
         )
     if entry.action == "announce":
         return replace(
             state,
             seq=entry.seq,
             screen="spotlight",
-            spotlight_id=entry.project_id,
+            spotlight_id=ids[0],
+            spotlight_ids=ids,
             last=entry,
-            shown=state.shown | {entry.project_id},
+            shown=state.shown | set(ids),
+            panic=False,
+            caption_cue_id=None,
+            **(cue if entry.cue_id != state.cue_id else {}),
         )
     if entry.action == "undo":
         signed = {pid: e for pid, e in state.signed.items() if e.seq != entry.undoes}
         return replace(state, seq=entry.seq, signed=signed, last=entry)
     if entry.action == "show":
-        spotlight = entry.project_id if entry.screen == "spotlight" else state.spotlight_id
-        shown = state.shown | {spotlight} if entry.screen == "spotlight" and spotlight else state.shown
+        if entry.screen in ("spotlight", "keys") and ids:
+            spotlight, spot_ids = ids[0], ids
+        else:
+            spotlight, spot_ids = state.spotlight_id, state.spotlight_ids
+        shown = state.shown | set(ids) if entry.screen == "spotlight" else state.shown
         return replace(
-            state, seq=entry.seq, screen=entry.screen, spotlight_id=spotlight, last=entry, shown=shown
+            state,
+            seq=entry.seq,
+            screen=entry.screen,
+            spotlight_id=spotlight,
+            spotlight_ids=spot_ids,
+            last=entry,
+            shown=shown,
+            panic=False,
+            caption_cue_id=None,
         )
+    if entry.action in FIRING:
+        # A fired cue: the wall takes the cue's look (decide wrote it into the entry).
+        spot = {"spotlight_id": ids[0], "spotlight_ids": ids} if ids else {}
+        shown = state.shown | set(ids) if entry.screen == "spotlight" else state.shown
+        return replace(
+            state,
+            seq=entry.seq,
+            screen=entry.screen or state.screen,
+            last=entry,
+            shown=shown,
+            cue_id=entry.cue_id,
+            cue_at=entry.at,
+            standby_id=None,
+            panic=False,
+            # The views name the speaker while the wall still shows this cue's look.
+            caption_cue_id=entry.cue_id,
+            **spot,
+        )
+    if entry.action == "standby":
+        return replace(state, seq=entry.seq, standby_id=entry.cue_id, last=entry)
+    if entry.action in ("panic", "unpanic"):
+        return replace(state, seq=entry.seq, panic=entry.action == "panic", last=entry)
+    if entry.action == "note":
+        return replace(state, seq=entry.seq, note=entry if entry.text else None, last=entry)
     if entry.action == SETUP_ACTION and entry.screen in (UNLOCK, LOCK):
         return replace(state, seq=entry.seq, edits_unlocked=entry.screen == UNLOCK)
     # other setup entries and anything unknown to this version only advance seq
@@ -75,10 +137,26 @@ def replay(entries: Iterable[LogEntry]) -> State:
     return state
 
 
+# The console takes no second GO this soon after one: a double tap fires one cue (the server's own guard
+# is the standby id the GO names).
+GO_GUARD_MS = 1000
+
+# Log actions that fire a cue: the wall takes its look and it becomes the running cue.
+FIRING = ("go", "jump", "back")
+
+
 def decide(
-    state: State, projects: Sequence[Project], command: Command, at: str, device: str | None
+    state: State,
+    projects: Sequence[Project],
+    command: Command,
+    at: str,
+    device: str | None,
+    cues: Sequence[Cue] = (),
 ) -> LogEntry:
-    """Return the entry ``command`` appends, or raise ``CeremonyError``. Pure: changes nothing."""
+    """Return the entry ``command`` appends, or raise ``CeremonyError``. Pure: changes nothing.
+
+    ``cues`` is the agenda in order (``agenda``): the cue commands act on it, and a signing names the
+    round it belongs to."""
     by_id = {p.id: p for p in projects}
     seq = state.seq + 1
     base = {"seq": seq, "at": at, "command_id": command.command_id, "device": device}
@@ -93,31 +171,203 @@ def decide(
             raise CeremonyError("unknown_project", project_id=pid)
         return by_id[pid]
 
+    def cue(cue_id: str | None) -> Cue:
+        if not cue_id:
+            raise CeremonyError("missing_cue")
+        found = next((c for c in cues if c.id == cue_id), None)
+        if found is None:
+            raise CeremonyError("unknown_cue", cue_id=cue_id)
+        return found
+
     if command.action in ("announce", "confirm"):
-        p = project(command.project_id)
-        if p.id in state.signed:
-            raise CeremonyError("already_signed", name=p.name)
-        return LogEntry(action=command.action, project_id=p.id, **base)
+        wanted = command.project_ids or ((command.project_id,) if command.project_id else ())
+        if not wanted:
+            raise CeremonyError("missing_project")
+        chosen = sorted({project(pid).id: project(pid) for pid in wanted}.values(), key=lambda p: p.order)
+        for p in chosen:
+            if p.id in state.signed:
+                raise CeremonyError("already_signed", name=p.name)
+        ids = tuple(p.id for p in chosen)
+        round_ = round_of(cues, ids[0])
+        return LogEntry(
+            action=command.action,
+            project_id=ids[0],
+            project_ids=ids if len(ids) > 1 else (),
+            cue_id=round_.id if round_ is not None else None,
+            **base,
+        )
 
     if command.action == "undo":
         latest = undo_target(state, projects)
         if latest is None:
             raise CeremonyError("nothing_to_undo")
-        return LogEntry(action="undo", project_id=latest.project_id, undoes=latest.seq, **base)
+        return LogEntry(
+            action="undo",
+            project_id=latest.project_id,
+            project_ids=latest.project_ids,
+            undoes=latest.seq,
+            **base,
+        )
 
     if command.action == "show":
         screen = command.screen
         if screen not in SCREENS:
             raise CeremonyError("unknown_screen", screen=screen or "")
-        pid = None
+        ids: tuple[str, ...] = ()
         if screen == "spotlight":
-            candidate = command.project_id or state.spotlight_id or next_pending_id(state, projects)
-            if candidate is None:
-                raise CeremonyError("missing_project", nothing_pending=True)
-            pid = project(candidate).id
-        return LogEntry(action="show", screen=screen, project_id=pid, **base)
+            if command.project_ids:
+                ids = tuple(project(pid).id for pid in command.project_ids)
+            else:
+                candidate = command.project_id or state.spotlight_id or next_pending_id(state, projects)
+                if candidate is None:
+                    raise CeremonyError("missing_project", nothing_pending=True)
+                ids = (project(candidate).id,)
+                if candidate == state.spotlight_id and state.spotlight_ids:
+                    ids = tuple(i for i in state.spotlight_ids if i in by_id) or ids
+        elif screen == "keys":
+            ids = keys_of(state, projects, command.project_ids)
+            if not ids:
+                raise CeremonyError("no_keys")
+        return LogEntry(
+            action="show",
+            screen=screen,
+            project_id=ids[0] if ids else None,
+            project_ids=ids if len(ids) > 1 else (),
+            **base,
+        )
+
+    if command.action in FIRING:
+        if not cues:
+            raise CeremonyError("no_agenda")
+        if command.action == "go":
+            target = standby_cue(state, cues)
+            if target is None:
+                raise CeremonyError("end_of_show")
+            if command.cue_id and command.cue_id != target.id:
+                # The operator's GO named the standby it saw: a second tap, or a colleague's change,
+                # must not fire the cue after it.
+                raise CeremonyError("standby_moved", title=target.title)
+            waiting = unsigned_in_round(state, projects, cues)
+            if waiting:
+                raise CeremonyError("round_unsigned", names="、".join(p.name for p in waiting))
+        elif command.action == "jump":
+            target = cue(command.cue_id)
+        else:
+            here = cue_index(cues, state.cue_id)
+            if here is None or here == 0:
+                raise CeremonyError("at_first_cue")
+            target = cues[here - 1]
+        screen, ids = look_of(target, state, projects)
+        return LogEntry(
+            action=command.action,
+            cue_id=target.id,
+            screen=screen,
+            project_id=ids[0] if ids else None,
+            project_ids=ids if len(ids) > 1 else (),
+            **base,
+        )
+
+    if command.action == "standby":
+        target = cue(command.cue_id)
+        return LogEntry(action="standby", cue_id=target.id, **base)
+
+    if command.action == "panic":
+        if state.panic:
+            raise CeremonyError("already_panic")
+        return LogEntry(action="panic", **base)
+
+    if command.action == "unpanic":
+        if not state.panic:
+            raise CeremonyError("not_panic")
+        return LogEntry(action="unpanic", **base)
+
+    if command.action == "note":
+        text = " ".join((command.text or "").split())
+        if len(text) > MAX_NOTE:
+            raise CeremonyError("note_too_long", max=MAX_NOTE)
+        if not text and state.note is None:
+            raise CeremonyError("no_note")
+        return LogEntry(action="note", text=text, **base)
 
     raise CeremonyError("unknown_action", action=command.action)
+
+
+# -- the run of show ----------------------------------------------------------------------------------------
+
+
+def agenda(cues: Sequence[Cue], projects: Sequence[Project]) -> tuple[Cue, ...]:
+    """The agenda the show runs on: the organiser's, in order; or, for a ceremony without one, one made
+    from its projects: the opening, one signing round per project, the close."""
+    if cues:
+        live = {p.id for p in projects}
+        return tuple(
+            replace(c, project_ids=tuple(pid for pid in c.project_ids if pid in live))
+            for c in sorted(cues, key=lambda c: c.order)
+        )
+    order = ordered(projects)
+    if not order:
+        return ()
+    made = [Cue(id="auto-opening", order=1, kind="opening", title="")]
+    made += [
+        Cue(id=f"auto-{p.id}", order=i, kind="signing", title=p.name, project_ids=(p.id,))
+        for i, p in enumerate(order, start=2)
+    ]
+    made.append(Cue(id="auto-closing", order=len(order) + 2, kind="closing", title=""))
+    return tuple(made)
+
+
+def cue_index(cues: Sequence[Cue], cue_id: str | None) -> int | None:
+    return next((i for i, c in enumerate(cues) if c.id == cue_id), None)
+
+
+def standby_cue(state: State, cues: Sequence[Cue]) -> Cue | None:
+    """The cue GO fires: the one the operator chose, else the one after the running cue (the first cue
+    before any has run, or when the running one left the agenda)."""
+    chosen = cue_index(cues, state.standby_id)
+    if chosen is not None:
+        return cues[chosen]
+    here = cue_index(cues, state.cue_id)
+    if here is None:
+        return cues[0] if cues else None
+    return cues[here + 1] if here + 1 < len(cues) else None
+
+
+def round_of(cues: Sequence[Cue], project_id: str) -> Cue | None:
+    """The signing round a project belongs to."""
+    return next((c for c in cues if c.kind == "signing" and project_id in c.project_ids), None)
+
+
+def unsigned_in_round(state: State, projects: Sequence[Project], cues: Sequence[Cue]) -> list[Project]:
+    """The projects of the running signing round still unsigned: GO waits for its confirm (or a jump)."""
+    here = cue_index(cues, state.cue_id)
+    if here is None or cues[here].kind != "signing":
+        return []
+    by_id = {p.id: p for p in projects}
+    return [by_id[pid] for pid in cues[here].project_ids if pid in by_id and pid not in state.signed]
+
+
+def keys_of(state: State, projects: Sequence[Project], wanted: Sequence[str] = ()) -> tuple[str, ...]:
+    """The golden keys a handover shows: the named projects that are signed, or (none named) every
+    signed project, in running order. A key is only handed over for a signed project."""
+    signed = [p.id for p in ordered(projects) if p.id in state.signed]
+    return tuple(pid for pid in signed if pid in wanted) if wanted else tuple(signed)
+
+
+def look_of(c: Cue, state: State, projects: Sequence[Project]) -> tuple[str, tuple[str, ...]]:
+    """What the wall shows when ``c`` fires: its screen and the projects on it."""
+    screen = CUE_SCREENS[c.kind]
+    if c.kind == "signing":
+        live = {p.id for p in projects}
+        ids = tuple(pid for pid in c.project_ids if pid in live)
+        return (screen, ids) if ids else ("title", ())
+    if c.kind == "handover":
+        ids = keys_of(state, projects, c.project_ids)
+        return (screen, ids) if ids else ("title", ())
+    return screen, ()
+
+
+def speaking(c: Cue | None) -> bool:
+    return c is not None and c.kind in SPEAKING_KINDS
 
 
 def undo_target(state: State, projects: Sequence[Project]) -> LogEntry | None:
@@ -192,7 +442,8 @@ def is_public(state: State, project_id: str, publish_in_advance: bool) -> bool:
 def status_of(state: State, project_id: str) -> str:
     if project_id in state.signed:
         return "signed"
-    if project_id == state.spotlight_id and state.screen == "spotlight":
+    on_spot = project_id in state.spotlight_ids or project_id == state.spotlight_id
+    if on_spot and state.screen == "spotlight":
         return "announced"
     return "pending"
 
@@ -264,6 +515,6 @@ def milestone_crossed(state: State, projects: Sequence[Project], marks: Sequence
         return None
     by_id = {p.id: p for p in projects}
     after = sum(by_id[pid].amount_wan for pid in state.signed if pid in by_id)
-    before = after - by_id[last.project_id].amount_wan if last.project_id in by_id else after
+    before = after - sum(by_id[pid].amount_wan for pid in last.projects if pid in by_id)
     passed = [m for m in marks if before < m <= after]
     return passed[-1] if passed else None

@@ -14,6 +14,7 @@ import json
 import threading
 from dataclasses import replace
 
+from ..setup.agenda import CueDraft
 from ..setup.cards import DEFAULT_SERVICES, Card, clean_edit, looks_like_token
 from ..setup.event import clean_event, prepare_image
 from ..setup.fields import FieldErrors, Problem, ProjectDraft, clean, draft_from_cells
@@ -25,11 +26,13 @@ from ..words.catalogue import N_, gettext
 from . import signals, views
 from .access import edits_locked
 from .clock import Clock
-from .model import ACTIONS, LOCK, MODES, UNLOCK, Command, Event, Run, State
+from .model import ACTIONS, LOCK, MODES, UNLOCK, Command, Cue, Event, Run, State
 from .model import Ceremony as Snapshot
-from .rules import CeremonyError, apply_entry, decide, replay
+from .rules import CeremonyError, agenda, apply_entry, decide, replay
 
 MAX_COMMAND_ID = 100
+# More projects than any table seats at once: a round is a few tables signing together.
+MAX_ROUND = 50
 DEFAULT_TITLE = N_("签约仪式")
 
 
@@ -51,10 +54,20 @@ def parse_command(payload: object) -> Command:
     action = payload.get("action")
     if action not in ACTIONS:
         raise CommandRejected("action", choices=" / ".join(ACTIONS))
-    for key in ("project_id", "screen"):
+    for key in ("project_id", "screen", "cue_id"):
         value = payload.get(key)
         if value is not None and (not isinstance(value, str) or len(value) > 100):
             raise CommandRejected("text", key=key)
+    text = payload.get("text")
+    if text is not None and (not isinstance(text, str) or len(text) > 1000):
+        raise CommandRejected("text", key="text")
+    ids = payload.get("project_ids")
+    if ids is not None and (
+        not isinstance(ids, list)
+        or len(ids) > MAX_ROUND
+        or not all(isinstance(i, str) and 0 < len(i) <= 100 for i in ids)
+    ):
+        raise CommandRejected("project_ids", max=MAX_ROUND)
     expected = payload.get("expected_seq")
     if expected is not None and (isinstance(expected, bool) or not isinstance(expected, int)):
         raise CommandRejected("expected_seq")
@@ -64,6 +77,9 @@ def parse_command(payload: object) -> Command:
         project_id=payload.get("project_id") or None,
         screen=payload.get("screen") or None,
         expected_seq=expected,
+        project_ids=tuple(dict.fromkeys(ids or ())),
+        cue_id=payload.get("cue_id") or None,
+        text=text,
     )
 
 
@@ -85,13 +101,14 @@ class Ceremony:
             self._head = self.storage.head()
             self.event = self.storage.load_event() or Event(title=gettext(DEFAULT_TITLE, "zh"))
             self.projects = self.storage.load_projects()
+            self.cues = agenda(self.storage.load_cues(), self.projects)
             self.state: State = replay(self.storage.load_log())
             self.run: Run = self.storage.current_run()
             self._install(self.state)
 
     def _install(self, state: State) -> None:
         self.state = state
-        self._snap = Snapshot(self.event, tuple(self.projects), state, self.run)
+        self._snap = Snapshot(self.event, tuple(self.projects), state, self.run, self.cues)
         self._views: dict[str, dict] = {}
 
     def view(self, audience: str = "public") -> dict:
@@ -164,13 +181,13 @@ class Ceremony:
                     return stored
                 at = self.clock.now_iso()
                 try:
-                    entry = decide(self.state, self.projects, command, at, device)
+                    entry = decide(self.state, self.projects, command, at, device, self.cues)
                 except CeremonyError as err:
                     status, answer = self._error_answer(err)
                     self.storage.record_command(command.command_id, payload, device, at, status, answer, None)
                     return status, answer
                 state = apply_entry(self.state, entry)
-                snap = Snapshot(self.event, tuple(self.projects), state, self.run)
+                snap = Snapshot(self.event, tuple(self.projects), state, self.run, self.cues)
                 seen = views.operator(snap)
                 answer = {"status": "ok", "seq": entry.seq, "state": seen}
                 # Recorded in the same transaction it was decided in: only a command on disk is
@@ -193,10 +210,12 @@ class Ceremony:
         with self._lock:
             self.catch_up()
             try:
-                entry = decide(self.state, self.projects, command, self.clock.now_iso(), None)
+                entry = decide(self.state, self.projects, command, self.clock.now_iso(), None, self.cues)
             except CeremonyError as err:
                 return self._error_answer(err)
-            snap = Snapshot(self.event, tuple(self.projects), apply_entry(self.state, entry), self.run)
+            snap = Snapshot(
+                self.event, tuple(self.projects), apply_entry(self.state, entry), self.run, self.cues
+            )
             return 200, {"status": "ok", "action": command.action, "state": views.public(snap)}
 
     def _error_answer(self, err: CeremonyError) -> tuple[int, dict]:
@@ -241,7 +260,11 @@ class Ceremony:
         with self._lock:
             self._catch_up_in()
             return report.build(
-                self._snap, self.storage.load_cards(), self.storage.audit(), self.clock.now_iso()
+                self._snap,
+                self.storage.load_cards(),
+                self.storage.audit(),
+                self.clock.now_iso(),
+                log=self.storage.load_log(),
             )
 
     # -- concierge cards ----------------------------------------------------------------------------------
@@ -289,11 +312,19 @@ class Ceremony:
     # -- setup --------------------------------------------------------------------------------------------
 
     def import_projects(
-        self, drafts: list[ProjectDraft], replace_all: bool = False, allow_same_name: bool = True
+        self,
+        drafts: list[ProjectDraft],
+        replace_all: bool = False,
+        allow_same_name: bool = True,
+        agenda: list[CueDraft] | None = None,
     ) -> int:
         """Add ``drafts`` to the running order (or replace it). ``allow_same_name=False`` refuses a draft
         named like a project already there (``FieldErrors`` with ``name_exists``) — the importer checks
-        that per row first; this is the last word, inside the transaction."""
+        that per row first; this is the last word, inside the transaction.
+
+        ``agenda`` (a workbook's 流程 sheet) replaces the agenda in the same transaction, its project
+        numbers read against the running order as it will be. Replacing the running order without one
+        keeps the agenda's rounds on the same running-order numbers."""
         with self._lock, self.storage.transaction():
             self._catch_up_in()
             self._check_unlocked()
@@ -308,9 +339,70 @@ class Ceremony:
                 ]
                 if clash:
                     raise FieldErrors(clash)
+            kept = self.storage.load_cues()
+            old_orders = {p.id: p.order for p in self.projects}
             self.storage.add_projects(drafts, self.clock.now_iso(), replace_all=replace_all)
+            if agenda is not None:
+                self._store_agenda(agenda)
+            elif replace_all and kept:
+                new_ids = {p.order: p.id for p in self.storage.load_projects()}
+                self.storage.replace_cues(
+                    [
+                        replace(
+                            c,
+                            project_ids=tuple(
+                                new_ids[old_orders[pid]]
+                                for pid in c.project_ids
+                                if old_orders.get(pid) in new_ids
+                            ),
+                        )
+                        for c in kept
+                    ],
+                    self.clock.now_iso(),
+                )
         self._after_setup()
         return len(drafts)
+
+    def import_agenda(self, drafts: list[CueDraft]) -> int:
+        """Replace the agenda with ``drafts`` (raises ``FieldErrors`` for a project number not in the
+        running order, ``CeremonyError("show_locked")`` once a live run has signed). Returns the count."""
+        with self._lock, self.storage.transaction():
+            self._catch_up_in()
+            self._check_unlocked()
+            self._store_agenda(drafts)
+        self._after_setup()
+        return len(drafts)
+
+    def _store_agenda(self, drafts: list[CueDraft]) -> None:
+        """Inside a transaction: resolve the drafts' running-order numbers and store them as the agenda."""
+        by_order = {p.order: p.id for p in self.storage.load_projects()}
+        missing = sorted({n for d in drafts for n in d.project_orders if n not in by_order})
+        if missing:
+            raise FieldErrors(
+                [
+                    Problem(
+                        "projects",
+                        "unknown_order",
+                        {"order": "、".join(map(str, missing)), "value": missing[0]},
+                    )
+                ]
+            )
+        cues = [
+            Cue(
+                id="",
+                order=i,
+                kind=d.kind,
+                title=d.title,
+                person=d.person,
+                role=d.role,
+                project_ids=tuple(by_order[n] for n in d.project_orders),
+                planned_time=d.planned_time,
+                minutes=d.minutes,
+                script=d.script,
+            )
+            for i, d in enumerate(drafts, start=1)
+        ]
+        self.storage.replace_cues(cues, self.clock.now_iso())
 
     def save_event(self, event: Event) -> None:
         with self._lock, self.storage.transaction():

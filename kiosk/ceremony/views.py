@@ -10,10 +10,12 @@ Neither carries a card's address or a contact.
 from __future__ import annotations
 
 from ..words import format as fmt
-from ..words.catalogue import N_, gettext, language, word
+from ..words.catalogue import N_, NC_, gettext, language, pgettext, word
 from .access import edits_locked
-from .model import LAYOUTS, SCREENS, SETUP_ACTION, Ceremony, Project, State
+from .model import CUE_KINDS, LAYOUTS, SCREENS, SETUP_ACTION, Ceremony, Cue, Project, State
 from .rules import (
+    GO_GUARD_MS,
+    cue_index,
     figures,
     following_id,
     is_public,
@@ -22,8 +24,11 @@ from .rules import (
     next_pending_id,
     ordered,
     placeholder_fields,
+    speaking,
+    standby_cue,
     status_of,
     undo_target,
+    unsigned_in_round,
     up_now_id,
     yi,
 )
@@ -38,7 +43,25 @@ SCREEN_LABELS = {
     "roll": N_("签约名单"),
     "finale": N_("总结"),
     "blank": N_("黑屏"),
+    "keys": N_("金钥匙"),
 }
+CUE_KIND_LABELS = {
+    "opening": NC_("cue", "开场"),
+    "speech": NC_("cue", "致辞"),
+    "remarks": NC_("cue", "发言"),
+    "signing": NC_("cue", "签约"),
+    "handover": NC_("cue", "授钥匙"),
+    "video": NC_("cue", "视频"),
+    "photo": NC_("cue", "合影"),
+    "closing": NC_("cue", "结束"),
+}
+# A cue's place in the run as the console's list and the MC's monitor mark it.
+CUE_STATES = {"done": N_("已完成"), "current": N_("进行中"), "standby": N_("待命"), "later": N_("未开始")}
+ROUND_LINE = N_("集中签约 · %(count)s")
+GO_NEXT = N_("GO → %(title)s")
+GO_END = N_("流程已到最后一项")
+GO_WAITS = N_("本轮尚未签约：先按住「确认签约」")
+PANIC_ON = N_("安全画面中 · 大屏只显示标题与标志")
 # A project's next step on the console: announce it, confirm it, or (signed) show it again.
 NEXT_ACTION = {"pending": "announce", "announced": "confirm", "signed": "show"}
 # A paired screen's layout as the console names it.
@@ -101,6 +124,13 @@ LAST_CHANGE = {
     "undo": N_("已撤销「%(name)s」的签约"),
     "show": N_("大屏已切换到「%(screen)s」"),
     "reshow": N_("大屏已重现「%(name)s」"),
+    "go": N_("GO：%(cue)s"),
+    "jump": N_("已跳转到：%(cue)s"),
+    "back": N_("已返回：%(cue)s"),
+    "standby": N_("待命：%(cue)s"),
+    "panic": N_("大屏已切到安全画面"),
+    "unpanic": N_("大屏已恢复"),
+    "note": N_("已更新给主持人的提示"),
 }
 BY_DEVICE = N_("%(what)s（%(device)s）")
 UNDO_FACTS = N_("%(time)s 签约 · %(amount)s。撤销后累计：%(before)s → %(after)s（%(count)s）")
@@ -128,7 +158,9 @@ class _Words:
         figure = fmt.land(mu, self.lang, approx=approx)
         return None if figure is None else figure.json()
 
-    def t(self, msgid: str, **params) -> str:
+    def t(self, msgid: str | tuple[str, str], **params) -> str:
+        if isinstance(msgid, tuple):
+            return pgettext(*msgid, self.lang, **params)
         return gettext(msgid, self.lang, **params)
 
     def projects(self, n: int) -> str:
@@ -217,6 +249,136 @@ def _event(c: Ceremony, w: _Words) -> dict:
     }
 
 
+def cue_title(c: Cue, lang: str, names: dict[str, str]) -> str:
+    """A cue's title, or (a cue the agenda made from the projects) what it is: its projects' names, else
+    its kind. ``names``: project id -> name. The console, the MC and the AV desk all name it so."""
+    if c.title:
+        return c.title
+    found = [names[pid] for pid in c.project_ids if pid in names]
+    return gettext(LIST_SEP, lang).join(found) or word(CUE_KIND_LABELS[c.kind], lang)
+
+
+def _cue_title(c: Cue, w: _Words, by_id: dict) -> str:
+    return cue_title(c, w.lang, {pid: p["name"] for pid, p in by_id.items()})
+
+
+def _cues(c: Ceremony, w: _Words, projects: list[dict]) -> tuple[list[dict], dict]:
+    """Every view's run of show: the agenda's cues (what anyone may know of them) and where the show is."""
+    by_id = {p["id"]: p for p in projects}
+    state = c.state
+    standby = standby_cue(state, c.cues)
+    current = next((q for q in c.cues if q.id == state.cue_id), None)
+    caption = None
+    if current is not None and speaking(current) and state.caption_cue_id == current.id and not state.panic:
+        caption = {"cue_id": current.id, "name": current.person, "role": current.role}
+    rows = [
+        {
+            "id": q.id,
+            "order": q.order,
+            "kind": q.kind,
+            "kind_label": w.t(CUE_KIND_LABELS[q.kind]),
+            "title": _cue_title(q, w, by_id),
+            "project_ids": list(q.project_ids),
+        }
+        for q in c.cues
+    ]
+    cue = {
+        "current_id": current.id if current else None,
+        "standby_id": standby.id if standby else None,
+        "started_at": state.cue_at if current else None,
+        "panic": state.panic,
+        # The speaker's name and title over the wall, while the wall shows the speech's look.
+        "lower_third": caption,
+    }
+    return rows, cue
+
+
+def _cue_detail(q: Cue | None, row: dict | None, w: _Words, by_id: dict, place: str) -> dict | None:
+    """A cue as the console and the MC read it: people, times, the script, the projects to call up and
+    the figure to announce. Not for the room: the script and the figures come before the moment."""
+    if q is None or row is None:
+        return None
+    projects = [by_id[pid] for pid in q.project_ids if pid in by_id]
+    amount = sum(p["amount_wan"] for p in projects) if projects else None
+    names = [q.person] if q.person else []
+    for p in projects:
+        names.extend(p["signatories"])
+    return {
+        **row,
+        "person": q.person,
+        "role": q.role,
+        "planned_time": q.planned_time,
+        "minutes": q.minutes,
+        "planned_seconds": q.minutes * 60 if q.minutes else None,
+        "script": q.script,
+        "projects": [_brief(p) for p in projects],
+        "amount": w.money(amount) if amount is not None else None,
+        "names": names,
+        "place": place,
+        "place_text": w.t(CUE_STATES[place]),
+    }
+
+
+def _run_of_show(c: Ceremony, w: _Words, view: dict) -> dict:
+    """The operator's and the MC's run of show: every cue in full, the running one, the standby."""
+    by_id = {p["id"]: p for p in view["projects"]}
+    rows = {r["id"]: r for r in view["cues"]}
+    cue = view["cue"]
+    here = cue_index(c.cues, cue["current_id"])
+
+    def place(i: int, q: Cue) -> str:
+        if q.id == cue["current_id"]:
+            return "current"
+        if q.id == cue["standby_id"]:
+            return "standby"
+        return "done" if here is not None and i < here else "later"
+
+    detail = [_cue_detail(q, rows[q.id], w, by_id, place(i, q)) for i, q in enumerate(c.cues)]
+    current = next((d for d in detail if d["place"] == "current"), None)
+    standby = next((d for d in detail if d["place"] == "standby"), None)
+    waiting = unsigned_in_round(c.state, c.projects, c.cues)
+    if waiting:
+        go_line, blocked = w.t(GO_WAITS), True
+    elif standby is None:
+        go_line, blocked = w.t(GO_END), True
+    else:
+        go_line, blocked = w.t(GO_NEXT, title=f"{standby['kind_label']} · {standby['title']}"), False
+    # The round on the wall that a hold of "confirm" signs at one moment.
+    pending_round = None
+    on_wall = set(view["wall"]["project_ids"]) if view["wall"]["screen"] == "spotlight" else set()
+    # Only a round the wall shows together is signed together; one signed from the list goes one by one.
+    if waiting and current is not None and {p.id for p in waiting} <= on_wall:
+        total = sum(p.amount_wan for p in waiting)
+        pending_round = {
+            "cue_id": current["id"],
+            "project_ids": [p.id for p in waiting],
+            "names": w.t(LIST_SEP).join(p.name for p in waiting),
+            "amount": w.money(total),
+        }
+    return {
+        "cues": detail,
+        "current": current,
+        "standby": standby,
+        "go": {"cue_id": standby["id"] if standby else None, "blocked": blocked, "line": go_line},
+        "round": pending_round,
+        "guard_ms": GO_GUARD_MS,
+        "panic_text": w.t(PANIC_ON) if cue["panic"] else "",
+        "note": {"text": c.state.note.text, "at": c.state.note.at, "time": fmt.time(c.state.note.at)}
+        if c.state.note
+        else None,
+    }
+
+
+def _round(ids: list[str], order: list[Project], w: _Words) -> dict:
+    chosen = [p for p in order if p.id in ids]
+    total = sum(p.amount_wan for p in chosen)
+    return {
+        "count": len(chosen),
+        "text": w.t(ROUND_LINE, count=w.projects(len(chosen))),
+        "amount": w.money(total),
+    }
+
+
 def _base(c: Ceremony, w: _Words, statuses: dict) -> dict:
     order = ordered(c.projects)
     ids = {p.id for p in order}
@@ -233,10 +395,18 @@ def _base(c: Ceremony, w: _Words, statuses: dict) -> dict:
             "at": state.last.at,
         }
     spotlight = state.spotlight_id if state.spotlight_id in ids else None
-    # What the wall draws: a spotlight without a project (it was deleted) falls back to the title.
+    spot_ids = [pid for pid in (state.spotlight_ids or (state.spotlight_id,)) if pid in ids]
+    if spotlight is None and spot_ids:
+        spotlight = spot_ids[0]
+    # What the wall draws: a spotlight without a project (it was deleted) falls back to the title, and the
+    # safe look (panic) is the title whatever else was up.
     wall = state.screen if state.screen in SCREENS else "title"
-    if wall == "spotlight" and spotlight is None:
+    if wall in ("spotlight", "keys") and not spot_ids:
         wall = "title"
+    if state.panic:
+        wall = "title"
+    projects = [_project(p, state, w, statuses) for p in order]
+    cue_rows, cue = _cues(c, w, projects)
     return {
         "seq": state.seq,
         "log_id": c.run.id,
@@ -244,7 +414,7 @@ def _base(c: Ceremony, w: _Words, statuses: dict) -> dict:
         "mode": c.run.mode,
         "lang": w.lang,
         "event": _event(c, w),
-        "projects": [_project(p, state, w, statuses) for p in order],
+        "projects": projects,
         "total_wan": done["total_wan"],
         "total_yi": done["total_yi"],
         "total": done["total"],
@@ -258,13 +428,23 @@ def _base(c: Ceremony, w: _Words, statuses: dict) -> dict:
         "industries": done["industries"],
         "planned": {k: planned[k] for k in ("total_wan", "total_yi", "total", "land_mu", "land", "count")},
         "screen": state.screen,
-        "wall": {"screen": wall, "project_id": spotlight if wall == "spotlight" else None},
+        "wall": {
+            "screen": wall,
+            "project_id": spotlight if wall == "spotlight" else None,
+            # Every project on it: a round's spotlight, a handover's golden keys.
+            "project_ids": spot_ids if wall in ("spotlight", "keys") else [],
+            "panic": state.panic,
+            # A round signing at one moment: how many and their total, for the wall's line under it.
+            "round": _round(spot_ids, order, w) if wall == "spotlight" and len(spot_ids) > 1 else None,
+        },
         "spotlight_id": spotlight,
         "next_id": next_pending_id(state, order),
         "last": last,
         # Newest signing first: lets a screen show "just signed" without re-sorting.
         "signing_order": [pid for pid in reversed(list(state.signed)) if pid in ids],
         "goal": _goal(c, done["total_wan"], w),
+        "cues": cue_rows,
+        "cue": cue,
     }
 
 
@@ -352,18 +532,21 @@ def operator(c: Ceremony) -> dict:
     target = undo_target(state, order)
     if target is not None:
         p = by_id[target.project_id]
-        after = view["total_wan"] - p["amount_wan"]
+        # A round is taken back as it was signed: every project of it at once.
+        taken = [by_id[pid] for pid in target.projects if pid in by_id]
+        amount = sum(q["amount_wan"] for q in taken)
         undo = {
             "project_id": p["id"],
-            "name": p["name"],
+            "project_ids": [q["id"] for q in taken],
+            "name": w.t(LIST_SEP).join(q["name"] for q in taken),
             "seq": target.seq,
             "facts": w.t(
                 UNDO_FACTS,
                 time=p["signed_time"],
-                amount=p["amount"]["text"],
+                amount=w.money_text(amount),
                 before=view["total"]["text"],
-                after=w.money_text(after),
-                count=w.projects(view["signed_count"] - 1),
+                after=w.money_text(view["total_wan"] - amount),
+                count=w.projects(view["signed_count"] - len(taken)),
             ),
         }
 
@@ -387,11 +570,14 @@ def operator(c: Ceremony) -> dict:
     entry = state.last
     if entry is not None and entry.action in LAST_CHANGE:
         p = by_id.get(entry.project_id)
+        names = [by_id[pid]["name"] for pid in entry.projects if pid in by_id]
         key = "reshow" if entry.action == "show" and entry.screen == "spotlight" and p else entry.action
+        cue_row = next((r for r in view["cues"] if r["id"] == entry.cue_id), None)
         what = w.t(
             LAST_CHANGE[key],
-            name=p["name"] if p else "",
+            name=w.t(LIST_SEP).join(names) if names else (p["name"] if p else ""),
             screen=w.t(SCREEN_LABELS[entry.screen]) if entry.screen in SCREEN_LABELS else "",
+            cue=f"{cue_row['kind_label']} · {cue_row['title']}" if cue_row else "",
         )
         last_change = {
             "seq": entry.seq,
@@ -428,8 +614,12 @@ def operator(c: Ceremony) -> dict:
         "progress": _progress(view, w),
         "planned": w.t(PLANNED, total=view["planned"]["total"]["text"]),
     }
+    view["run_of_show"] = _run_of_show(c, w, view)
     view["screens"] = [{"id": s, "label": w.t(SCREEN_LABELS[s])} for s in SCREENS]
     view["layouts"] = [{"id": k, "label": w.t(LAYOUT_LABELS[k])} for k in LAYOUTS]
+    # The agenda's kinds as the admin's editor offers them; whether the agenda is the organiser's.
+    view["cue_kinds"] = [{"id": k, "label": w.t(CUE_KIND_LABELS[k])} for k in CUE_KINDS]
+    view["agenda_made"] = bool(c.cues) and all(q.id.startswith("auto-") for q in c.cues)
     # Whether the running order may be edited now (a live run locks it at its first signing).
     lockable = c.run.mode == "live" and state.signing_started
     view["edits"] = {
@@ -474,6 +664,7 @@ def stage(c: Ceremony) -> dict:
         "next": _brief(after),
         "progress": _progress(view, w),
     }
+    view["run_of_show"] = _run_of_show(c, w, view)
     return view
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ..ceremony.access import Device
 from ..ceremony.clock import Clock
-from ..ceremony.model import Event, LogEntry, Project, Run
+from ..ceremony.model import Cue, Event, LogEntry, Project, Run
 from ..setup.cards import Card, new_token
 from ..setup.fields import CARD_KEYS, ProjectDraft
 
@@ -261,6 +261,37 @@ class Storage:
                     (pid, new_token(), d.concierge_name, d.concierge_phone),
                 )
             return _append_setup(db, "import", at)
+
+    # -- the agenda ---------------------------------------------------------------------------------------
+
+    def load_cues(self) -> list[Cue]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM cues ORDER BY position").fetchall()
+        return [_cue(row) for row in rows]
+
+    def replace_cues(self, cues: list[Cue], at: str) -> int:
+        """The agenda, replaced whole (an import): the ``id`` of each given cue is ignored and made anew,
+        so a cue the log names is never silently another one. Returns the new seq."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM cues")
+            for position, c in enumerate(cues, start=1):
+                cur = db.execute(
+                    "INSERT INTO cues(id, position, kind, title, person, role, project_ids, planned_time, "
+                    "minutes, script) VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        position,
+                        c.kind,
+                        c.title,
+                        c.person,
+                        c.role,
+                        json.dumps(list(c.project_ids)),
+                        c.planned_time,
+                        c.minutes,
+                        c.script,
+                    ),
+                )
+                db.execute("UPDATE cues SET id = ? WHERE pk = ?", (f"c{cur.lastrowid}", cur.lastrowid))
+            return _append_setup(db, "agenda", at)
 
     # -- runs ---------------------------------------------------------------------------------------------
 
@@ -522,9 +553,21 @@ def _append_setup(
 
 def _insert_entry(db: sqlite3.Connection, e: LogEntry) -> None:
     db.execute(
-        "INSERT INTO log(run, seq, command_id, action, project_id, screen, undoes, at, device) "
-        "VALUES ((SELECT value FROM meta WHERE key = 'run_id'), ?, ?, ?, ?, ?, ?, ?, ?)",
-        (e.seq, e.command_id, e.action, e.project_id, e.screen, e.undoes, e.at, e.device),
+        "INSERT INTO log(run, seq, command_id, action, project_id, screen, undoes, at, device, project_ids, "
+        "cue_id, text) VALUES ((SELECT value FROM meta WHERE key = 'run_id'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            e.seq,
+            e.command_id,
+            e.action,
+            e.project_id,
+            e.screen,
+            e.undoes,
+            e.at,
+            e.device,
+            json.dumps(list(e.project_ids)) if e.project_ids else None,
+            e.cue_id,
+            e.text,
+        ),
     )
 
 
@@ -538,6 +581,24 @@ def _entry(row: sqlite3.Row) -> LogEntry:
         screen=row["screen"],
         undoes=row["undoes"],
         device=row["device"],
+        project_ids=tuple(json.loads(row["project_ids"])) if row["project_ids"] else (),
+        cue_id=row["cue_id"],
+        text=row["text"],
+    )
+
+
+def _cue(row: sqlite3.Row) -> Cue:
+    return Cue(
+        id=row["id"],
+        order=row["position"],
+        kind=row["kind"],
+        title=row["title"],
+        person=row["person"],
+        role=row["role"],
+        project_ids=tuple(json.loads(row["project_ids"])),
+        planned_time=row["planned_time"],
+        minutes=row["minutes"],
+        script=row["script"],
     )
 
 

@@ -142,7 +142,9 @@ def display_qr(project_id: str):
         abort(404)
     project, card = _project_or_404(project_id)
     c = ceremony()
-    on_wall = c.view("public")["wall"] == {"screen": "spotlight", "project_id": project.id}
+    wall = c.view("public")["wall"]
+    # On the wall now: the project celebrated, one of a round's, or a golden key handed over on stage.
+    on_wall = wall["screen"] in ("spotlight", "keys") and project.id in wall["project_ids"]
     # Every signed project's code: for the lobby screen (an operator chose that layout for this very
     # screen on the console; ``?layout=lobby`` in an address is not enough) and for the console's thumbnails.
     every = principal.may("watch") or principal.screen.layout == "lobby"

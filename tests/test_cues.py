@@ -1,0 +1,265 @@
+"""The run of show in the domain: GO, standby, back, jump, the safe look, the MC's line, and rounds signed
+and undone as one — called directly, no Flask, no database; then the same rules through the store."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kiosk.ceremony import views
+from kiosk.ceremony.model import Ceremony, Command, Cue, Event, Project, Run, State
+from kiosk.ceremony.rules import CeremonyError, agenda, apply_entry, decide, milestone_crossed, replay
+
+AT = "2021-06-21T09:30:00+08:00"
+
+
+def projects(n: int = 5) -> list[Project]:
+    return [
+        Project(
+            id=f"p{i}",
+            order=i,
+            name=f"项目{i}",
+            investor=f"企业{i}",
+            amount_wan=10000 * i,
+            land_mu=Decimal(i),
+        )
+        for i in range(1, n + 1)
+    ]
+
+
+def cues() -> tuple[Cue, ...]:
+    return (
+        Cue(id="open", order=1, kind="opening", title="开场"),
+        Cue(id="talk", order=2, kind="speech", title="致辞", person="周建光", role="区委书记"),
+        Cue(id="r1", order=3, kind="signing", title="第一轮", project_ids=("p1", "p2", "p3")),
+        Cue(id="keys", order=4, kind="handover", title="授钥匙"),
+        Cue(id="r2", order=5, kind="signing", title="第二轮", project_ids=("p4", "p5")),
+        Cue(id="end", order=6, kind="closing", title="结束"),
+    )
+
+
+class Show:
+    """A state and the commands run on it, as the service runs them (decide, then fold)."""
+
+    def __init__(self, ps=None, cs=None):
+        self.ps = ps if ps is not None else projects()
+        self.cs = agenda(cs if cs is not None else cues(), self.ps)
+        self.state = State()
+        self.log = []
+
+    def do(self, action: str, **kw):
+        command = Command(command_id=uuid.uuid4().hex, action=action, **kw)
+        entry = decide(self.state, self.ps, command, AT, "test", self.cs)
+        self.state = apply_entry(self.state, entry)
+        self.log.append(entry)
+        return entry
+
+    def refused(self, action: str, **kw) -> str:
+        with pytest.raises(CeremonyError) as err:
+            decide(self.state, self.ps, Command(command_id="x", action=action, **kw), AT, None, self.cs)
+        return err.value.code
+
+    def view(self, audience: str = "public") -> dict:
+        snap = Ceremony(Event(title="签约仪式"), tuple(self.ps), self.state, Run("r", "live", AT), self.cs)
+        return views.AUDIENCES[audience](snap)
+
+
+def test_go_fires_each_cue_in_turn_and_the_wall_takes_its_look():
+    show = Show()
+    looks = []
+    for _ in range(3):
+        show.do("go")
+        v = show.view()
+        looks.append((v["cue"]["current_id"], v["wall"]["screen"], v["wall"]["project_ids"]))
+    assert looks == [("open", "title", []), ("talk", "title", []), ("r1", "spotlight", ["p1", "p2", "p3"])]
+    v = show.view()
+    # A round is announced together: all three on the wall, their figures public, one line under them.
+    assert [p["status"] for p in v["projects"]][:3] == ["announced"] * 3
+    assert all(p["amount"] for p in v["projects"][:3]) and v["projects"][3]["amount"] is None
+    assert v["wall"]["round"]["count"] == 3 and v["wall"]["round"]["amount"]["text"] == "6亿元"
+    assert v["cue"]["standby_id"] == "keys"
+
+
+def test_a_speech_names_its_speaker_until_the_wall_moves_on():
+    show = Show()
+    show.do("go")
+    assert show.view()["cue"]["lower_third"] is None
+    show.do("go")
+    assert show.view()["cue"]["lower_third"] == {"cue_id": "talk", "name": "周建光", "role": "区委书记"}
+    show.do("panic")
+    v = show.view()
+    assert v["cue"]["lower_third"] is None and v["wall"] == {**v["wall"], "screen": "title", "panic": True}
+    show.do("unpanic")
+    assert show.view()["cue"]["lower_third"]["name"] == "周建光"
+    show.do("show", screen="roll")  # the operator took the wall elsewhere: the name goes with the look
+    assert show.view()["cue"]["lower_third"] is None
+
+
+def test_a_round_signs_at_one_moment_and_is_undone_as_one():
+    show = Show()
+    for _ in range(3):
+        show.do("go")
+    # GO waits for the round's confirm: a nervous double press must not skip the signing.
+    assert show.refused("go") == "round_unsigned"
+    entry = show.do("confirm", project_ids=("p3", "p1", "p2"))
+    assert entry.project_ids == ("p1", "p2", "p3") and entry.project_id == "p1" and entry.cue_id == "r1"
+    v = show.view()
+    assert v["signed_count"] == 3 and v["total_wan"] == 60000
+    assert len({p["signed_at"] for p in v["projects"][:3]}) == 1
+    assert v["last"]["action"] == "confirm"
+    op = show.view("operator")
+    assert op["console"]["undo"]["project_ids"] == ["p1", "p2", "p3"]
+    assert op["console"]["undo"]["name"] == "项目1、项目2、项目3"
+    undo = show.do("undo")
+    assert undo.project_ids == ("p1", "p2", "p3") and undo.undoes == entry.seq
+    assert show.view()["signed_count"] == 0
+    assert show.refused("undo") == "nothing_to_undo"
+    show.do("confirm", project_ids=("p1", "p2", "p3"))
+    show.do("go")  # the handover: the round's golden keys
+    v = show.view()
+    assert v["wall"]["screen"] == "keys" and v["wall"]["project_ids"] == ["p1", "p2", "p3"]
+    assert replay(show.log) == show.state
+
+
+def test_a_round_refuses_a_signed_project_and_changes_nothing():
+    show = Show()
+    show.do("confirm", project_id="p2")
+    assert show.refused("confirm", project_ids=("p1", "p2")) == "already_signed"
+    assert show.refused("confirm", project_ids=("p1", "nope")) == "unknown_project"
+    assert list(show.state.signed) == ["p2"]
+
+
+def test_signing_from_the_project_list_moves_the_run_to_its_round():
+    show = Show()
+    show.do("announce", project_id="p4")
+    assert show.state.cue_id == "r2"
+    assert show.view("stage")["run_of_show"]["current"]["id"] == "r2"
+
+
+def test_standby_back_jump_and_the_double_tap_guard():
+    show = Show()
+    show.do("go")
+    show.do("standby", cue_id="keys")
+    assert show.view()["cue"]["standby_id"] == "keys"
+    # A GO that names the standby it saw: a second tap after the first fired names a cue no longer standby.
+    assert show.refused("go", cue_id="talk") == "standby_moved"
+    show.do("go", cue_id="keys")
+    assert show.state.cue_id == "keys"
+    # A handover before anything is signed has no key to hand over: the title stays.
+    assert show.view()["wall"]["screen"] == "title"
+    show.do("back")
+    assert show.state.cue_id == "r1"
+    show.do("jump", cue_id="open")
+    assert show.refused("back") == "at_first_cue"
+    assert show.refused("jump", cue_id="zzz") == "unknown_cue"
+    assert show.refused("standby") == "missing_cue"
+    show.do("jump", cue_id="end")
+    assert show.view()["wall"]["screen"] == "finale"
+    assert show.refused("go") == "end_of_show"
+    assert show.view("operator")["run_of_show"]["go"]["blocked"] is True
+
+
+def test_panic_and_the_mcs_line():
+    show = Show()
+    assert show.refused("unpanic") == "not_panic"
+    show.do("panic")
+    assert show.refused("panic") == "already_panic"
+    show.do("go")  # firing a cue is a choice of what the wall shows: the safe look ends
+    assert show.state.panic is False
+    assert show.refused("note", text="") == "no_note"
+    assert show.refused("note", text="x" * 121) == "note_too_long"
+    show.do("note", text="  请放慢  ")
+    assert show.view("stage")["run_of_show"]["note"]["text"] == "请放慢"
+    assert "note" not in show.view()  # the room never sees it
+    assert "run_of_show" not in show.view()
+    show.do("note", text="")
+    assert show.view("stage")["run_of_show"]["note"] is None
+
+
+def test_without_an_agenda_one_is_made_from_the_projects():
+    ps = projects(3)
+    made = agenda((), ps)
+    assert [(c.kind, c.project_ids) for c in made] == [
+        ("opening", ()),
+        ("signing", ("p1",)),
+        ("signing", ("p2",)),
+        ("signing", ("p3",)),
+        ("closing", ()),
+    ]
+    show = Show(ps, ())
+    rows = show.view()["cues"]
+    assert [r["title"] for r in rows] == ["开场", "项目1", "项目2", "项目3", "结束"]
+    assert agenda((), []) == ()
+    assert Show([], ()).refused("go") == "no_agenda"
+
+
+def test_a_round_crossing_a_milestone_is_counted_whole():
+    ps = [Project(id=f"p{i}", order=i, name=f"n{i}", investor="i", amount_wan=600_000) for i in (1, 2)]
+    state = apply_entry(
+        State(), decide(State(), ps, Command("c", "confirm", project_ids=("p1", "p2")), AT, None)
+    )
+    assert milestone_crossed(state, ps, [1_000_000]) == 1_000_000
+
+
+def test_the_public_view_keeps_the_script_and_people_to_the_stage_and_console():
+    show = Show()
+    public = show.view()
+    assert set(public["cues"][1]) == {"id", "order", "kind", "kind_label", "title", "project_ids"}
+    stage = show.view("stage")["run_of_show"]["cues"][1]
+    assert stage["person"] == "周建光" and "script" in stage
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["go", "back", "panic", "unpanic", "undo", "confirm", "jump"]), max_size=25))
+def test_any_sequence_replays_to_the_same_state(actions):
+    show = Show()
+    for action in actions:
+        kw = {}
+        if action == "confirm":
+            ros = show.view("operator")["run_of_show"]
+            if not ros["round"]:
+                continue
+            kw = {"project_ids": tuple(ros["round"]["project_ids"])}
+        if action == "jump":
+            kw = {"cue_id": "r2"}
+        with contextlib.suppress(CeremonyError):
+            show.do(action, **kw)
+    assert replay(show.log) == show.state
+    # A project is signed at most once, and the total is the sum of what is signed.
+    v = show.view()
+    assert v["total_wan"] == sum(p["amount_wan"] or 0 for p in v["projects"] if p["status"] == "signed")
+
+
+def test_two_gos_naming_the_same_standby_fire_one_cue(tmp_path: Path):
+    from kiosk.ceremony.service import Ceremony as Service
+    from kiosk.setup.sample import load_sample
+    from kiosk.store.sqlite import Storage
+
+    service = Service(Storage(tmp_path / "k.sqlite3"))
+    load_sample(service)
+    standby = service.view("operator")["run_of_show"]["go"]["cue_id"]
+    answers = []
+
+    def press():
+        answers.append(
+            service.execute({"command_id": uuid.uuid4().hex, "action": "go", "cue_id": standby}, "t")
+        )
+
+    threads = [threading.Thread(target=press) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(status for status, _ in answers) == [200, 400, 400, 400]
+    assert {a["reason"] for status, a in answers if status == 400} == {"standby_moved"}
+    assert [e.action for e in service.storage.load_log() if e.action == "go"] == ["go"]
+    # And the log, read again by a fresh process, is the state every client saw.
+    again = Service(Storage(tmp_path / "k.sqlite3"))
+    assert again.state == service.state
