@@ -13,9 +13,10 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from ..ceremony.model import CUE_KINDS
 from ..words.catalogue import LANGUAGES, N_
 from ..words.format import MAX_DECIMALS, MONEY_UNITS
 
@@ -338,6 +339,107 @@ def _services(value: object) -> tuple[str, ...]:
     return items
 
 
+# -- the agenda (流程) ------------------------------------------------------------------------------------
+
+# What organisers write in the 环节 column for each kind; the English ids are accepted as they are.
+CUE_KIND_WORDS: dict[str, str] = {
+    "开场": "opening",
+    "致辞": "speech",
+    "发言": "remarks",
+    "签约": "signing",
+    "授钥匙": "handover",
+    "视频": "video",
+    "合影": "photo",
+    "结束": "closing",
+}
+# The golden keys are often handed over as a plaque (授牌), or named in full as the article does.
+_CUE_KIND_ALIASES = {"授牌": "handover", "授予金钥匙": "handover", "授金钥匙": "handover"}
+_CUE_KIND_LOOKUP = {**{kind: kind for kind in CUE_KINDS}, **CUE_KIND_WORDS, **_CUE_KIND_ALIASES}
+
+
+def _cue_kind(value: object) -> str:
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", _raw_text(value))).lower()
+    kind = _CUE_KIND_LOOKUP.get(text)
+    if kind is None:
+        raise FieldError("bad_cue_kind", choices="、".join(CUE_KIND_WORDS), ids=", ".join(CUE_KINDS))
+    return kind
+
+
+MAX_ROUND = 100
+# NFKC has already made "，" and "；" ASCII; "、" is what a Chinese IME types between items.
+_ORDER_SEPARATORS = re.compile(r"[、,;/\s]+")
+
+
+def _project_orders(value: object) -> tuple[int, ...]:
+    """A round's projects by their running-order numbers: "1、2、3" (or a single number cell)."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        parts: list[object] = [value]
+    else:
+        text = unicodedata.normalize("NFKC", _raw_text(value))
+        parts = [part for part in _ORDER_SEPARATORS.split(text) if part]
+    orders: list[int] = []
+    for part in parts:
+        try:
+            order = _order(part)
+        except FieldError:
+            raise FieldError("bad_project_numbers") from None
+        if order in orders:
+            raise FieldError("repeated_project", order=order)
+        orders.append(order)
+    if len(orders) > MAX_ROUND:
+        raise FieldError("too_many", max=MAX_ROUND)
+    return tuple(orders)
+
+
+TIME_PATTERN = "([01]?[0-9]|2[0-3]):[0-5][0-9]"
+_CLOCK = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])(?::00)?")
+_DAY_MICROS = 24 * 3600 * 10**6
+_MINUTE_MICROS = 60 * 10**6
+
+
+def _clock_time(value: object) -> str:
+    """A planned time as "HH:MM": typed ("9:05", "09:05", "9：05") or an Excel time cell."""
+    if isinstance(value, datetime):
+        value = value.time()
+    if isinstance(value, time):
+        micros = ((value.hour * 60 + value.minute) * 60 + value.second) * 10**6 + value.microsecond
+    elif isinstance(value, timedelta):
+        micros = value // timedelta(microseconds=1)
+    elif isinstance(value, float | Decimal) and _finite(value) and 0 <= value < 1:
+        # A time in a cell formatted as a number: Excel keeps it as a fraction of the day.
+        day = _float_decimal(value) if isinstance(value, float) else value
+        micros = int(day * _DAY_MICROS)
+    elif isinstance(value, str):
+        match = _CLOCK.fullmatch(unicodedata.normalize("NFKC", value).strip())
+        if not match:
+            raise FieldError("bad_time")
+        return f"{int(match[1]):02d}:{match[2]}"
+    else:
+        raise FieldError("bad_time")
+    # A stored time is a binary fraction of a day, so 09:30 may come back a hair either side of it; a
+    # second or more off a whole minute is a time with seconds, which a run of show does not plan.
+    minute, rest = divmod(micros, _MINUTE_MICROS)
+    minute += rest >= _MINUTE_MICROS // 2
+    if 10**6 <= rest <= _MINUTE_MICROS - 10**6 or not 0 <= minute < 24 * 60:
+        raise FieldError("bad_time")
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+MAX_CUE_MINUTES = 600
+
+
+def _cue_minutes(value: object) -> int:
+    try:
+        minutes = _integer(value, "bad_minutes", MAX_CUE_MINUTES)
+    except FieldError as err:
+        if err.code == "no_units":  # "5分钟": the same advice as for any number cell
+            raise
+        minutes = 0
+    if minutes < 1:
+        raise FieldError("bad_minutes", max=MAX_CUE_MINUTES)
+    return minutes
+
+
 def _field(key: str, label: str, parse, **extra) -> Field:
     return Field(key=key, label=label, parse=parse, **extra)
 
@@ -381,6 +483,15 @@ FIELDS: dict[str, Field] = {
         _field("publish_in_advance", N_("提前公开项目数字"), _flag),
         _field("show_goal", N_("目标进度"), _flag),
         _field("calm", N_("大屏动效"), _flag),
+        # a cue of the agenda, as its import names the columns (its 序号 is the project's "order")
+        _field("cue_kind", N_("环节"), _cue_kind, choices=CUE_KINDS),
+        _field("cue_title", N_("标题"), line(120), max_length=120),
+        _field("cue_person", N_("人物"), line(PERSON_MAX), max_length=PERSON_MAX),
+        _field("cue_role", N_("职务"), line(120), max_length=120),
+        _field("cue_projects", N_("项目"), _project_orders, max_items=MAX_ROUND),
+        _field("cue_time", N_("计划时间"), _clock_time, max_length=5, pattern=TIME_PATTERN),
+        _field("cue_minutes", N_("时长（分钟）"), _cue_minutes),
+        _field("cue_script", N_("主持词"), paragraph(4000), max_length=4000, multiline=True),
     )
 }
 # The import format's names for the contact's two fields.
@@ -555,4 +666,15 @@ EVENT_KEYS = (
     "publish_in_advance",
     "show_goal",
     "calm",
+)
+# A cue's fields (kiosk.setup.agenda.CueDraft), in the agenda's column order.
+CUE_KEYS = (
+    "cue_kind",
+    "cue_title",
+    "cue_person",
+    "cue_role",
+    "cue_projects",
+    "cue_time",
+    "cue_minutes",
+    "cue_script",
 )

@@ -4,7 +4,8 @@ The format is a contract other tools rely on (CONTRACT.md); each field's rule li
 ``kiosk.setup.fields``. This module only turns a file into cells, finds the columns, and adds the checks
 that need the whole file (duplicates, 序号, limits, names already in the running order). Problems are codes
 with parameters, put into words at the edge as ``row N, column NAME: reason``. Pure Python: no Flask, no
-database.
+database. The agenda (``kiosk.setup.agenda``) is read through the same functions, from its own file or from
+its sheet (``AGENDA_SHEETS``) in the projects' workbook.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
@@ -44,9 +45,17 @@ AT_ROW_COLUMN = N_("第 %(row)s 行“%(column)s”：%(reason)s")
 AT_ROW = N_("第 %(row)s 行：%(reason)s")
 
 
-def header(key: str, lang: str) -> str:
+# A workbook's sheet by one of these names is its agenda (流程), whatever its place; the projects are on the
+# first sheet that is not one.
+AGENDA_SHEETS = ("流程", "agenda")
+
+# Every table's headers: field key -> (Chinese, English, other names accepted).
+Headers = Mapping[str, tuple[str, ...]]
+
+
+def header(key: str, lang: str, headers: Headers = HEADERS) -> str:
     """The canonical header of a column in ``lang`` (the file's own header wins where it has one)."""
-    zh, en = HEADERS[key]
+    zh, en = headers[key][:2]
     return en if lang == "en" else zh
 
 
@@ -73,6 +82,8 @@ class Problem:
     code: str
     params: dict = field(default_factory=dict, compare=False)
     key: str | None = field(default=None, compare=False)
+    # The table ``key`` belongs to, for the name of a column the file lacks (None: the projects').
+    headers: Headers | None = field(default=None, compare=False, repr=False)
 
     def reason(self, lang: str = "zh") -> str:
         return messages.text(self.code, lang, self.params)
@@ -90,7 +101,9 @@ class Problem:
         return f"{', '.join(where)}: {reason}" if where else reason
 
     def where_column(self, lang: str) -> str | None:
-        return self.column if self.column is not None or self.key is None else header(self.key, lang)
+        if self.column is not None or self.key is None:
+            return self.column
+        return header(self.key, lang, self.headers or HEADERS)
 
     def sentence(self, lang: str = "zh") -> str:
         """The same in the reader's own words, for a page: "第 3 行“签约企业”：必填"."""
@@ -182,20 +195,23 @@ def preview_projects(data: bytes, filename: str, existing: Iterable[str] = ()) -
     it: a row with one of them is refused (importing the same file twice would double the ceremony).
     """
     try:
-        header, rows = _read_table(data, filename)
+        table = read_table(data, filename, projects_sheet)
+        if table is None:
+            raise fail("no_project_sheet")
     except ImportFailed as failed:
         return Preview(rows=[], problems=failed.problems)
+    header, rows = table
 
     columns, ignored, problems = _match_header(header)
     if problems:
         return Preview(
-            rows=[], problems=problems, columns=_header_names(columns, header), ignored_columns=ignored
+            rows=[], problems=problems, columns=header_names(columns, header), ignored_columns=ignored
         )
     if not rows:
         problems = [Problem(None, None, "no_rows")]
-    names = _header_names(columns, header)
+    names = header_names(columns, header)
 
-    checked = [_read_row(number, values, columns) for number, values in rows]
+    checked = [_read_row(number, cells_of(values, columns, PROJECT_KEYS)) for number, values in rows]
     _check_across_rows(checked, existing)
     return Preview(rows=_finish(checked, names), problems=problems, columns=names, ignored_columns=ignored)
 
@@ -203,36 +219,60 @@ def preview_projects(data: bytes, filename: str, existing: Iterable[str] = ()) -
 # --- reading files -----------------------------------------------------------------------------
 
 Table = tuple[list[object], list[tuple[int, list[object]]]]
+# Chooses a workbook's sheet (openpyxl worksheets, in the workbook's order), or None when it has none to offer.
+SheetPick = Callable[[list], object | None]
+# How many data rows a table may have, and the problem code for one that has more.
+RowLimit = tuple[int, str]
+PROJECT_ROWS: RowLimit = (MAX_PROJECT_ROWS, "too_many_rows")
 
 
-def _read_table(data: bytes, filename: str) -> Table:
-    """The header row and the non-blank rows (with their row numbers) of a CSV or XLSX file."""
+def is_agenda_sheet(title: str) -> bool:
+    return header_key(title) in {header_key(name) for name in AGENDA_SHEETS}
+
+
+def projects_sheet(sheets: list) -> object | None:
+    return next((sheet for sheet in sheets if not is_agenda_sheet(sheet.title)), None)
+
+
+def is_workbook(data: bytes, filename: str) -> bool:
+    """Whether ``read_table`` reads ``data`` as an XLSX workbook (content first: an .xlsx renamed to .csv
+    is still one)."""
+    if data.startswith(_OLE2_MAGIC):
+        return False
+    return data.startswith(_ZIP_MAGIC) or PurePath(filename or "").suffix.lower() == ".xlsx"
+
+
+def read_table(
+    data: bytes, filename: str, pick: SheetPick = projects_sheet, limit: RowLimit = PROJECT_ROWS
+) -> Table | None:
+    """The header row and the non-blank rows (with their row numbers) of a CSV file, or of the sheet
+    ``pick`` chooses in an XLSX workbook (None when it chooses none). Raises ``ImportFailed``."""
     if not data:
-        raise _fail("empty_file")
+        raise fail("empty_file")
     if len(data) > MAX_BYTES:
-        raise _fail("file_too_big", mb=MAX_BYTES // (1024 * 1024))
+        raise fail("file_too_big", mb=MAX_BYTES // (1024 * 1024))
 
     suffix = PurePath(filename or "").suffix.lower()
     if data.startswith(_OLE2_MAGIC) or suffix == ".xls":
-        raise _fail("old_excel")
-    # Trust the content over the name: an .xlsx renamed to .csv is still a workbook.
-    if data.startswith(_ZIP_MAGIC) or suffix == ".xlsx":
-        return _read_xlsx(data)
+        raise fail("old_excel")
+    if is_workbook(data, filename):
+        return _read_xlsx(data, pick, limit)
     if suffix == ".csv":
-        return _read_csv(data)
-    raise _fail("unsupported_file")
+        return _read_csv(data, limit)
+    raise fail("unsupported_file")
 
 
-def _collect(header: Sequence[object] | None, body: Iterable[Sequence[object]]) -> Table:
+def _collect(header: Sequence[object] | None, body: Iterable[Sequence[object]], limit: RowLimit) -> Table:
     """Keep the non-blank rows after the header (numbered from 2), stopping at the row limit."""
     if header is None or _blank_row(header):
-        raise _fail("no_header")
+        raise fail("no_header")
+    most, too_many = limit
     rows: list[tuple[int, list[object]]] = []
     for number, values in enumerate(body, start=2):
         if not _blank_row(values):
             rows.append((number, list(values)))
-            if len(rows) > MAX_PROJECT_ROWS:
-                raise _fail("too_many_rows", max=MAX_PROJECT_ROWS)
+            if len(rows) > most:
+                raise fail(too_many, max=most)
     return list(header), rows
 
 
@@ -242,7 +282,7 @@ def _blank_row(values: Sequence[object]) -> bool:
     return values.count(None) == len(values) or all(is_blank(value) for value in values)
 
 
-def _read_csv(data: bytes) -> Table:
+def _read_csv(data: bytes, limit: RowLimit) -> Table:
     """A CSV as Excel writes it: UTF-8 (BOM or not), or GB18030/GBK on Chinese Windows."""
     try:
         text = data.decode("utf-8-sig")
@@ -250,23 +290,23 @@ def _read_csv(data: bytes) -> Table:
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
-            raise _fail("unknown_encoding") from None
+            raise fail("unknown_encoding") from None
     # Rows are numbered by record, not by line: a quoted cell may span lines but is one spreadsheet row.
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        return _collect(next(reader, None), reader)
+        return _collect(next(reader, None), reader, limit)
     except csv.Error as error:
-        raise _fail("bad_csv", line=reader.line_num, error=str(error)) from None
+        raise fail("bad_csv", line=reader.line_num, error=str(error)) from None
 
 
-def _read_xlsx(data: bytes) -> Table:
-    """The first sheet, values only (cached results for formulas)."""
+def _read_xlsx(data: bytes, pick: SheetPick, limit: RowLimit) -> Table | None:
+    """The sheet ``pick`` chooses, values only (cached results for formulas)."""
     import openpyxl  # here, not at start: it costs a server process a sixth of a second to load
 
     _check_zip(data)
     if not openpyxl.DEFUSEDXML:
         # Without defusedxml, openpyxl's XML parsing is open to entity attacks; refuse rather than risk it.
-        raise _fail("no_safe_xml")
+        raise fail("no_safe_xml")
     damaged = "damaged_xlsx"
     # openpyxl warns about harmless things (missing styles, unknown extensions); none is the user's problem.
     with warnings.catch_warnings():
@@ -274,11 +314,13 @@ def _read_xlsx(data: bytes) -> Table:
         try:
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception:  # a damaged file makes openpyxl raise many kinds; all mean the same to a user
-            raise _fail(damaged) from None
+            raise fail(damaged) from None
         try:
             if not workbook.worksheets:
-                raise _fail("no_sheet")
-            sheet = workbook.worksheets[0]
+                raise fail("no_sheet")
+            sheet = pick(list(workbook.worksheets))
+            if sheet is None:
+                return None
             # Stored dimensions are often wrong (other tools write them); read what is really there.
             sheet.reset_dimensions()
             header = next(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True), None)
@@ -287,11 +329,11 @@ def _read_xlsx(data: bytes) -> Table:
             width = max(
                 (index + 1 for index, cell in enumerate(header or ()) if not is_blank(cell)), default=1
             )
-            return _collect(header, sheet.iter_rows(min_row=2, max_col=width, values_only=True))
+            return _collect(header, sheet.iter_rows(min_row=2, max_col=width, values_only=True), limit)
         except ImportFailed:
             raise
         except Exception:
-            raise _fail(damaged) from None
+            raise fail(damaged) from None
         finally:
             workbook.close()
 
@@ -302,8 +344,8 @@ def _check_zip(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
     except Exception:  # BadZipFile, but also ValueError/OSError/EOFError on truncated or odd archives
-        raise _fail("not_xlsx") from None
-    bomb = _fail("zip_bomb")
+        raise fail("not_xlsx") from None
+    bomb = fail("zip_bomb")
     if len(entries) > MAX_ZIP_ENTRIES:
         raise bomb
     if sum(entry.file_size for entry in entries) > MAX_UNZIPPED_BYTES:
@@ -316,13 +358,18 @@ def _check_zip(data: bytes) -> None:
 # --- header ------------------------------------------------------------------------------------
 
 
-def _header_key(text: str) -> str:
+def header_key(text: str) -> str:
     """Header text reduced to what matters: NFKC folds （） into (), spaces and case are dropped."""
     folded = unicodedata.normalize("NFKC", text).translate(str.maketrans("【】〔〕[]", "()()()"))
     return re.sub(r"[\s_\-]+", "", folded).lower()
 
 
-_HEADER_ALIASES = {_header_key(text): key for key, names in HEADERS.items() for text in names}
+def aliases(headers: Headers) -> dict[str, str]:
+    """Every accepted header, reduced by ``header_key``, to its field key."""
+    return {header_key(text): key for key, names in headers.items() for text in names}
+
+
+_HEADER_ALIASES = aliases(HEADERS)
 
 
 def get_column_letter(index: int) -> str:
@@ -334,9 +381,11 @@ def get_column_letter(index: int) -> str:
     return letters
 
 
-def _match_header(header: list[object]) -> tuple[dict[str, int], list[str], list[Problem]]:
-    """Map field keys to column indexes; return the ignored headers and the header's problems (on row 1,
-    like any other cell: ``row 1, column 项目名称: …``)."""
+def match_columns(
+    header: list[object], known: dict[str, str]
+) -> tuple[dict[str, int], list[str], list[Problem]]:
+    """Map field keys to column indexes by ``known`` (``aliases``); return the ignored headers and the
+    duplicated ones as problems on row 1."""
     columns: dict[str, int] = {}
     ignored: list[str] = []
     problems: list[Problem] = []
@@ -344,7 +393,7 @@ def _match_header(header: list[object]) -> tuple[dict[str, int], list[str], list
         if is_blank(cell):
             continue
         text = str(cell).strip()
-        key = _HEADER_ALIASES.get(_header_key(text))
+        key = known.get(header_key(text))
         if key is None:
             ignored.append(text)
         elif key in columns:
@@ -352,6 +401,13 @@ def _match_header(header: list[object]) -> tuple[dict[str, int], list[str], list
             problems.append(Problem(1, text, "duplicate_header", {"first": first, "second": second}, key))
         else:
             columns[key] = index
+    return columns, ignored, problems
+
+
+def _match_header(header: list[object]) -> tuple[dict[str, int], list[str], list[Problem]]:
+    """The projects' columns, and the header's problems (on row 1, like any other cell:
+    ``row 1, column 项目名称: …``)."""
+    columns, ignored, problems = match_columns(header, _HEADER_ALIASES)
     for key in ("name", "investor"):
         if key not in columns:
             problems.append(Problem(1, None, "missing_column", {}, key))
@@ -360,7 +416,7 @@ def _match_header(header: list[object]) -> tuple[dict[str, int], list[str], list
     return columns, ignored, problems
 
 
-def _header_names(columns: dict[str, int], header: list[object]) -> dict[str, str]:
+def header_names(columns: dict[str, int], header: list[object]) -> dict[str, str]:
     return {key: str(header[index]).strip() for key, index in columns.items()}
 
 
@@ -377,25 +433,30 @@ def _column_name(key: str, names: dict[str, str]) -> str | None:
 
 
 @dataclass
-class _Row:
-    """A row while it is being checked: what parsed, and every field problem found so far."""
+class Row:
+    """A row while it is being checked: what parsed, and every field problem found so far. ``draft`` is
+    the table's own (a ``ProjectDraft``, an agenda's ``CueDraft``)."""
 
     number: int
     cells: dict[str, object]
-    draft: ProjectDraft | None
+    draft: object | None
     values: dict[str, object]
     errors: list[FieldProblem]
 
 
-def _read_row(number: int, values: list[object], columns: dict[str, int]) -> _Row:
+def cells_of(values: list[object], columns: dict[str, int], keys: Sequence[str]) -> dict[str, object]:
+    """A row's raw cells by field key; a column the file lacks is blank."""
     # CSV rows may be shorter than the header; a missing trailing cell is a blank one.
     padded = values + [None] * (max(columns.values(), default=0) + 1 - len(values))
-    cells = {key: padded[columns[key]] if key in columns else None for key in PROJECT_KEYS}
+    return {key: padded[columns[key]] if key in columns else None for key in keys}
+
+
+def _read_row(number: int, cells: dict[str, object]) -> Row:
     try:
         draft = draft_from_cells(cells)
     except FieldErrors as errors:
-        return _Row(number, cells, None, errors.values, errors.problems)
-    return _Row(number, cells, draft, {key: getattr(draft, key) for key in ("order", "name")}, [])
+        return Row(number, cells, None, errors.values, errors.problems)
+    return Row(number, cells, draft, {key: getattr(draft, key) for key in ("order", "name")}, [])
 
 
 def fold_name(name: str) -> str:
@@ -403,26 +464,37 @@ def fold_name(name: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).casefold()
 
 
-def _check_across_rows(rows: list[_Row], existing: Iterable[str]) -> None:
-    """Add the problems only the whole file shows: 序号 rules, duplicate project names, and names already
-    in the running order."""
+def check_orders(rows: list[Row]) -> None:
+    """序号: every row has one or none does, and no two rows share one (the later row is the wrong one)."""
     if any(not is_blank(row.cells["order"]) for row in rows):
         for row in rows:
             if is_blank(row.cells["order"]):
                 row.errors.append(FieldProblem("order", "order_needed"))
-
-    taken = {fold_name(name): name for name in existing}
-    seen_orders: dict[int, int] = {}
-    seen_names: dict[str, int] = {}
+    seen: dict[int, int] = {}
     for row in rows:
         order = row.values.get("order")
         if isinstance(order, int):
-            if order in seen_orders:
+            if order in seen:
                 row.errors.append(
-                    FieldProblem("order", "duplicate_order", {"order": order, "row": seen_orders[order]})
+                    FieldProblem("order", "duplicate_order", {"order": order, "row": seen[order]})
                 )
             else:
-                seen_orders[order] = row.number
+                seen[order] = row.number
+
+
+def in_file_order(rows: list[Row]) -> list[Row]:
+    """The rows without problems in their final order: by 序号, else as the file has them."""
+    valid = (row for row in rows if row.draft is not None and not row.errors)
+    return sorted(valid, key=lambda row: (row.values.get("order") or 0, row.number))
+
+
+def _check_across_rows(rows: list[Row], existing: Iterable[str]) -> None:
+    """Add the problems only the whole file shows: 序号 rules, duplicate project names, and names already
+    in the running order."""
+    check_orders(rows)
+    taken = {fold_name(name): name for name in existing}
+    seen_names: dict[str, int] = {}
+    for row in rows:
         name = row.values.get("name")
         if isinstance(name, str):
             folded = fold_name(name)
@@ -434,16 +506,13 @@ def _check_across_rows(rows: list[_Row], existing: Iterable[str]) -> None:
                 seen_names[folded] = row.number
 
 
-def _finish(rows: list[_Row], names: dict[str, str]) -> list[PreviewRow]:
+def _finish(rows: list[Row], names: dict[str, str]) -> list[PreviewRow]:
     """Freeze the rows; valid drafts get their place in the final order (by 序号, else file order)."""
-    valid = sorted(
-        (row for row in rows if row.draft is not None and not row.errors),
-        key=lambda row: (row.values.get("order") or 0, row.number),
-    )
-    positions = {row.number: position for position, row in enumerate(valid, start=1)}
+    positions = {row.number: position for position, row in enumerate(in_file_order(rows), start=1)}
     finished = []
     for row in rows:
         if row.draft is not None and not row.errors:
+            assert isinstance(row.draft, ProjectDraft)
             draft = replace(row.draft, order=positions[row.number])
             finished.append(PreviewRow(row=row.number, cells=row.cells, draft=draft))
         else:
@@ -455,5 +524,5 @@ def _finish(rows: list[_Row], names: dict[str, str]) -> list[PreviewRow]:
     return finished
 
 
-def _fail(code: str, **params) -> ImportFailed:
+def fail(code: str, **params) -> ImportFailed:
     return ImportFailed([Problem(None, None, code, params)])

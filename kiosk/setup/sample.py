@@ -1,4 +1,5 @@
-"""The sample ceremony from the seed article, loaded when the server starts on an empty data folder."""
+"""The sample ceremony from the seed article, loaded when the server starts on an empty data folder: the
+event, its seven projects and the morning's agenda (流程)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 from importlib import resources
 
 from ..ceremony.model import Event
+from .agenda import parse_agenda
 from .importer import parse_projects
 
 
@@ -17,6 +19,10 @@ def sample_csv() -> bytes:
     return _data("sample_ceremony.csv").read_bytes()
 
 
+def sample_agenda_csv() -> bytes:
+    return _data("sample_agenda.csv").read_bytes()
+
+
 def sample_event() -> Event:
     raw = json.loads(_data("sample_event.json").read_text(encoding="utf-8"))
     return Event(**{k: v for k, v in raw.items() if not k.startswith("_")})
@@ -25,4 +31,6 @@ def sample_event() -> Event:
 def load_sample(ceremony) -> None:
     """``ceremony``: the service (``kiosk.ceremony.service.Ceremony``)."""
     ceremony.save_event(sample_event())
-    ceremony.import_projects(parse_projects(sample_csv(), "sample_ceremony.csv"))
+    drafts = parse_projects(sample_csv(), "sample_ceremony.csv")
+    agenda = parse_agenda(sample_agenda_csv(), "sample_agenda.csv", range(1, len(drafts) + 1))
+    ceremony.import_projects(drafts, agenda=agenda)
