@@ -7,6 +7,20 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from .outbound.targets import osc_prefix, osc_targets, webhook_urls
+
+
+class ConfigError(ValueError):
+    """A ``KIOSK_*`` variable that cannot be used: said in one line at start, not as a traceback."""
+
+
+# The AV desk's targets (kiosk/outbound): variable, setting, parser. Unset, nothing is sent and nothing runs.
+OUTBOUND_SETTINGS = (
+    ("KIOSK_WEBHOOKS", "WEBHOOKS", webhook_urls),
+    ("KIOSK_OSC", "OSC_TARGETS", osc_targets),
+    ("KIOSK_OSC_PREFIX", "OSC_PREFIX", osc_prefix),
+)
+
 
 def data_dir(explicit: str | None = None) -> Path:
     path = Path(explicit or os.environ.get("KIOSK_DATA_DIR") or "instance").resolve()
@@ -91,4 +105,11 @@ def resolve(folder: Path, env=os.environ) -> dict:
         cfg["PING_TIMEOUT"] = float(env["KIOSK_PING_TIMEOUT"])
     if env.get("KIOSK_CONNECTIONS_PER_ADDRESS"):
         cfg["CONNECTIONS_PER_ADDRESS"] = int(env["KIOSK_CONNECTIONS_PER_ADDRESS"])
+    for variable, key, parse in OUTBOUND_SETTINGS:
+        try:
+            cfg[key] = parse(env.get(variable))
+        except ValueError as err:
+            raise ConfigError(f"{variable}: {err}") from None
+    # Signs each webhook's body (X-Kiosk-Signature), so a receiver can tell the server from anyone on the LAN.
+    cfg["WEBHOOK_SECRET"] = env.get("KIOSK_WEBHOOK_SECRET") or None
     return cfg

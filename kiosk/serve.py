@@ -233,6 +233,9 @@ def serve(host: str, port: int) -> int:
     print("  " + gettext(LISTENING, lang, host=host, port=port, pid=os.getpid()), flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
+    if "kiosk_outbound" in app.extensions:
+        # The last cue before the stop (the closing's lights) still leaves, within a short grace.
+        app.extensions["kiosk_outbound"].stop()
     # Everything acknowledged is already on disk (synchronous=FULL); folding the WAL back into the main file
     # leaves one self-contained database to copy away after the ceremony.
     ceremony.storage.checkpoint()
