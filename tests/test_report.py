@@ -83,7 +83,7 @@ def test_reports_match_the_live_state(app, operator):
     assert ["签约总额（亿元）", "106"] in rows and ["签约总额（万元）", "1060000"] in rows
 
     book = load_workbook(io.BytesIO(operator.get("/api/v1/report.xlsx").data))
-    assert book.sheetnames == ["项目", "汇总", "审计日志"]
+    assert book.sheetnames == ["项目", "流程", "汇总", "审计日志"]
     sheet = book["项目"]
     assert sheet["B2"].value == "的卢智慧汽车及关键零部件项目" and sheet["D2"].value == 52
     assert sum(r[4].value for r in sheet.iter_rows(min_row=2) if r[7].value == "已签约") == state["total_wan"]

@@ -4,15 +4,22 @@ From the sample fully signed it is the seed article's sentence, word for word:
 "此次签约的7个项目，总投资206亿元，总用地约4150亩。其中，100亿元以上项目1个，…所涉及的产业均来自新能源汽车、
 生物医药、现代农业、新材料等。" Both languages are always written (the release goes out in both); each
 sentence is a message of the catalogue, each figure comes from the formatter.
+
+Then who spoke, as the article names them — "高新区党工委书记、天元区委书记周建光致辞。", "万洋众创城投资集团有限公司
+总裁吴建明、深圳市北科生物有限公司副董事长包磊作为企业代表发言。" — from the speeches (致辞) and remarks (发言) of
+the agenda that actually started in the run's log, in the order they first did.
 """
 
 from __future__ import annotations
 
-from ..ceremony.model import Ceremony
+from collections.abc import Sequence
+
+from ..ceremony.model import Ceremony, LogEntry
 from ..ceremony.rules import figures, ordered
 from ..ceremony.views import industry_label
 from ..words import format as fmt
 from ..words.catalogue import LANGUAGES, N_, NP_, gettext, ngettext
+from .agenda import starts
 
 # Industries are named in running order, at most four, then "等" (as the article does).
 MAX_INDUSTRIES_NAMED = 4
@@ -28,6 +35,50 @@ TIERS = N_("其中，%(tiers)s。")
 TIER_JOIN = N_("，")
 INDUSTRIES = N_("所涉及的产业均来自%(list)s。")
 INDUSTRIES_MORE = N_("所涉及的产业均来自%(list)s等。")
+# A speaker as the article names one: the title before the name ("区委书记周建光"); English after it.
+SPEAKER = N_("%(role)s%(person)s")
+SPOKE = {
+    "speech": NP_("%(people)s致辞。", "%(people)s分别致辞。"),
+    "remarks": NP_("%(people)s作为企业代表发言。", "%(people)s作为企业代表发言。"),
+}
+# Speakers are listed with "、"; a title that has one itself ("党工委书记、区委书记") makes it "，".
+SPEAKER_SEP, SPEAKER_SEP_WIDE = "、", "，"
+
+
+def speakers(c: Ceremony, log: Sequence[LogEntry]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The speeches and remarks that started in ``log``: ``[(kind, [(role, person), ...]), ...]``, each
+    kind once, kinds and people in the order they first started; a speaker named twice is named once."""
+    by_id = {q.id: q for q in c.cues}
+    spoken: dict[str, list[tuple[str, str]]] = {}
+    for entry in starts(log):
+        q = by_id.get(entry.cue_id)
+        if q is None or q.kind not in SPOKE or not q.person:
+            continue
+        people = spoken.setdefault(q.kind, [])
+        if (q.role, q.person) not in people:
+            people.append((q.role, q.person))
+    return list(spoken.items())
+
+
+def speaker(role: str, person: str, lang: str) -> str:
+    """ "区委书记周建光" / "周建光 (区委书记)"; the name alone without a title ("" without a name)."""
+    if not person:
+        return ""
+    return gettext(SPEAKER, lang, role=role, person=person) if role else person
+
+
+def _spoke(c: Ceremony, log: Sequence[LogEntry], lang: str) -> list[str]:
+    sentences = []
+    for kind, people in speakers(c, log):
+        names = [speaker(role, person, lang) for role, person in people]
+        if lang == "en":
+            joined = fmt.listing(names, lang)
+        else:
+            wide = any(SPEAKER_SEP in role for role, _ in people)
+            joined = (SPEAKER_SEP_WIDE if wide else SPEAKER_SEP).join(names)
+        singular, plural = SPOKE[kind]
+        sentences.append(ngettext(singular, plural, len(people), lang, people=joined))
+    return sentences
 
 
 def _join(parts: list[str], lang: str) -> str:
@@ -36,7 +87,7 @@ def _join(parts: list[str], lang: str) -> str:
     return gettext(TIER_JOIN, lang).join(parts)
 
 
-def paragraph(c: Ceremony, lang: str) -> str:
+def paragraph(c: Ceremony, lang: str, log: Sequence[LogEntry] = ()) -> str:
     event = c.event
     unit, decimals = event.money_unit, event.money_decimals
     signed = [p for p in ordered(c.projects) if p.id in c.state.signed]
@@ -44,8 +95,9 @@ def paragraph(c: Ceremony, lang: str) -> str:
         text = gettext(OPENING, lang, date=fmt.date(event.date, lang), title=event.title)
     else:
         text = gettext(OPENING_UNDATED, lang, title=event.title)
+    glue = " " if lang == "en" else ""
     if not signed:
-        return f"{text} {gettext(NOT_STARTED, lang)}" if lang == "en" else text + gettext(NOT_STARTED, lang)
+        return text + glue + glue.join([gettext(NOT_STARTED, lang), *_spoke(c, log, lang)])
     f = figures(signed)
     count = len(signed)
     sentences = []
@@ -77,10 +129,11 @@ def paragraph(c: Ceremony, lang: str) -> str:
         sentences.append(
             gettext(INDUSTRIES_MORE if more else INDUSTRIES, lang, list=fmt.listing(named, lang))
         )
-    glue = " " if lang == "en" else ""
+    sentences.extend(_spoke(c, log, lang))
     return text + glue + glue.join(sentences)
 
 
-def press_summary(c: Ceremony) -> dict[str, str]:
-    """``{"zh": ..., "en": ...}``: the paragraph in each language."""
-    return {lang: paragraph(c, lang) for lang in LANGUAGES}
+def press_summary(c: Ceremony, log: Sequence[LogEntry] = ()) -> dict[str, str]:
+    """``{"zh": ..., "en": ...}``: the paragraph in each language. ``log``: the run's entries, for who
+    spoke (without it, no one is named)."""
+    return {lang: paragraph(c, lang, log) for lang in LANGUAGES}

@@ -4,6 +4,11 @@ Plain Python (openpyxl for XLSX): the CLI's ``export`` and the console's downloa
 Amounts are exact (万元 and the exact 亿元 as numbers); the words around them are in the event's language.
 Every text cell a spreadsheet could read as a formula is neutralised: names come from Excel files that
 someone else typed.
+
+The agenda as it actually ran (``agenda``: each cue's planned and actual start and length, its delay, how
+often it was fired again, the skipped ones, each round's signing) comes from the run's log
+(``kiosk.reporting.agenda``). Its sheet is named as the importer's agenda sheet (流程 / Agenda) and carries
+the importer's columns first, so a report's workbook read back as an import brings the same agenda.
 """
 
 from __future__ import annotations
@@ -11,13 +16,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 
 from ..ceremony import views
-from ..ceremony.model import Ceremony
+from ..ceremony.model import Ceremony, LogEntry
 from ..words import format as fmt
-from ..words.catalogue import N_, gettext
-from .press import press_summary
+from ..words.catalogue import N_, NC_, gettext, pgettext
+from .agenda import delay, planned_at, run_of, seconds, show_entries
+from .press import press_summary, speaker
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -46,10 +53,24 @@ OUTCOME_WORDS = {
     "unknown_screen": N_("画面不存在"),
 }
 OUTCOME_OTHER = N_("被拒绝（%(code)s）")
+# A cue of the agenda as the report marks it (kiosk.reporting.agenda's states).
+AGENDA_STATUS = {
+    "done": N_("已完成"),
+    "running": N_("进行中"),
+    "skipped": N_("已跳过"),
+    "not_reached": N_("未进行"),
+}
+# The actual length of the cue that started last, when nothing came after it.
+STILL_RUNNING = N_("仍在进行")
 
 
-def build(c: Ceremony, cards: dict, audit: list[dict], generated_at: str) -> dict:
-    """Everything the morning-after report needs, as plain data (it is also the JSON export)."""
+def build(
+    c: Ceremony, cards: dict, audit: list[dict], generated_at: str, log: Sequence[LogEntry] = ()
+) -> dict:
+    """Everything the morning-after report needs, as plain data (it is also the JSON export).
+
+    ``log``: the run's entries (``Storage.load_log()``), for the agenda as it ran and the speeches the
+    press summary names; without it every cue reads as not reached."""
     view = views.operator(c)
     lang = view["lang"]
     names = {p["id"]: p["name"] for p in view["projects"]}
@@ -111,6 +132,7 @@ def build(c: Ceremony, cards: dict, audit: list[dict], generated_at: str) -> dic
         "run": {"id": c.run.id, "mode": c.run.mode, "started_at": c.run.started_at},
         "seq": view["seq"],
         "projects": projects,
+        "agenda": agenda_rows(c, view, log),
         "totals": {
             "signed_count": view["signed_count"],
             "project_count": view["project_count"],
@@ -125,9 +147,92 @@ def build(c: Ceremony, cards: dict, audit: list[dict], generated_at: str) -> dic
         },
         "tiers": view["tiers"],
         "industries": view["industries"],
-        "press_summary": press_summary(c),
+        "press_summary": press_summary(c, log),
         "audit": [audit_row(a) for a in audit],
     }
+
+
+def agenda_rows(c: Ceremony, view: dict, log: Sequence[LogEntry]) -> list[dict]:
+    """Each cue in order: what was planned, what happened (see ``kiosk.reporting.agenda``), in words."""
+    lang = view["lang"]
+    titles = {r["id"]: r for r in view["cues"]}
+    orders = {p.id: p.order for p in c.projects}
+    entries = show_entries(log)
+    reference = entries[0].at if entries else c.run.started_at
+    sep = gettext(views.LIST_SEP, lang)
+    rows = []
+    for run in run_of(c.cues, log):
+        q, start, end = run.cue, run.started_at, run.ended_at
+        actual = seconds(start, end) if start and end else None
+        late = delay(q, start)
+        if actual is not None:
+            actual_text = fmt.duration(actual, lang)
+        else:
+            actual_text = gettext(STILL_RUNNING, lang) if run.status == "running" else ""
+        signing = None
+        if q.kind == "signing":
+            done = {pid for e in run.confirms for pid in e.projects if pid in q.project_ids}
+            everyone = bool(q.project_ids) and done >= set(q.project_ids)
+            last = run.confirms[-1].at if run.confirms and everyone else None
+            signing = {
+                "project_count": len(q.project_ids),
+                "signed_count": len(done),
+                "confirms": [
+                    {
+                        "seq": e.seq,
+                        "at": e.at,
+                        "time": fmt.clock_seconds(e.at),
+                        "project_ids": [pid for pid in e.projects if pid in q.project_ids],
+                    }
+                    for e in run.confirms
+                ],
+                "signed_at": last,
+                "signed_time": fmt.clock_seconds(last) if last else "",
+            }
+        rows.append(
+            {
+                "order": q.order,
+                "id": q.id,
+                "kind": q.kind,
+                "kind_label": titles[q.id]["kind_label"],
+                "title": titles[q.id]["title"],
+                "person": q.person,
+                "role": q.role,
+                "speaker": speaker(q.role, q.person, lang),
+                "project_ids": list(q.project_ids),
+                "projects_text": sep.join(str(orders[pid]) for pid in q.project_ids if pid in orders),
+                "script": q.script,
+                "planned_time": q.planned_time,
+                "planned_at": planned_at(q, c.event.date, start or reference),
+                "planned_minutes": q.minutes,
+                "planned_text": fmt.duration(q.minutes * 60, lang) if q.minutes else "",
+                "started_at": start,
+                "started_time": fmt.clock_seconds(start) if start else "",
+                "ended_at": end,
+                "actual_seconds": actual,
+                "actual_text": actual_text,
+                "delay_seconds": late,
+                "delay_minutes": None if late is None else fmt.delay_minutes(late),
+                "delay_text": "" if late is None else fmt.delay(late, lang),
+                "fired": len(run.firings),
+                "refired": run.refired,
+                "firings": [
+                    {
+                        "seq": f.seq,
+                        "action": f.action,
+                        "at": f.at,
+                        "time": fmt.clock_seconds(f.at),
+                        "seconds": seconds(f.at, f.until) if f.until else None,
+                    }
+                    for f in run.firings
+                ],
+                "status": run.status,
+                "status_text": gettext(AGENDA_STATUS[run.status], lang),
+                "round": signing,
+                "signed_time": sep.join(e["time"] for e in signing["confirms"]) if signing else "",
+            }
+        )
+    return rows
 
 
 PROJECT_COLUMNS = [
@@ -153,7 +258,31 @@ AUDIT_COLUMNS = [
     ("seq", N_("序列号")),
     ("command_id", N_("指令编号")),
 ]
-SHEETS = {"projects": N_("项目"), "summary": N_("汇总"), "audit": N_("审计日志")}
+# The importer's agenda columns first (序号 … 时长, 主持词 last), so the sheet reads back as an agenda.
+AGENDA_COLUMNS = [
+    ("order", N_("序号")),
+    ("kind_label", N_("环节")),
+    ("title", N_("标题")),
+    ("person", N_("人物")),
+    ("role", NC_("agenda", "职务")),
+    ("projects_text", NC_("agenda", "项目")),
+    ("planned_time", N_("计划时间")),
+    ("planned_minutes", N_("时长（分钟）")),
+    ("started_time", N_("实际开始")),
+    ("actual_text", N_("实际时长")),
+    ("delay_minutes", N_("偏差（分钟）")),
+    ("delay_text", N_("与计划相比")),
+    ("refired", N_("再次触发")),
+    ("status_text", N_("状态")),
+    ("signed_time", N_("签约时间")),
+    ("script", N_("主持词")),
+]
+SHEETS = {
+    "projects": N_("项目"),
+    "agenda": NC_("sheet", "流程"),
+    "summary": N_("汇总"),
+    "audit": N_("审计日志"),
+}
 SUMMARY = {
     "event": N_("活动"),
     "date": N_("日期"),
@@ -176,8 +305,14 @@ SUMMARY = {
 }
 
 
-def _w(report: dict, msgid: str) -> str:
+def _w(report: dict, msgid: str | tuple[str, str]) -> str:
+    if isinstance(msgid, tuple):
+        return pgettext(*msgid, report["lang"])
     return gettext(msgid, report["lang"])
+
+
+def _agenda_row(cue: dict) -> list:
+    return [cue[key] for key, _ in AGENDA_COLUMNS]
 
 
 def _project_row(p: dict) -> list:
@@ -233,6 +368,10 @@ def to_csv(report: dict) -> bytes:
     for row in _summary_rows(report):
         write(row)
     w.writerow([])
+    write([_w(report, label) for _, label in AGENDA_COLUMNS])
+    for cue in report["agenda"]:
+        write(_agenda_row(cue))
+    w.writerow([])
     write([_w(report, label) for _, label in AUDIT_COLUMNS])
     for a in report["audit"]:
         write([a[key] for key, _ in AUDIT_COLUMNS])
@@ -271,6 +410,17 @@ def to_xlsx(report: dict) -> bytes:
         for cell in row[1:2]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     _industry_chart(summary, report)
+
+    agenda = wb.create_sheet(_w(report, SHEETS["agenda"]), 1)
+    agenda.append([_w(report, label) for _, label in AGENDA_COLUMNS])
+    for cue in report["agenda"]:
+        agenda.append([neutralise(v) for v in _agenda_row(cue)])
+    for cell in agenda[1]:
+        cell.font, cell.fill = bold, head_fill
+    widths = (6, 8, 30, 12, 24, 10, 10, 10, 12, 12, 10, 12, 10, 10, 20, 40)
+    for col, width in zip("ABCDEFGHIJKLMNOP", widths, strict=True):
+        agenda.column_dimensions[col].width = width
+    agenda.freeze_panes = "D2"
 
     audit = wb.create_sheet(_w(report, SHEETS["audit"]))
     audit.append([_w(report, label) for _, label in AUDIT_COLUMNS])

@@ -9,6 +9,8 @@ the same on the wall, the console and the page a guest opens. The rules (the tab
 - English: "CNY 20.6 billion", "CNY 85 million", "CNY 850,000".
 - Land: whole 亩 — "800亩"; a total, or a value that had to be rounded, after "约": "约4150亩".
 - Dates in the event's language ("2021年6月21日", "21 June 2021"); times as the venue's wall clock wrote them.
+- Lengths of time to the second ("4分30秒", "4 min 30 s"); a start against its plan in whole minutes, on time
+  within a minute ("晚2分钟", "准时" / "2 minutes late", "on time").
 
 The unit and the number of decimals are event settings (``money_unit``: auto / yi / wan). The exact figure
 always stays beside the text (``amount_wan`` in every view, the exact 亿元 in the report).
@@ -174,6 +176,45 @@ def clock_seconds(iso: str | None) -> str:
     except ValueError:
         return ""
     return f"{t.hour:02d}:{t.minute:02d}:{t.second:02d}"
+
+
+def duration(seconds: int, lang: str) -> str:
+    """A length of time to the second: "4分30秒", "5分钟", "45秒", "1小时5分" / "4 min 30 s", "5 min",
+    "45 s", "1 h 5 min"."""
+    h, rest = divmod(max(0, int(seconds)), 3600)
+    m, s = divmod(rest, 60)
+    if language(lang) == "en":
+        parts = [f"{h} h" if h else "", f"{m} min" if m else "", f"{s} s" if s else ""]
+        return " ".join(p for p in parts if p) or "0 s"
+    if m and not h and not s:
+        return f"{m}分钟"
+    return "".join([f"{h}小时" if h else "", f"{m}分" if m else "", f"{s}秒" if s else ""]) or "0秒"
+
+
+# Against a plan: within a minute either side is on time; otherwise whole minutes, rounded half up.
+ON_TIME_SECONDS = 60
+DELAY_WORDS = {
+    "late": NP_("晚%(num)s分钟", "晚%(num)s分钟"),
+    "early": NP_("早%(num)s分钟", "早%(num)s分钟"),
+}
+ON_TIME = N_("准时")
+
+
+def delay_minutes(seconds: int) -> int:
+    """Seconds behind the plan as signed whole minutes (0 within a minute): 90 -> 2, -150 -> -3."""
+    if abs(seconds) < ON_TIME_SECONDS:
+        return 0
+    minutes = (abs(seconds) + 30) // 60
+    return minutes if seconds > 0 else -minutes
+
+
+def delay(seconds: int, lang: str) -> str:
+    """ "晚2分钟" / "早3分钟" / "准时" — "2 minutes late", "3 minutes early", "on time"."""
+    minutes = delay_minutes(seconds)
+    if minutes == 0:
+        return gettext(ON_TIME, lang)
+    singular, plural = DELAY_WORDS["late" if minutes > 0 else "early"]
+    return ngettext(singular, plural, abs(minutes), lang)
 
 
 COUNT_NOUNS = {

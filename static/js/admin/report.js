@@ -1,7 +1,7 @@
 /*
  * Admin section 6 — the report: the figures, the two charts, the press summary (Chinese and English, with copy
- * buttons), the downloads and the audit log of the current record. It follows the live state: the figures
- * are drawn from every broadcast, and the report itself is fetched again after each one.
+ * buttons), the downloads, the agenda as it ran and the audit log of the current record. It follows the live
+ * state: the figures are drawn from every broadcast, and the report itself is fetched again after each one.
  */
 import { KA } from "./shell.js";
 
@@ -51,6 +51,48 @@ import { KA } from "./shell.js";
 
 
 
+  // A cue's state as a chip in the projects' colours: done as signed, running as announced.
+  var AGENDA_CHIP = { done: "signed", running: "announced", skipped: "pending", not_reached: "pending" };
+
+  /** The agenda as it ran: every figure and word comes ready-made in the report's ``agenda``. */
+  function renderAgenda(agenda) {
+    var body = $("report-agenda").querySelector("tbody");
+    clear(body);
+    if (!agenda.length) {
+      var tr = el("tr");
+      var td = el("td", "muted", t("agenda_empty"));
+      td.colSpan = 7;
+      tr.appendChild(td);
+      body.appendChild(tr);
+    }
+    var done = 0;
+    agenda.forEach(function (q) {
+      if (q.fired) done += 1;
+      var unrun = q.status === "skipped" || q.status === "not_reached";
+      var tr = el("tr", "is-" + q.status.replace("_", "-"));
+      tr.setAttribute("data-id", q.id);
+      tr.appendChild(el("td", "num", q.order));
+      var what = el("td", unrun ? "muted" : null);
+      what.appendChild(el("span", "name", q.kind_label + " · " + q.title));
+      var who = [q.speaker];
+      if (q.refired) who.push(t("ag_refired", { n: q.refired }));
+      if (q.round && q.signed_time) who.push(t("ag_signed", { time: q.signed_time }));
+      who = who.filter(function (part) { return part; });
+      if (who.length) what.appendChild(el("span", "sub", who.join(" · ")));
+      tr.appendChild(what);
+      var planned = [q.planned_time, q.planned_text].filter(function (part) { return part; });
+      tr.appendChild(el("td", "when", planned.join(" · ") || "—"));
+      tr.appendChild(el("td", "when", q.started_time || "—"));
+      tr.appendChild(el("td", "when", q.actual_text || "—"));
+      tr.appendChild(el("td", "when", q.delay_text || "—"));
+      var st = el("td");
+      st.appendChild(el("span", "chip is-" + (AGENDA_CHIP[q.status] || "pending"), q.status_text));
+      tr.appendChild(st);
+      body.appendChild(tr);
+    });
+    setText($("agenda-count"), agenda.length ? t("agenda_count", { done: done, all: agenda.length }) : "");
+  }
+
   function renderReport() {
     if (!report) return;
     var s = KA.state();
@@ -79,6 +121,8 @@ import { KA } from "./shell.js";
       tr.appendChild(el("td", "when", p.signed_time || "—"));
       pbody.appendChild(tr);
     });
+
+    renderAgenda(report.agenda || []);
 
     var abody = $("audit-table").querySelector("tbody");
     clear(abody);
