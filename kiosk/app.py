@@ -15,10 +15,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .ceremony.clock import Clock
 from .ceremony.service import Ceremony
 from .config import data_dir, resolve
+from .outbound.hub import register as register_outbound
 from .setup.sample import load_sample
 from .store.shared import MemoryShared
 from .store.sqlite import Storage
-from .web import admin, api, auth, common, concierge, console, devices, display, live
+from .web import admin, api, auth, common, concierge, console, devices, display, live, stage
 from .web.transport import Limits, TransportGuard
 from .words.catalogue import TRANSLATIONS, gettext
 
@@ -91,6 +92,7 @@ def build(test_config: dict | None = None) -> Flask:
     app.register_blueprint(concierge.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(devices.bp)
+    app.register_blueprint(stage.bp)
 
     # One SocketIO per app (not a module global): tests build many apps in one process.
     socketio = SocketIO(
@@ -103,6 +105,8 @@ def build(test_config: dict | None = None) -> Flask:
         max_http_buffer_size=MAX_SOCKET_BODY,
     )
     live.register(app, socketio, ceremony)
+    # The AV desk hears each fired cue and signing (webhooks, OSC); without targets nothing runs.
+    register_outbound(app, ceremony)
     # In front of Flask-SocketIO's own middleware: every packet a client sends is checked here first.
     guard = TransportGuard(app.wsgi_app, socketio.server.eio, transport_limits(app.config))
     app.wsgi_app = app.extensions["kiosk_transport"] = guard

@@ -12,10 +12,11 @@ from .common import ceremony, page_context
 bp = Blueprint("console", __name__)
 
 
-def login_page(needs: str | None = None):
-    """The PIN pad, for the console and the admin pages alike, in the event's language. ``needs`` names the
-    role this page wants when the device is logged in with a lesser one (a viewer's tablet on /admin)."""
-    return render_template("console/login.html", **page_context("login", needs=needs))
+def login_page(needs: str | None = None, behind: str = "console"):
+    """The PIN pad, for the console, the admin pages and the MC's monitor alike, in the event's language.
+    ``needs`` names the role this page wants when the device is logged in with a lesser one (a viewer's
+    tablet on /admin); ``behind`` names the page the PIN opens (``console`` or ``stage``), for its words."""
+    return render_template("console/login.html", **page_context("login", needs=needs, behind=behind))
 
 
 @bp.get("/")

@@ -18,15 +18,16 @@ import { get } from "./http.js";
 const HEARTBEAT_MS = 2000;
 const HEARTBEAT_TIMEOUT_MS = 2000;
 
-export function fetchState() {
-  return get("/api/v1/state", { timeout: 5000 }).then((res) => {
+export function fetchState(path = "/api/v1/state") {
+  return get(path, { timeout: 5000 }).then((res) => {
     if (res.status !== 200 || !res.data) throw new Error("HTTP " + res.status);
     return res.data;
   });
 }
 
 /**
- * options: role ("display" | "console" | "viewer"), name, onState(view, previous, how),
+ * options: role ("display" | "console" | "stage" | "viewer"), name, onState(view, previous, how),
+ *          statePath (where the HTTP catch-up asks: the MC's monitor asks for ?view=stage),
  *          onStatus("connecting" | "live" | "reconnecting"), onDisplays(list), onRefused()
  * how: "live" for a broadcast, "sync" for a catch-up (reconnect, HTTP, heartbeat).
  */
@@ -100,19 +101,21 @@ export function connect(options) {
   });
   socket.on("connect_error", (err) => {
     setStatus("reconnecting");
-    if (options.role === "console" && err && err.message && /rejected|unauthor/i.test(err.message) && options.onRefused) {
+    const guarded = options.role === "console" || options.role === "stage";
+    if (guarded && err && err.message && /rejected|unauthor/i.test(err.message) && options.onRefused) {
       options.onRefused();
     }
     catchUpOverHttp();
   });
 
   function catchUpOverHttp() {
-    fetchState()
+    fetchState(options.statePath)
       .then((view) => accept(view, "sync"))
       .catch(() => {});
   }
 
-  const watched = options.role === "display" || options.role === "console";
+  // The MC's monitor too: an MC reading a stalled cue must see the offline badge within seconds.
+  const watched = options.role === "display" || options.role === "console" || options.role === "stage";
   setInterval(() => {
     if (!watched && socket.connected) return;
     if (!socket.connected) {

@@ -80,7 +80,7 @@ function submit() {
     (res) => {
       busy = false;
       if (res.status === 200) {
-        say(t("welcome"), "ok");
+        say(t(document.body.getAttribute("data-behind") === "stage" ? "welcome_stage" : "welcome"), "ok");
         document.body.classList.add("is-welcome");
         window.location.replace(window.location.pathname + window.location.search);
         return;
