@@ -191,6 +191,19 @@ def main() -> int:
                 shoot(page, out, "admin-projects-edit.png")
                 page.click("#project-cancel")
 
+                # The agenda: the sample's, then a row gone wrong and the server naming it.
+                open_section(page, "agenda")
+                page.wait_for_selector("#alist .arow")
+                shoot(page, out, "admin-agenda.png")
+                page.fill('#alist .arow[data-row="3"] [data-field="projects"]', "1、9")
+                page.fill('#alist .arow[data-row="2"] [data-field="time"]', "9点35")
+                page.click("#agenda-save")
+                page.wait_for_selector("#alist .afield.is-invalid")
+                page.evaluate("() => document.getElementById('content').scrollTop = 0")
+                shoot(page, out, "admin-agenda-errors.png")
+                page.reload()
+                page.wait_for_selector("#plist .prow", state="attached")
+
                 open_section(page, "import")
                 xlsx = Path(tmp) / "第二季度签约项目.xlsx"
                 xlsx.write_bytes(bad_import_xlsx())

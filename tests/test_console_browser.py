@@ -739,9 +739,18 @@ CLIPPED = """(rows) => {
     }
     const side = document.querySelector('.side').getBoundingClientRect();
     for (const card of document.querySelectorAll('.side > .card, .side > .cmd')) {
+        if (!card.getClientRects().length) continue;  // (the standby line gives way to GO with an agenda)
         if (!inside(card.getBoundingClientRect(), side)) out.push(card.id || card.className);
     }
-    if (rows && innerWidth > 900) {
+    // With an agenda, GO (its line names the standby) and the running cue are whole; the running order
+    // scrolls below them.
+    for (const sel of ['#gocard', '.cue[data-place="current"]']) {
+        const node = document.querySelector(sel);
+        if (!node || !node.getClientRects().length) continue;
+        const box = node.closest('.cues') || document.querySelector('.left');
+        if (!inside(node.getBoundingClientRect(), box.getBoundingClientRect())) out.push(sel);
+    }
+    if (rows && innerWidth > 900 && !document.body.classList.contains('has-cues')) {
         const list = document.getElementById('rows').getBoundingClientRect();
         document.querySelectorAll('#rows .row').forEach((row, i) => {
             if (!inside(row.getBoundingClientRect(), list)) out.push('row ' + (i + 1));

@@ -39,9 +39,14 @@ def test_program_and_preview_are_the_walls_own_drawing(live_server_with, chromiu
     try:
         log_in(page, server.url)
         page.wait_for_selector('body[data-conn="live"]')
-        # nothing on the wall yet: the program shows the title, the preview the first project announced
+        # nothing on the wall yet: the program shows the title, the preview what GO brings (the agenda made
+        # from the projects opens on the title)
         wait_stage(page, "#pgm-frame", screen="title")
-        page.locator("#pvw-what").filter(has_text="宣布后").wait_for()
+        page.locator("#pvw-what").filter(has_text="GO 之后").wait_for()
+        wait_stage(page, "#pvw-frame", screen="title")
+        server.command("go")
+        # GO again would announce the first round: its one project
+        page.locator("#pvw-what").filter(has_text="GO 之后").wait_for()
         wait_stage(page, "#pvw-frame", screen="spotlight", names=["测试项目一"], signed=0)
 
         server.command("announce", project_id=first)

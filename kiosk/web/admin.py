@@ -27,6 +27,7 @@ from flask import (
 from ..ceremony.rules import CeremonyError
 from ..ceremony.views import KNOWN_INDUSTRIES
 from ..setup import fields
+from ..setup.agenda import parse_agenda, parse_rows
 from ..setup.cards import DEFAULT_SERVICES
 from ..setup.event import MAX_IMAGE_BYTES, MAX_IMAGE_MB, MEDIA_KINDS, THEME_COLORS
 from ..setup.fields import FieldError, FieldErrors, Problem
@@ -343,6 +344,67 @@ def import_cancel(upload_id: str):
     """Forget a previewed file without importing it."""
     uploads().drop(upload_id)
     return jsonify(status="ok")
+
+
+# -- the agenda (流程) ---------------------------------------------------------------------------------
+
+
+def _agenda_problems(failed: ImportFailed, lang: str):
+    """400 with every problem of an agenda, each as a sentence and placed (row, field) for the editor."""
+    problems = [
+        {"row": p.row, "field": p.key, "text": p.sentence(lang), "reason": p.reason(lang)}
+        for p in failed.problems
+    ]
+    return error(400, "invalid_file", problems=[p["text"] for p in problems], placed=problems)
+
+
+def _store_agenda(drafts) -> object:
+    try:
+        count = ceremony().import_agenda(drafts)
+    except FieldErrors as err:
+        return field_errors(err, "invalid_file")
+    except CeremonyError as err:
+        return error(400, err.code, err.params)
+    return jsonify(status="ok", imported=count, state=ceremony().view("operator"))
+
+
+@bp.post("/api/v1/agenda/import")
+@auth.requires("prepare")
+def agenda_import():
+    """Replace the agenda with an uploaded CSV/XLSX (field ``file``; an XLSX's 流程/agenda sheet, else its
+    first), its 项目 numbers read against the running order: all or nothing, as the command line."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return error(400, "missing_file", {"variant": "table"})
+    data = upload.read(MAX_BYTES + 1)
+    orders = [p.order for p in ceremony().projects]
+    try:
+        drafts = parse_agenda(data, upload.filename, orders)
+    except ImportFailed as failed:
+        return _agenda_problems(failed, ceremony().lang)
+    return _store_agenda(drafts)
+
+
+@bp.put("/api/v1/agenda")
+@auth.requires("prepare")
+def agenda_edit():
+    """Replace the agenda with the admin editor's rows: ``{"cues": [{"kind", "title", "person", "role",
+    "projects", "time", "minutes", "script"}]}`` (the import's columns), under the same rules."""
+    body = request.get_json(silent=True)
+    rows = body.get("cues") if isinstance(body, dict) else None
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        return error(400, "invalid_request", {"variant": "not_object"})
+    orders = [p.order for p in ceremony().projects]
+    cells = [{f"cue_{key}": row.get(key) for key in EDITOR_KEYS} for row in rows]
+    try:
+        drafts = parse_rows(cells, orders)
+    except ImportFailed as failed:
+        return _agenda_problems(failed, ceremony().lang)
+    return _store_agenda(drafts)
+
+
+# The editor's names for the agenda's fields (kiosk.setup.fields' cue_* keys).
+EDITOR_KEYS = ("kind", "title", "person", "role", "projects", "time", "minutes", "script")
 
 
 TEMPLATE_SHEET = N_("签约项目")

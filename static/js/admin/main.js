@@ -2,6 +2,7 @@
 import { KA } from "./shell.js";
 import "./event.js";
 import "./projects.js";
+import "./agenda.js";
 import "./import.js";
 import "./cards.js";
 import "./run.js";

@@ -47,12 +47,16 @@ export function blockedBecause(kind) {
     if (!facts.can_sign) return facts.hint;
   }
   if (kind === "undo" && !ui.state.console.undo) return t("reason_nothing_to_undo");
+  if (kind === "go" && ui.state.run_of_show && ui.state.run_of_show.go.blocked) return ui.state.run_of_show.go.line;
   if (kind === "reshow" && (!p || p.status !== "signed")) return t("none_selected");
   if (cooling()) return t("reason_cooldown");
   return "";
 }
 
-function describe(action, fields, name) {
+function describe(action, fields, name, meta) {
+  if (["go", "jump", "standby"].includes(action)) return t("act_" + action, { cue: meta.cueTitle || "" });
+  if (["back", "panic", "unpanic", "note"].includes(action)) return t("act_" + action);
+  if (action === "confirm" && fields.project_ids) return t("act_confirm_round", { name });
   if (action === "announce") return t("act_announce", { name });
   if (action === "confirm") return t("act_confirm", { name });
   if (action === "undo") return name ? t("act_undo", { name }) : t("act_undo_latest");
@@ -85,7 +89,7 @@ export function send(kind, action, fields, meta = {}) {
   ui.pending = {
     kind,
     body,
-    what: describe(action, fields, name),
+    what: describe(action, fields, name, meta),
     projectId: meta.projectId || fields.project_id || null,
     projectName: name,
     startedAt: Date.now(),
@@ -140,6 +144,9 @@ function finish(kind, text) {
 
 function okText(p, data) {
   const action = p.body.action;
+  // The cue commands: the server's own line for the change (the same every console shows).
+  const said = data.state && data.state.console && data.state.console.last_change;
+  if (["go", "jump", "back", "standby", "panic", "unpanic", "note"].includes(action) && said) return said.text;
   if (action === "announce") return t("ok_announce", { name: p.projectName });
   if (action === "confirm") return t("ok_confirm", { name: p.projectName });
   if (action === "undo") {

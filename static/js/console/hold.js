@@ -51,6 +51,13 @@ function done() {
     changed();
     return;
   }
+  // The round on the wall is signed at one moment: one entry, one celebration, one undo.
+  const round = ui.state.run_of_show && ui.state.run_of_show.round;
+  if (round && !ui.manualId && round.project_ids.includes(h.projectId)) {
+    send("confirm", "confirm", { project_ids: round.project_ids, expected_seq: h.seq },
+      { projectName: round.names, projectId: h.projectId });
+    return;
+  }
   send("confirm", "confirm", { project_id: h.projectId, expected_seq: h.seq }, { projectName: h.projectName });
 }
 

@@ -20,6 +20,7 @@ import { checkHold, wireHold } from "./hold.js";
 import { refreshPreview, renderScreens, wireMonitors } from "./monitors.js";
 import { changed, onChange, projectById, selected, selectionId, ui } from "./model.js";
 import { render, renderHeader, renderStatus, renderWalls, rowNodes } from "./render.js";
+import { renderShow, scrollToCurrent, wireShow } from "./show.js";
 import { SETTLE_MS } from "./timing.js";
 
 ui.deviceName = storageGet(DEVICE_KEY) || "";
@@ -34,6 +35,7 @@ if (keptCopy) {
   for (const id of ["pgm-frame", "pvw-frame"]) $(id).src = "about:blank";
 }
 onChange(render);
+onChange(renderShow);
 onChange(refreshPreview);
 
 /** Accept a view from the server (socket broadcast, HTTP, a command's answer), never an older one. */
@@ -68,7 +70,10 @@ function adopt(view) {
   refreshUndo();
   refreshCard();
   checkWarning();
+  const cueBefore = before && before.cue ? before.cue.current_id : null;
   render();
+  renderShow();
+  if (!before || (view.cue && view.cue.current_id !== cueBefore)) scrollToCurrent();
   refreshPreview();
   renderScreens();
   if (moved && selAfter && rowNodes[selAfter] && rowNodes[selAfter].scrollIntoView) {
@@ -84,6 +89,7 @@ wireDialogs();
 wireDevices();
 wireCard();
 wireMonitors();
+wireShow();
 
 $("btn-announce").addEventListener("click", () => {
   const p = selected();

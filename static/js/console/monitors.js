@@ -31,6 +31,12 @@ function post() {
 /** The command the preview shows: the armed screen, else the target project's next step. */
 function upcoming() {
   if (ui.armed) return { body: { action: "show", screen: ui.armed }, what: t("pvw_screen", { screen: screenLabel(ui.armed) }) };
+  // With an agenda the next press is GO (or, a round on the wall, its confirm), unless a row was tapped.
+  const ros = ui.state.run_of_show;
+  if (ros && ros.cues.length && !ui.manualId) {
+    if (ros.round) return { body: { action: "confirm", project_ids: ros.round.project_ids }, what: t("pvw_confirm") };
+    if (!ros.go.blocked) return { body: { action: "go", cue_id: ros.go.cue_id }, what: t("pvw_go") };
+  }
   const p = selected();
   const facts = p && rowFacts(p.id);
   if (!facts) return null;

@@ -230,6 +230,7 @@ function renderTarget() {
   $("target-mode").className = "target-mode" + (manual ? " is-manual" : "");
   $("follow-btn").hidden = !manual;
   card.setAttribute("data-status", p ? p.status : "none");
+  card.classList.remove("is-round");
 
   const chip = $("target-chip");
   let reason = "";
@@ -250,9 +251,18 @@ function renderTarget() {
     reason = s.console.idle_hint;
   } else {
     const facts = rowFacts(p.id);
+    const round = s.run_of_show && s.run_of_show.round;
     setText($("target-order"), p.order);
-    setText($("target-name"), p.name);
-    setText($("target-meta"), p.investor + " · " + p.amount.text);
+    const isRound = !!round && !ui.manualId && round.project_ids.includes(p.id);
+    card.classList.toggle("is-round", isRound);
+    if (isRound) {
+      // A round on the wall: Confirm signs all of it at one moment.
+      setText($("target-name"), round.names);
+      setText($("target-meta"), t("round_target", { count: round.project_ids.length, amount: round.amount.text }));
+    } else {
+      setText($("target-name"), p.name);
+      setText($("target-meta"), p.investor + " · " + p.amount.text);
+    }
     chip.className = "chip is-" + p.status;
     setText(chip, p.status_text + (p.signed_time ? " " + p.signed_time : ""));
     reason = facts.hint;

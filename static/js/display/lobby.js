@@ -29,13 +29,19 @@ function grid(count, portrait) {
   return { cols, rows };
 }
 
-export function buildLobby(view) {
-  const sec = el("section", "screen screen-lobby");
+/**
+ * The lobby's codes, or (``only``: the projects of a handover on stage) the golden keys being handed over,
+ * under their own heading.
+ */
+export function buildLobby(view, only) {
+  const sec = el("section", "screen screen-lobby" + (only ? " screen-keys" : ""));
   const box = el("div", "lobby");
-  add(box, el("div", "lobby-heading gold-text", t("lobbyHeading")));
+  add(box, el("div", "lobby-heading gold-text", t(only ? "keysHeading" : "lobbyHeading")));
   const byId = new Map(view.projects.map((p) => [p.id, p]));
   // In the running order: a guest looks for a project where the programme listed it.
-  const signed = view.projects.filter((p) => p.status === "signed").sort((a, b) => a.order - b.order);
+  const signed = view.projects
+    .filter((p) => p.status === "signed" && (!only || only.includes(p.id)))
+    .sort((a, b) => a.order - b.order);
   if (!signed.length) {
     add(box, el("div", "lobby-empty", t("lobbyEmpty")));
     add(sec, box);

@@ -15,7 +15,8 @@ import { resetTotal, updateBand } from "./band.js";
 import { isCelebrating, sizeCanvas, startCelebration, stopFx } from "./fx.js";
 import { refreshImages } from "./images.js";
 import { applyEvent } from "./look.js";
-import { build, buildRoll, buildSpotlight, setSealState } from "./screens.js";
+import { showCaption } from "./caption.js";
+import { build, buildRound, buildRoll, buildSpotlight, setSealState } from "./screens.js";
 import { stopLobby } from "./lobby.js";
 import { revealFinale, showMilestone, stopMilestone, stopReveal } from "./moments.js";
 
@@ -85,19 +86,37 @@ function fitStage() {
 /** Which picture a view calls for, and a signature of everything that picture shows. */
 function describe(state) {
   const wall = state.wall;
-  const project = wall.project_id ? state.projects.find((p) => p.id === wall.project_id) : null;
+  const ids = wall.project_ids || [];
+  const byId = new Map(state.projects.map((p) => [p.id, p]));
+  const project = wall.project_id ? byId.get(wall.project_id) : null;
   let screen = project || wall.screen !== "spotlight" ? wall.screen : "title";
+  // Several projects in the spotlight: a round signing at one moment.
+  const projects = ids.map((id) => byId.get(id)).filter(Boolean);
+  if (screen === "spotlight" && projects.length > 1) screen = "round";
+  if (screen === "keys" && !projects.length) screen = "title";
   // A side screen keeps the roll and a lobby screen its codes, whatever the wall shows; black is for all.
   if (layout === "side" && screen !== "blank") screen = "roll";
   if (layout === "lobby" && screen !== "blank") screen = "lobby";
-  const key = screen + (project && screen === "spotlight" ? ":" + project.id : "") + "|" + state.lang + "|" + layout;
+  const many = screen === "round" || screen === "keys";
+  const key = screen + (project && screen === "spotlight" ? ":" + project.id : "") + (many ? ":" + ids.join(",") : "") +
+    "|" + state.lang + "|" + layout;
   let sig = "";
   if (screen === "title") sig = JSON.stringify(state.event);
   else if (screen === "spotlight") sig = JSON.stringify([project, state.project_count]);
+  else if (screen === "round") sig = JSON.stringify([projects, wall.round]);
+  else if (screen === "keys") sig = JSON.stringify(projects.map((p) => [p.id, p.name, p.investor, p.status]));
   else if (screen === "roll") sig = JSON.stringify([state.projects, state.signing_order]);
   else if (screen === "finale") sig = JSON.stringify([state.total, state.signed_count, state.land, state.tiers, state.industries]);
   else if (screen === "lobby") sig = JSON.stringify([state.signing_order, state.projects.map((p) => [p.id, p.name, p.investor])]);
-  return { screen, project: screen === "spotlight" ? project : null, key, sig };
+  return {
+    screen,
+    project: screen === "spotlight" ? project : null,
+    projects: screen === "round" ? projects : null,
+    ids: screen === "keys" ? ids : null,
+    round: wall.round,
+    key,
+    sig,
+  };
 }
 
 function show(section, animate) {
@@ -153,9 +172,11 @@ function render(state, live) {
   body.classList.toggle("screen-blank", d.screen === "blank");
 
   // A signing celebrates; so does bringing a signed project back on purpose (the console's "show again": the replay).
+  const shownIds = d.screen === "round" ? d.projects.map((p) => p.id) : d.project ? [d.project.id] : [];
+  const allSigned = d.screen === "round" ? d.projects.every((p) => p.status === "signed") : !!d.project && d.project.status === "signed";
   const celebrate =
-    live && d.screen === "spotlight" && d.project && d.project.status === "signed" &&
-    state.last && state.last.project_id === d.project.id &&
+    live && (d.screen === "spotlight" || d.screen === "round") && allSigned &&
+    state.last && shownIds.includes(state.last.project_id) &&
     // this very change (an edit after a signing moves seq too, and is no reason to celebrate again)
     (state.last.seq === state.seq || lateNews) &&
     (state.last.action === "confirm" || (state.last.action === "show" && state.last.screen === "spotlight"));
@@ -164,7 +185,7 @@ function render(state, live) {
     stopFx();
     stopLobby();
     stopReveal();
-    const section = build({ screen: d.screen, project: d.project }, state);
+    const section = build(d, state);
     view.key = d.key;
     view.sig = d.sig;
     const animate = live && !body.classList.contains("booting");
@@ -173,7 +194,8 @@ function render(state, live) {
     if (animate && d.screen === "finale") revealFinale(section, state, enterDelay(section) + 500);
     if (celebrate) {
       // Confirmed without an announce first: the project comes in and is sealed at once.
-      setSealState(section, d.project, true);
+      if (d.screen === "spotlight") setSealState(section, d.project, true);
+      else section.classList.add("stamp");
       startCelebration(section, stage, enterDelay(section));
     }
   } else if (d.sig !== view.sig) {
@@ -196,6 +218,18 @@ function render(state, live) {
       } else if (wasSigned && !isSigned) {
         stopFx(); // an undo: no gold may keep falling on a project that is no longer signed
       }
+    } else if (d.screen === "round") {
+      // The round signed (or taken back) as one: every card changes at once, so the picture crossfades.
+      const wasSigned = view.node._signed;
+      const fresh = buildRound(state, d.projects, d.round);
+      if (wasSigned !== fresh._signed) show(fresh, live);
+      else replaceInPlace(view.node, fresh);
+      if (celebrate) {
+        fresh.classList.add("stamp");
+        startCelebration(fresh, stage, enterDelay(fresh));
+      } else if (wasSigned && !fresh._signed) {
+        stopFx();
+      }
     } else if (d.screen === "roll") {
       const prevLatest = view.node.querySelector(".roll-row.latest");
       const prevId = prevLatest ? prevLatest.getAttribute("data-id") : null;
@@ -203,7 +237,7 @@ function render(state, live) {
       const now = view.node.querySelector(".roll-row.latest");
       if (live && now && now.getAttribute("data-id") !== prevId) now.classList.add("flash");
     } else {
-      replaceInPlace(view.node, build({ screen: d.screen, project: d.project }, state));
+      replaceInPlace(view.node, build(d, state));
     }
   }
 
@@ -216,6 +250,8 @@ function render(state, live) {
     stopMilestone();
   }
 
+  // A speech: the speaker's name and title over the wall's lower third (never on a lobby or side screen).
+  showCaption(layout === "main" || layout === "totem" ? state.cue && state.cue.lower_third : null, live);
   refreshImages(view.node, state);
   updateBand(state, live);
 }

@@ -332,7 +332,47 @@ export function buildBlank() {
   return el("section", "screen screen-blank");
 }
 
+/**
+ * A round: several tables signing at one moment. Each project gets its card (order, name, investor, its
+ * figure, its seal) side by side, with the round's count and total under them; the round is sealed as one.
+ */
+export function buildRound(view, projects, round) {
+  const sec = el("section", "screen screen-round");
+  const box = el("div", "round");
+  const signed = projects.every((p) => p.status === "signed");
+  const list = el("ol", "round-grid");
+  list.style.gridTemplateColumns = "repeat(" + (isPortrait() ? 1 : Math.min(projects.length, 4)) + ", minmax(0, 1fr))";
+  for (const p of projects) {
+    const card = el("li", "round-card" + (p.status === "signed" ? " is-signed" : ""));
+    card.setAttribute("data-id", p.id);
+    add(card,
+      el("div", "round-order", t("kicker", { n: p.order })),
+      setWords(el("h2", "round-name"), p.name),
+      p.investor ? el("div", "round-investor", p.investor) : null,
+      add(el("div", "round-amount"), ...figure(p.amount, "round-number gold-text", "round-unit", "round-unit")),
+      add(el("div", "round-seal"), p.status === "signed"
+        ? add(el("div", "round-stamp"), el("span", "", t("signed")))
+        : el("div", "round-wait", t("wait"))));
+    add(list, card);
+  }
+  add(box, list);
+  if (round) {
+    add(box, add(el("div", "round-foot"), el("span", "round-line", round.text), " ",
+      add(el("span", "round-total"), ...figure(round.amount, "round-total-number gold-text", "round-unit", "round-unit"))));
+  }
+  add(sec, box);
+  sec._round = box;
+  sec._signed = signed;
+  sec._fit = () => {
+    for (const name of list.querySelectorAll(".round-name")) fitText(name, 64, 30, isPortrait() ? 180 : 260);
+    for (const inv of list.querySelectorAll(".round-investor")) fitText(inv, 36, 28);
+  };
+  return sec;
+}
+
 export function build(wall, view) {
+  if (wall.screen === "round") return buildRound(view, wall.projects, wall.round);
+  if (wall.screen === "keys") return buildLobby(view, wall.ids);
   if (wall.screen === "spotlight") return buildSpotlight(view, wall.project);
   if (wall.screen === "roll") return buildRoll(view);
   if (wall.screen === "finale") return buildFinale(view);

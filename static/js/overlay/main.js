@@ -12,10 +12,26 @@ const root = $("overlay");
 function draw(view) {
   const wall = view.wall || {};
   const project = wall.project_id ? view.projects.find((p) => p.id === wall.project_id) : null;
-  const up = wall.screen === "spotlight" && !!project;
+  const caption = view.cue && view.cue.lower_third;
+  const roundIds = wall.screen === "spotlight" && wall.round ? wall.project_ids : [];
+  const round = roundIds.map((id) => view.projects.find((p) => p.id === id)).filter(Boolean);
+  const up = (wall.screen === "spotlight" && !!project) || !!caption;
   root.setAttribute("data-screen", wall.screen || "");
   root.classList.toggle("has-project", up);
-  if (up) {
+  if (caption) {
+    // A speech: the speaker's name and title, as the wall shows them.
+    const cue = (view.cues || []).find((c) => c.id === caption.cue_id);
+    $("lt-kicker").textContent = cue ? cue.kind_label : "";
+    $("lt-name").textContent = caption.name;
+    $("lt-sub").textContent = caption.role || "";
+    root.classList.remove("is-signed");
+  } else if (round.length > 1) {
+    // A round signing at one moment: its projects together, and their total.
+    $("lt-kicker").textContent = wall.round.text;
+    $("lt-name").textContent = round.map((p) => p.name).join(t("listSep"));
+    $("lt-sub").textContent = wall.round.amount.text;
+    root.classList.toggle("is-signed", round.every((p) => p.status === "signed"));
+  } else if (up) {
     $("lt-kicker").textContent = t("kicker", { n: project.order, m: view.project_count });
     $("lt-name").textContent = project.name;
     const parts = [project.investor];
@@ -31,7 +47,12 @@ function draw(view) {
   $("bug-unit").textContent = view.total.unit;
   $("bug-count").textContent = t("count", { n: view.signed_count, m: view.project_count });
   root.classList.toggle("is-dark", wall.screen === "blank");
-  window.__overlay = { seq: view.seq, screen: wall.screen, project: up ? project.id : null };
+  window.__overlay = {
+    seq: view.seq,
+    screen: wall.screen,
+    project: up && project ? project.id : null,
+    caption: caption ? caption.name : null,
+  };
 }
 
 connect({

@@ -1,0 +1,178 @@
+/*
+ * Admin section 3 — the agenda: every cue of the morning, as an editable table. Import a CSV/XLSX
+ * (the same format and rules as the command line) or edit here and save the whole agenda at once; the
+ * server checks every row with the import's rules and names the row and field of each problem. Without an
+ * organiser's agenda the table starts from the one the server made from the projects.
+ */
+import { KA } from "./shell.js";
+
+var t = KA.t, $ = KA.$, el = KA.el, setText = KA.setText, clear = KA.clear;
+var FIELDS = ["kind", "title", "person", "role", "projects", "time", "minutes", "script"];
+var rows = [], dirty = false, saving = false, problems = [];
+
+function fromState(s) {
+  var orders = {};
+  s.projects.forEach(function (p) { orders[p.id] = p.order; });
+  return s.run_of_show.cues.map(function (c) {
+    return {
+      kind: c.kind,
+      title: c.title,
+      person: c.person || "",
+      role: c.role || "",
+      projects: c.project_ids.map(function (id) { return orders[id]; }).filter(Boolean).join(t("list_sep")),
+      time: c.planned_time || "",
+      minutes: c.minutes ? String(c.minutes) : "",
+      script: c.script || "",
+    };
+  });
+}
+
+function input(row, key, index) {
+  var s = KA.state();
+  var node;
+  if (key === "kind") {
+    node = el("select");
+    s.cue_kinds.forEach(function (k) {
+      var option = el("option", null, k.label);
+      option.value = k.id;
+      node.appendChild(option);
+    });
+  } else if (key === "script") {
+    node = el("textarea");
+    node.rows = 2;
+  } else {
+    node = el("input");
+    node.type = "text";
+    if (key === "minutes") node.inputMode = "numeric";
+    if (key === "time") node.placeholder = "09:30";
+    if (key === "projects") node.placeholder = t("list_example");
+  }
+  node.value = row[key] || "";
+  node.setAttribute("data-field", key);
+  node.addEventListener("input", function () {
+    rows[index][key] = node.value;
+    touched();
+  });
+  var label = el("label", "field afield afield-" + key);
+  label.appendChild(el("span", "field-label", t("agenda_" + key)));
+  label.appendChild(node);
+  var mine = problems.filter(function (p) { return p.row === index + 1 && p.field === "cue_" + key; });
+  if (mine.length) {
+    label.classList.add("is-invalid");
+    label.appendChild(el("span", "field-error", mine.map(function (p) { return p.reason; }).join(" ")));
+  }
+  return label;
+}
+
+function tool(action, glyph, label, index) {
+  var b = el("button", "icon-btn", glyph);
+  b.type = "button";
+  b.title = label;
+  b.setAttribute("aria-label", label);
+  b.addEventListener("click", function () { move(action, index); });
+  return b;
+}
+
+function render() {
+  var s = KA.state();
+  if (!s || !s.run_of_show) return;
+  if (!dirty) rows = fromState(s);
+  var list = $("alist");
+  clear(list);
+  rows.forEach(function (row, i) {
+    var li = el("li", "arow");
+    li.setAttribute("data-row", String(i + 1));
+    var head = el("div", "arow-head");
+    head.appendChild(el("span", "order-dot", i + 1));
+    var tools = el("span", "arow-tools");
+    tools.appendChild(tool("up", "↑", t("agenda_up"), i));
+    tools.appendChild(tool("down", "↓", t("agenda_down"), i));
+    tools.appendChild(tool("remove", "✕", t("agenda_remove"), i));
+    head.appendChild(tools);
+    li.appendChild(head);
+    var grid = el("div", "arow-grid");
+    FIELDS.forEach(function (key) { grid.appendChild(input(row, key, i)); });
+    li.appendChild(grid);
+    list.appendChild(li);
+  });
+  var note = $("agenda-note");
+  var made = s.agenda_made && !dirty;
+  note.hidden = !(made || dirty);
+  setText(note, dirty ? t("agenda_dirty") : made ? t("agenda_made") : "");
+  var box = $("agenda-problems");
+  box.hidden = !problems.length;
+  var ul = $("agenda-problem-list");
+  clear(ul);
+  problems.forEach(function (p) { ul.appendChild(el("li", null, p.text)); });
+  $("agenda-save").disabled = saving || !rows.length;
+  setText($("badge-agenda"), rows.length ? String(rows.length) : "");
+}
+
+function touched() {
+  if (!dirty) {
+    dirty = true;
+    var note = $("agenda-note");
+    note.hidden = false;
+    setText(note, t("agenda_dirty"));
+  }
+}
+
+function move(action, i) {
+  if (action === "remove") rows.splice(i, 1);
+  else {
+    var j = action === "up" ? i - 1 : i + 1;
+    if (j < 0 || j >= rows.length) return;
+    var row = rows[i];
+    rows[i] = rows[j];
+    rows[j] = row;
+  }
+  problems = [];
+  touched();
+  render();
+}
+
+function answered(res, okWord) {
+  saving = false;
+  if (res.status === 200 && res.data) {
+    dirty = false;
+    problems = [];
+    KA.adopt(res.data.state);
+    KA.toast(t(okWord, { n: res.data.imported }), "ok", 3000);
+  } else if (res.status !== 401) {
+    problems = (res.data && res.data.placed) || [];
+    if (!problems.length) KA.toast(KA.errorMessage(res), "error", 6000);
+  }
+  render();
+}
+
+function save() {
+  if (saving) return;
+  saving = true;
+  render();
+  KA.send("PUT", "/api/v1/agenda", { cues: rows }).then(function (res) { answered(res, "agenda_saved"); });
+}
+
+function init() {
+  $("agenda-save").addEventListener("click", save);
+  $("agenda-add").addEventListener("click", function () {
+    rows.push({ kind: "speech", title: "", person: "", role: "", projects: "", time: "", minutes: "", script: "" });
+    touched();
+    render();
+  });
+  $("agenda-file").addEventListener("change", function () {
+    var file = $("agenda-file").files[0];
+    $("agenda-file").value = "";
+    if (!file) return;
+    saving = true;
+    render();
+    KA.upload("/api/v1/agenda/import", file).then(function (res) { answered(res, "agenda_imported"); });
+  });
+}
+
+KA.section({
+  id: "agenda",
+  init: init,
+  show: render,
+  state: render,
+  language: render,
+});

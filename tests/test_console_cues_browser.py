@@ -1,0 +1,155 @@
+"""The console's run of show in real Chromium against a real server: GO and its guard against a double
+tap, the keyboard (Space, Esc, the arrows), jumping and setting a standby from the cue list (asked first),
+GO waiting for a round's confirm, and the line for the MC. The console's time is Playwright's clock."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from harness import log_in, pause_clock
+
+pytestmark = pytest.mark.browser
+
+MIN_INTERVAL_MS = 1500
+GUARD_MS = 1000
+
+
+@pytest.fixture
+def console(live_server, chromium):
+    context = chromium.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
+    page = context.new_page()
+    page.clock.install()
+    log_in(page, live_server.url)
+    page.wait_for_selector('body[data-conn="live"]')
+    page.locator("#gocard:not([hidden])").wait_for()
+    pause_clock(page)
+    yield page
+    context.close()
+
+
+def sent_commands(page) -> list[dict]:
+    sent: list[dict] = []
+    page.on(
+        "request",
+        lambda r: sent.append(json.loads(r.post_data)) if r.url.endswith("/api/v1/commands") else None,
+    )
+    return sent
+
+
+def seen(page, seq: int) -> None:
+    page.wait_for_function("s => window.KioskConsole.state().seq >= s", arg=seq)
+
+
+def rest(page) -> None:
+    page.clock.run_for(MIN_INTERVAL_MS + 100)
+
+
+def test_a_double_tap_on_go_fires_one_cue(live_server, console):
+    page = console
+    cues = live_server.state(operator=True)["run_of_show"]["cues"]
+    sent = sent_commands(page)
+    page.click("#btn-go")
+    page.clock.run_for(80)
+    page.click("#btn-go")
+    page.clock.run_for(300)
+    page.locator("#statusline").filter(has_text=cues[0]["title"]).wait_for()
+    rest(page)
+    assert [b["action"] for b in sent] == ["go"]
+    assert sent[0]["cue_id"] == cues[0]["id"]
+    state = live_server.state(operator=True)
+    assert state["cue"]["current_id"] == cues[0]["id"]
+    # The list shows it: the running cue red, the next one as standby, and the GO line names it.
+    assert page.locator(f'.cue[data-id="{cues[0]["id"]}"]').get_attribute("data-place") == "current"
+    assert page.locator(f'.cue[data-id="{cues[1]["id"]}"]').get_attribute("data-place") == "standby"
+    assert cues[1]["title"] in page.locator("#go-line").inner_text()
+
+
+def test_the_keyboard_runs_the_show(live_server, console):
+    page = console
+    cues = live_server.state(operator=True)["run_of_show"]["cues"]
+    sent = sent_commands(page)
+    page.keyboard.press(" ")
+    page.wait_for_function("id => window.KioskConsole.state().cue.current_id === id", arg=cues[0]["id"])
+    rest(page)
+    page.keyboard.press("ArrowDown")  # the standby moves one down: the cue after the next
+    page.wait_for_function("id => window.KioskConsole.state().cue.standby_id === id", arg=cues[2]["id"])
+    rest(page)
+    page.keyboard.press("ArrowUp")
+    page.wait_for_function("id => window.KioskConsole.state().cue.standby_id === id", arg=cues[1]["id"])
+    rest(page)
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => window.KioskConsole.state().cue.panic === true")
+    assert page.locator("body.is-panic").count() == 1
+    assert page.locator("#btn-panic").inner_text() == "恢复大屏"
+    rest(page)
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => window.KioskConsole.state().cue.panic === false")
+    assert [b["action"] for b in sent] == ["go", "standby", "standby", "panic", "unpanic"]
+    # Space on a focused button is GO, never that button's own click.
+    rest(page)
+    page.focus("#btn-undo")
+    page.keyboard.press(" ")
+    page.wait_for_function("id => window.KioskConsole.state().cue.current_id === id", arg=cues[1]["id"])
+    rest(page)
+    assert page.locator("#undo-dialog[open]").count() == 0
+    assert [b["action"] for b in sent][-1] == "go"
+
+
+def test_a_cue_tapped_in_the_list_asks_before_it_jumps(live_server, console):
+    page = console
+    cues = live_server.state(operator=True)["run_of_show"]["cues"]
+    sent = sent_commands(page)
+    target = next(c for c in cues if c["kind"] == "photo")
+    page.click(f'.cue[data-id="{target["id"]}"]')
+    dialog = page.locator("#cue-dialog")
+    dialog.wait_for(state="visible")
+    assert target["title"] in page.locator("#cue-dlg-title").inner_text()
+    page.keyboard.press("Enter")  # the safe choice has the focus
+    dialog.wait_for(state="hidden")
+    rest(page)
+    assert sent == []
+    page.click(f'.cue[data-id="{target["id"]}"]')
+    page.click("#cue-standby")
+    page.wait_for_function("id => window.KioskConsole.state().cue.standby_id === id", arg=target["id"])
+    assert live_server.state()["cue"]["current_id"] is None  # the wall did not move
+    rest(page)
+    page.click(f'.cue[data-id="{target["id"]}"]')
+    page.click("#cue-jump")
+    page.wait_for_function("id => window.KioskConsole.state().cue.current_id === id", arg=target["id"])
+    assert [b["action"] for b in sent] == ["standby", "jump"]
+
+
+def test_go_waits_for_the_rounds_confirm(live_server, console):
+    page = console
+    ros = live_server.state(operator=True)["run_of_show"]
+    first_round = next(c for c in ros["cues"] if c["kind"] == "signing")
+    r = live_server.command("jump", cue_id=first_round["id"])
+    seen(page, r.json()["seq"])
+    rest(page)
+    sent = sent_commands(page)
+    page.click("#btn-go", force=True)  # (aria-disabled: a finger still taps it)
+    page.clock.run_for(200)
+    assert sent == []
+    assert "确认签约" in page.locator("#go-line").inner_text()
+    assert page.locator("#btn-go.is-disabled").count() == 1
+    # The target card names the whole round, and its hold signs every project of it.
+    names = page.locator("#target-name").inner_text()
+    for pid in first_round["project_ids"]:
+        name = next(p["name"] for p in live_server.state()["projects"] if p["id"] == pid)
+        assert name in names
+
+
+def test_a_line_for_the_mc(live_server, console):
+    page = console
+    sent = sent_commands(page)
+    page.click("#btn-note")
+    page.locator("#note-dialog").wait_for(state="visible")
+    page.click('.note-preset[data-t="note_slow"]')
+    assert page.input_value("#note-input") == "请放慢"
+    page.click("#note-send")
+    page.wait_for_function("() => (window.KioskConsole.state().run_of_show.note || {}).text === '请放慢'")
+    assert [(b["action"], b["text"]) for b in sent] == [("note", "请放慢")]
+    stage = live_server.state(operator=True)["run_of_show"]["note"]
+    assert stage["text"] == "请放慢"
+    assert "note" not in live_server.state() and "run_of_show" not in live_server.state()
