@@ -57,3 +57,40 @@ def test_the_overlay_is_transparent_and_follows_the_signing(server, chromium):
         wait_until(lambda: page.locator("#bug").evaluate("n => getComputedStyle(n).opacity") == "0")
     finally:
         page.close()
+
+
+def test_a_speech_and_a_round_reach_the_livestream(live_server, chromium):
+    """The sample's agenda: a speech's GO names the speaker in the lower third, a round names its projects
+    together with their total, and the safe look takes the name away."""
+    server = live_server
+    cues = server.state(operator=True)["run_of_show"]["cues"]
+    speech = next(c for c in cues if c["kind"] == "speech")
+    page = chromium.new_page(viewport={"width": 1920, "height": 1080})
+    try:
+        page.goto(server.url + "/overlay")
+        page.wait_for_function("() => window.__overlay && window.__overlay.seq >= 0")
+        seq = server.command("jump", cue_id=speech["id"]).json()["seq"]
+        page.wait_for_function("s => window.__overlay.seq === s", arg=seq)
+        assert page.text_content("#lt-name") == speech["person"]
+        assert page.text_content("#lt-sub") == speech["role"]
+        assert page.text_content("#lt-kicker") == "致辞"
+        page.wait_for_function(
+            "() => getComputedStyle(document.getElementById('lower-third')).opacity === '1'"
+        )
+
+        seq = server.command("panic").json()["seq"]
+        page.wait_for_function("s => window.__overlay.seq === s", arg=seq)
+        assert page.evaluate("() => window.__overlay.caption") is None
+        page.wait_for_function(
+            "() => getComputedStyle(document.getElementById('lower-third')).opacity === '0'"
+        )
+
+        round_ = next(c for c in cues if c["kind"] == "signing" and len(c["project_ids"]) == 3)
+        seq = server.command("jump", cue_id=round_["id"]).json()["seq"]
+        page.wait_for_function("s => window.__overlay.seq === s", arg=seq)
+        names = {p["id"]: p["name"] for p in server.state()["projects"]}
+        assert page.text_content("#lt-name") == "、".join(names[i] for i in round_["project_ids"])
+        assert page.text_content("#lt-kicker") == "集中签约 · 3个项目"
+        assert page.text_content("#lt-sub") == round_["amount"]["text"]
+    finally:
+        page.close()

@@ -172,7 +172,7 @@ def test_the_timer_counts_from_the_cue_and_turns_red_past_its_minutes(server, ch
         # The server's clock is taken again as the cue starts: the count begins at the cue's own moment.
         go_and_sync(server, page)  # the speech: 1 minute planned
         start = page.evaluate("window.__stage.elapsed")
-        assert start in (0, 1, 2)
+        assert 0 <= start <= 4  # (the cue's start is kept to the second, and a loaded machine answers late)
         assert page.get_attribute("#timer", "data-state") == "ok"
         assert text(page, "#elapsed") == mmss(start)
         assert text(page, "#remain-row") == "剩余 " + mmss(60 - start)

@@ -3,6 +3,7 @@
  * between words, long titles split at a natural seam. Measured in stage pixels (the scale transform does
  * not count), so the same picture lands on a 1080p panel, a 4K wall and a side screen.
  */
+import { largestFitting } from "../common/fit.js";
 import { clear } from "../common/dom.js";
 
 const OPENING = "（(“‘「『《【〈[";
@@ -64,22 +65,7 @@ export function fitText(node, max, min, maxHeight) {
     return true;
   }
   node.classList.remove("clamped");
-  node.style.fontSize = max + "px";
-  if (fits()) return max;
-  let lo = min;
-  let hi = max - 1;
-  let best = min;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    node.style.fontSize = mid + "px";
-    if (fits()) {
-      best = mid;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  node.style.fontSize = best + "px";
+  const best = largestFitting((px) => { node.style.fontSize = px + "px"; }, fits, max, min);
   if (!fits()) node.classList.add("clamped");
   return best;
 }

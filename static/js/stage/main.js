@@ -14,6 +14,7 @@
 import { connect } from "../common/live.js";
 import { $, add, clear, el, pad2, setText } from "../common/dom.js";
 import { get } from "../common/http.js";
+import { largestFitting } from "../common/fit.js";
 import { applyWords, ensureLanguage, t } from "../common/words.js";
 
 const RESYNC_MS = 10 * 60 * 1000;
@@ -144,22 +145,7 @@ function scheduleTick() {
 function fit(box, content, max, min) {
   box.classList.remove("is-scroll");
   const fits = () => content.scrollHeight <= box.clientHeight + 1 && content.scrollWidth <= box.clientWidth + 1;
-  content.style.fontSize = max + "px";
-  if (fits()) return max;
-  let lo = min;
-  let hi = max - 1;
-  let best = min;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    content.style.fontSize = mid + "px";
-    if (fits()) {
-      best = mid;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  content.style.fontSize = best + "px";
+  const best = largestFitting((px) => { content.style.fontSize = px + "px"; }, fits, max, min);
   if (!fits()) box.classList.add("is-scroll");
   return best;
 }
