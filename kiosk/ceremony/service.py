@@ -387,9 +387,10 @@ class Ceremony:
                     )
                 ]
             )
+        keeps = _kept_ids(drafts, self.storage.load_cues())
         cues = [
             Cue(
-                id="",
+                id=keeps[i],
                 order=i,
                 kind=d.kind,
                 title=d.title,
@@ -508,3 +509,24 @@ class Ceremony:
 
     def _announce(self) -> None:
         signals.state_changed.send(self)
+
+
+def _kept_ids(drafts: list[CueDraft], current: list[Cue]) -> dict[int, str]:
+    """Which cue of the agenda there is each draft (by its place, from 1) carries on: the one the editor
+    names, else the only cue of the same kind and title (a file imported again with a script corrected).
+    Unmatched drafts get ``""``: the store makes them a new id."""
+    ids = {c.id for c in current}
+    alike: dict[tuple[str, str], list[str]] = {}
+    for c in current:
+        alike.setdefault((c.kind, c.title), []).append(c.id)
+    taken: set[str] = set()
+    out: dict[int, str] = {}
+    for i, d in enumerate(drafts, start=1):
+        same = alike.get((d.kind, d.title), [])
+        guess = d.keep if d.keep in ids else (same[0] if len(same) == 1 else "")
+        if guess and guess not in taken:
+            taken.add(guess)
+            out[i] = guess
+        else:
+            out[i] = ""
+    return out

@@ -45,6 +45,8 @@ class CueDraft:
     planned_time: str | None = None  # "HH:MM"
     minutes: int | None = None
     script: str = ""
+    # The cue this row edits (the admin editor sends it), so a running cue stays the running cue.
+    keep: str | None = None
 
 
 # The agenda's columns (CONTRACT.md, "Cues"): field key -> (Chinese, English, other names accepted).

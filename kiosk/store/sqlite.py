@@ -270,9 +270,11 @@ class Storage:
         return [_cue(row) for row in rows]
 
     def replace_cues(self, cues: list[Cue], at: str) -> int:
-        """The agenda, replaced whole (an import): the ``id`` of each given cue is ignored and made anew,
-        so a cue the log names is never silently another one. Returns the new seq."""
+        """The agenda, replaced whole (an import, the admin's editor). A cue whose ``id`` names a cue of the
+        agenda it replaces keeps it (each id once), so the cue the show is at stays where it is; every other
+        cue gets a new id, never one the log named before. Returns the new seq."""
         with self.transaction() as db:
+            known = {r[0] for r in db.execute("SELECT id FROM cues")}
             db.execute("DELETE FROM cues")
             for position, c in enumerate(cues, start=1):
                 cur = db.execute(
@@ -290,7 +292,11 @@ class Storage:
                         c.script,
                     ),
                 )
-                db.execute("UPDATE cues SET id = ? WHERE pk = ?", (f"c{cur.lastrowid}", cur.lastrowid))
+                kept = c.id if c.id in known else None
+                known.discard(c.id)
+                db.execute(
+                    "UPDATE cues SET id = ? WHERE pk = ?", (kept or f"c{cur.lastrowid}", cur.lastrowid)
+                )
             return _append_setup(db, "agenda", at)
 
     # -- runs ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import secrets
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -400,6 +401,11 @@ def agenda_edit():
         drafts = parse_rows(cells, orders)
     except ImportFailed as failed:
         return _agenda_problems(failed, ceremony().lang)
+    # A row the editor loaded from a cue names it: that cue stays itself (the running one stays running).
+    drafts = [
+        replace(d, keep=row["id"]) if isinstance(row.get("id"), str) and len(row["id"]) <= 40 else d
+        for d, row in zip(drafts, rows, strict=True)
+    ]
     return _store_agenda(drafts)
 
 

@@ -15,6 +15,8 @@ function fromState(s) {
   s.projects.forEach(function (p) { orders[p.id] = p.order; });
   return s.run_of_show.cues.map(function (c) {
     return {
+      // (a cue the agenda made from the projects has no place in the store yet: saved, it is new)
+      id: c.id.indexOf("auto-") === 0 ? null : c.id,
       kind: c.kind,
       title: c.title,
       person: c.person || "",
