@@ -149,6 +149,10 @@ def create_token():
 # -- pairing screens -----------------------------------------------------------------------------------
 
 
+# Where a pairing link lands once it has paired its browser: the wall, or the MC's monitor.
+PAIRED_PAGES = {"display": "display.big_screen", "stage": "stage.monitor"}
+
+
 def _pairing_path(name: str) -> str:
     secret = secrets.token_urlsafe(24)
     _shared().set("pairing:" + auth.secret_hash(secret), name, ttl=PAIRING_TTL_S)
@@ -165,10 +169,16 @@ def _pairing_link(name: str) -> str:
 def pairing_link():
     """A link that pairs the screen it is opened on, once, within 15 minutes: ``{"name"}`` names the
     screen on the console."""
-    name = _name(_body(), "name", SCREEN_NAME_MAX)
+    body = _body()
+    name = _name(body, "name", SCREEN_NAME_MAX)
     if name is None:
         return error(400, "invalid_token_name", {"max": SCREEN_NAME_MAX})
-    return jsonify(url=_pairing_link(name), expires_in=PAIRING_TTL_S), 201
+    # ``"page": "stage"``: the link is for the MC's monitor (a floor monitor's PC): it lands there, paired.
+    landing = PAIRED_PAGES.get(body.get("page") or "display")
+    if landing is None:
+        return error(400, "invalid_request", {"variant": "not_object"})
+    url = _pairing_link(name) + ("?to=stage" if landing == "stage.monitor" else "")
+    return jsonify(url=url, expires_in=PAIRING_TTL_S), 201
 
 
 @bp.post("/api/v1/screens/pair")
@@ -227,7 +237,7 @@ def open_pairing(secret: str):
     )
     ceremony().storage.add_device(device, secret_hash=auth.secret_hash(screen_key))
     log.warning("screen '%s' paired from %s", name, auth.client_id())
-    response = redirect(url_for("display.big_screen"))
+    response = redirect(url_for(PAIRED_PAGES.get(request.args.get("to", ""), "display.big_screen")))
     response.set_cookie(
         auth.SCREEN_COOKIE,
         screen_key,

@@ -621,6 +621,9 @@ DEVICES = {
     "dev_link_placeholder": N_("大屏名称，例如 主屏"),
     "dev_link_default": N_("大屏"),
     "dev_link_make": N_("生成配对链接"),
+    "dev_link_for": N_("链接打开后进入"),
+    "dev_link_for_display": N_("大屏"),
+    "dev_link_for_stage": N_("主持人提词屏"),
     "dev_link_note": N_("在大屏电脑的浏览器中打开一次即可配对；%(minutes)s 分钟内有效，只能使用一次。"),
 }
 ADMIN.update(

@@ -73,7 +73,8 @@ export function wireDevices() {
     make.addEventListener("click", () => {
       const name = $("dev-link-name").value.trim() || t("dev_link_default");
       make.disabled = true;
-      request("POST", "/api/v1/screens/pairing-links", { name }).then(
+      const page = $("dev-link-page") ? $("dev-link-page").value : "display";
+      request("POST", "/api/v1/screens/pairing-links", { name, page }).then(
         (res) => {
           make.disabled = false;
           if (res.status !== 201) {
