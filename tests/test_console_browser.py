@@ -549,7 +549,15 @@ def test_a_lost_session_goes_back_to_the_pin_pad(server, console):
     start = server.state()["seq"]
     page.context.clear_cookies()
     page.click("#btn-announce")
-    page.locator("#statusline").filter(has_text="登录已失效").wait_for()
+    # (a POST that met a keep-alive connection the server had just closed is retried after a backoff: the
+    # page's clock moves on in small steps until the answer is there, never far enough to reload the page)
+    said = page.locator("#statusline").filter(has_text="登录已失效")
+    for _ in range(20):
+        if said.count():
+            break
+        page.wait_for_timeout(200)
+        page.clock.run_for(400)
+    said.wait_for()
     page.clock.run_for(1300)
     page.wait_for_selector("#pinpad", timeout=10000)
     assert server.state()["seq"] == start
