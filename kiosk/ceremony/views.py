@@ -258,13 +258,10 @@ def cue_title(c: Cue, lang: str, names: dict[str, str]) -> str:
     return gettext(LIST_SEP, lang).join(found) or word(CUE_KIND_LABELS[c.kind], lang)
 
 
-def _cue_title(c: Cue, w: _Words, by_id: dict) -> str:
-    return cue_title(c, w.lang, {pid: p["name"] for pid, p in by_id.items()})
-
-
 def _cues(c: Ceremony, w: _Words, projects: list[dict]) -> tuple[list[dict], dict]:
     """Every view's run of show: the agenda's cues (what anyone may know of them) and where the show is."""
-    by_id = {p["id"]: p for p in projects}
+    # (made once: every cue made from the projects is titled by its projects' names)
+    names = {p["id"]: p["name"] for p in projects}
     state = c.state
     standby = standby_cue(state, c.cues)
     current = next((q for q in c.cues if q.id == state.cue_id), None)
@@ -277,7 +274,7 @@ def _cues(c: Ceremony, w: _Words, projects: list[dict]) -> tuple[list[dict], dic
             "order": q.order,
             "kind": q.kind,
             "kind_label": w.t(CUE_KIND_LABELS[q.kind]),
-            "title": _cue_title(q, w, by_id),
+            "title": cue_title(q, w.lang, names),
             "project_ids": list(q.project_ids),
         }
         for q in c.cues
