@@ -40,8 +40,9 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
-# The server renders the printable cards to PDF with WeasyPrint: Pango, and a CJK font to draw with.
-apt_install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
+# The server renders the printable cards to PDF with WeasyPrint: Pango, and a CJK font to draw with; and the
+# 签约图 to PNG and PDF with CairoSVG, whose cairocffi loads libcairo2.
+apt_install libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-noto-cjk
 if [ $want_test -eq 1 ]; then
   apt_install chromium poppler-utils
 fi

@@ -15,7 +15,17 @@ SIGNING_ACTIONS = ("announce", "confirm", "undo", "show")
 # The run of show: fire the standby cue, choose it, go back one, jump to any cue, the safe look and back
 # from it, and a line for the MC's monitor.
 CUE_ACTIONS = ("go", "standby", "back", "jump", "panic", "unpanic", "note")
-ACTIONS = SIGNING_ACTIONS + CUE_ACTIONS
+# The signing pads: arm a round's pads (GO and announce do it too), disarm them, let one pad sign again.
+PAD_ACTIONS = ("arm", "disarm", "reopen")
+ACTIONS = SIGNING_ACTIONS + CUE_ACTIONS + PAD_ACTIONS
+# A pad's submitted signature: only the pad itself sends it (kiosk.ceremony.service.submit_signature).
+SUBMIT = "submit"
+# Who signs on a pad: the district (甲方, the event's host) or the company (乙方, the project's investor).
+PARTIES = ("host", "investor")
+# What a pad shows: nothing to sign yet, its signing field, its signature sent, the project signed.
+PAD_STATES = ("waiting", "armed", "signing", "submitted", "signed")
+# The 签约图's looks (kiosk.certificate.layout draws them).
+CERTIFICATE_TEMPLATES = ("classic", "modern")
 # What an agenda item is (CONTRACT.md's 环节/kind column).
 CUE_KINDS = ("opening", "speech", "remarks", "signing", "handover", "video", "photo", "closing")
 # What a fired cue puts on the wall. A speech keeps the title with the speaker's lower third over it; a
@@ -70,6 +80,13 @@ class Event:
     show_goal: bool = False
     # A calm wall: no confetti or motion beyond fades (as a screen asking for reduced motion gets anyway).
     calm: bool = False
+    # The 签约图: its look, the ink the signatures are drawn in, an optional picture behind it; whether a
+    # round may be confirmed before every pad has submitted, and whether the last submission signs it.
+    certificate_template: str = "classic"
+    ink_color: str = "#1b1b1b"
+    certificate_background: str | None = None
+    signatures_required: bool = False
+    sign_on_submit: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,6 +120,18 @@ class Cue:
 
 
 @dataclass(frozen=True)
+class Pad:
+    """One signatory's tablet at the signing table, or a remote party's phone (云签约)."""
+
+    id: str
+    order: int
+    name: str  # the signatory, as the pad and the wall name them
+    project_id: str
+    party: str  # one of PARTIES
+    remote_place: str = ""  # "深圳分会场": this party signs from another city
+
+
+@dataclass(frozen=True)
 class Command:
     command_id: str
     action: str
@@ -114,6 +143,8 @@ class Command:
     project_ids: tuple[str, ...] = ()
     cue_id: str | None = None
     text: str | None = None  # note: the line for the MC's monitor ("" clears it)
+    pad_id: str | None = None  # reopen, submit
+    signature_id: str | None = None  # submit: the attempt the pad sends
 
 
 @dataclass(frozen=True)
@@ -131,6 +162,8 @@ class LogEntry:
     project_ids: tuple[str, ...] = ()
     cue_id: str | None = None
     text: str | None = None
+    pad_id: str | None = None
+    signature_id: str | None = None
 
     @property
     def projects(self) -> tuple[str, ...]:
@@ -163,6 +196,9 @@ class State:
     panic: bool = False
     caption_cue_id: str | None = None
     note: LogEntry | None = None
+    # The signing pads: the projects whose pads may sign now, and each pad's standing submission.
+    armed: frozenset[str] = frozenset()
+    submitted: dict[str, LogEntry] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -184,3 +220,4 @@ class Ceremony:
     run: Run
     # The agenda in order: the organiser's, or one made from the projects (rules.agenda).
     cues: tuple[Cue, ...] = ()
+    pads: tuple[Pad, ...] = ()

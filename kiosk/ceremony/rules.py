@@ -20,11 +20,13 @@ from .model import (
     SCREENS,
     SETUP_ACTION,
     SPEAKING_KINDS,
+    SUBMIT,
     UNLOCK,
     WAN_PER_YI,
     Command,
     Cue,
     LogEntry,
+    Pad,
     Project,
     State,
 )
@@ -65,6 +67,7 @@ def apply_entry(state: State, entry: LogEntry) -> State:
             signing_started=True,
             panic=False,
             caption_cue_id=None,
+            armed=state.armed - set(ids),
             **(cue if entry.cue_id != state.cue_id else {}),
         )
     if entry.action == "announce":
@@ -78,11 +81,14 @@ def apply_entry(state: State, entry: LogEntry) -> State:
             shown=state.shown | set(ids),
             panic=False,
             caption_cue_id=None,
+            # An announced project's pads may sign (GO on its round does the same).
+            armed=state.armed | set(ids),
             **(cue if entry.cue_id != state.cue_id else {}),
         )
     if entry.action == "undo":
+        # The round is taken back and its pads live again; their submitted signatures stay standing.
         signed = {pid: e for pid, e in state.signed.items() if e.seq != entry.undoes}
-        return replace(state, seq=entry.seq, signed=signed, last=entry)
+        return replace(state, seq=entry.seq, signed=signed, last=entry, armed=state.armed | set(ids))
     if entry.action == "show":
         if entry.screen in ("spotlight", "keys") and ids:
             spotlight, spot_ids = ids[0], ids
@@ -116,6 +122,10 @@ def apply_entry(state: State, entry: LogEntry) -> State:
             panic=False,
             # The views name the speaker while the wall still shows this cue's look.
             caption_cue_id=entry.cue_id,
+            # A signing round's pads arm with it; any other cue puts every pad back to waiting.
+            armed=frozenset(pid for pid in ids if pid not in state.signed)
+            if entry.screen == "spotlight"
+            else frozenset(),
             **spot,
         )
     if entry.action == "standby":
@@ -124,6 +134,15 @@ def apply_entry(state: State, entry: LogEntry) -> State:
         return replace(state, seq=entry.seq, panic=entry.action == "panic", last=entry)
     if entry.action == "note":
         return replace(state, seq=entry.seq, note=entry if entry.text else None, last=entry)
+    if entry.action == "arm":
+        return replace(state, seq=entry.seq, armed=state.armed | set(ids), last=entry)
+    if entry.action == "disarm":
+        return replace(state, seq=entry.seq, armed=state.armed - set(ids), last=entry)
+    if entry.action == SUBMIT:
+        return replace(state, seq=entry.seq, submitted={**state.submitted, entry.pad_id: entry}, last=entry)
+    if entry.action == "reopen":
+        submitted = {k: e for k, e in state.submitted.items() if k != entry.pad_id}
+        return replace(state, seq=entry.seq, submitted=submitted, armed=state.armed | set(ids), last=entry)
     if entry.action == SETUP_ACTION and entry.screen in (UNLOCK, LOCK):
         return replace(state, seq=entry.seq, edits_unlocked=entry.screen == UNLOCK)
     # other setup entries and anything unknown to this version only advance seq
@@ -152,11 +171,14 @@ def decide(
     at: str,
     device: str | None,
     cues: Sequence[Cue] = (),
+    pads: Sequence[Pad] = (),
+    signatures_required: bool = False,
 ) -> LogEntry:
     """Return the entry ``command`` appends, or raise ``CeremonyError``. Pure: changes nothing.
 
     ``cues`` is the agenda in order (``agenda``): the cue commands act on it, and a signing names the
-    round it belongs to."""
+    round it belongs to. ``pads`` are the signing pads; with ``signatures_required`` a project with pads
+    is confirmed only once each of them has submitted."""
     by_id = {p.id: p for p in projects}
     seq = state.seq + 1
     base = {"seq": seq, "at": at, "command_id": command.command_id, "device": device}
@@ -188,6 +210,10 @@ def decide(
             if p.id in state.signed:
                 raise CeremonyError("already_signed", name=p.name)
         ids = tuple(p.id for p in chosen)
+        if command.action == "confirm" and signatures_required:
+            missing = [d for d in pads if d.project_id in ids and d.id not in state.submitted]
+            if missing:
+                raise CeremonyError("signatures_missing", names="、".join(d.name for d in missing))
         round_ = round_of(cues, ids[0])
         return LogEntry(
             action=command.action,
@@ -289,7 +315,84 @@ def decide(
             raise CeremonyError("no_note")
         return LogEntry(action="note", text=text, **base)
 
+    if command.action in ("arm", "disarm"):
+        with_pads = {d.project_id for d in pads}
+        if command.action == "disarm":
+            wanted = command.project_ids or tuple(state.armed)
+            ids = tuple(p.id for p in ordered(projects) if p.id in wanted and p.id in state.armed)
+            if not ids:
+                raise CeremonyError("nothing_armed")
+        else:
+            wanted = command.project_ids or ((command.project_id,) if command.project_id else ())
+            wanted = wanted or state.spotlight_ids or ((state.spotlight_id,) if state.spotlight_id else ())
+            if not wanted:
+                raise CeremonyError("missing_project")
+            chosen = [project(pid) for pid in wanted]
+            for p in chosen:
+                if p.id in state.signed:
+                    raise CeremonyError("already_signed", name=p.name)
+            if not any(p.id in with_pads for p in chosen):
+                raise CeremonyError("no_pads", name=chosen[0].name)
+            ids = tuple(p.id for p in ordered(chosen) if p.id in with_pads)
+        return LogEntry(
+            action=command.action, project_id=ids[0], project_ids=ids if len(ids) > 1 else (), **base
+        )
+
+    if command.action in ("reopen", SUBMIT):
+        pad = next((d for d in pads if d.id == command.pad_id), None)
+        if pad is None:
+            raise CeremonyError("unknown_pad")
+        owner = project(pad.project_id)
+        if owner.id in state.signed:
+            raise CeremonyError("already_signed", name=owner.name)
+        if command.action == "reopen":
+            if pad.id not in state.submitted:
+                raise CeremonyError("not_submitted", name=pad.name)
+        else:
+            if owner.id not in state.armed:
+                raise CeremonyError("not_armed", name=owner.name)
+            if pad.id in state.submitted:
+                raise CeremonyError("already_submitted", name=pad.name)
+            if not command.signature_id:
+                raise CeremonyError("empty_signature")
+        return LogEntry(
+            action=command.action,
+            project_id=owner.id,
+            pad_id=pad.id,
+            signature_id=command.signature_id if command.action == SUBMIT else None,
+            **base,
+        )
+
     raise CeremonyError("unknown_action", action=command.action)
+
+
+# -- the signing pads ---------------------------------------------------------------------------------------
+
+
+def pad_state(state: State, pad: Pad, drawing: bool = False) -> str:
+    """What a pad is at now (model.PAD_STATES): ``drawing`` says its open attempt holds strokes."""
+    if pad.project_id in state.signed:
+        return "signed"
+    if pad.id in state.submitted:
+        return "submitted"
+    if pad.project_id in state.armed:
+        return "signing" if drawing else "armed"
+    return "waiting"
+
+
+def signing_group(state: State, pads: Sequence[Pad], project_id: str) -> tuple[str, ...]:
+    """The projects signed together with ``project_id`` (the round on the wall, else the project alone),
+    once every pad of each has submitted: what the last submission signs when the organiser chose so.
+    Empty while a pad is still to submit, or a project of the round has no pads."""
+    group = state.spotlight_ids or ((state.spotlight_id,) if state.spotlight_id else ())
+    if project_id not in group:
+        group = (project_id,)
+    group = tuple(pid for pid in group if pid not in state.signed)
+    for pid in group:
+        own = [d for d in pads if d.project_id == pid]
+        if not own or any(d.id not in state.submitted for d in own):
+            return ()
+    return group
 
 
 # -- the run of show ----------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from .clock import Clock
 from .model import ACTIONS, LOCK, MODES, UNLOCK, Command, Cue, Event, Run, State
 from .model import Ceremony as Snapshot
 from .rules import CeremonyError, agenda, apply_entry, decide, replay
+from .signing import Signing
 
 MAX_COMMAND_ID = 100
 # More projects than any table seats at once: a round is a few tables signing together.
@@ -54,7 +55,7 @@ def parse_command(payload: object) -> Command:
     action = payload.get("action")
     if action not in ACTIONS:
         raise CommandRejected("action", choices=" / ".join(ACTIONS))
-    for key in ("project_id", "screen", "cue_id"):
+    for key in ("project_id", "screen", "cue_id", "pad_id"):
         value = payload.get(key)
         if value is not None and (not isinstance(value, str) or len(value) > 100):
             raise CommandRejected("text", key=key)
@@ -80,6 +81,7 @@ def parse_command(payload: object) -> Command:
         project_ids=tuple(dict.fromkeys(ids or ())),
         cue_id=payload.get("cue_id") or None,
         text=text,
+        pad_id=payload.get("pad_id") or None,
     )
 
 
@@ -91,6 +93,7 @@ class Ceremony:
         self._head: tuple[str, int] | None = None
         self._data_version = None
         self.reload()
+        self.signing = Signing(self)
 
     # -- reading ------------------------------------------------------------------------------------------
 
@@ -102,13 +105,14 @@ class Ceremony:
             self.event = self.storage.load_event() or Event(title=gettext(DEFAULT_TITLE, "zh"))
             self.projects = self.storage.load_projects()
             self.cues = agenda(self.storage.load_cues(), self.projects)
+            self.pads = self.storage.load_pads()
             self.state: State = replay(self.storage.load_log())
             self.run: Run = self.storage.current_run()
             self._install(self.state)
 
     def _install(self, state: State) -> None:
         self.state = state
-        self._snap = Snapshot(self.event, tuple(self.projects), state, self.run, self.cues)
+        self._snap = Snapshot(self.event, tuple(self.projects), state, self.run, self.cues, tuple(self.pads))
         self._views: dict[str, dict] = {}
 
     def view(self, audience: str = "public") -> dict:
@@ -118,7 +122,11 @@ class Ceremony:
             self._announce()
         with self._lock:
             if audience not in self._views:
-                self._views[audience] = views.AUDIENCES[audience](self._snap)
+                if audience.startswith("party:"):
+                    # One signing pad's view (``party:<pad id>``); None for a pad that is gone.
+                    self._views[audience] = views.party(self._snap, audience[6:])
+                else:
+                    self._views[audience] = views.AUDIENCES[audience](self._snap)
             return self._views[audience]
 
     def current(self) -> Snapshot:
@@ -172,7 +180,15 @@ class Ceremony:
         Only operators send commands, so the answer carries the operator view (the public one plus what
         the console needs). A repeated ``command_id`` gets the stored answer, verbatim.
         """
-        command = parse_command(payload)
+        return self.run_command(parse_command(payload), payload, device)
+
+    def run_command(
+        self, command: Command, payload: dict, device: str | None, check=None, follow=None, recorded=None
+    ):
+        """Decide ``command`` and record it, inside one transaction. ``check()`` may refuse it first (raise
+        ``CeremonyError``); ``follow(state)`` may name a second command the first one brings about (the
+        last pad's submission signing its round), decided and recorded in the same transaction;
+        ``recorded(at)`` writes what goes with an accepted command, in that transaction too."""
         with self._lock:
             with self.storage.transaction():
                 self._catch_up_in()
@@ -181,25 +197,56 @@ class Ceremony:
                     return stored
                 at = self.clock.now_iso()
                 try:
-                    entry = decide(self.state, self.projects, command, at, device, self.cues)
+                    if check is not None:
+                        check()
+                    entry = self._decide(self.state, command, at, device)
                 except CeremonyError as err:
                     status, answer = self._error_answer(err)
                     self.storage.record_command(command.command_id, payload, device, at, status, answer, None)
                     return status, answer
                 state = apply_entry(self.state, entry)
-                snap = Snapshot(self.event, tuple(self.projects), state, self.run, self.cues)
+                entries = [(command, payload, entry)]
+                then = follow(state) if follow is not None else None
+                if then is not None:
+                    try:
+                        extra = self._decide(state, then, at, device)
+                    except CeremonyError:
+                        extra = None  # the first command stands on its own
+                    if extra is not None:
+                        state = apply_entry(state, extra)
+                        entries.append((then, {"action": then.action, "command_id": then.command_id}, extra))
+                snap = Snapshot(
+                    self.event, tuple(self.projects), state, self.run, self.cues, tuple(self.pads)
+                )
                 seen = views.operator(snap)
                 answer = {"status": "ok", "seq": entry.seq, "state": seen}
                 # Recorded in the same transaction it was decided in: only a command on disk is
                 # acknowledged or shown.
-                self.storage.record_command(command.command_id, payload, device, at, 200, answer, entry)
-            self._head = (self.run.id, entry.seq)
+                for cmd, body, done in entries:
+                    reply = answer if done is entry else {"status": "ok", "seq": done.seq}
+                    self.storage.record_command(cmd.command_id, body, device, at, 200, reply, done)
+                if recorded is not None:
+                    recorded(at)
+            self._head = (self.run.id, entries[-1][2].seq)
             self._data_version = self.storage.data_version()
             self._install(state)
             self._views["operator"] = seen
-        signals.command_applied.send(self, entry=entry)
+        for _, _, done in entries:
+            signals.command_applied.send(self, entry=done)
         signals.state_changed.send(self)
         return 200, answer
+
+    def _decide(self, state: State, command: Command, at: str, device: str | None):
+        return decide(
+            state,
+            self.projects,
+            command,
+            at,
+            device,
+            self.cues,
+            pads=self.pads,
+            signatures_required=self.event.signatures_required,
+        )
 
     def preview(self, payload: object) -> tuple[int, dict]:
         """What the room would see after a command, without running it: ``{"status": "ok", "state": the
@@ -210,11 +257,16 @@ class Ceremony:
         with self._lock:
             self.catch_up()
             try:
-                entry = decide(self.state, self.projects, command, self.clock.now_iso(), None, self.cues)
+                entry = self._decide(self.state, command, self.clock.now_iso(), None)
             except CeremonyError as err:
                 return self._error_answer(err)
             snap = Snapshot(
-                self.event, tuple(self.projects), apply_entry(self.state, entry), self.run, self.cues
+                self.event,
+                tuple(self.projects),
+                apply_entry(self.state, entry),
+                self.run,
+                self.cues,
+                tuple(self.pads),
             )
             return 200, {"status": "ok", "action": command.action, "state": views.public(snap)}
 
@@ -265,6 +317,7 @@ class Ceremony:
                 self.storage.audit(),
                 self.clock.now_iso(),
                 log=self.storage.load_log(),
+                signatures=self.storage.signatures_of(),
             )
 
     # -- concierge cards ----------------------------------------------------------------------------------

@@ -16,3 +16,8 @@ command_applied = _signals.signal("command-applied")
 operators_signed_out = _signals.signal("operators-signed-out")
 # sender: the Flask app; kwargs: device_id (one session, token or screen was just signed out)
 device_signed_out = _signals.signal("device-signed-out")
+# sender: the Ceremony service; kwargs: pad_id, project_id, signature_id, batch, points (a batch of ink
+# just stored: the walls draw it at once)
+ink_added = _signals.signal("ink-added")
+# sender: the Ceremony service; kwargs: pad_id, signature_id (a signatory pressed 重签)
+ink_cleared = _signals.signal("ink-cleared")

@@ -9,10 +9,14 @@ Neither carries a card's address or a contact.
 
 from __future__ import annotations
 
+import hashlib
+
+from ..certificate.ink import PEN
+from ..certificate.layout import layout as certificate_layout
 from ..words import format as fmt
 from ..words.catalogue import N_, NC_, gettext, language, pgettext, word
 from .access import edits_locked
-from .model import CUE_KINDS, LAYOUTS, SCREENS, SETUP_ACTION, Ceremony, Cue, Project, State
+from .model import CUE_KINDS, LAYOUTS, SCREENS, SETUP_ACTION, Ceremony, Cue, Pad, Project, State
 from .rules import (
     GO_GUARD_MS,
     cue_index,
@@ -23,7 +27,9 @@ from .rules import (
     milestones,
     next_pending_id,
     ordered,
+    pad_state,
     placeholder_fields,
+    round_of,
     speaking,
     standby_cue,
     status_of,
@@ -133,6 +139,29 @@ LAST_CHANGE = {
     "note": N_("已更新给主持人的提示"),
 }
 BY_DEVICE = N_("%(what)s（%(device)s）")
+# The signing pads: the two parties, what a pad is at, and the line its signatory reads.
+PARTY_LABELS = {"host": N_("甲方"), "investor": N_("乙方")}
+PAD_STATE_LABELS = {
+    "waiting": N_("等待签约"),
+    "armed": N_("请签名"),
+    "signing": N_("签名中"),
+    "submitted": N_("已提交签名"),
+    "signed": N_("签约完成"),
+}
+PAD_HINTS = {
+    "waiting": N_("请稍候：主持人宣布本轮签约后即可签名"),
+    "armed": N_("请在签名区域内签名，写好后点「确认签名」"),
+    "submitted": N_("签名已提交，请稍候签约完成"),
+    "signed": N_("签约完成，感谢您"),
+}
+REMOTE_PLACE = N_("远程签约 · %(place)s")
+# The commands that changed the pads, as the consoles' status line says them.
+LAST_CHANGE_PADS = {
+    "arm": N_("签字板已启用：%(name)s"),
+    "disarm": N_("签字板已停用：%(name)s"),
+    "submit": N_("%(pad)s 已提交签名"),
+    "reopen": N_("已允许 %(pad)s 重新签名"),
+}
 UNDO_FACTS = N_("%(time)s 签约 · %(amount)s。撤销后累计：%(before)s → %(after)s（%(count)s）")
 
 
@@ -442,7 +471,67 @@ def _base(c: Ceremony, w: _Words, statuses: dict) -> dict:
         "goal": _goal(c, done["total_wan"], w),
         "cues": cue_rows,
         "cue": cue,
+        "signing": _signing(c, w, wall, spot_ids),
     }
+
+
+def _pad_row(d: Pad, state: State, w: _Words, drawing: frozenset[str] = frozenset()) -> dict:
+    st = pad_state(state, d, d.id in drawing)
+    return {
+        "id": d.id,
+        "name": d.name,
+        "project_id": d.project_id,
+        "party": d.party,
+        "party_text": w.t(PARTY_LABELS[d.party]),
+        "remote_place": d.remote_place,
+        "remote_text": w.t(REMOTE_PLACE, place=d.remote_place) if d.remote_place else None,
+        "state": st,
+        "state_text": w.t(PAD_STATE_LABELS[st]),
+    }
+
+
+def certificate_version(cert) -> str:
+    """Changes exactly when the picture does: the wall fetches it again then, not at every change."""
+    return hashlib.sha256(repr(cert).encode()).hexdigest()[:12]
+
+
+def _signing(c: Ceremony, w: _Words, wall: str, spot_ids: list[str]) -> dict | None:
+    """The 签约图 of each project on the wall that is still to sign and has pads, with each pad's place
+    on it: the wall draws the live ink there (签名上墙). None when no such project is up."""
+    if wall != "spotlight":
+        return None
+    state = c.state
+    certificates = []
+    for p in ordered(c.projects):
+        own = [d for d in c.pads if d.project_id == p.id]
+        if p.id not in spot_ids or p.id in state.signed or not own:
+            continue
+        cert = certificate_layout(c.event, p, own, w.lang)
+        rows = {d.id: _pad_row(d, state, w) for d in own}
+        certificates.append(
+            {
+                "project_id": p.id,
+                "url": f"/api/v1/projects/{p.id}/certificate.svg?blank=1&v={certificate_version(cert)}",
+                "width": cert.width,
+                "height": cert.height,
+                "places": [
+                    {
+                        "pad_id": place.pad_id,
+                        "party": place.party,
+                        "name": place.name,
+                        "aspect": place.aspect,
+                        "box": list(place.box),
+                        "remote_text": place.remote_text,
+                        "state": rows[place.pad_id]["state"],
+                        "state_text": rows[place.pad_id]["state_text"],
+                    }
+                    for place in cert.places
+                ],
+            }
+        )
+    if not certificates:
+        return None
+    return {"pen": dict(PEN), "ink": c.event.ink_color, "certificates": certificates}
 
 
 def _goal(c: Ceremony, total_wan: int, w: _Words) -> dict | None:
@@ -565,6 +654,17 @@ def operator(c: Ceremony) -> dict:
     idle_hint = w.t(HINT_ALL_DONE, n=len(order)) if order else w.t(HINT_NO_PROJECTS)
     last_change = None
     entry = state.last
+    if entry is not None and entry.action in LAST_CHANGE_PADS:
+        pad = next((d for d in c.pads if d.id == entry.pad_id), None)
+        names = [by_id[pid]["name"] for pid in entry.projects if pid in by_id]
+        what = w.t(
+            LAST_CHANGE_PADS[entry.action], name=w.t(LIST_SEP).join(names), pad=pad.name if pad else ""
+        )
+        last_change = {
+            "seq": entry.seq,
+            "time": fmt.time(entry.at),
+            "text": w.t(BY_DEVICE, what=what, device=entry.device) if entry.device else what,
+        }
     if entry is not None and entry.action in LAST_CHANGE:
         p = by_id.get(entry.project_id)
         names = [by_id[pid]["name"] for pid in entry.projects if pid in by_id]
@@ -612,6 +712,12 @@ def operator(c: Ceremony) -> dict:
         "planned": w.t(PLANNED, total=view["planned"]["total"]["text"]),
     }
     view["run_of_show"] = _run_of_show(c, w, view)
+    # Every pad with its state ("signing" is the console's own, from the ink it sees arrive).
+    view["pads"] = [_pad_row(d, state, w) for d in c.pads]
+    view["signature_rules"] = {
+        "required": c.event.signatures_required,
+        "sign_on_submit": c.event.sign_on_submit,
+    }
     view["screens"] = [{"id": s, "label": w.t(SCREEN_LABELS[s])} for s in SCREENS]
     view["layouts"] = [{"id": k, "label": w.t(LAYOUT_LABELS[k])} for k in LAYOUTS]
     # The agenda's kinds as the admin's editor offers them; whether the agenda is the organiser's.
@@ -663,6 +769,71 @@ def stage(c: Ceremony) -> dict:
     }
     view["run_of_show"] = _run_of_show(c, w, view)
     return view
+
+
+def party(c: Ceremony, pad_id: str) -> dict | None:
+    """What one signing pad shows its signatory: the project, the party they sign for, the round, the
+    pad's state and its one line of guidance, the field's shape and the pen. None for an unknown pad."""
+    pad = next((d for d in c.pads if d.id == pad_id), None)
+    project = next((p for p in c.projects if p.id == pad.project_id), None) if pad else None
+    if pad is None or project is None:
+        return None
+    w = _Words(c)
+    state = c.state
+    st = pad_state(state, pad)
+    place = next(
+        (
+            pl
+            for pl in certificate_layout(
+                c.event, project, [d for d in c.pads if d.project_id == project.id], w.lang
+            ).places
+            if pl.pad_id == pad.id
+        ),
+        None,
+    )
+    round_ = round_of(c.cues, project.id)
+    names = {p.id: p.name for p in c.projects}
+    standing = state.submitted.get(pad.id)
+    return {
+        "view": "party",
+        "seq": state.seq,
+        "log_id": c.run.id,
+        "lang": w.lang,
+        "event": {
+            "title": c.event.title,
+            "date_text": fmt.date(c.event.date, w.lang) if c.event.date else "",
+        },
+        "pad": {
+            "id": pad.id,
+            "name": pad.name,
+            "party": pad.party,
+            "party_text": w.t(PARTY_LABELS[pad.party]),
+            "side_name": place.side_name if place else "",
+            "remote": bool(pad.remote_place),
+            "remote_text": w.t(REMOTE_PLACE, place=pad.remote_place) if pad.remote_place else None,
+        },
+        "project": {
+            "id": project.id,
+            "order": project.order,
+            "name": project.name,
+            "investor": project.investor,
+        },
+        "round": {
+            "title": cue_title(round_, w.lang, names),
+            "names": [names[pid] for pid in round_.project_ids if pid in names],
+        }
+        if round_ is not None and len(round_.project_ids) > 1
+        else None,
+        "state": st,
+        "state_text": w.t(PAD_STATE_LABELS[st]),
+        "hint": w.t(PAD_HINTS[st]),
+        "signature": {
+            "aspect": place.aspect if place else 2.5,
+            "submitted_id": standing.signature_id if standing is not None else None,
+        },
+        "pen": dict(PEN),
+        "ink": c.event.ink_color,
+    }
 
 
 AUDIENCES = {"public": public, "operator": operator, "stage": stage}

@@ -15,7 +15,7 @@ from .fields import EVENT_KEYS, FieldError, FieldErrors, Problem, clean
 MAX_IMAGE_MB = 5
 MAX_IMAGE_BYTES = MAX_IMAGE_MB * 1024 * 1024
 MAX_PIXELS = 40_000_000  # checked from the header, before decoding: a 2 KB PNG can claim 100k×100k
-MEDIA_KINDS = {"logo": (1024, "PNG"), "background": (3840, "JPEG")}
+MEDIA_KINDS = {"logo": (1024, "PNG"), "background": (3840, "JPEG"), "certificate_background": (3200, "JPEG")}
 
 
 def clean_event(payload: object, current: Event) -> Event:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from ..ceremony.model import CUE_KINDS
+from ..ceremony.model import CERTIFICATE_TEMPLATES, CUE_KINDS, PARTIES
 from ..words.catalogue import LANGUAGES, N_
 from ..words.format import MAX_DECIMALS, MONEY_UNITS
 
@@ -483,6 +483,21 @@ FIELDS: dict[str, Field] = {
         _field("publish_in_advance", N_("提前公开项目数字"), _flag),
         _field("show_goal", N_("目标进度"), _flag),
         _field("calm", N_("大屏动效"), _flag),
+        # the 签约图 and the signing rules
+        _field(
+            "certificate_template",
+            N_("签约图样式"),
+            choice(CERTIFICATE_TEMPLATES),
+            choices=CERTIFICATE_TEMPLATES,
+        ),
+        _field("ink_color", N_("签名墨色"), _color, max_length=7, pattern=COLOR_PATTERN),
+        _field("signatures_required", N_("签名后方可确认签约"), _flag),
+        _field("sign_on_submit", N_("最后一位签名提交后自动签约"), _flag),
+        # a signing pad
+        _field("pad_name", N_("签约代表"), line(PERSON_MAX), max_length=PERSON_MAX),
+        _field("pad_party", N_("签约方"), choice(PARTIES), choices=PARTIES),
+        _field("pad_remote_place", N_("远程签约地点"), line(40), max_length=40),
+        _field("pad_project", N_("所属项目"), line(100), max_length=100),
         # a cue of the agenda, as its import names the columns (its 序号 is the project's "order")
         _field("cue_kind", N_("环节"), _cue_kind, choices=CUE_KINDS),
         _field("cue_title", N_("标题"), line(120), max_length=120),
@@ -667,6 +682,9 @@ EVENT_KEYS = (
     "show_goal",
     "calm",
 )
+# The 签约图's look and the signing rules (stored on the event).
+CERTIFICATE_KEYS = ("certificate_template", "ink_color", "signatures_required", "sign_on_submit")
+PAD_KEYS = ("pad_name", "pad_party", "pad_remote_place")
 # A cue's fields (kiosk.setup.agenda.CueDraft), in the agenda's column order.
 CUE_KEYS = (
     "cue_kind",

@@ -12,6 +12,8 @@ from .catalogue import N_, gettext, language
 
 # The roles (kiosk.ceremony.access) and token scopes as people name them.
 ROLE_LABELS = {"viewer": N_("查看者"), "operator": N_("操作员"), "editor": N_("编辑者")}
+# A signing pad's part in the ceremony, as the device list names it (it holds no role's rights).
+PARTY_ROLE = N_("签约方")
 SCOPE_LABELS = {"read": N_("只读"), "control": N_("控制")}
 
 MESSAGES: dict[str, str] = {
@@ -43,6 +45,22 @@ MESSAGES: dict[str, str] = {
     "no_note": N_("没有要清除的提示语"),
     "no_keys": N_("还没有已签约项目的金钥匙可以展示"),
     "unknown_order": N_("签约顺序中没有第 %(order)s 号项目"),
+    # the signing pads
+    "signatures_missing": N_("还有签约代表未提交签名（%(names)s）：请等签名全部提交后再确认签约"),
+    "no_pads": N_("「%(name)s」没有签字板：请先在「准备与报告」中设置签字板"),
+    "nothing_armed": N_("没有已启用的签字板"),
+    "unknown_pad": N_("没有这个签字板"),
+    "not_submitted": N_("%(name)s 还没有提交签名"),
+    "not_armed": N_("「%(name)s」尚未开始签约：请等候主持人宣布"),
+    "already_submitted": N_("%(name)s 的签名已提交"),
+    "empty_signature": N_("请先签名"),
+    "signature_cleared": N_("这次签名已清除，请重新签名"),
+    "unknown_signature": N_("签名记录不存在，请重新签名"),
+    "bad_signature": N_("签名数据无效，请重新签名"),
+    "bad_points": N_("笔迹数据无效（%(reason)s）"),
+    "strokes_incomplete": N_("笔迹尚未全部送达（%(have)s/%(want)s），请稍候自动补传后再提交"),
+    "pad_armed": N_("%(name)s 的签字板正在签约中：请先停用本轮签字板"),
+    "pad_elsewhere": N_("此签字板链接已在另一台设备上打开"),
     # requests that are not commands at all
     "invalid_request": N_("请求无效"),
     "invalid_request:not_object": N_("请求体必须是 JSON 对象"),
