@@ -19,7 +19,7 @@ from .outbound.hub import register as register_outbound
 from .setup.sample import load_sample
 from .store.shared import MemoryShared
 from .store.sqlite import Storage
-from .web import admin, api, auth, common, concierge, console, devices, display, live, stage
+from .web import admin, api, auth, common, concierge, console, devices, display, live, pads, stage
 from .web.transport import Limits, TransportGuard
 from .words.catalogue import TRANSLATIONS, gettext
 
@@ -93,6 +93,7 @@ def build(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(devices.bp)
     app.register_blueprint(stage.bp)
+    app.register_blueprint(pads.bp)
 
     # One SocketIO per app (not a module global): tests build many apps in one process.
     socketio = SocketIO(

@@ -41,7 +41,20 @@ ACTION_WORDS = {
     "confirm": N_("确认签约"),
     "undo": N_("撤销签约"),
     "show": N_("切换画面"),
+    "arm": N_("启用签字板"),
+    "disarm": N_("停用签字板"),
+    "submit": N_("提交签名"),
+    "reopen": N_("允许重签"),
 }
+# A signature attempt as the report marks it: the standing one, one set aside (重签), one replaced after
+# the operator let the pad sign again, one still open.
+SIGNATURE_STATUS = {
+    "standing": N_("有效签名"),
+    "cleared": N_("已重签（作废）"),
+    "replaced": N_("已被新签名取代"),
+    "open": N_("未提交"),
+}
+VIA_WORDS = {"local": N_("现场签字板"), "remote": N_("远程签约")}
 SHOW_SCREEN = N_("切换画面：%(screen)s")
 OUTCOME_WORDS = {
     "ok": N_("成功"),
@@ -65,12 +78,18 @@ STILL_RUNNING = N_("仍在进行")
 
 
 def build(
-    c: Ceremony, cards: dict, audit: list[dict], generated_at: str, log: Sequence[LogEntry] = ()
+    c: Ceremony,
+    cards: dict,
+    audit: list[dict],
+    generated_at: str,
+    log: Sequence[LogEntry] = (),
+    signatures: Sequence[dict] = (),
 ) -> dict:
     """Everything the morning-after report needs, as plain data (it is also the JSON export).
 
     ``log``: the run's entries (``Storage.load_log()``), for the agenda as it ran and the speeches the
-    press summary names; without it every cue reads as not reached."""
+    press summary names; without it every cue reads as not reached. ``signatures``: the run's signature
+    attempts (``Storage.signatures_of()``), for each pad's record and each signed project's 签约图."""
     view = views.operator(c)
     lang = view["lang"]
     names = {p["id"]: p["name"] for p in view["projects"]}
@@ -148,8 +167,72 @@ def build(
         "tiers": view["tiers"],
         "industries": view["industries"],
         "press_summary": press_summary(c, log),
+        "signatures": signature_rows(c, view, signatures),
         "audit": [audit_row(a) for a in audit],
     }
+
+
+def signature_rows(c: Ceremony, view: dict, attempts: Sequence[dict]) -> list[dict]:
+    """Each project with pads: its 签约图's files (drawn from the standing signatures) and every
+    attempt of each pad, the ones set aside too — the record a re-signing leaves."""
+    lang = view["lang"]
+    pads = {d.id: d for d in c.pads}
+    standing = {e.signature_id for e in c.state.submitted.values()}
+    replaced = {a["id"] for a in attempts if a["submitted_at"]} - standing
+    rows = []
+    for p in view["projects"]:
+        own = [d for d in c.pads if d.project_id == p["id"]]
+        if not own:
+            continue
+        tries = []
+        for a in attempts:
+            pad = pads.get(a["pad_id"])
+            if pad is None or pad.project_id != p["id"]:
+                continue
+            if a["id"] in standing:
+                status = "standing"
+            elif a["cleared_at"]:
+                status = "cleared"
+            elif a["id"] in replaced:
+                status = "replaced"
+            else:
+                status = "open"
+            tries.append(
+                {
+                    "signature_id": a["id"],
+                    "pad_id": pad.id,
+                    "name": pad.name,
+                    "party": pad.party,
+                    "party_text": gettext(views.PARTY_LABELS[pad.party], lang),
+                    "via": a["via"],
+                    "via_text": gettext(VIA_WORDS[a["via"]], lang),
+                    "device": a["device"],
+                    "started_at": a["started_at"],
+                    "started_time": fmt.clock_seconds(a["started_at"]),
+                    "submitted_at": a["submitted_at"],
+                    "submitted_time": fmt.clock_seconds(a["submitted_at"]) if a["submitted_at"] else "",
+                    "width": a["width"],
+                    "height": a["height"],
+                    "batches": a["batches"],
+                    "status": status,
+                    "status_text": gettext(SIGNATURE_STATUS[status], lang),
+                }
+            )
+        base = f"/api/v1/projects/{p['id']}/certificate"
+        complete = all(d.id in c.state.submitted for d in own)
+        rows.append(
+            {
+                "project_id": p["id"],
+                "order": p["order"],
+                "name": p["name"],
+                "status": p["status"],
+                "signed": p["status"] == "signed",
+                "complete": complete,
+                "certificate": {f: f"{base}.{f}" for f in ("svg", "png", "pdf")} if complete else None,
+                "attempts": tries,
+            }
+        )
+    return rows
 
 
 def agenda_rows(c: Ceremony, view: dict, log: Sequence[LogEntry]) -> list[dict]:
@@ -281,8 +364,22 @@ SHEETS = {
     "projects": N_("项目"),
     "agenda": NC_("sheet", "流程"),
     "summary": N_("汇总"),
+    "signatures": N_("签名记录"),
     "audit": N_("审计日志"),
 }
+SIGNATURE_COLUMNS = [
+    ("order", N_("序号")),
+    ("project", N_("项目名称")),
+    ("party_text", N_("签约方")),
+    ("name", N_("签约代表")),
+    ("via_text", N_("签署方式")),
+    ("started_at", N_("开始签名")),
+    ("submitted_at", N_("提交时间")),
+    ("status_text", N_("状态")),
+    ("batches", N_("笔迹批次")),
+    ("signature_id", N_("签名编号")),
+    ("device", N_("设备")),
+]
 SUMMARY = {
     "event": N_("活动"),
     "date": N_("日期"),
@@ -349,6 +446,15 @@ def _summary_rows(report: dict) -> list[list]:
     ]
 
 
+def _signature_rows(report: dict) -> list[list]:
+    rows = []
+    for project in report["signatures"]:
+        for a in project["attempts"]:
+            cells = {**a, "order": project["order"], "project": project["name"]}
+            rows.append([cells[key] for key, _ in SIGNATURE_COLUMNS])
+    return rows
+
+
 def to_json(report: dict) -> bytes:
     return json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8")
 
@@ -372,6 +478,11 @@ def to_csv(report: dict) -> bytes:
     for cue in report["agenda"]:
         write(_agenda_row(cue))
     w.writerow([])
+    if report["signatures"]:
+        write([_w(report, label) for _, label in SIGNATURE_COLUMNS])
+        for row in _signature_rows(report):
+            write(row)
+        w.writerow([])
     write([_w(report, label) for _, label in AUDIT_COLUMNS])
     for a in report["audit"]:
         write([a[key] for key, _ in AUDIT_COLUMNS])
@@ -421,6 +532,17 @@ def to_xlsx(report: dict) -> bytes:
     for col, width in zip("ABCDEFGHIJKLMNOP", widths, strict=True):
         agenda.column_dimensions[col].width = width
     agenda.freeze_panes = "D2"
+
+    if report["signatures"]:
+        # Only a ceremony signed on pads has a signatures sheet.
+        signed = wb.create_sheet(_w(report, SHEETS["signatures"]))
+        signed.append([_w(report, label) for _, label in SIGNATURE_COLUMNS])
+        for row in _signature_rows(report):
+            signed.append([neutralise(v) for v in row])
+        for cell in signed[1]:
+            cell.font, cell.fill = bold, head_fill
+        for col, width in zip("ABCDEFGHIJK", (6, 36, 8, 12, 12, 26, 26, 16, 10, 22, 30), strict=True):
+            signed.column_dimensions[col].width = width
 
     audit = wb.create_sheet(_w(report, SHEETS["audit"]))
     audit.append([_w(report, label) for _, label in AUDIT_COLUMNS])

@@ -75,6 +75,12 @@ def _card_context(project, card) -> dict:
     own = next((p for p in c.view("operator")["projects"] if p["id"] == project.id), None) or {}
     lang = c.lang
     signed = own.get("status") == "signed"
+    # The signed 签约图, for the company to download: once the project is signed with every pad's signature.
+    pads = [d for d in c.pads if d.project_id == project.id]
+    certificate = None
+    if signed and pads and all(d.id in c.state.submitted for d in pads):
+        base = f"/api/v1/projects/{project.id}/certificate"
+        certificate = {f: f"{base}.{f}?card={card.token}" for f in ("png", "pdf")}
     return {
         **page_context("card"),
         "project": own,
@@ -83,6 +89,7 @@ def _card_context(project, card) -> dict:
         "milestones": [word(m, lang) for m in MILESTONES],
         "signed": signed,
         "signed_text": fmt.moment(own.get("signed_at"), lang) if signed else "",
+        "certificate": certificate,
     }
 
 

@@ -14,7 +14,7 @@ from ..ceremony.model import LAYOUTS
 from ..ceremony.rules import CeremonyError
 from ..words import format as fmt
 from ..words.catalogue import gettext
-from ..words.messages import ROLE_LABELS, SCOPE_LABELS
+from ..words.messages import PARTY_ROLE, ROLE_LABELS, SCOPE_LABELS
 from . import auth
 from .common import ceremony, error
 
@@ -95,6 +95,7 @@ def list_devices():
         devices.append(auth.env_token_device())
     displays = current_app.extensions["kiosk_displays"]
     listed = [_device_json(d, seen, online, me, lang) for d in devices]
+    listed += _pads_json(seen, online, lang)
     # This device first, then what is connected now, then the most recently active.
     listed.sort(key=lambda d: d["last_seen"] or d["created_at"] or "", reverse=True)
     listed.sort(key=lambda d: (not d["this_device"], not d["online"]))
@@ -104,10 +105,58 @@ def list_devices():
     )
 
 
+PAD_DEVICE = "pad:"
+
+
+def _pads_json(seen: dict, online: dict, lang: str) -> list[dict]:
+    """The signing pads a browser holds (a local link opened, or a remote link made), listed with the other
+    devices so that one list says what may act on the ceremony; they sign only their own signature."""
+    c = ceremony()
+    held = c.storage.pad_secrets()
+    names = {p.id: p.name for p in c.projects}
+    rows = []
+    for pad in c.pads:
+        secret = held.get(pad.id, {})
+        if not (secret.get("claimed") or secret.get("remote")):
+            continue
+        key = PAD_DEVICE + pad.id
+        last = seen.get(key)
+        rows.append(
+            {
+                "id": key,
+                "kind": "pad",
+                "name": f"{pad.name} · {names.get(pad.project_id, '')}",
+                "role": "party",
+                "role_text": gettext(PARTY_ROLE, lang),
+                "scope": None,
+                "scope_text": "",
+                "addr": None,
+                "created_at": "",
+                "created_text": "",
+                "last_seen": last,
+                "last_seen_text": fmt.moment(last, lang) if last else "",
+                "online": online.get(key, 0),
+                "this_device": False,
+            }
+        )
+    return rows
+
+
 @bp.delete("/api/v1/devices/<device_id>")
 @auth.requires("run")
 def sign_out_device(device_id: str):
-    """Sign one device out: its session, token or screen key stops working now, its sockets close."""
+    """Sign one device out: its session, token or screen key stops working now, its sockets close. A
+    signing pad is cut off: a new local link (the tablet must open it again) and no remote link."""
+    if device_id.startswith(PAD_DEVICE):
+        pad_id = device_id[len(PAD_DEVICE) :]
+        try:
+            ceremony().signing.new_link(pad_id)
+            ceremony().signing.revoke_remote(pad_id)
+        except CeremonyError as err:
+            return error(404, err.code)
+        current_app.extensions["kiosk_drop_pad"](pad_id)
+        log.warning("pad %s cut off by %s", pad_id, auth.device_name())
+        return jsonify(status="ok")
     if not auth.sign_out(device_id):
         return error(404, "unknown_device")
     signals.device_signed_out.send(current_app._get_current_object(), device_id=device_id)

@@ -22,10 +22,11 @@ from socketio import packet as sio_packet
 from ..ceremony import signals
 from ..ceremony.clock import Clock
 from ..ceremony.model import LAYOUTS
+from ..ceremony.rules import CeremonyError
 from ..ceremony.service import Ceremony
 from ..store.shared import Shared
 from ..words.catalogue import N_, gettext
-from . import auth
+from . import auth, pads
 from .transport import LogBudget
 
 log = logging.getLogger("kiosk.live")
@@ -138,6 +139,9 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
 
     # Which sockets each device holds (sid -> device id), so signing a device out closes its sockets.
     holders: dict[str, str] = {}
+    # The signing pads' sockets: sid -> (pad id, "local" or "remote"); and the walls that draw their ink.
+    pad_sockets: dict[str, tuple[str, str]] = {}
+    ink_watchers: dict[str, bool] = {}
     app.extensions["kiosk_sockets"] = holders
 
     manager = socketio.server.manager
@@ -164,6 +168,9 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
             socketio.server._send_eio_packet(manager.eio_sid_from_sid(sid, "/"), first_state(audience))
             if room == "operators":
                 socketio.emit("displays", screens_message(), to=sid)
+            if room == "operators" or ink_watchers.pop(sid, False):
+                # The live ink of the pads: the walls draw it, the consoles see who is signing.
+                socketio.server.enter_room(sid, "ink", namespace="/")
             for event, data in extra:
                 socketio.emit(event, data, to=sid)
         return result
@@ -203,6 +210,23 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
             holders[request.sid] = principal.device.id
             accepted[request.sid] = ("operators", "operator", [])
             return None
+        if role == "pad":
+            # A signatory's pad: its link's token, and for a local link the cookie of the browser that
+            # opened it first (kiosk.web.pads).
+            found = pads.find_pad(str(data.get("pad") or ""))
+            if found is None or (
+                found[1] == "local" and not pads.holds(found[0].id, found[2], request.cookies)
+            ):
+                said.warn("pad socket refused from %s: unknown link or another browser", request.remote_addr)
+                return False
+            pad, via, _ = found
+            pad_sockets[request.sid] = (pad.id, via)
+            # Listed on the console's devices as online, like a paired screen.
+            holders[request.sid] = "pad:" + pad.id
+            auth.touch("pad:" + pad.id)
+            accepted[request.sid] = (f"pad:{pad.id}", f"party:{pad.id}", [])
+            said.info("pad '%s' connected from %s (%s)", pad.name, request.remote_addr, via)
+            return None
         if role == "stage":
             # The MC's monitor: a logged-in device or a paired screen at the stage's edge.
             if not (principal.may("watch") or principal.screen):
@@ -222,6 +246,7 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
                 entry = displays.add(request.sid, name, request.remote_addr)
             # The page shows its pairing code (or that it is paired) after its first state.
             extra.append(("screen", screen_info(entry)))
+            ink_watchers[request.sid] = True
             said.info(
                 "big screen '%s' connected from %s (%s)",
                 entry["name"],
@@ -237,6 +262,8 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
         """A page went away; if it was a big screen, the operators hear of it."""
         accepted.pop(request.sid, None)
         holders.pop(request.sid, None)
+        pad_sockets.pop(request.sid, None)
+        ink_watchers.pop(request.sid, None)
         if displays.remove(request.sid):
             said.info("big screen disconnected (%s)", request.remote_addr)
             tell_operators()
@@ -256,6 +283,9 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
             tell_operators()
 
     def audience() -> str:
+        held = pad_sockets.get(request.sid)
+        if held is not None:
+            return f"party:{held[0]}"
         return next((name for room, name in ROOMS.items() if room != "public" and _in_room(room)), "public")
 
     def _in_room(room: str) -> bool:
@@ -273,11 +303,110 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
         return {"seq": view["seq"], "log_id": view["log_id"]}
 
     def broadcast(sender):
+        rooms = manager.rooms.get("/", {})
         for room, name in ROOMS.items():
             # The stage view is built only while a monitor is there to see it.
-            if room == "stage" and not manager.rooms.get("/", {}).get("stage"):
+            if room == "stage" and not rooms.get("stage"):
                 continue
             socketio.emit("state", sender.view(name), to=room)
+        for room in [r for r in list(rooms) if isinstance(r, str) and r.startswith("pad:") and rooms.get(r)]:
+            view = sender.view("party:" + room[4:])
+            if view is not None:
+                socketio.emit("state", view, to=room)
+
+    # -- the signing pads ---------------------------------------------------------------------------
+
+    def answer_error(err: CeremonyError) -> dict:
+        return {"ok": False, "reason": err.code, "message": ceremony.message(err.code, err.params)}
+
+    def pad_call(work):
+        """Run ``work(pad_id, via)`` for the pad behind this socket; a refusal is answered in words."""
+        held = pad_sockets.get(request.sid)
+        if held is None:
+            return {"ok": False, "reason": "unknown_pad", "message": ceremony.message("unknown_pad")}
+        try:
+            return work(*held)
+        except CeremonyError as err:
+            return answer_error(err)
+
+    @socketio.on("attempt")
+    def on_attempt(data=None):
+        d = data if isinstance(data, dict) else {}
+        device = f"{request.remote_addr} {str(request.headers.get('User-Agent', ''))[:60]}"
+
+        def work(pad_id, via):
+            ceremony.signing.begin(
+                pad_id, d.get("signature_id"), d.get("width"), d.get("height"), via, device
+            )
+            return {"ok": True}
+
+        return pad_call(work)
+
+    @socketio.on("ink")
+    def on_ink(data=None):
+        d = data if isinstance(data, dict) else {}
+
+        def work(pad_id, _via):
+            ceremony.signing.add_ink(pad_id, d.get("signature_id"), d.get("batch"), d.get("points"))
+            return {"ok": True, "batch": d.get("batch")}
+
+        return pad_call(work)
+
+    @socketio.on("clear")
+    def on_clear(data=None):
+        d = data if isinstance(data, dict) else {}
+
+        def work(pad_id, _via):
+            ceremony.signing.clear(pad_id, d.get("signature_id"))
+            return {"ok": True}
+
+        return pad_call(work)
+
+    @socketio.on("submit")
+    def on_submit(data=None):
+        d = data if isinstance(data, dict) else {}
+
+        def work(pad_id, via):
+            pad = ceremony.signing.pad(pad_id)
+            device = f"{pad.name if pad else pad_id} ({via})"
+            status, answer = ceremony.signing.submit(
+                pad_id, d.get("signature_id"), d.get("batches"), d.get("command_id"), device
+            )
+            if status != 200:
+                return {"ok": False, "reason": answer.get("reason"), "message": answer.get("message")}
+            signed = pad is not None and pad.project_id in ceremony.state.signed
+            return {"ok": True, "signed": signed}
+
+        return pad_call(work)
+
+    @socketio.on("ink_sync")
+    def on_ink_sync(data=None):
+        """A wall (or console) asks for the ink it should be showing: each pad's whole attempt. A pad
+        may ask only for its own (its signature as submitted, drawn again after a reload)."""
+        held = pad_sockets.get(request.sid)
+        if held is not None:
+            return ceremony.signing.ink_of([held[0]])
+        ids = data.get("pad_ids") if isinstance(data, dict) else None
+        if not isinstance(ids, list):
+            return {}
+        known = {d.id for d in ceremony.pads}
+        return ceremony.signing.ink_of([i for i in ids[:50] if isinstance(i, str) and i in known])
+
+    def ink_added(_sender, **batch):
+        socketio.emit("ink", batch, to="ink")
+
+    def ink_cleared(_sender, pad_id: str, signature_id: str):
+        socketio.emit("ink_clear", {"pad_id": pad_id, "signature_id": signature_id}, to="ink")
+
+    def drop_pad(pad_id: str, via: str | None = None) -> None:
+        # A new link for the pad: the browser holding the old one is cut off now.
+        for sid, (held, how) in list(pad_sockets.items()):
+            if held == pad_id and (via is None or how == via):
+                socketio.server.disconnect(sid, namespace="/")
+
+    app.extensions["kiosk_drop_pad"] = drop_pad
+    signals.ink_added.connect(ink_added, sender=ceremony, weak=False)
+    signals.ink_cleared.connect(ink_cleared, sender=ceremony, weak=False)
 
     def drop_operators(_sender):
         # Their sessions are void: close the sockets that were opened with them, not just the HTTP side.

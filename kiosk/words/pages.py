@@ -206,6 +206,24 @@ CONSOLE = {
     "scr_shows": N_("显示：%(layout)s · 第 %(seq)s 步"),
     "scr_set": N_("「%(name)s」改为%(layout)s"),
     "scr_failed": N_("未能更改版式：%(message)s"),
+    # The signing pads of the round on the wall: each signatory's state, arming them, signing again.
+    "pads_title": N_("签字板"),
+    "pads_count": N_("已提交 %(n)s / %(m)s"),
+    "pads_required": N_("全部签名提交后才能确认签约"),
+    "pads_on_submit": N_("最后一份签名提交后自动签约"),
+    "pads_arm": N_("启用签字板"),
+    "pads_disarm": N_("停用"),
+    "pads_reopen": N_("允许重签…"),
+    "pad_remote": N_("远程：%(place)s"),
+    "reopen_q": N_("允许「%(name)s」重新签名？"),
+    "reopen_which": N_("允许哪位签约代表重新签名？"),
+    "reopen_explain": N_("之前提交的签名仍保留在记录中；签字人可以在签字板上重新签名。"),
+    "reopen_ok": N_("允许重签"),
+    "act_arm": N_("启用签字板：%(name)s"),
+    "act_disarm": N_("停用签字板：%(name)s"),
+    "act_reopen": N_("允许「%(name)s」重签"),
+    "st_done": N_("已完成：%(what)s"),
+    "list_sep": N_("、"),
 }
 
 ADMIN = {
@@ -574,6 +592,8 @@ DISPLAY = {
     "lobbyPage": N_("%(n)s / %(m)s"),
     # A handover on stage: the round's golden keys, large.
     "keysHeading": N_("授予项目专属服务金钥匙"),
+    # A signature place on the wall while its pad's ink is arriving (the view says only "armed").
+    "padSigning": N_("签名中"),
 }
 
 LOGIN = {
@@ -602,6 +622,8 @@ DEVICES = {
     "dev_kind_session": N_("登录的浏览器"),
     "dev_kind_token": N_("访问令牌"),
     "dev_kind_screen": N_("已配对大屏"),
+    "dev_kind_pad": N_("签字板"),
+    "dev_cut_pad": N_("断开（换新链接）"),
     "dev_this": N_("本机"),
     "dev_online": N_("在线"),
     "dev_seen": N_("最后活动 %(when)s"),
@@ -652,6 +674,101 @@ ADMIN.update(
         ),
     }
 )
+# The signing pads and the 签约图 (admin section 6, static/js/admin/pads.js).
+ADMIN.update(
+    {
+        "nav_pads": N_("签字板与签约图"),
+        "pads_lead": N_(
+            "每位签约代表一块签字板：签约时在平板上签名，笔迹实时出现在大屏的签约图上。远程签约方用远程链接在自己的手机或平板上签。"
+        ),
+        "cert_title": N_("签约图"),
+        "cert_template": N_("样式"),
+        "cert_ink": N_("墨色"),
+        "cert_ink_pick": N_("选择墨色"),
+        "cert_ink_suggested": N_("常用墨色"),
+        "ink_black": N_("墨黑"),
+        "ink_navy": N_("藏蓝"),
+        "ink_gold": N_("金"),
+        "cert_ink_hint": N_("签字板、大屏和导出的签约图都用这个颜色画签名。"),
+        "cert_background": N_("签约图背景"),
+        "cert_no_background": N_("未上传背景"),
+        "cert_background_set": N_("已设置背景"),
+        "cert_background_hint": N_("横图，PNG / JPEG / WebP，≤ 5 MB"),
+        "cert_bg_uploaded": N_("签约图背景已上传"),
+        "cert_bg_removed": N_("签约图背景已移除"),
+        "cert_bg_remove_q": N_("移除签约图背景？"),
+        "cert_bg_remove_text": N_("签约图将不再显示这张图片，可以随时重新上传。"),
+        "cert_required": N_("签约需全部签名后方可确认"),
+        "cert_required_hint": N_("勾选后，一轮签约的每块签字板都提交签名后，控制台才能确认签约。"),
+        "cert_on_submit": N_("最后一位签名提交后自动签约"),
+        "cert_on_submit_hint": N_("勾选后，一轮签约的最后一个签名提交时自动确认签约，不必在控制台按确认。"),
+        "cert_save": N_("保存签约图设置"),
+        "cert_saved": N_("签约图设置已保存"),
+        "cert_unavailable": N_("无法读取签约图设置：%(message)s"),
+        "cert_preview_project": N_("预览项目"),
+        "cert_preview_hint": N_("预览按已保存的设置绘制，不含签名；保存后自动刷新。"),
+        "cert_preview_alt": N_("签约图预览：%(name)s"),
+        "cert_preview_loading": N_("正在载入预览…"),
+        "cert_preview_failed": N_("预览暂时无法显示"),
+        "cert_preview_none": N_("还没有签约项目，无法预览。"),
+        "pads_title": N_("签字板"),
+        "pads_count": N_("%(n)s 块"),
+        "pads_unavailable": N_("无法读取签字板：%(message)s"),
+        "pads_panel_lead": N_(
+            "每块签字板有一个本地链接：在签字台的平板上打开一次，这台平板就成为该签约代表的签字板，其他设备再打开会被拒绝。换平板时点“新链接”。"
+        ),
+        "pads_generate": N_("按签约代表生成签字板"),
+        "pads_host_name": N_("甲方签约代表"),
+        "pads_host_placeholder": N_("如 周建光：为每个项目生成甲方签字板"),
+        "pads_generated": N_("已生成 %(n)s 块签字板"),
+        "pads_generated_none": N_("每位签约代表都已有签字板，没有新生成"),
+        "pads_no_projects": N_("还没有签约项目：请先在“签约项目”中添加或导入。"),
+        "pads_none_for_project": N_("这个项目还没有签字板。"),
+        "pads_gone": N_("这块签字板已被其他设备删除"),
+        "pad_add_title": N_("添加签字板"),
+        "pad_name": N_("签约代表姓名"),
+        "pad_project": N_("所属项目"),
+        "pad_party": N_("签约方"),
+        "pad_remote_place": N_("远程分会场（云签约，可选）"),
+        "pad_remote_placeholder": N_("如 深圳分会场；在现场签留空"),
+        "pad_add": N_("添加签字板"),
+        "pad_added": N_("已添加「%(name)s」的签字板"),
+        "party_host": N_("甲方"),
+        "party_investor": N_("乙方"),
+        "party_choice": N_("%(party)s · %(side)s"),
+        "pad_remote_chip": N_("云签约 · %(place)s"),
+        "pad_claimed": N_("已在平板上打开"),
+        "pad_unclaimed": N_("尚未在平板上打开"),
+        "pad_remote_active": N_("远程链接有效"),
+        "pad_local_link": N_("本地链接"),
+        "pad_new_link": N_("新链接"),
+        "pad_remote_link": N_("远程链接"),
+        "pad_revoke_remote": N_("撤销远程链接"),
+        "pad_edit_title": N_("编辑「%(name)s」的签字板"),
+        "pad_dialog_project": N_("签约项目：%(name)s"),
+        "pad_saved": N_("已保存「%(name)s」的签字板"),
+        "pad_delete_q": N_("删除「%(name)s」的签字板？"),
+        "pad_delete_text": N_("它的本地链接和远程链接立即失效。"),
+        "pad_deleted": N_("已删除「%(name)s」的签字板"),
+        "pad_link_q": N_("为「%(name)s」生成新的本地链接？"),
+        "pad_link_text": N_(
+            "旧链接立即失效：正在用旧链接的平板不能再签名。新链接可以在另一台平板（或同一台）上打开。"
+        ),
+        "pad_link_ok": N_("生成新链接"),
+        "pad_link_made": N_("已为「%(name)s」生成新的本地链接：旧链接已失效"),
+        "pad_revoke_q": N_("撤销「%(name)s」的远程链接？"),
+        "pad_revoke_text": N_("远程签约方手中的链接立即失效。之后可以再生成一个新的。"),
+        "pad_revoke_ok": N_("撤销远程链接"),
+        "pad_revoked": N_("已撤销「%(name)s」的远程链接"),
+        "remote_title": N_("「%(name)s」的远程签约链接"),
+        "remote_once": N_(
+            "这个链接只显示这一次：请现在复制，发给远程签约方。关闭后无法再次查看；丢失时请撤销后重新生成。"
+        ),
+        "remote_url_label": N_("远程签约链接"),
+        "remote_how": N_("在远程签约方的手机或平板浏览器中打开即可签名。请只发给签约代表本人。"),
+        "remote_done": N_("已复制，关闭"),
+    }
+)
 CONSOLE.update(DEVICES)
 ADMIN.update(DEVICES)
 
@@ -694,6 +811,34 @@ STAGE = {
     "conn_detail_lost": N_("最后同步 %(time)s"),
 }
 
+SIGN = {
+    # The signatory's pad (/sign/<token>): a tablet at the signing table or a remote party's phone.
+    # (One pad, where the console's "签字板" heading lists them all: English says the two differently.)
+    "title": NC_("pad_page", "签字板"),
+    "clear": N_("重签"),
+    "submit": N_("确认签名"),
+    "confirm_q": N_("确认提交签名？提交后不能修改"),
+    "confirm_yes": N_("确认提交"),
+    "confirm_no": N_("返回修改"),
+    "sign_here": N_("请在此处签名"),
+    "rotate": N_("横过来签名，签名区更大"),
+    "saving": N_("正在保存笔迹…"),
+    "saved": N_("笔迹已保存"),
+    "offline_saved": N_("网络中断，笔迹保存在本机，恢复后自动补传"),
+    "submitting": N_("正在提交签名…"),
+    "submitted": N_("签名已提交"),
+    "your_signature": N_("您提交的签名"),
+    "conn_connecting": N_("连接中…"),
+    "conn_live": N_("在线"),
+    "conn_reconnecting": N_("连接中断 · 正在重连"),
+    "err_failed": N_("操作未成功，请重试"),
+    "err_refused": N_("此签字板链接已失效。请联系工作人员。"),
+    "claimed_title": N_("签字板已在使用"),
+    "claimed": N_("此签字板链接已在另一台设备上打开。请联系工作人员重新生成链接。"),
+    "not_found_title": N_("未找到签字板"),
+    "not_found": N_("此签字板链接无效或已被收回。请联系工作人员。"),
+}
+
 PAGES = {
     "console": CONSOLE,
     "admin": ADMIN,
@@ -701,4 +846,5 @@ PAGES = {
     "login": LOGIN,
     "overlay": OVERLAY,
     "stage": STAGE,
+    "sign": SIGN,
 }

@@ -5,6 +5,7 @@ import "./projects.js";
 import "./agenda.js";
 import "./import.js";
 import "./cards.js";
+import "./pads.js";
 import "./run.js";
 import "./report.js";
 import "./access.js";

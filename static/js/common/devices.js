@@ -7,8 +7,13 @@
 import { add, clear, el } from "./dom.js";
 import { t } from "./words.js";
 
-const KIND_WORD = { session: "dev_kind_session", token: "dev_kind_token", screen: "dev_kind_screen" };
-const OUT_WORD = { session: "dev_sign_out", token: "dev_revoke", screen: "dev_unpair" };
+const KIND_WORD = {
+  session: "dev_kind_session",
+  token: "dev_kind_token",
+  screen: "dev_kind_screen",
+  pad: "dev_kind_pad",
+};
+const OUT_WORD = { session: "dev_sign_out", token: "dev_revoke", screen: "dev_unpair", pad: "dev_cut_pad" };
 const ARM_MS = 4000;
 
 /** A button that needs two taps: the first shows the question, the second within ARM_MS acts. */

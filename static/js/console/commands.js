@@ -16,10 +16,16 @@ import { ATTEMPT_TIMEOUT_MS, BACKOFF_MS, GIVE_UP_MS, MIN_INTERVAL_MS, SETTLE_MS 
 
 let lockTimer = null;
 let adopt = () => {};
+const refusalListeners = [];
 
 /** The console's entry point for every view that arrives (socket, HTTP or a command's answer). */
 export function setAdopt(fn) {
   adopt = fn;
+}
+
+/** Told of every refusal's answer (reason, message, params), after the status line has said it. */
+export function onRefused(fn) {
+  refusalListeners.push(fn);
 }
 
 
@@ -57,6 +63,7 @@ function describe(action, fields, name, meta) {
   if (["go", "jump", "standby"].includes(action)) return t("act_" + action, { cue: meta.cueTitle || "" });
   if (["back", "panic", "unpanic", "note"].includes(action)) return t("act_" + action);
   if (action === "confirm" && fields.project_ids) return t("act_confirm_round", { name });
+  if (action === "arm" || action === "disarm" || action === "reopen") return t("act_" + action, { name });
   if (action === "announce") return t("act_announce", { name });
   if (action === "confirm") return t("act_confirm", { name });
   if (action === "undo") return name ? t("act_undo", { name }) : t("act_undo_latest");
@@ -144,9 +151,12 @@ function finish(kind, text) {
 
 function okText(p, data) {
   const action = p.body.action;
-  // The cue commands: the server's own line for the change (the same every console shows).
+  // The cue and pad commands: the server's own line for the change (the same every console shows).
   const said = data.state && data.state.console && data.state.console.last_change;
-  if (["go", "jump", "back", "standby", "panic", "unpanic", "note"].includes(action) && said) return said.text;
+  const pads = ["arm", "disarm", "reopen"].includes(action);
+  const cue = ["go", "jump", "back", "standby", "panic", "unpanic", "note"].includes(action);
+  if ((cue || pads) && said) return said.text;
+  if (pads) return t("st_done", { what: p.what });
   if (action === "announce") return t("ok_announce", { name: p.projectName });
   if (action === "confirm") return t("ok_confirm", { name: p.projectName });
   if (action === "undo") {
@@ -215,6 +225,7 @@ function answered(p, res) {
   toast(t("rejected", { message }), "error", 6000);
   if (ui.live) ui.live.refresh();
   changed();
+  for (const fn of refusalListeners) fn(data, p);
 }
 
 export function retryFailed() {

@@ -17,6 +17,7 @@ import { screensChanged, wireDevices } from "./devices.js";
 import { DEVICE_KEY, announceName, refreshUndo, wireDialogs } from "./dialogs.js";
 import { nudge, outcome } from "./feedback.js";
 import { checkHold, wireHold } from "./hold.js";
+import { listenPads, padChips, wirePads } from "./pads.js";
 import { refreshPreview, renderScreens, wireMonitors } from "./monitors.js";
 import { changed, onChange, projectById, selected, selectionId, ui } from "./model.js";
 import { render, renderHeader, renderStatus, renderWalls, rowNodes } from "./render.js";
@@ -90,6 +91,7 @@ wireDevices();
 wireCard();
 wireMonitors();
 wireShow();
+wirePads();
 
 $("btn-announce").addEventListener("click", () => {
   const p = selected();
@@ -200,6 +202,7 @@ ui.live = connect({
     );
   },
 });
+listenPads(ui.live.socket);
 announceName();
 // The view over HTTP straight away: the console is usable even if the socket takes its time.
 fetchState().then(adopt).catch(() => {});
@@ -230,4 +233,5 @@ window.KioskConsole = {
   pending: () =>
     ui.pending ? { command_id: ui.pending.body.command_id, phase: ui.pending.phase, attempts: ui.pending.attempts } : null,
   selection: selectionId,
+  pads: padChips,
 };

@@ -6,6 +6,7 @@
 import { $, clear, clockText, el, setText } from "../common/dom.js";
 import { t } from "../common/words.js";
 import { cooling, projectById, rowFacts, screenLabel, selected, selectionId, ui } from "./model.js";
+import { renderPads } from "./pads.js";
 import { WALL_GRACE_MS } from "./timing.js";
 
 export function render() {
@@ -16,6 +17,7 @@ export function render() {
   renderTarget();
   renderStandby();
   renderUndo();
+  renderPads();
   renderScreens();
   renderStatus();
   document.body.classList.toggle("is-cooling", cooling());

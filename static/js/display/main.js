@@ -16,6 +16,7 @@ import { isCelebrating, sizeCanvas, startCelebration, stopFx } from "./fx.js";
 import { refreshImages } from "./images.js";
 import { applyEvent } from "./look.js";
 import { showCaption } from "./caption.js";
+import { attachInk, followSigning, signingShape, updateSigning } from "./certificate.js";
 import { build, buildRound, buildRoll, buildSpotlight, setSealState } from "./screens.js";
 import { stopLobby } from "./lobby.js";
 import { revealFinale, showMilestone, stopMilestone, stopReveal } from "./moments.js";
@@ -94,12 +95,17 @@ function describe(state) {
   const projects = ids.map((id) => byId.get(id)).filter(Boolean);
   if (screen === "spotlight" && projects.length > 1) screen = "round";
   if (screen === "keys" && !projects.length) screen = "title";
+  // Announced projects whose pads may sign: their signing certificates, with the ink as it is written.
+  const certificates = state.signing ? state.signing.certificates || [] : [];
+  const signing = certificates.length ? state.signing : null;
+  if ((screen === "spotlight" || screen === "round") && signing) screen = "signing";
   // A side screen keeps the roll and a lobby screen its codes, whatever the wall shows; black is for all.
   if (layout === "side" && screen !== "blank") screen = "roll";
   if (layout === "lobby" && screen !== "blank") screen = "lobby";
   const many = screen === "round" || screen === "keys";
+  const certs = screen === "signing" ? ":" + signing.certificates.map((c) => c.project_id).join(",") : "";
   const key = screen + (project && screen === "spotlight" ? ":" + project.id : "") + (many ? ":" + ids.join(",") : "") +
-    "|" + state.lang + "|" + layout;
+    certs + "|" + state.lang + "|" + layout;
   let sig = "";
   if (screen === "title") sig = JSON.stringify(state.event);
   else if (screen === "spotlight") sig = JSON.stringify([project, state.project_count]);
@@ -108,6 +114,7 @@ function describe(state) {
   else if (screen === "roll") sig = JSON.stringify([state.projects, state.signing_order]);
   else if (screen === "finale") sig = JSON.stringify([state.total, state.signed_count, state.land, state.tiers, state.industries]);
   else if (screen === "lobby") sig = JSON.stringify([state.signing_order, state.projects.map((p) => [p.id, p.name, p.investor])]);
+  else if (screen === "signing") sig = signingShape(signing);
   return {
     screen,
     project: screen === "spotlight" ? project : null,
@@ -240,6 +247,8 @@ function render(state, live) {
       replaceInPlace(view.node, build(d, state));
     }
   }
+  // A signing on screen: its places' marks and its pictures follow every view, in place.
+  if (d.screen === "signing") updateSigning(view.node, state.signing);
 
   // A signing that carried the total past a milestone (the organiser shows the goal): said once the
   // seal has landed, over the spotlight or the roll, never over the lobby's codes.
@@ -311,6 +320,7 @@ function onState(state, previous, how) {
   }
   lateNews = live && how === "sync";
   latest = state;
+  followSigning(state.signing || null);
   // The wall's own words follow the event's language; until they arrive, the picture keeps the old ones.
   ensureLanguage(state.lang).then((changed) => {
     if (changed && latest === state) {
@@ -373,6 +383,7 @@ if (fed) {
     if (!msg || msg.kiosk !== "view" || !msg.state || typeof msg.state.seq !== "number") return;
     const state = msg.state;
     latest = state;
+    followSigning(state.signing || null);
     ensureLanguage(state.lang).then((changed) => {
       if (changed && latest === state) {
         view.key = null;
@@ -394,3 +405,5 @@ link = fed ? null : connect({
     if (/^\/display\/pair\/[\w-]+$/.test(path)) window.location.replace(path);
   },
 });
+// The signatures' ink comes on the same socket (certificate.js).
+if (link) attachInk(link.socket);

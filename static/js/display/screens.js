@@ -8,6 +8,7 @@ import { t, tNodes } from "../common/words.js";
 import { fitText, setWords, splitTitle } from "./fit.js";
 import { liveImage, mediaUrl } from "./images.js";
 import { buildLobby } from "./lobby.js";
+import { buildSigning } from "./certificate.js";
 
 function isPortrait() {
   return document.body.classList.contains("portrait");
@@ -371,6 +372,7 @@ export function buildRound(view, projects, round) {
 }
 
 export function build(wall, view) {
+  if (wall.screen === "signing") return buildSigning(view, view.signing);
   if (wall.screen === "round") return buildRound(view, wall.projects, wall.round);
   if (wall.screen === "keys") return buildLobby(view, wall.ids);
   if (wall.screen === "spotlight") return buildSpotlight(view, wall.project);
