@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_socketio import SocketIO
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -84,6 +85,22 @@ def build(test_config: dict | None = None) -> Flask:
     )
 
     app.jinja_env.globals["in_language"] = gettext
+    # Text on the wire gzipped (browsers take br and zstd only over https, which a venue LAN is not);
+    # small answers are left as they are: compressing them costs more than it saves.
+    app.config.setdefault("COMPRESS_ALGORITHM", ["gzip"])
+    app.config.setdefault("COMPRESS_MIN_SIZE", 1024)
+    app.config.setdefault(
+        "COMPRESS_MIMETYPES",
+        [
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "image/svg+xml",
+        ],
+    )
+    Compress(app)
     auth.init_app(app)
     app.register_blueprint(common.bp)
     app.register_blueprint(api.bp)

@@ -466,6 +466,8 @@ function refreshControls() {
   const st = outbox.status();
   const drawn = st.points > 0;
   const busy = st.submitting || st.submitted;
+  // Once the first stroke is down the chip says what the wall says: signing, no longer "please sign".
+  if (mode === "armed" && current) setText($("state-chip"), drawn ? t("drawing") : current.state_text);
   btnClear.disabled = !drawn || busy || !!active;
   // No submit while anything drawn is still on its way: the server would refuse it as incomplete.
   btnSubmit.disabled = !drawn || !st.saved || busy || !!active;
