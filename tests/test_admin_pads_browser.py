@@ -104,6 +104,14 @@ def test_pads_made_added_edited_linked_and_deleted(live_server, admin, chromium)
         assert row(page, name).locator(".pad-state").inner_text() == pad["state_text"] == "等待签约"
         assert row(page, name).locator('input[data-action="url"]').input_value() == pad["url"]
     assert page.inner_text("#badge-pads") == "4"
+    # The local link as a QR code for the tablet's camera, in a dialog.
+    row(page, "周建光").locator('[data-action="qr"]').click()
+    page.wait_for_function(
+        "() => { const i = document.getElementById('pad-qr-img'); return i.complete && i.naturalWidth > 0; }"
+    )
+    assert page.inner_text("#pad-qr-title") == "「周建光」的签字板二维码"
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#pad-qr-dialog", state="hidden")
     page.click("#pads-generate")
     toast(page, "每位签约代表都已有签字板")
 

@@ -82,6 +82,17 @@ def test_a_local_link_is_kept_by_the_first_browser_and_a_new_link_cuts_it_off(se
         "waiting",
         None,
     )
+    # The local link as a QR code for the tablet's camera: it decodes to the link itself.
+    import cairosvg
+    import zxingcpp
+
+    svg = web.get(server.url + f"/api/v1/pads/{first['id']}/qr.svg", timeout=10)
+    assert (
+        svg.status_code == 200
+        and requests.get(server.url + f"/api/v1/pads/{first['id']}/qr.svg").status_code == 401
+    )
+    code = Image.open(io.BytesIO(cairosvg.svg2png(bytestring=svg.content, output_width=400))).convert("L")
+    assert [r.text for r in zxingcpp.read_barcodes(code)] == [first["url"]]
     page, cookies = open_link(first["url"])
     assert page.status_code == 200 and "kiosk-words" in page.text
     again = requests.get(first["url"], cookies=cookies, timeout=10)

@@ -144,6 +144,20 @@ def new_link(pad_id: str):
     return jsonify(url=f"{_base_url()}/sign/{token}")
 
 
+@bp.get("/api/v1/pads/<pad_id>/qr.svg")
+@auth.requires("run")
+def pad_qr(pad_id: str):
+    """The local link as a QR code: the tablet at the signing table scans it with its camera."""
+    from ..reporting import qr
+
+    token = ceremony().storage.pad_secrets().get(pad_id, {}).get("token")
+    if token is None or ceremony().signing.pad(pad_id) is None:
+        return error(404, "unknown_pad")
+    response = Response(qr.svg(f"{_base_url()}/sign/{token}"), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.post("/api/v1/pads/<pad_id>/remote")
 @auth.requires("prepare")
 def new_remote(pad_id: str):

@@ -468,6 +468,7 @@ function padRow(pad) {
   input.setAttribute("aria-describedby", name.id);
   row.appendChild(input);
   row.appendChild(actionButton("copy", "copy", pad));
+  row.appendChild(actionButton("qr", "pad_qr", pad));
   link.appendChild(row);
   li.appendChild(link);
 
@@ -722,6 +723,16 @@ function newLink(pad) {
   });
 }
 
+/** The local link as a QR code, for the tablet at the signing table to scan with its camera. */
+function showQr(pad) {
+  var dialog = $("pad-qr-dialog");
+  setText($("pad-qr-title"), t("pad_qr_title", { name: pad.name }));
+  var img = $("pad-qr-img");
+  img.alt = t("pad_qr_alt", { name: pad.name });
+  img.src = path(pad.id, "/qr.svg") + "?t=" + encodeURIComponent(pad.url || "");
+  dialog.showModal();
+}
+
 function makeRemote(pad, button) {
   busy(button, true);
   KA.send("POST", path(pad.id, "/remote")).then(function (res) {
@@ -770,6 +781,7 @@ function onListClick(e) {
   if (!pad) return;
   var action = button.getAttribute("data-action");
   if (action === "copy") KA.copyText(absolute(pad.url), button);
+  else if (action === "qr") showQr(pad);
   else if (action === "link") newLink(pad);
   else if (action === "remote") makeRemote(pad, button);
   else if (action === "revoke") revokeRemote(pad);
