@@ -56,7 +56,7 @@ def settings() -> dict:
     """What the admin pages need to know of the rules (limits, choices, defaults), from the one place each
     lives, so the pages never carry a copy."""
     lang = ceremony().lang
-    keys = (*fields.PROJECT_KEYS, *fields.CARD_KEYS, *fields.EVENT_KEYS)
+    keys = (*fields.PROJECT_KEYS, *fields.CARD_KEYS, *fields.EVENT_KEYS, *fields.PAD_KEYS)
     return {
         "limits": fields.limits(*dict.fromkeys(keys)),
         "labels": {key: word(fields.FIELDS[key].label, lang) for key in dict.fromkeys(keys)},

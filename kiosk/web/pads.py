@@ -45,23 +45,31 @@ def _body() -> dict:
     return body if isinstance(body, dict) else {}
 
 
-def _pad_json(pad, secrets_: dict) -> dict:
+def _pads_json(pads) -> list[dict]:
+    """``pads`` as ``GET /api/v1/pads`` lists them: the operator view's row, the links, the state with
+    "signing" (strokes held, not yet submitted), read once for the whole list."""
     c = ceremony()
-    held = secrets_.get(pad.id, {})
-    row = next((r for r in c.view("operator")["pads"] if r["id"] == pad.id), {})
-    project = c.project(pad.project_id)
-    state = c.signing.state_of(pad)
-    return {
-        **row,
-        "order": pad.order,
-        "project_name": project.name if project else "",
-        "url": f"{_base_url()}/sign/{held.get('token', '')}",
-        "remote_url": None,
-        "remote_active": held.get("remote", False),
-        "claimed": held.get("claimed", False),
-        "state": state,
-        "state_text": word_for_state(state),
-    }
+    held = c.storage.pad_secrets()
+    rows = {r["id"]: r for r in c.view("operator")["pads"]}
+    names = {p.id: p.name for p in c.projects}
+    out = []
+    for pad in pads:
+        secret = held.get(pad.id, {})
+        state = c.signing.state_of(pad)
+        out.append(
+            {
+                **rows.get(pad.id, {}),
+                "order": pad.order,
+                "project_name": names.get(pad.project_id, ""),
+                "url": f"{_base_url()}/sign/{secret.get('token', '')}",
+                "remote_url": None,
+                "remote_active": secret.get("remote", False),
+                "claimed": secret.get("claimed", False),
+                "state": state,
+                "state_text": word_for_state(state),
+            }
+        )
+    return out
 
 
 def word_for_state(state: str) -> str:
@@ -81,8 +89,7 @@ def _refused(err: CeremonyError, status: int = 400):
 @auth.requires("watch")
 def list_pads():
     """Every pad with its link, its party, its state (CONTRACT.md)."""
-    held = ceremony().storage.pad_secrets()
-    return jsonify([_pad_json(d, held) for d in ceremony().pads])
+    return jsonify(_pads_json(ceremony().pads))
 
 
 @bp.post("/api/v1/pads")
@@ -93,7 +100,7 @@ def add_pad():
     except FieldErrors as err:
         return field_errors(err, "invalid_pad")
     log.warning("pad '%s' made by %s", pad.name, auth.device_name())
-    return jsonify(_pad_json(pad, ceremony().storage.pad_secrets())), 201
+    return jsonify(_pads_json([pad])[0]), 201
 
 
 @bp.post("/api/v1/pads/from-signatories")
@@ -105,8 +112,7 @@ def pads_from_signatories():
         made = ceremony().signing.from_signatories(_body().get("host_name"))
     except FieldErrors as err:
         return field_errors(err, "invalid_pad")
-    held = ceremony().storage.pad_secrets()
-    return jsonify(created=len(made), pads=[_pad_json(d, held) for d in ceremony().pads])
+    return jsonify(created=len(made), pads=_pads_json(ceremony().pads))
 
 
 @bp.put("/api/v1/pads/<pad_id>")
@@ -118,7 +124,7 @@ def update_pad(pad_id: str):
         return _refused(err, 404)
     except FieldErrors as err:
         return field_errors(err, "invalid_pad")
-    return jsonify(_pad_json(pad, ceremony().storage.pad_secrets()))
+    return jsonify(_pads_json([pad])[0])
 
 
 @bp.delete("/api/v1/pads/<pad_id>")
