@@ -85,9 +85,9 @@ def build(test_config: dict | None = None) -> Flask:
     )
 
     app.jinja_env.globals["in_language"] = gettext
-    # Text on the wire gzipped (browsers take br and zstd only over https, which a venue LAN is not);
-    # small answers are left as they are: compressing them costs more than it saves.
-    app.config.setdefault("COMPRESS_ALGORITHM", ["gzip"])
+    # Text on the wire gzipped (browsers take br and zstd only over https, which a venue LAN is not); small
+    # answers are left as they are: compressing them costs more than it saves.
+    app.config.setdefault("COMPRESS_ALGORITHM", ["gzip", "deflate"])
     app.config.setdefault("COMPRESS_MIN_SIZE", 1024)
     app.config.setdefault(
         "COMPRESS_MIMETYPES",
@@ -101,6 +101,21 @@ def build(test_config: dict | None = None) -> Flask:
         ],
     )
     Compress(app)
+
+    @app.after_request
+    def read_static_whole(response):
+        # Runs before Flask-Compress (the last registered runs first). It compresses a file streamed from
+        # disk without closing it (the file is left to the garbage collector); a static file is small, so
+        # it is read whole here, werkzeug closes it, and it is gzipped like any other answer.
+        if (
+            response.is_streamed
+            and response.direct_passthrough
+            and response.mimetype in app.config["COMPRESS_MIMETYPES"]
+        ):
+            response.direct_passthrough = False
+            response.make_sequence()
+        return response
+
     auth.init_app(app)
     app.register_blueprint(common.bp)
     app.register_blueprint(api.bp)

@@ -285,3 +285,27 @@ def test_stand_in_names_are_said_to_the_operator_before_they_reach_the_wall(app,
     assert operator.put("/api/v1/projects/p3", json=edit).status_code == 200
     cmd(operator, "confirm", "sign-p6", project_id="p6")  # signed: too late to warn, and no longer listed
     assert c.view("operator")["console"]["placeholders"] is None
+
+
+def test_text_goes_compressed_to_a_browser_that_asks(client):
+    """A remote signatory's phone on a weak link: pages, views and scripts come compressed, and decode to
+    the same bytes."""
+    import gzip
+
+    plain = client.get("/static/js/sign/main.js", buffered=True)
+    assert plain.headers.get("Content-Encoding") is None
+    packed = client.get(
+        "/static/js/sign/main.js", headers={"Accept-Encoding": "gzip, deflate"}, buffered=True
+    )
+    assert packed.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed.headers["Vary"]
+    assert gzip.decompress(packed.data) == plain.data and len(packed.data) < len(plain.data) / 2
+    # A file not changed since the browser's copy: 304, nothing sent.
+    again = client.get(
+        "/static/js/sign/main.js",
+        headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]},
+        buffered=True,
+    )
+    assert again.status_code == 304 and again.data == b""
+    view = client.get("/api/v1/state", headers={"Accept-Encoding": "gzip, deflate"})
+    assert view.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(view.data) == client.get("/api/v1/state").data
