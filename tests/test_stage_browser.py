@@ -155,6 +155,13 @@ def go_and_sync(server: LiveServer, page) -> None:
     page.wait_for_function("n => window.__stage.synced > n", arg=synced)
 
 
+def to_mid_second(page) -> None:
+    """Move the page's clock to the middle of the server's second. The monitor ticks 15 ms after each
+    second turns, so a test that starts counting within those 15 ms would see the last tick one short."""
+    into = page.evaluate("(Date.now() + window.__stage.skew) % 1000")
+    page.clock.run_for(int((1500 - into) % 1000) or 1000)
+
+
 def at_second(page, target: int) -> None:
     """Move the page's clock (and nothing else: no timer fires on the way) to one second before ``target``
     seconds into the cue, then let one second tick: the monitor has drawn ``target``."""
@@ -171,6 +178,7 @@ def test_the_timer_counts_from_the_cue_and_turns_red_past_its_minutes(server, ch
         pause_clock(page)  # from now on the page's time moves only when the test says
         # The server's clock is taken again as the cue starts: the count begins at the cue's own moment.
         go_and_sync(server, page)  # the speech: 1 minute planned
+        to_mid_second(page)
         start = page.evaluate("window.__stage.elapsed")
         assert 0 <= start <= 4  # (the cue's start is kept to the second, and a loaded machine answers late)
         assert page.get_attribute("#timer", "data-state") == "ok"
@@ -195,6 +203,26 @@ def test_the_timer_counts_from_the_cue_and_turns_red_past_its_minutes(server, ch
         at_second(page, 141)
         assert text(page, "#elapsed") == "02:21" and text(page, "#remain-row") == "+01:21 超时"
         assert re.fullmatch(r"\d\d:\d\d:\d\d", text(page, "#clock"))
+    finally:
+        context.close()
+
+
+def test_the_timer_turns_15_ms_after_the_second_even_after_a_state_just_past_it(server, chromium):
+    """A state drawn in the first 15 ms of a second shows that second; the next turn comes on the tick 15 ms
+    after the server's second (the flake this reproduces: a test reading the timer within those 15 ms)."""
+    context, page = open_monitor(chromium, server)
+    try:
+        go_and_sync(server, page)
+        pause_clock(page)
+        go_and_sync(server, page)
+        into = page.evaluate("(Date.now() + window.__stage.skew) % 1000")
+        page.clock.run_for(int((1005 - into) % 1000) or 1000)  # 5 ms into a second
+        go(server, page, "show", screen="spotlight")  # a state lands: a fresh tick, 5 ms in
+        start = page.evaluate("window.__stage.elapsed")
+        page.clock.run_for(5000)  # 5 ms into the fifth second after: its tick is 10 ms away
+        assert text(page, "#elapsed") == mmss(start + 4)
+        page.clock.run_for(12)
+        assert text(page, "#elapsed") == mmss(start + 5)
     finally:
         context.close()
 
