@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Set up (first time only) and run every check: ruff, then the whole pytest suite (real Chromium included).
+# Set up (first time only) and run every check: ruff, then the whole pytest suite (real Chromium included),
+# with a PostgreSQL and a Redis started on loopback for the several-process tests (scripts/services.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+eval "$(bash scripts/services.sh)"
+# Run this way, a test that needs PostgreSQL or Redis fails rather than skips when they are missing.
+export KIOSK_REQUIRE_SERVICES=1
 exec .venv/bin/python -m pytest "$@"
