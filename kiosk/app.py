@@ -18,8 +18,8 @@ from .ceremony.service import Ceremony
 from .config import data_dir, resolve
 from .outbound.hub import register as register_outbound
 from .setup.sample import load_sample
+from .store import open_storage
 from .store.shared import MemoryShared
-from .store.sqlite import Storage
 from .web import admin, api, auth, common, concierge, console, devices, display, live, pads, stage
 from .web.transport import Limits, TransportGuard
 from .words.catalogue import TRANSLATIONS, gettext
@@ -68,7 +68,7 @@ def build(test_config: dict | None = None) -> Flask:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
     clock = app.config.get("CLOCK") or Clock(app.config.get("TIMEZONE"))
-    storage = Storage(folder / "kiosk.sqlite3", clock)
+    storage = open_storage(folder, clock, app.config.get("DATABASE_URL"))
     ceremony = Ceremony(storage, clock)
     if app.config["LOAD_SAMPLE"] and ceremony.is_empty():
         load_sample(ceremony)

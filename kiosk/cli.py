@@ -92,11 +92,12 @@ def _open():
     from .ceremony.clock import Clock
     from .ceremony.service import Ceremony
     from .config import data_dir, resolve
-    from .store.sqlite import Storage
+    from .store import open_storage
 
     folder = data_dir()
-    clock = Clock(resolve(folder).get("TIMEZONE"))
-    storage = Storage(folder / "kiosk.sqlite3", clock)
+    settings = resolve(folder)
+    clock = Clock(settings.get("TIMEZONE"))
+    storage = open_storage(folder, clock, settings.get("DATABASE_URL"))
     return storage, Ceremony(storage, clock)
 
 

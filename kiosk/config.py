@@ -60,6 +60,14 @@ def make_pin(taken: set[str] = frozenset()) -> str:
             return pin
 
 
+def database_url(value: str | None) -> str | None:
+    from .store import POSTGRES_SCHEMES
+
+    if value and not value.startswith(POSTGRES_SCHEMES):
+        raise ConfigError("KIOSK_DATABASE_URL: expected postgresql://user:password@host:port/database")
+    return value or None
+
+
 def resolve(folder: Path, env=os.environ) -> dict:
     """The settings the app needs, with where each secret came from."""
     cfg: dict = {}
@@ -84,6 +92,8 @@ def resolve(folder: Path, env=os.environ) -> dict:
             folder, "api_token.txt", lambda: secrets.token_urlsafe(24)
         )
     cfg["PUBLIC_URL"] = (env.get("KIOSK_PUBLIC_URL") or "").rstrip("/") or None
+    # The store (kiosk.store.open_storage): PostgreSQL at this address; unset, the SQLite file in the folder.
+    cfg["DATABASE_URL"] = database_url(env.get("KIOSK_DATABASE_URL"))
     # Behind HTTPS the session cookie must never travel in clear.
     cfg["SESSION_COOKIE_SECURE"] = bool(cfg["PUBLIC_URL"] and cfg["PUBLIC_URL"].startswith("https://"))
     cfg["TIMEZONE"] = env.get("KIOSK_TIMEZONE") or None

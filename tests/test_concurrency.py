@@ -1,9 +1,10 @@
-"""Two consoles at once, against a live server: exactly one effect, every other request answered with its code."""
+"""Two consoles at once, against a live server: exactly one effect, every other request answered with its code.
+
+Each test runs on both stores: the SQLite file and a fresh PostgreSQL database (tests/services.py)."""
 
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -14,14 +15,17 @@ import requests
 import socketio
 import websocket
 from harness import ROOT, ProjectSpec, csv_bytes, projects
+from services import store_fixture  # noqa: F401 - the fixture `store`
 
 pytestmark = pytest.mark.live
 
 
 @pytest.fixture
-def live_server(live_server_with):
+def live_server(store, tmp_path):
     """Five projects made for the test (these tests are about consoles, not about the sample)."""
-    return live_server_with(projects("10", "20", "30", "40", "50"))
+    server = store.server(tmp_path / "live", projects("10", "20", "30", "40", "50"))
+    yield server
+    server.stop()
 
 
 def at_once(n, send):
@@ -132,7 +136,7 @@ def test_socket_handshakes_from_other_origins_are_refused(live_server):
     viewer.disconnect()
 
 
-def test_a_cli_import_while_the_consoles_confirm_breaks_nothing(live_server, tmp_path):
+def test_a_cli_import_while_the_consoles_confirm_breaks_nothing(live_server, store, tmp_path):
     """Another process writing (``python -m kiosk import``) while the server takes confirms: no error, no
     gap and no duplicate in seq. (The service used to decide against its memory before the transaction,
     so the next confirm after an outside write failed with an IntegrityError, a 500, for up to a second.)"""
@@ -148,7 +152,7 @@ def test_a_cli_import_while_the_consoles_confirm_breaks_nothing(live_server, tmp
             )
         )
         files.append(path)
-    env = {**os.environ, "KIOSK_DATA_DIR": str(live_server.data_dir)}
+    env = {**os.environ, "KIOSK_DATA_DIR": str(live_server.data_dir), **store.env}
     # The editor opens the running order, as a live run locks it at its first signing.
     live_server.unlock_edits()
     errors: list = []
@@ -187,7 +191,5 @@ def test_a_cli_import_while_the_consoles_confirm_breaks_nothing(live_server, tmp
     assert answers.count(200) > 20  # the consoles really were busy throughout
     state = live_server.state()
     assert state["project_count"] == 5 + 6 * 3
-    db = sqlite3.connect(live_server.data_dir / "kiosk.sqlite3")
-    run = db.execute("SELECT value FROM meta WHERE key = 'run_id'").fetchone()[0]
-    seqs = [r[0] for r in db.execute("SELECT seq FROM log WHERE run = ? ORDER BY seq", (run,))]
+    seqs = store.seqs(live_server.data_dir)
     assert seqs == list(range(1, len(seqs) + 1)) and seqs[-1] == state["seq"]

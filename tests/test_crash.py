@@ -5,7 +5,7 @@ Knobs: ``KIOSK_CRASH_KILLS`` (default 50; CI uses the default; a long soak: ``KI
 (and in the failure message), so a failure replays with ``KIOSK_CRASH_SEED=<seed>``.
 After every restart, and at the end: every acknowledged command is in the log with the seq it was
 acknowledged with, nothing is counted twice, replaying the log gives the state the server serves, and
-SQLite's integrity check is ``ok``.
+the store's integrity check is ``ok``. On both stores: the SQLite file, and a fresh PostgreSQL database.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ import uuid
 
 import pytest
 import requests
+from harness import LiveServer
+from services import store_fixture  # noqa: F401 - the fixture `store`
 
 from kiosk.ceremony.rules import replay
-from kiosk.store.sqlite import Storage
 
 pytestmark = pytest.mark.live
 
@@ -69,8 +70,7 @@ class Stream(threading.Thread):
         return None
 
 
-def check_store(db_path, acked: dict[str, int], served: dict) -> None:
-    storage = Storage(db_path)
+def check_store(storage, acked: dict[str, int], served: dict) -> None:
     try:
         assert storage.integrity_check() == "ok"
         log = storage.load_log()
@@ -110,14 +110,22 @@ def test_the_crash_seed_replays_the_same_kill_moments(monkeypatch):
     assert len({crash_seed() for _ in range(5)}) > 1  # a fresh seed each run (and printed)
 
 
-def test_sigkill_at_random_moments_loses_nothing(live_server, capsys):
+@pytest.fixture
+def live_server(store, tmp_path):
+    """The sample ceremony (its first start loads it), on the store under test."""
+    server = LiveServer(tmp_path / "live-data", env=store.env).start()
+    yield server
+    server.stop()
+
+
+def test_sigkill_at_random_moments_loses_nothing(live_server, store, capsys):
     seed = crash_seed()
     with capsys.disabled():
         print(f"\n  crash test: KIOSK_CRASH_SEED={seed} KIOSK_CRASH_KILLS={KILLS}")
     rng = random.Random(seed + 1)  # the stream's choices, apart from the kill moments
     stream = Stream(live_server, rng)
     stream.start()
-    db_path = live_server.data_dir / "kiosk.sqlite3"
+    folder = live_server.data_dir
     try:
         for moment in kill_moments(seed, KILLS):
             time.sleep(moment)
@@ -125,13 +133,14 @@ def test_sigkill_at_random_moments_loses_nothing(live_server, capsys):
             live_server.start()
             with stream.gate:
                 try:
-                    check_store(db_path, dict(stream.acked), live_server.state())
+                    check_store(store.open(folder), dict(stream.acked), live_server.state())
                 except AssertionError as failed:
                     raise AssertionError(f"{failed} (replay: KIOSK_CRASH_SEED={seed})") from None
     finally:
         stream.stop.set()
         stream.join(10)
     assert len(stream.acked) > KILLS  # the stream really ran between the kills
-    check_store(db_path, stream.acked, live_server.state())
-    db = sqlite3.connect(db_path)
-    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    check_store(store.open(folder), stream.acked, live_server.state())
+    if store.kind == "sqlite":
+        db = sqlite3.connect(folder / "kiosk.sqlite3")
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

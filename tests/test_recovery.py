@@ -1,5 +1,6 @@
 """Catching up: big screens and consoles recover within 5 s, without a reload, from a server restart, a cut
-connection and a stalled (half-open) one. Real Chromium, through a TCP proxy the test controls."""
+connection and a stalled (half-open) one. Real Chromium, through a TCP proxy the test controls; on both
+stores (the SQLite file, a fresh PostgreSQL database)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import time
 import pytest
 from harness import PIN, projects
 from netproxy import Proxy
+from services import store_fixture  # noqa: F401 - the fixture `store`
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -15,9 +17,11 @@ RECOVERY_S = 5.0
 
 
 @pytest.fixture
-def live_server(live_server_with):
+def live_server(store, tmp_path):
     """Five projects made for these tests."""
-    return live_server_with(projects("10", "20", "30", "40", "50"))
+    server = store.server(tmp_path / "live", projects("10", "20", "30", "40", "50"))
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -10,6 +10,10 @@ other process (a CLI import, a second server) can write in between.
 
 The schema is ``schema/NNNN_*.sql``, applied in order, once each; ``PRAGMA user_version`` is the number of
 the last one applied (a database made before the ladder existed is at 1).
+
+The queries are written in the SQL PostgreSQL takes too (RETURNING, ON CONFLICT DO NOTHING, FILTER, no
+json_each): ``kiosk.store.postgres`` runs these same methods on a database server, overriding only the
+engine's part (connecting, the schema's version and dialect, BEGIN and COMMIT, ``data_version``).
 """
 
 from __future__ import annotations
@@ -63,15 +67,21 @@ class Storage:
         self.clock = clock or Clock()
         self._lock = threading.RLock()
         self._depth = 0
-        # check_same_thread=False: the lock, not the thread, is what keeps use of the connection serial.
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db = self._connect()
         self.migrate()
-        if self.current_run() is None:
-            self.start_run("live", self.clock.now_iso())
+        # Under the write lock: two processes starting on a new database make one run, not two.
+        with self.transaction():
+            if self.current_run() is None:
+                self.start_run("live", self.clock.now_iso())
+
+    def _connect(self) -> sqlite3.Connection:
+        # check_same_thread=False: the lock, not the thread, is what keeps use of the connection serial.
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA foreign_keys=ON")
+        return db
 
     def close(self) -> None:
         with self._lock:
@@ -81,7 +91,7 @@ class Storage:
 
     def schema_version(self) -> int:
         with self._lock:
-            return self._db.execute("PRAGMA user_version").fetchone()[0]
+            return self._read_version(self._db)
 
     def migrate(self) -> list[str]:
         """Apply the schema steps this database lacks, each in its own transaction; returns their names.
@@ -91,18 +101,39 @@ class Storage:
         applied = []
         for version, name, sql in migrations():
             with self.transaction() as db:
-                current = db.execute("PRAGMA user_version").fetchone()[0]
-                if current == 0 and _has_table(db, "meta"):
+                current = self._read_version(db)
+                if current == 0 and self._predates_ladder(db):
                     # Made by kiosk 0.1, before this ladder: its schema is step 1.
-                    db.execute("PRAGMA user_version = 1")
+                    self._write_version(db, 1)
                     current = 1
                 if current >= version:
                     continue
-                for statement in _statements(sql):
+                for statement in self._schema_statements(sql):
                     db.execute(statement)
-                db.execute(f"PRAGMA user_version = {int(version)}")
+                self._write_version(db, version)
                 applied.append(name)
         return applied
+
+    # What differs between engines: where the schema's version is kept, the dialect of its steps, how a
+    # write transaction starts and ends. ``kiosk.store.postgres`` overrides these and nothing else of SQL.
+
+    def _read_version(self, db) -> int:
+        return db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _predates_ladder(self, db) -> bool:
+        return _has_table(db, "meta")
+
+    def _write_version(self, db, version: int) -> None:
+        db.execute(f"PRAGMA user_version = {int(version)}")
+
+    def _schema_statements(self, sql: str) -> list[str]:
+        return _statements(sql)
+
+    def _begin(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def _end(self, commit: bool) -> None:
+        self._db.execute("COMMIT" if commit else "ROLLBACK")
 
     # -- transactions -------------------------------------------------------------------------------------
 
@@ -115,7 +146,7 @@ class Storage:
         with self._lock:
             row = self._db.execute(
                 "SELECT m.value AS run, COALESCE(MAX(l.seq), 0) AS seq FROM meta m "
-                "LEFT JOIN log l ON l.run = m.value WHERE m.key = 'run_id'"
+                "LEFT JOIN log l ON l.run = m.value WHERE m.key = 'run_id' GROUP BY m.value"
             ).fetchone()
         return (row["run"], row["seq"]) if row and row["run"] else ("", 0)
 
@@ -247,15 +278,15 @@ class Storage:
             else:
                 start = db.execute("SELECT COALESCE(MAX(position), 0) FROM projects").fetchone()[0]
             for offset, d in enumerate(drafts, start=1):
-                cur = db.execute(
+                pk = db.execute(
                     "INSERT INTO projects(id, position, name, investor, amount_wan, land_mu, industry, "
-                    "signatories, summary) VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "signatories, summary) VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk",
                     (start + offset, *_project_values(d)),
-                )
+                ).fetchall()[0][0]
                 # Ids come from an AUTOINCREMENT key, so a replaced running order never reuses an old id
                 # that the log (or an AV desk's button) still names.
-                pid = f"p{cur.lastrowid}"
-                db.execute("UPDATE projects SET id = ? WHERE pk = ?", (pid, cur.lastrowid))
+                pid = f"p{pk}"
+                db.execute("UPDATE projects SET id = ? WHERE pk = ?", (pid, pk))
                 # The card's address is made now and kept for good: cards are printed before the day.
                 db.execute(
                     "INSERT INTO cards(project_id, token, contact_name, contact_phone) VALUES (?, ?, ?, ?)",
@@ -278,9 +309,9 @@ class Storage:
             known = {r[0] for r in db.execute("SELECT id FROM cues")}
             db.execute("DELETE FROM cues")
             for position, c in enumerate(cues, start=1):
-                cur = db.execute(
+                pk = db.execute(
                     "INSERT INTO cues(id, position, kind, title, person, role, project_ids, planned_time, "
-                    "minutes, script) VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "minutes, script) VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk",
                     (
                         position,
                         c.kind,
@@ -292,12 +323,10 @@ class Storage:
                         c.minutes,
                         c.script,
                     ),
-                )
+                ).fetchall()[0][0]
                 kept = c.id if c.id in known else None
                 known.discard(c.id)
-                db.execute(
-                    "UPDATE cues SET id = ? WHERE pk = ?", (kept or f"c{cur.lastrowid}", cur.lastrowid)
-                )
+                db.execute("UPDATE cues SET id = ? WHERE pk = ?", (kept or f"c{pk}", pk))
             return _append_setup(db, "agenda", at)
 
     # -- pads and their signatures ------------------------------------------------------------------------
@@ -401,7 +430,7 @@ class Storage:
         """Store one batch; False when it was stored before (a pad re-sending after a cut)."""
         with self.transaction() as db:
             cur = db.execute(
-                "INSERT OR IGNORE INTO strokes(signature_id, batch, at, points) VALUES (?, ?, ?, ?)",
+                "INSERT INTO strokes(signature_id, batch, at, points) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (signature_id, batch, at, json.dumps(points, separators=(",", ":"))),
             )
             return cur.rowcount == 1
@@ -463,7 +492,8 @@ class Storage:
         """Every run, oldest first, with how many entries and signings its log holds."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT r.*, COUNT(l.seq) AS entries, SUM(l.action = 'confirm') - SUM(l.action = 'undo') AS signed, "
+                "SELECT r.*, COUNT(l.seq) AS entries, COUNT(*) FILTER (WHERE l.action = 'confirm') "
+                "- COUNT(*) FILTER (WHERE l.action = 'undo') AS signed, "
                 "(SELECT COUNT(*) FROM commands c WHERE c.run = r.id) AS commands "
                 "FROM runs r LEFT JOIN log l ON l.run = r.id GROUP BY r.id ORDER BY r.rowid"
             ).fetchall()
@@ -575,8 +605,8 @@ class Storage:
     def devices(self, include_revoked: bool = False) -> list[Device]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT * FROM devices WHERE revoked_at IS NULL OR ? ORDER BY created_at, rowid",
-                (include_revoked,),
+                "SELECT * FROM devices WHERE revoked_at IS NULL OR ? = 1 ORDER BY created_at, rowid",
+                (int(include_revoked),),
             ).fetchall()
         return [_device(r) for r in rows]
 
@@ -607,12 +637,14 @@ class Storage:
                 rows = db.execute(
                     "SELECT id FROM devices WHERE id = ? AND revoked_at IS NULL", (device_id,)
                 ).fetchall()
-            else:
+            elif kinds:
+                marks = ", ".join("?" * len(kinds))
                 rows = db.execute(
-                    "SELECT id FROM devices WHERE kind IN (SELECT value FROM json_each(?)) "
-                    "AND revoked_at IS NULL",
-                    (json.dumps(list(kinds)),),
+                    f"SELECT id FROM devices WHERE kind IN ({marks}) AND revoked_at IS NULL",  # noqa: S608
+                    tuple(kinds),
                 ).fetchall()
+            else:
+                rows = []
             ids = [r["id"] for r in rows]
             db.executemany("UPDATE devices SET revoked_at = ? WHERE id = ?", [(at, i) for i in ids])
         return ids
@@ -644,7 +676,7 @@ class _Transaction:
         store._lock.acquire()
         if store._depth == 0:
             try:
-                store._db.execute("BEGIN IMMEDIATE")
+                store._begin()
             except BaseException:
                 store._lock.release()
                 raise
@@ -656,7 +688,7 @@ class _Transaction:
         try:
             store._depth -= 1
             if store._depth == 0:
-                store._db.execute("ROLLBACK" if exc_type else "COMMIT")
+                store._end(commit=exc_type is None)
             elif exc_type:
                 # An inner block failed: the outer one will see the exception and roll everything back.
                 pass
