@@ -13,14 +13,27 @@ from flask_compress import Compress
 from flask_socketio import SocketIO
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .ceremony import signals
 from .ceremony.clock import Clock
 from .ceremony.service import Ceremony
 from .config import data_dir, resolve
 from .outbound.hub import register as register_outbound
 from .setup.sample import load_sample
 from .store import open_storage
-from .store.shared import MemoryShared
-from .web import admin, api, auth, common, concierge, console, devices, display, live, pads, stage
+from .store.shared import LocalCluster, MemoryShared
+from .web import (
+    admin,
+    api,
+    auth,
+    common,
+    concierge,
+    console,
+    devices,
+    display,
+    live,
+    pads,
+    stage,
+)
 from .web.transport import Limits, TransportGuard
 from .words.catalogue import TRANSLATIONS, gettext
 
@@ -69,13 +82,17 @@ def build(test_config: dict | None = None) -> Flask:
 
     clock = app.config.get("CLOCK") or Clock(app.config.get("TIMEZONE"))
     storage = open_storage(folder, clock, app.config.get("DATABASE_URL"))
-    ceremony = Ceremony(storage, clock)
+    cluster = make_cluster(app, storage)
+    ceremony = Ceremony(storage, clock, claim=cluster.claim)
     if app.config["LOAD_SAMPLE"] and ceremony.is_empty():
         load_sample(ceremony)
         app.logger.info("empty data folder: loaded the sample ceremony")
     app.extensions["kiosk"] = ceremony
     app.extensions["kiosk_clock"] = clock
-    app.extensions["kiosk_shared"] = app.config.get("SHARED") or MemoryShared(clock)
+    app.extensions["kiosk_cluster"] = cluster
+    app.extensions["kiosk_shared"] = (
+        app.config.get("SHARED") or getattr(cluster, "shared", None) or MemoryShared(clock)
+    )
 
     # Templates say _("…") with the Chinese text; the event's language picks the translation.
     Babel(
@@ -136,7 +153,10 @@ def build(test_config: dict | None = None) -> Flask:
         ping_interval=app.config["PING_INTERVAL"],
         ping_timeout=app.config["PING_TIMEOUT"],
         max_http_buffer_size=MAX_SOCKET_BODY,
+        # With a queue every emit goes through Redis to every process's clients.
+        **({"client_manager": cluster.manager} if hasattr(cluster, "manager") else {}),
     )
+    join_cluster(app, socketio, ceremony, cluster)
     live.register(app, socketio, ceremony)
     # The AV desk hears each fired cue and signing (webhooks, OSC); without targets nothing runs.
     register_outbound(app, ceremony)
@@ -149,6 +169,37 @@ def build(test_config: dict | None = None) -> Flask:
         # behind the proxies; without it X-Forwarded-* are ignored (anyone could send them).
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
     return app
+
+
+def make_cluster(app: Flask, storage):
+    """The other processes of this ceremony: none (LocalCluster), or those on the same Redis."""
+    url = app.config.get("MESSAGE_QUEUE")
+    if not url:
+        return LocalCluster()
+    from .store.redis_shared import RedisCluster, ceremony_id
+
+    return RedisCluster(url, ceremony_id(storage))
+
+
+def join_cluster(app: Flask, socketio: SocketIO, ceremony: Ceremony, cluster) -> None:
+    """Every process's state catches up at once with a change another one committed (not at its next
+    look at the store), and the listener starts now, not at the first client's connect."""
+    if isinstance(cluster, LocalCluster):
+        return
+
+    def in_app(work) -> None:
+        with app.app_context():
+            work()
+
+    cluster.wrap = in_app
+    # The committer (or the claimer of a CLI write) broadcast the change; the others only catch up, and
+    # lose the claim, so nobody broadcasts it twice.
+    cluster.on("changed", ceremony.reload_if_changed_elsewhere)
+    signals.state_changed.connect(lambda _sender: cluster.tell_others("changed"), sender=ceremony, weak=False)
+    server = socketio.server
+    if not server.manager_initialized:
+        server.manager_initialized = True
+        server.manager.initialize()
 
 
 def transport_limits(config) -> Limits:

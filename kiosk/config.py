@@ -120,6 +120,11 @@ def resolve(folder: Path, env=os.environ) -> dict:
             cfg[key] = parse(env.get(variable))
         except ValueError as err:
             raise ConfigError(f"{variable}: {err}") from None
+    # Several processes as one ceremony: broadcasts and shared state through Redis (kiosk.store.redis_shared).
+    queue = (env.get("KIOSK_MESSAGE_QUEUE") or "").strip() or None
+    if queue and queue.split("://", 1)[0] not in ("redis", "rediss", "unix"):
+        raise ConfigError("KIOSK_MESSAGE_QUEUE: a redis://, rediss:// or unix:// address")
+    cfg["MESSAGE_QUEUE"] = queue
     # Signs each webhook's body (X-Kiosk-Signature), so a receiver can tell the server from anyone on the LAN.
     cfg["WEBHOOK_SECRET"] = env.get("KIOSK_WEBHOOK_SECRET") or None
     return cfg

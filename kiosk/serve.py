@@ -55,7 +55,7 @@ def address_limited_server():
     from .web.transport import LogBudget
 
     class Server(pywsgi.WSGIServer):
-        def __init__(self, *args, per_address: int, **kwargs):
+        def __init__(self, *args, per_address: float, **kwargs):
             super().__init__(*args, **kwargs)
             self.per_address = per_address
             self.open: dict[str, int] = {}
@@ -82,6 +82,14 @@ def address_limited_server():
                     del self.open[addr]
 
     return Server
+
+
+def connections_per_address(config) -> float:
+    """The TCP connections one peer may hold. Behind a trusted proxy every connection comes from the proxy,
+    so the cap per client is the proxy's (deploy/nginx: ``limit_conn``), unless set here explicitly."""
+    if config.get("CONNECTIONS_PER_ADDRESS"):
+        return config["CONNECTIONS_PER_ADDRESS"]
+    return float("inf") if config.get("TRUSTED_PROXIES") else CONNECTIONS_PER_ADDRESS
 
 
 def raise_open_file_limit() -> int:
@@ -144,7 +152,8 @@ def serve(host: str, port: int) -> int:
     transport = app.extensions["kiosk_transport"]
 
     def watch():
-        # `python -m kiosk import` writes from another process; pick its change up and broadcast it.
+        # `python -m kiosk import` writes from another process; pick its change up and broadcast it (with
+        # several server processes, the first to claim it broadcasts it: kiosk.store.redis_shared).
         while True:
             socketio.sleep(WATCH_INTERVAL_S)
             try:
@@ -203,7 +212,7 @@ def serve(host: str, port: int) -> int:
         # No per-request access log: thousands of polling viewers would drown the lines an operator reads.
         log=None,
         error_log=logging.getLogger("kiosk.http"),
-        per_address=app.config.get("CONNECTIONS_PER_ADDRESS") or CONNECTIONS_PER_ADDRESS,
+        per_address=connections_per_address(app.config),
     )
     try:
         server.init_socket()
@@ -235,6 +244,9 @@ def serve(host: str, port: int) -> int:
     print("  " + gettext(LISTENING, lang, host=host, port=port, pid=os.getpid()), flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
+    # The heartbeat stops first: the other processes drop this one's sockets and screens from their lists
+    # once its last beat runs out (HOST_TTL_S).
+    app.extensions["kiosk_cluster"].close()
     if "kiosk_outbound" in app.extensions:
         # The last cue before the stop (the closing's lights) still leaves, within a short grace.
         app.extensions["kiosk_outbound"].stop()

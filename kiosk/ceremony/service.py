@@ -86,9 +86,14 @@ def parse_command(payload: object) -> Command:
 
 
 class Ceremony:
-    def __init__(self, storage: Storage, clock: Clock | None = None):
+    def __init__(self, storage: Storage, clock: Clock | None = None, claim=None):
         self.storage = storage
         self.clock = clock or storage.clock
+        # ``claim(head) -> bool``: whether this process announces the change that brought the log to ``head``
+        # (run id, seq). Alone it always does; with several processes on one store exactly one does (the
+        # committer, or for another program's write the first process to claim it), so every listener of
+        # ``state_changed`` acts once per change across them all (kiosk.store.redis_shared).
+        self.claim = claim or (lambda _head: True)
         self._lock = threading.RLock()
         self._head: tuple[str, int] | None = None
         self._data_version = None
@@ -119,7 +124,7 @@ class Ceremony:
         """The view ``audience`` sees now (built once per change, then shared). A change another process
         committed is picked up here at once, and announced to every client."""
         if self.catch_up():
-            self._announce()
+            self._announce_caught_up()
         with self._lock:
             if audience not in self._views:
                 if audience.startswith("party:"):
@@ -161,11 +166,18 @@ class Ceremony:
             return True
 
     def reload_if_changed_elsewhere(self) -> bool:
-        """The server's watcher: True (and every client told) when another process changed the ceremony."""
+        """The server's watcher: True when another process changed the ceremony (and every client is told,
+        by this process if it claims the change)."""
         if self.catch_up():
-            self._announce()
+            self._announce_caught_up()
             return True
         return False
+
+    def _announce_caught_up(self) -> None:
+        # The committer announced its own change already (it claimed it in its transaction); a change from
+        # a program that announces nothing (the CLI) is announced by the first process to claim it.
+        if self.claim(self._head):
+            signals.state_changed.send(self)
 
     def _catch_up_in(self) -> None:
         """Inside a transaction: make sure the state decided against is the one on disk."""
@@ -227,6 +239,8 @@ class Ceremony:
                     self.storage.record_command(cmd.command_id, body, device, at, 200, reply, done)
                 if recorded is not None:
                     recorded(at)
+                # Claimed before the commit, so no other process that catches up with it announces it too.
+                self.claim((self.run.id, entries[-1][2].seq))
             self._head = (self.run.id, entries[-1][2].seq)
             self._data_version = self.storage.data_version()
             self._install(state)
@@ -558,6 +572,7 @@ class Ceremony:
 
     def _after_setup(self) -> None:
         self.reload()
+        self.claim(self._head)
         self._announce()
 
     def _announce(self) -> None:

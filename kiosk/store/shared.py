@@ -140,3 +140,37 @@ class MemoryShared:
     def hgetall(self, name: str) -> dict[str, Value]:
         with self._lock:
             return dict(self._hashes.get(name, {}))
+
+
+class LocalCluster:
+    """One server process: the whole "cluster". ``kiosk.store.redis_shared.RedisCluster`` has the same calls
+    for several processes on one store: ``tell`` runs a handler in every process (a sign-out reaches sockets
+    held elsewhere), ``claim`` picks the one process that announces a change, ``hosts_alive`` says whose
+    sockets and screens are still there (None: everyone's)."""
+
+    host_id = "local"
+
+    def __init__(self):
+        self._handlers: dict[str, list] = {}
+
+    def on(self, kind: str, handler) -> None:
+        self._handlers.setdefault(kind, []).append(handler)
+
+    def tell(self, kind: str, **data) -> None:
+        for handler in self._handlers.get(kind, ()):
+            handler(**data)
+
+    def tell_others(self, kind: str, **data) -> None:
+        """Nobody else to tell."""
+
+    def claim(self, head: tuple[str, int]) -> bool:
+        return True
+
+    def hosts_alive(self) -> set[str] | None:
+        return None
+
+    def health(self) -> dict:
+        return {"ok": True}
+
+    def close(self) -> None:
+        """Nothing runs in the background."""

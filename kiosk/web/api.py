@@ -204,27 +204,6 @@ def _press_id(payload: dict) -> str:
     return known.decode() if isinstance(known, bytes) else (known or fresh)
 
 
-@bp.get("/healthz")
-def healthz():
-    """For monitoring: alive, database writable, paired big screens (and pages waiting for pairing) and
-    sessions connected (``?deep=1`` adds an integrity check)."""
-    c = ceremony()
-    ok = c.storage.writable()
-    if ok and request.args.get("deep"):
-        ok = c.storage.integrity_check() == "ok"
-    displays = current_app.extensions.get("kiosk_displays")
-    transport = current_app.extensions.get("kiosk_transport")
-    return jsonify(
-        status="ok" if ok else "error",
-        seq=c.snapshot()["seq"],
-        displays=len(displays.list()) if displays else 0,
-        # Pages that opened /display without being paired (not walls; a wall that lost its pairing is here).
-        waiting=len(displays.waiting()) if displays else 0,
-        # Socket.IO sessions open in this process: every wall, console and viewer page holds one.
-        sessions=len(transport.books.sessions) if transport else 0,
-    ), (200 if ok else 503)
-
-
 @bp.app_errorhandler(413)
 def too_large(_err):
     return error(413, "too_large")

@@ -20,6 +20,7 @@ from ..store.shared import MemoryShared, Shared
 from ..words.catalogue import gettext
 from ..words.messages import ROLE_LABELS
 from .common import error
+from .transport import LogBudget
 
 log = logging.getLogger("kiosk.auth")
 
@@ -293,11 +294,17 @@ def from_socket_auth(data: dict) -> Principal:
 
 
 SEEN_TABLE = "devices:seen"
+_untouched = LogBudget(log, lines=3, window_s=60)
 
 
 def touch(device_id: str) -> None:
     """Note a device's last activity (in the shared store: it changes on every request)."""
-    current_app.extensions["kiosk_shared"].hset(SEEN_TABLE, device_id, _now())
+    try:
+        current_app.extensions["kiosk_shared"].hset(SEEN_TABLE, device_id, _now())
+    except Exception as err:  # whatever the shared store's client raises
+        # Redis restarting (several processes): only a "last seen" time is lost, while the operator's
+        # command itself must go through.
+        _untouched.warn("could not note device %s as seen: %s", device_id, err)
 
 
 def last_seen() -> dict[str, str]:

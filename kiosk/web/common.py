@@ -3,7 +3,7 @@ and limits, and the endpoint that serves a page its words in another language.""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify
+from flask import Blueprint, abort, current_app, jsonify, request
 
 from ..ceremony.service import Ceremony
 from ..setup.fields import FIELDS, FieldErrors
@@ -74,3 +74,36 @@ def words_json(surface: str, lg: str):
     response = jsonify(page_words(surface, language(lg)))
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@bp.get("/healthz")
+def healthz():
+    """For monitoring (and the load balancer): alive, database writable, the message queue's listener
+    hearing this process's own heartbeat (with several processes), paired big screens (and pages waiting
+    for pairing) and sessions connected (``?deep=1`` adds an integrity check). 503 when the store or the
+    queue is not working: a process whose listener died would otherwise serve screens that never change."""
+    c = ceremony()
+    store = c.storage.writable()
+    if store and request.args.get("deep"):
+        store = c.storage.integrity_check() == "ok"
+    cluster = current_app.extensions.get("kiosk_cluster")
+    queue = cluster.health() if cluster is not None else {"ok": True}
+    ok = store and queue["ok"]
+    body = {
+        "status": "ok" if ok else "error",
+        "store": "ok" if store else "error",
+        "seq": c.snapshot()["seq"],
+    }
+    if "listener" in queue:
+        body["queue"] = queue
+    try:
+        displays = current_app.extensions.get("kiosk_displays")
+        # Pages that opened /display without being paired (not walls; a wall that lost its pairing is here).
+        body["displays"] = len(displays.list()) if displays else 0
+        body["waiting"] = len(displays.waiting()) if displays else 0
+    except Exception:  # the shared store (Redis) is down: say so, not fail the check itself
+        body["displays"] = body["waiting"] = None
+    transport = current_app.extensions.get("kiosk_transport")
+    # Socket.IO sessions open in this process: every wall, console and viewer page holds one.
+    body["sessions"] = len(transport.books.sessions) if transport else 0
+    return jsonify(body), (200 if ok else 503)

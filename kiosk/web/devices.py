@@ -79,9 +79,8 @@ def list_devices():
     its role, last activity and open sockets; and the screens waiting to be paired."""
     lang = ceremony().lang
     seen = auth.last_seen()
-    online: dict[str, int] = {}
-    for held in current_app.extensions.get("kiosk_sockets", {}).values():
-        online[held] = online.get(held, 0) + 1
+    # Sockets open now in every server process (kiosk.web.live.Sockets).
+    online = current_app.extensions["kiosk_online"]()
     caller = auth.current()
     me = caller.device.id if caller.device else None
     # A session idle longer than a session lives cannot come back: it is no longer listed.

@@ -24,7 +24,7 @@ from ..ceremony.clock import Clock
 from ..ceremony.model import LAYOUTS
 from ..ceremony.rules import CeremonyError
 from ..ceremony.service import Ceremony
-from ..store.shared import Shared
+from ..store.shared import LocalCluster, Shared
 from ..words.catalogue import N_, gettext
 from . import auth, pads
 from .transport import LogBudget
@@ -46,8 +46,9 @@ class Displays:
     TABLE = "displays"
     MAX_WAITING = 8
 
-    def __init__(self, shared: Shared, clock: Clock):
+    def __init__(self, shared: Shared, clock: Clock, cluster=None):
         self.shared, self.clock = shared, clock
+        self.cluster = cluster or LocalCluster()
 
     def add(
         self, sid: str, name: str, addr: str | None, device_id: str | None = None, layout: str | None = None
@@ -77,6 +78,8 @@ class Displays:
             # Chosen on the console (None: by the screen's shape), and the one the screen says it draws.
             "layout": layout,
             "drawn_layout": None,
+            # The process holding its socket: a screen of a process that died is no longer listed.
+            "host": self.cluster.host_id,
         }
         self.shared.hset(self.TABLE, sid, json.dumps(entry, ensure_ascii=False))
         return entry
@@ -108,8 +111,8 @@ class Displays:
         return self.shared.hdel(self.TABLE, sid)
 
     def _all(self) -> list[tuple[str, dict]]:
-        items = ((k, json.loads(v)) for k, v in self.shared.hgetall(self.TABLE).items())
-        return sorted(items, key=lambda kv: kv[1]["id"])
+        items = [(k, json.loads(v)) for k, v in self.shared.hgetall(self.TABLE).items()]
+        return sorted(alive(self.shared, self.cluster, self.TABLE, items), key=lambda kv: kv[1]["id"])
 
     def list(self) -> list[dict]:
         """The paired screens: the walls."""
@@ -123,8 +126,76 @@ class Displays:
         return next(((k, e) for k, e in self._all() if not e["paired"] and e["code"] == code), None)
 
 
+def alive(shared: Shared, cluster, table: str, items: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    """The entries of ``table`` whose process is still there; the others (a process killed) are dropped."""
+    hosts = cluster.hosts_alive()
+    if hosts is None:
+        return items
+    kept = []
+    for key, entry in items:
+        if entry.get("host", cluster.host_id) in hosts:
+            kept.append((key, entry))
+        else:
+            shared.hdel(table, key)
+    return kept
+
+
+class Sockets:
+    """The sockets held by a device or in a room of their own (consoles, pads, the MC's monitor, paired
+    screens), across every process: how many each device has open (the devices list), and which rooms have
+    someone in them (a broadcast skips the view nobody would see). Public pages are not listed."""
+
+    TABLE = "sockets"
+
+    def __init__(self, shared: Shared, cluster, local_rooms):
+        self.shared, self.cluster = shared, cluster
+        self.local_rooms = local_rooms
+        self.said = LogBudget(log, lines=3, window_s=60)
+
+    def add(self, sid: str, room: str, device: str | None) -> None:
+        entry = {"room": room, "device": device, "host": self.cluster.host_id}
+        try:
+            self.shared.hset(self.TABLE, sid, json.dumps(entry))
+        except Exception as err:  # the shared store (Redis) away: the socket itself is served all the same
+            self.said.warn("could not list socket %s: %s", sid, err)
+
+    def remove(self, sid: str) -> None:
+        try:
+            self.shared.hdel(self.TABLE, sid)
+        except Exception as err:  # left behind; dropped once its process stops beating, or at the next remove
+            self.said.warn("could not unlist socket %s: %s", sid, err)
+
+    def _all(self) -> list[dict]:
+        items = [(k, json.loads(v)) for k, v in self.shared.hgetall(self.TABLE).items()]
+        return [e for _, e in alive(self.shared, self.cluster, self.TABLE, items)]
+
+    def online(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for entry in self._all():
+            if entry["device"]:
+                counts[entry["device"]] = counts.get(entry["device"], 0) + 1
+        return counts
+
+    def rooms(self) -> set[str]:
+        try:
+            return {entry["room"] for entry in self._all()}
+        except Exception as err:  # a broadcast must still reach this process's own clients
+            self.said.warn("broadcasting to this process's rooms only: %s", err)
+            return self.local_rooms()
+
+
 def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
-    displays = Displays(app.extensions["kiosk_shared"], app.extensions["kiosk_clock"])
+    cluster = app.extensions.get("kiosk_cluster") or LocalCluster()
+    shared = app.extensions["kiosk_shared"]
+    displays = Displays(shared, app.extensions["kiosk_clock"], cluster)
+    sockets = Sockets(
+        shared,
+        cluster,
+        lambda: {
+            r for r, held in socketio.server.manager.rooms.get("/", {}).items() if isinstance(r, str) and held
+        },
+    )
+    app.extensions["kiosk_online"] = sockets.online
     app.extensions["kiosk_displays"] = displays
 
     def screens_message() -> dict:
@@ -137,12 +208,13 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
     def tell_operators() -> None:
         socketio.emit("displays", screens_message(), to="operators")
 
-    # Which sockets each device holds (sid -> device id), so signing a device out closes its sockets.
+    # Which sockets of this process each device holds (sid -> device id), so signing a device out closes
+    # its sockets; ``sockets`` lists them for every process.
     holders: dict[str, str] = {}
+    listed: set[str] = set()
     # The signing pads' sockets: sid -> (pad id, "local" or "remote"); and the walls that draw their ink.
     pad_sockets: dict[str, tuple[str, str]] = {}
     ink_watchers: dict[str, bool] = {}
-    app.extensions["kiosk_sockets"] = holders
 
     manager = socketio.server.manager
     said = LogBudget(log)
@@ -165,6 +237,9 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
         if welcome is not None and namespace == "/":
             room, audience, extra = welcome
             socketio.server.enter_room(sid, room, namespace="/")
+            if room != "public" or sid in holders:
+                listed.add(sid)
+                sockets.add(sid, room, holders.get(sid))
             socketio.server._send_eio_packet(manager.eio_sid_from_sid(sid, "/"), first_state(audience))
             if room == "operators":
                 socketio.emit("displays", screens_message(), to=sid)
@@ -262,9 +337,17 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
         """A page went away; if it was a big screen, the operators hear of it."""
         accepted.pop(request.sid, None)
         holders.pop(request.sid, None)
+        if request.sid in listed:
+            listed.discard(request.sid)
+            sockets.remove(request.sid)
         pad_sockets.pop(request.sid, None)
         ink_watchers.pop(request.sid, None)
-        if displays.remove(request.sid):
+        try:
+            gone = displays.remove(request.sid)
+        except Exception as err:  # Redis away: the entry goes with its process's heartbeat, or stays listed
+            said.warn("could not unlist big screen: %s", err)
+            gone = False
+        if gone:
             said.info("big screen disconnected (%s)", request.remote_addr)
             tell_operators()
 
@@ -303,13 +386,14 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
         return {"seq": view["seq"], "log_id": view["log_id"]}
 
     def broadcast(sender):
-        rooms = manager.rooms.get("/", {})
+        # The rooms with someone in them in any process: the MC's monitor may be held by another one.
+        rooms = sockets.rooms()
         for room, name in ROOMS.items():
             # The stage view is built only while a monitor is there to see it.
-            if room == "stage" and not rooms.get("stage"):
+            if room == "stage" and "stage" not in rooms:
                 continue
             socketio.emit("state", sender.view(name), to=room)
-        for room in [r for r in list(rooms) if isinstance(r, str) and r.startswith("pad:") and rooms.get(r)]:
+        for room in sorted(r for r in rooms if r.startswith("pad:")):
             view = sender.view("party:" + room[4:])
             if view is not None:
                 socketio.emit("state", view, to=room)
@@ -398,18 +482,26 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
     def ink_cleared(_sender, pad_id: str, signature_id: str):
         socketio.emit("ink_clear", {"pad_id": pad_id, "signature_id": signature_id}, to="ink")
 
-    def drop_pad(pad_id: str, via: str | None = None) -> None:
-        # A new link for the pad: the browser holding the old one is cut off now.
+    def drop_pad_here(pad_id: str, via: str | None = None) -> None:
         for sid, (held, how) in list(pad_sockets.items()):
             if held == pad_id and (via is None or how == via):
                 socketio.server.disconnect(sid, namespace="/")
 
+    def drop_pad(pad_id: str, via: str | None = None) -> None:
+        # A new link for the pad: the browser holding the old one is cut off now, in whichever process.
+        cluster.tell("drop_pad", pad_id=pad_id, via=via)
+
+    cluster.on("drop_pad", drop_pad_here)
     app.extensions["kiosk_drop_pad"] = drop_pad
     signals.ink_added.connect(ink_added, sender=ceremony, weak=False)
     signals.ink_cleared.connect(ink_cleared, sender=ceremony, weak=False)
 
     def drop_operators(_sender):
-        # Their sessions are void: close the sockets that were opened with them, not just the HTTP side.
+        # Their sessions are void: close the sockets opened with them in every process (the library's
+        # pub/sub manager lists only this process's participants of a room).
+        cluster.tell("drop_operators")
+
+    def drop_operators_here():
         pending = [sid for sid, (room, _, _) in list(accepted.items()) if room == "operators"]
         for sid in pending:
             accepted.pop(sid, None)
@@ -417,8 +509,11 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
             socketio.server.disconnect(sid, namespace="/")
 
     def drop_device(_sender, device_id: str):
-        # One device signed out: its sockets close now (a revoked token's script, a stolen tablet, an
-        # unpaired screen, which then comes back as a screen waiting for pairing).
+        # One device signed out: its sockets close now, in every process (a revoked token's script, a
+        # stolen tablet, an unpaired screen, which then comes back as a screen waiting for pairing).
+        cluster.tell("drop_device", device_id=device_id)
+
+    def drop_device_here(device_id: str):
         for sid in [sid for sid, held in list(holders.items()) if held == device_id]:
             accepted.pop(sid, None)
             socketio.server.disconnect(sid, namespace="/")
@@ -438,6 +533,8 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
     app.extensions["kiosk_relayout"] = relayout
     app.extensions["kiosk_tell_operators"] = tell_operators
 
+    cluster.on("drop_operators", drop_operators_here)
+    cluster.on("drop_device", drop_device_here)
     # weak=False: the closures would otherwise be collected and the broadcasts would stop silently.
     signals.state_changed.connect(broadcast, sender=ceremony, weak=False)
     signals.operators_signed_out.connect(drop_operators, sender=app, weak=False)
