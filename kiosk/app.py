@@ -32,6 +32,7 @@ from .web import (
     display,
     live,
     pads,
+    public_live,
     stage,
 )
 from .web.transport import Limits, TransportGuard
@@ -143,6 +144,7 @@ def build(test_config: dict | None = None) -> Flask:
     app.register_blueprint(devices.bp)
     app.register_blueprint(stage.bp)
     app.register_blueprint(pads.bp)
+    app.register_blueprint(public_live.bp)
 
     # One SocketIO per app (not a module global): tests build many apps in one process.
     socketio = SocketIO(
@@ -158,6 +160,7 @@ def build(test_config: dict | None = None) -> Flask:
     )
     join_cluster(app, socketio, ceremony, cluster)
     live.register(app, socketio, ceremony)
+    public_live.register(app, socketio, ceremony)
     # The AV desk hears each fired cue and signing (webhooks, OSC); without targets nothing runs.
     register_outbound(app, ceremony)
     # In front of Flask-SocketIO's own middleware: every packet a client sends is checked here first.

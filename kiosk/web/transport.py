@@ -46,6 +46,8 @@ PATH = "/socket.io"
 CLIENT_EIO_TYPES = {eio_packet.CLOSE, eio_packet.PONG, eio_packet.MESSAGE, eio_packet.UPGRADE}
 PROBE = "2probe"
 NAMESPACE = "/"
+# The namespaces this server has: the room's pages, and the public live page's viewers (kiosk.web.public_live).
+NAMESPACES = frozenset({NAMESPACE, "/live"})
 
 
 @dataclass(frozen=True)
@@ -97,12 +99,12 @@ def inspect_socketio(text: str) -> tuple[str, str]:
         return Verdict.MALFORMED, "binary attachments"
     namespace = pkt.namespace or NAMESPACE
     if kind == sio_packet.CONNECT:
-        if namespace != NAMESPACE:
+        if namespace not in NAMESPACES:
             return Verdict.FOREIGN, namespace
         if data is not None and not isinstance(data, dict):
             return Verdict.MALFORMED, "connect with non-object auth"
         return Verdict.OK, ""
-    if namespace != NAMESPACE:
+    if namespace not in NAMESPACES:
         return Verdict.MALFORMED, "unknown namespace"
     if kind == sio_packet.DISCONNECT:
         return Verdict.OK, ""

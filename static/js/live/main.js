@@ -1,0 +1,213 @@
+/*
+ * The public live page (/live): remote viewers on phones follow the running total, the signing of the
+ * moment and the roll. Read-only. It draws only the live projection the server sends (namespace /live):
+ * the figures arrive written in the event's words, and a project's amount arrives only once the wall has
+ * shown it, so nothing here can reveal one early.
+ *
+ * A phone's link comes and goes (the venue's network, a lift, the screen locking). Socket.IO reconnects by
+ * itself and the server sends the whole projection on every connect, so a missed change costs nothing once
+ * back. While the link is down the page says since when its figures are, and greys them: a viewer must
+ * never read a stale total as the current one.
+ */
+import { $, add, clear, clockText, el, setText } from "../common/dom.js";
+import { lang, t } from "../common/words.js";
+
+const body = document.body;
+let current = null;
+let status = "connecting";
+let receivedAt = null;
+
+function accept(data) {
+  if (!data || typeof data.version !== "number") return false;
+  const sameLog = current && data.log_id === current.log_id;
+  // A projection older than the one drawn (a late HTTP answer after a newer broadcast) is ignored.
+  if (sameLog && data.version < current.version) return false;
+  receivedAt = new Date();
+  if (data.lang && data.lang !== lang()) {
+    // The event switched language: the page's own words come with the page. Once, not in a loop.
+    const last = Number(sessionStorage.getItem("live-reloaded") || 0);
+    if (Date.now() - last > 30000) {
+      sessionStorage.setItem("live-reloaded", String(Date.now()));
+      location.reload();
+      return false;
+    }
+  }
+  const previous = current;
+  current = data;
+  draw(data, previous);
+  return true;
+}
+
+function draw(data, previous) {
+  setText($("event-title"), data.title);
+  setText($("event-sub"), data.subtitle);
+  setText($("event-date"), data.date);
+  const total = data.total || { value: "0", unit: "" };
+  setText($("total-prefix"), total.prefix ? total.prefix + " " : "");
+  setText($("total-value"), total.value);
+  setText($("total-unit"), total.unit);
+  setText($("total-count"), t("count", { n: data.signed, m: data.count }));
+  if (previous && previous.log_id === data.log_id && previous.total && previous.total.text !== total.text) {
+    pulse($("total"));
+  }
+  drawNow(data);
+  drawRoll(data, previous);
+  window.__live = {
+    version: data.version,
+    total: total.text,
+    now: data.now ? data.now.projects.map((p) => p.name) : [],
+    roll: data.roll.length,
+    status,
+  };
+  showStatus();
+}
+
+function pulse(node) {
+  node.classList.remove("is-new");
+  void node.offsetWidth;
+  node.classList.add("is-new");
+}
+
+function projectCard(p, data, kicker) {
+  const card = el("article", "card is-" + p.status);
+  add(
+    card,
+    kicker ? el("p", "card-kicker", kicker) : null,
+    el("h3", "card-name", p.name),
+    el("p", "card-investor", p.investor),
+  );
+  const foot = el("p", "card-foot");
+  if (p.amount) add(foot, el("span", "card-amount", p.amount));
+  add(foot, el("span", "badge badge-" + p.status, p.status_text));
+  add(card, foot);
+  return card;
+}
+
+function drawNow(data) {
+  const box = $("now-body");
+  clear(box);
+  const now = data.now;
+  const section = $("now");
+  section.classList.toggle("is-idle", !now && !data.speech);
+  if (now && now.round) {
+    // A round signing at one moment: its projects together under the round's line and total.
+    const head = el("div", "round");
+    add(head, el("p", "round-text", now.round.text), el("p", "round-amount", now.round.amount));
+    add(box, head);
+    for (const p of now.projects) add(box, projectCard(p, data, null));
+  } else if (now) {
+    for (const p of now.projects) add(box, projectCard(p, data, t("kicker", { n: p.order, m: data.count })));
+  } else if (data.speech) {
+    const card = el("article", "card is-speech");
+    add(
+      card,
+      data.speech.kind ? el("p", "card-kicker", data.speech.kind) : null,
+      el("h3", "card-name", data.speech.name),
+      data.speech.role ? el("p", "card-investor", data.speech.role) : null,
+    );
+    add(box, card);
+  } else {
+    let key = "idle";
+    if (data.count > 0 && data.signed >= data.count) key = "done";
+    else if (data.signed === 0) key = "before";
+    add(box, el("p", "now-idle", t(key)));
+  }
+}
+
+function drawRoll(data, previous) {
+  const list = $("roll");
+  const known = new Set(
+    previous && previous.log_id === data.log_id ? previous.roll.map((r) => r.order + "|" + r.name) : [],
+  );
+  clear(list);
+  for (const r of data.roll) {
+    const item = el("li", "roll-item");
+    if (previous && !known.has(r.order + "|" + r.name)) item.classList.add("is-new");
+    const text = el("div", "roll-text");
+    add(text, el("p", "roll-name", r.name), el("p", "roll-investor", r.investor));
+    const side = el("div", "roll-side");
+    add(side, r.amount ? el("p", "roll-amount", r.amount) : null, r.time ? el("p", "roll-time", t("signed_at", { time: r.time })) : null);
+    add(item, el("span", "roll-order", r.order), text, side);
+    add(list, item);
+  }
+  $("roll-none").hidden = data.roll.length > 0;
+}
+
+function showStatus() {
+  body.classList.toggle("is-live", status === "live" && !!current);
+  body.classList.toggle("is-stale", status !== "live" && !!current);
+  body.classList.toggle("is-connecting", status !== "live" && !current);
+  const conn = $("conn");
+  if (status === "live" && current) {
+    conn.hidden = true;
+    setText(conn, "");
+    return;
+  }
+  conn.hidden = false;
+  if (current && receivedAt) setText(conn, t("conn_lost", { time: clockText(receivedAt) }));
+  else setText(conn, t(status === "connecting" ? "conn_connecting" : "conn_never"));
+}
+
+function setStatus(next) {
+  status = next;
+  showStatus();
+  if (window.__live) window.__live.status = status;
+  else window.__live = { status };
+}
+
+// -- the link -------------------------------------------------------------------------------------------
+
+const socket = window.io("/live", {
+  transports: ["websocket", "polling"],
+  tryAllTransports: true,
+  // Ten thousand phones coming back after the venue's network dropped must not all knock at once:
+  // Socket.IO spreads its retries (randomization 0.5 by default) between these bounds.
+  reconnectionDelay: 1000,
+  reconnectionDelayMax: 5000,
+  timeout: 8000,
+});
+
+socket.on("connect", () => setStatus("live"));
+socket.on("live", (data) => accept(data));
+socket.on("disconnect", (reason) => {
+  setStatus("reconnecting");
+  // The server closed on us (a restart): Socket.IO does not retry by itself then.
+  if (reason === "io server disconnect") setTimeout(() => socket.connect(), 1000 + Math.random() * 2000);
+});
+
+let fetchedAt = 0;
+socket.on("connect_error", () => {
+  setStatus("reconnecting");
+  // The socket cannot get through (a proxy dropping websockets and polling): the figures over HTTP, now
+  // and then, so the page is not stuck at its first load. It still says it is not live.
+  if (Date.now() - fetchedAt < 10000) return;
+  fetchedAt = Date.now();
+  fetch("/live/state.json", { cache: "no-store" })
+    .then((r) => (r.ok ? r.json() : null))
+    .then((data) => {
+      if (data) accept(data);
+      showStatus();
+    })
+    .catch(() => {});
+});
+
+// A phone that slept may hold a socket that died silently (Engine.IO's ping would notice only after
+// ~18 s): on waking, ask for the version, and start over if no answer comes.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState !== "visible" || !socket.connected) return;
+  let answered = false;
+  const timer = setTimeout(() => {
+    if (answered) return;
+    setStatus("reconnecting");
+    socket.disconnect();
+    socket.connect();
+  }, 4000);
+  socket.emit("check", (head) => {
+    answered = true;
+    clearTimeout(timer);
+    if (!current || !head || head.version !== current.version || head.log_id !== current.log_id) {
+      socket.emit("sync", (data) => accept(data));
+    }
+  });
+});
+window.addEventListener("offline", () => setStatus("reconnecting"));

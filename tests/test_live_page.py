@@ -1,0 +1,235 @@
+"""The public live page (/live) for remote viewers: its projection of the public view, and the page itself
+in real Chromium against a real server (it follows the signing, says when it is not current, never shows
+a figure the wall has not shown, and stays light)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import requests
+from harness import projects, wait_until
+
+from kiosk.app import build
+from kiosk.ceremony.live_view import live
+
+ROOT = Path(__file__).resolve().parent.parent
+PHONE = {"width": 390, "height": 844}
+# "light (≤ 60 KB first load)", over the wire.
+BUDGET = 60_000
+
+
+@pytest.fixture
+def app(tmp_path):
+    return build({"DATA_DIR": str(tmp_path / "data"), "TESTING": True})
+
+
+def operator_command(app, action: str, **fields):
+    token = (Path(app.config["DATA_DIR"]) / "api_token.txt").read_text().strip()
+    body = {"command_id": f"{action}-{len(json.dumps(fields))}-{id(fields)}", "action": action, **fields}
+    answer = app.test_client().post(
+        "/api/v1/commands", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert answer.status_code == 200, answer.get_json()
+    return answer.get_json()
+
+
+def test_the_projection_carries_only_what_the_public_view_shows(app):
+    service = app.extensions["kiosk"]
+    first = service.view("public")["projects"][0]["id"]
+
+    data = live(service.view("public"))
+    text = json.dumps(data, ensure_ascii=False)
+    assert data["now"] is None and data["roll"] == []
+    # no amount of any project yet, no contact, no card address
+    assert all(p.get("amount") is None for p in service.view("public")["projects"])
+    assert "/c/" not in text and "@" not in text and "phone" not in text
+    assert len(text.encode()) < 1000
+
+    operator_command(app, "announce", project_id=first)
+    data = live(service.view("public"), data)
+    now = data["now"]["projects"]
+    assert [p["name"] for p in now] == [service.view("public")["projects"][0]["name"]]
+    assert now[0]["amount"] == service.view("public")["projects"][0]["amount"]["text"]
+    assert now[0]["status_text"] == "签约中"
+    # the next project is still withheld: its amount travels nowhere in the projection
+    assert service.view("public")["projects"][1]["amount"] is None
+    assert str(service.view("operator")["projects"][1]["amount"]["text"]) not in json.dumps(
+        data, ensure_ascii=False
+    )
+
+    operator_command(app, "confirm", project_id=first)
+    signed = live(service.view("public"), data)
+    assert signed["version"] == service.view("public")["seq"]
+    assert signed["roll"][0]["name"] == now[0]["name"] and signed["signed"] == 1
+    assert signed["total"]["text"] == service.view("public")["total"]["text"]
+    assert signed["now"]["projects"][0]["status_text"] == "已签约"
+
+
+def test_a_change_no_viewer_sees_keeps_the_version(app):
+    service = app.extensions["kiosk"]
+    before = live(service.view("public"))
+    operator_command(app, "note", text="请放慢")
+    assert service.view("public")["seq"] > before["version"]
+    assert live(service.view("public"), before) is before
+
+
+def test_the_page_and_its_state_over_http(app):
+    client = app.test_client()
+    page = client.get("/live")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "签约仪式直播" in html and "累计签约" in html
+    # CSP: script-src and style-src 'self' only; the words travel as JSON data, not as a script
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    for tag in re.findall(r"<script\b[^>]*>", html):
+        assert "src=" in tag or 'type="application/json"' in tag, tag
+    assert "style=" not in html and "<style" not in html
+    state = client.get("/live/state.json").get_json()
+    assert state["version"] == app.extensions["kiosk"].view("public")["seq"]
+    assert state["title"] and state["total"]["text"] == "0亿元"
+
+
+# -- in Chromium, against a real server ------------------------------------------------------------------
+
+
+@pytest.fixture
+def server(live_server_with):
+    return live_server_with(projects("52", "30"))
+
+
+def text_of(page) -> str:
+    return page.inner_text("body")
+
+
+@pytest.mark.browser
+@pytest.mark.live
+def test_the_page_follows_the_signing_and_never_shows_a_figure_early(server, chromium):
+    page = chromium.new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        page.goto(server.url + "/live")
+        page.wait_for_function("() => window.__live && window.__live.status === 'live'")
+        assert page.text_content("#total-value") == "0"
+        assert "52亿元" not in text_of(page) and "30亿元" not in text_of(page)
+        assert "签约仪式即将开始" in page.inner_text("#now")
+
+        first, _second = server.made_ids
+        seq = server.command("announce", project_id=first).json()["seq"]
+        page.wait_for_function("s => window.__live.version === s", arg=seq)
+        now = page.inner_text("#now")
+        assert "测试项目一" in now and "52亿元" in now and "签约中" in now
+        assert "30亿元" not in text_of(page)
+
+        answer = server.command("confirm", project_id=first).json()
+        page.wait_for_function("s => window.__live.version === s", arg=answer["seq"])
+        assert page.text_content("#total-value") == "52"
+        assert page.text_content("#total-count") == "已签约 1 / 2 个项目"
+        assert "已签约" in page.inner_text("#now")
+        roll = page.inner_text("#roll")
+        assert "测试项目一" in roll and "52亿元" in roll and "签约" in roll
+        assert "30亿元" not in text_of(page)
+        assert page.is_hidden("#conn")
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.live
+def test_the_page_says_it_is_not_current_while_the_server_is_away(server, chromium):
+    page = chromium.new_page(viewport=PHONE, is_mobile=True)
+    try:
+        page.goto(server.url + "/live")
+        page.wait_for_function("() => window.__live && window.__live.status === 'live'")
+        server.kill()
+        page.wait_for_function("() => window.__live.status !== 'live'", timeout=10_000)
+        assert page.is_visible("#conn")
+        assert "连接中断" in page.text_content("#conn")
+        assert "is-stale" in page.get_attribute("body", "class")
+        # the figures stay, greyed: the last known ones, not a blank page
+        assert page.text_content("#total-value") == "0"
+
+        server.start()
+        first = server.made_ids[0]
+        server.command("announce", project_id=first)
+        answer = server.command("confirm", project_id=first).json()
+        page.wait_for_function("s => window.__live.version === s", arg=answer["seq"], timeout=15_000)
+        page.wait_for_function("() => window.__live.status === 'live'")
+        assert page.is_hidden("#conn")
+        assert "is-stale" not in page.get_attribute("body", "class")
+        assert page.text_content("#total-value") == "52"
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.live
+def test_a_phone_that_missed_changes_catches_up_on_reconnect(server, chromium):
+    """The venue's network drops for a while: changes made meanwhile are on the page as soon as it is back."""
+    context = chromium.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(server.url + "/live")
+        page.wait_for_function("() => window.__live && window.__live.status === 'live'")
+        context.set_offline(True)
+        page.wait_for_function("() => window.__live.status !== 'live'", timeout=30_000)
+        first, second = server.made_ids
+        for pid in (first, second):
+            server.command("announce", project_id=pid)
+            answer = server.command("confirm", project_id=pid).json()
+        context.set_offline(False)
+        page.wait_for_function("s => window.__live.version === s", arg=answer["seq"], timeout=20_000)
+        assert page.text_content("#total-value") == "82"
+        assert page.locator("#roll li").count() == 2
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.live
+def test_the_first_load_is_light(server, chromium):
+    context = chromium.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(server.url + "/live")
+        page.wait_for_function("() => window.__live && window.__live.status === 'live'")
+        entries = page.evaluate(
+            """() => [performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')]
+                .map((e) => ({name: e.name, wire: e.transferSize, body: e.encodedBodySize}))"""
+        )
+        files = [e for e in entries if not e["name"].split("?")[0].rstrip("/").endswith("/socket.io")]
+        wire = sum(e["wire"] for e in files)
+        assert len(files) >= 4  # the page, its style, Socket.IO's client, the page script and its modules
+        assert all(e["wire"] > 0 for e in files), files
+        assert wire <= BUDGET, (wire, files)
+    finally:
+        context.close()
+
+
+@pytest.mark.live
+def test_viewers_join_their_own_namespace_and_hear_each_change_once(server):
+    """A Socket.IO client as a phone would be: the projection on connect, then one ``live`` per change a
+    viewer sees, and nothing for a change it does not (a note to the MC)."""
+    import socketio
+
+    heard = []
+    client = socketio.Client(reconnection=False)
+    client.on("live", lambda data: heard.append(data), namespace="/live")
+    client.connect(server.url, namespaces=["/live"], transports=["websocket"])
+    try:
+        wait_until(lambda: len(heard) == 1, message="no projection on connect")
+        assert heard[0]["version"] == server.state()["seq"]
+        first = server.made_ids[0]
+        seq = server.command("announce", project_id=first).json()["seq"]
+        wait_until(lambda: len(heard) == 2)
+        assert heard[1]["version"] == seq
+        server.command("note", text="请放慢")
+        seq = server.command("confirm", project_id=first).json()["seq"]
+        wait_until(lambda: len(heard) == 3)
+        assert heard[2]["version"] == seq and heard[2]["signed"] == 1
+        head = client.call("check", namespace="/live", timeout=5)
+        assert head == {"version": seq, "log_id": heard[2]["log_id"]}
+        assert requests.get(server.url + "/live/state.json", timeout=5).json() == heard[2]
+    finally:
+        client.disconnect()
