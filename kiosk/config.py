@@ -6,6 +6,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .outbound.targets import osc_prefix, osc_targets, webhook_urls
 
@@ -68,6 +69,19 @@ def database_url(value: str | None) -> str | None:
     return value or None
 
 
+def live_publish(value: str | None) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    # Plain http only: the publisher location is on the servers' own network, and nchan takes no TLS there.
+    if parts.scheme != "http" or not parts.hostname or not parts.path.startswith("/"):
+        raise ConfigError(
+            "KIOSK_LIVE_PUBLISH: an http:// address of nchan's publisher, e.g. http://127.0.0.1:8081/live/pub"
+        )
+    return value
+
+
 def resolve(folder: Path, env=os.environ) -> dict:
     """The settings the app needs, with where each secret came from."""
     cfg: dict = {}
@@ -125,6 +139,8 @@ def resolve(folder: Path, env=os.environ) -> dict:
     if queue and queue.split("://", 1)[0] not in ("redis", "rediss", "unix"):
         raise ConfigError("KIOSK_MESSAGE_QUEUE: a redis://, rediss:// or unix:// address")
     cfg["MESSAGE_QUEUE"] = queue
+    # /live's fan-out in nginx (nchan) instead of the processes' own sockets (kiosk/web/live_stream.py).
+    cfg["LIVE_PUBLISH"] = live_publish(env.get("KIOSK_LIVE_PUBLISH"))
     # Signs each webhook's body (X-Kiosk-Signature), so a receiver can tell the server from anyone on the LAN.
     cfg["WEBHOOK_SECRET"] = env.get("KIOSK_WEBHOOK_SECRET") or None
     return cfg

@@ -13,6 +13,7 @@
 #   KIOSK_STACK_DIR        the stack's folder (default /tmp/kiosk-stack): logs, pids, nginx, data folder
 #   KIOSK_STACK_PORT       nginx's port (default 8080), on KIOSK_STACK_HOST (default 127.0.0.1)
 #   KIOSK_STACK_APP_PORTS  the kiosk processes' ports (default "5001 5002")
+#   KIOSK_STACK_PUBLISH_PORT  nginx's nchan publisher, on 127.0.0.1 (default 8081): KIOSK_LIVE_PUBLISH
 #   KIOSK_STACK_STORE      postgres (default) or sqlite (one file in the shared data folder)
 #   KIOSK_STACK_QUEUE      redis (default) or none
 #   KIOSK_DATABASE_URL     used as given; unset: database kiosk_stack on the services' PostgreSQL
@@ -41,11 +42,13 @@ settle() {
   if [ -f "$STATE/stack.env" ]; then
     # shellcheck disable=SC1091
     . "$STATE/stack.env"
+    PUBLISH_PORT=${PUBLISH_PORT:-8081}  # a stack.env written before the publisher had one
     return 0
   fi
   HOST=${KIOSK_STACK_HOST:-127.0.0.1}
   PORT=${KIOSK_STACK_PORT:-8080}
   APP_PORTS=${KIOSK_STACK_APP_PORTS:-5001 5002}
+  PUBLISH_PORT=${KIOSK_STACK_PUBLISH_PORT:-8081}
   STORE=${KIOSK_STACK_STORE:-postgres}
   QUEUE=${KIOSK_STACK_QUEUE:-redis}
   DATA=${KIOSK_DATA_DIR:-$STATE/data}
@@ -79,6 +82,7 @@ settle() {
   mkdir -p "$STATE"
   {
     printf 'HOST=%q\nPORT=%q\nAPP_PORTS=%q\nSTORE=%q\nQUEUE=%q\n' "$HOST" "$PORT" "$APP_PORTS" "$STORE" "$QUEUE"
+    printf 'PUBLISH_PORT=%q\n' "$PUBLISH_PORT"
     printf 'DATA=%q\nPY=%q\nDATABASE_URL=%q\nMESSAGE_QUEUE=%q\n' "$DATA" "$PY" "$DATABASE_URL" "$MESSAGE_QUEUE"
   } >"$STATE/stack.env"
 }
@@ -129,6 +133,8 @@ start_app() {
     export KIOSK_PUBLIC_URL="${KIOSK_PUBLIC_URL:-http://$HOST:$PORT}"
     export KIOSK_TRUSTED_PROXIES=1
     export KIOSK_CONNECTIONS_PER_ADDRESS="${KIOSK_CONNECTIONS_PER_ADDRESS:-100000}"
+    # /live's viewers on the stack's nginx (nchan), as in deploy/systemd/kiosk.env.example.
+    export KIOSK_LIVE_PUBLISH="http://127.0.0.1:$PUBLISH_PORT/live/pub"
     if [ -n "$DATABASE_URL" ]; then export KIOSK_DATABASE_URL="$DATABASE_URL"; else unset KIOSK_DATABASE_URL; fi
     if [ -n "$MESSAGE_QUEUE" ]; then export KIOSK_MESSAGE_QUEUE="$MESSAGE_QUEUE"; else unset KIOSK_MESSAGE_QUEUE; fi
     cd "$ROOT"
@@ -144,8 +150,13 @@ render() {
   mkdir -p "$n/temp"
   for p in $APP_PORTS; do servers+="    server 127.0.0.1:$p max_fails=1 fail_timeout=5s;\n"; done
   # Debian's modules-enabled name their modules relative to its prefix; this nginx has its own prefix.
+  # nchan (/live's stream) by its path, whatever modules-enabled holds: nginx refuses a module loaded twice.
+  local nchan=/usr/lib/nginx/modules/ngx_nchan_module.so
+  [ -e "$nchan" ] || die "$nchan missing: apt-get install libnginx-mod-nchan (scripts/services.sh does)"
+  modules="load_module $nchan;\n"
   for f in /etc/nginx/modules-enabled/*.conf; do
-    [ -e "$f" ] && modules+="$(sed -n 's#^\s*load_module\s\+modules/#load_module /usr/lib/nginx/modules/#p' "$f")\n"
+    [ -e "$f" ] && modules+="$(sed -n 's#^\s*load_module\s\+modules/#load_module /usr/lib/nginx/modules/#p' "$f" \
+      | { grep -v ngx_nchan_module || true; })\n"
   done
   awk -v n="$n" -v modules="$modules" '
     /@stack:drop/ { next }
@@ -162,8 +173,9 @@ render() {
     /# @stack:/ { print "unknown marker: " $0 > "/dev/stderr"; exit 1 }
     { print }
   ' "$ROOT/deploy/nginx/nginx.conf" >"$n/nginx.conf"
-  awk -v servers="$servers" -v listen="$HOST:$PORT" -v static="$ROOT/static/" '
+  awk -v servers="$servers" -v listen="$HOST:$PORT" -v static="$ROOT/static/" -v publish="$PUBLISH_PORT" '
     /@stack:drop/ { next }
+    /@stack:publish_listen/ { print "    listen 127.0.0.1:" publish ";"; next }
     /@stack:servers/ { if (!done) printf "%s", servers; done = 1; next }
     /@stack:listen/ { print "    listen " listen ";"; next }
     /@stack:static/ { print "        alias " static ";"; next }

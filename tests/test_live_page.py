@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import requests
-from harness import projects, wait_until
+from harness import free_port, projects, wait_until
 
 from kiosk.app import build
 from kiosk.ceremony.live_view import live
+from kiosk.config import ConfigError, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 PHONE = {"width": 390, "height": 844}
@@ -90,6 +95,109 @@ def test_the_page_and_its_state_over_http(app):
     state = client.get("/live/state.json").get_json()
     assert state["version"] == app.extensions["kiosk"].view("public")["seq"]
     assert state["title"] and state["total"]["text"] == "0亿元"
+    # One laptop, no nchan in front: no stream to name, the page keeps to its socket.
+    assert "data-stream" not in html
+    assert app.extensions["kiosk_live_publisher"] is None
+
+
+# -- the stream through nginx's nchan (KIOSK_LIVE_PUBLISH) ---------------------------------------------
+
+
+class Nchan(BaseHTTPRequestHandler):
+    """nchan's publisher location as the kiosk sees it: 404 to a look until a message came, then 202."""
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.posts.append(json.loads(body))
+        self.send_response(202)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_GET(self):
+        self.send_response(200 if self.server.posts else 404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *_args):
+        pass
+
+
+@pytest.fixture
+def nchan():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Nchan)
+    server.posts = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def published_app(tmp_path, url):
+    return build({"DATA_DIR": str(tmp_path / "data"), "TESTING": True, "LIVE_PUBLISH": url})
+
+
+def test_the_setting_takes_an_http_address_only(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    url = "http://127.0.0.1:8081/live/pub"
+    assert resolve(folder, {"KIOSK_LIVE_PUBLISH": url})["LIVE_PUBLISH"] == url
+    assert resolve(folder, {})["LIVE_PUBLISH"] is None
+    for wrong in ("https://10.0.0.10/live/pub", "127.0.0.1:8081/live/pub", "http:///live/pub"):
+        with pytest.raises(ConfigError, match="KIOSK_LIVE_PUBLISH"):
+            resolve(folder, {"KIOSK_LIVE_PUBLISH": wrong})
+
+
+def test_each_change_a_viewer_sees_is_published_and_the_newest_wins(tmp_path, nchan):
+    app = published_app(tmp_path, f"http://127.0.0.1:{nchan.server_port}/live/pub")
+    publisher = app.extensions["kiosk_live_publisher"]
+    try:
+        service = app.extensions["kiosk"]
+        html = app.test_client().get("/live").get_data(as_text=True)
+        assert 'data-stream="/live/sub"' in html
+        # nchan holds no channel yet (nginx started after the process): the current projection goes there.
+        wait_until(lambda: len(nchan.posts) == 1, 10, "the empty channel was not filled")
+        assert nchan.posts[0]["version"] == service.view("public")["seq"]
+
+        first = service.view("public")["projects"][0]["id"]
+        operator_command(app, "announce", project_id=first)
+        operator_command(app, "note", text="请放慢")  # no viewer sees it: nothing published
+        seq = operator_command(app, "confirm", project_id=first)["state"]["seq"]
+        wait_until(lambda: nchan.posts[-1]["version"] == seq, 5, "the newest projection was not published")
+        assert nchan.posts[-1] == app.extensions["kiosk_live_projection"].current()
+        assert nchan.posts[-1]["signed"] == 1
+        versions = [p["version"] for p in nchan.posts]
+        assert versions == sorted(set(versions))  # in order, never one twice
+        time.sleep(0.3)
+        assert nchan.posts[-1]["version"] == seq
+    finally:
+        publisher.close()
+
+
+@pytest.mark.parametrize("dead", ["refused", "silent"])
+def test_a_dead_publisher_never_delays_or_fails_a_command(tmp_path, dead):
+    if dead == "refused":
+        port, hold = free_port(), None
+    else:
+        # Accepts connections into its backlog and never answers: each POST waits for its 2 s timeout.
+        hold = socket.socket()
+        hold.bind(("127.0.0.1", 0))
+        hold.listen(64)
+        port = hold.getsockname()[1]
+    app = published_app(tmp_path, f"http://127.0.0.1:{port}/live/pub")
+    publisher = app.extensions["kiosk_live_publisher"]
+    try:
+        service = app.extensions["kiosk"]
+        for project in service.view("public")["projects"][:3]:
+            for action in ("announce", "confirm"):
+                started = time.monotonic()
+                operator_command(app, action, project_id=project["id"])
+                assert time.monotonic() - started < 0.5
+        wait_until(lambda: publisher.failures >= 1, 10, "the failure was not counted")
+        assert publisher.sent == 0
+    finally:
+        publisher.close(0.1)
+        if hold:
+            hold.close()
 
 
 # -- in Chromium, against a real server ------------------------------------------------------------------
@@ -111,6 +219,7 @@ def test_the_page_follows_the_signing_and_never_shows_a_figure_early(server, chr
     try:
         page.goto(server.url + "/live")
         page.wait_for_function("() => window.__live && window.__live.status === 'live'")
+        assert page.evaluate("() => window.__live.transport") == "socket"
         assert page.text_content("#total-value") == "0"
         assert "52亿元" not in text_of(page) and "30亿元" not in text_of(page)
         assert "签约仪式即将开始" in page.inner_text("#now")

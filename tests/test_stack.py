@@ -16,9 +16,11 @@ each answer (X-Kiosk-Upstream): a test picks addresses that land on the process 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import queue
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -215,6 +217,50 @@ class Screen:
             self.client.disconnect()
 
 
+class Stream:
+    """/live/sub as a browser's EventSource reads it through the stack's nginx (nchan): each message's
+    ``data:`` a projection; nchan's pings (event ``ping``) are counted apart."""
+
+    def __init__(self, url: str):
+        self.messages: list[dict] = []
+        self.pings = 0
+        self.response = requests.get(
+            url, headers={"Accept": "text/event-stream"}, stream=True, timeout=(5, 30)
+        )
+        assert self.response.status_code == 200, self.response.text
+        assert self.response.headers["Content-Type"].startswith("text/event-stream")
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        event, data = "", []
+        with contextlib.suppress(Exception):
+            # One byte at a time: a bigger chunk waits for that many bytes, and a projection may be smaller.
+            for line in self.response.iter_lines(chunk_size=1, decode_unicode=True):
+                if line.startswith("event:"):
+                    event = line[6:].strip()
+                elif line.startswith("data:"):
+                    data.append(line[5:].removeprefix(" "))
+                elif not line:
+                    if event == "ping":
+                        self.pings += 1
+                    elif data:
+                        self.messages.append(json.loads("\n".join(data)))
+                    event, data = "", []
+
+    @property
+    def versions(self) -> list[int]:
+        return [m["version"] for m in self.messages]
+
+    def close(self) -> None:
+        # Shut down under the reading thread first: closing alone waits for the read it is blocked in.
+        with contextlib.suppress(Exception):
+            fd = self.response.raw._fp.fp.fileno()  # http.client keeps the socket only as this file
+            with socket.fromfd(fd, socket.AF_INET, socket.SOCK_STREAM) as same:
+                same.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(Exception):
+            self.response.close()
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     folder = tmp_path_factory.mktemp("stack")
@@ -237,6 +283,7 @@ def _started(folder: Path, redis: RedisServer):
             "KIOSK_STACK_DIR": str(folder / "stack"),
             "KIOSK_STACK_PORT": str(free_port()),
             "KIOSK_STACK_APP_PORTS": f"{free_port()} {free_port()}",
+            "KIOSK_STACK_PUBLISH_PORT": str(free_port()),
             "KIOSK_STACK_STORE": STORE,
             "KIOSK_STACK_QUEUE": "redis",
             "KIOSK_MESSAGE_QUEUE": redis.url,
@@ -248,7 +295,7 @@ def _started(folder: Path, redis: RedisServer):
             "KIOSK_VIEWER_PIN": VIEWER_PIN,
             **store.env,
         }
-        for inherited in ("PYTHONWARNINGS", "KIOSK_PUBLIC_URL", "KIOSK_STACK_HOST"):
+        for inherited in ("PYTHONWARNINGS", "KIOSK_PUBLIC_URL", "KIOSK_STACK_HOST", "KIOSK_LIVE_PUBLISH"):
             env.pop(inherited, None)
         stack = Stack(folder / "stack", env)
         stack.data = data
@@ -354,6 +401,76 @@ def test_a_real_wall_through_nginx_draws_a_change_made_on_the_other_process(stac
         assert page.evaluate("() => window.__display.live") is True
     finally:
         page.context.close()
+
+
+def test_viewers_on_nginx_stream_get_the_projection_at_once_then_each_change_once(stack):
+    publisher = f"http://127.0.0.1:{stack.env['KIOSK_STACK_PUBLISH_PORT']}/live/pub"
+    # The processes fill nchan's channel as soon as they see it empty (nginx starts after them).
+    wait_until(
+        lambda: requests.get(publisher, headers={"Accept": "text/json"}, timeout=5).status_code == 200,
+        10,
+        "no process published to the stack's nchan",
+    )
+    # The public server has no publisher: only the servers' own address may write the figures.
+    assert requests.post(stack.url + "/live/pub", data="{}", timeout=5).status_code >= 400
+    current = requests.get(stack.apps[0] + "/live/state.json", timeout=5).json()
+    streams = [Stream(stack.url + "/live/sub") for _ in range(3)]
+    try:
+        wait_until(lambda: all(s.messages for s in streams), 2, "no projection on connect")
+        for s in streams:
+            assert s.messages[0]["version"] == current["version"]
+            assert s.messages[0]["log_id"] == current["log_id"]
+            assert s.messages[0]["total"] == current["total"]
+        seqs = []
+        for base in stack.apps:  # a change through each process
+            (project,) = stack.pending(1)
+            r = stack.command(base, "confirm", project_id=project)
+            assert r.status_code == 200, r.text
+            seq = r.json()["state"]["seq"]
+            seqs.append(seq)
+            wait_until(
+                lambda seq=seq: all(seq in s.versions for s in streams), 5, "a change was not streamed"
+            )
+            state = requests.get(base + "/live/state.json", timeout=5).json()
+            for s in streams:
+                assert s.messages[-1] == state
+        time.sleep(1)
+        # Published once for the cluster, not once by each process.
+        for s in streams:
+            assert s.versions == [current["version"], *seqs], s.versions
+    finally:
+        for s in streams:
+            s.close()
+
+
+@pytest.mark.browser
+def test_a_real_phone_on_live_through_nginx_follows_the_stream(stack, chromium):
+    page = chromium.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    try:
+        page.goto(stack.url + "/live")
+        page.wait_for_function(
+            "() => window.__live && window.__live.status === 'live' && window.__live.total"
+        )
+        assert page.evaluate("() => window.__live.transport") == "stream"
+        (project,) = stack.pending(1)
+        r = stack.command(stack.apps[1], "confirm", project_id=project)
+        assert r.status_code == 200, r.text
+        seq = r.json()["state"]["seq"]
+        total = requests.get(stack.apps[1] + "/live/state.json", timeout=5).json()["total"]
+        page.wait_for_function("s => window.__live.version === s", arg=seq, timeout=5_000)
+        assert page.evaluate("() => window.__live.total") == total["text"]
+        assert page.text_content("#total-value") == total["value"]
+        assert page.evaluate("() => window.__live.transport") == "stream"
+        assert page.is_hidden("#conn")
+
+        # The same page from a process directly (the console on the LAN): no nchan there, its socket then.
+        page.goto(stack.apps[0] + "/live")
+        page.wait_for_function(
+            "() => window.__live && window.__live.status === 'live' && window.__live.transport === 'socket'"
+        )
+        assert page.evaluate("() => window.__live.version") == seq
+    finally:
+        page.close()
 
 
 def test_a_redis_restart_mid_ceremony_ends_with_every_screen_current_within_5_s(stack):

@@ -6,6 +6,10 @@ Its sockets are in their own Socket.IO namespace ``/live`` and room ``live``, ap
 screens: they get the small live projection (``kiosk.ceremony.live_view``), built once per change and sent
 only when something a viewer sees changed. A viewer sends nothing but an occasional ``check`` when its
 phone wakes up, and ``sync`` when that shows it is behind.
+
+Behind nginx with nchan (``KIOSK_LIVE_PUBLISH``), each changed projection is also handed to nchan
+(``kiosk.web.live_stream``) and the page follows that stream instead; the namespace stays on for a page
+loaded from a process directly.
 """
 
 from __future__ import annotations
@@ -23,8 +27,11 @@ from ..ceremony.service import Ceremony
 from ..words.catalogue import word
 from ..words.live import LIVE
 from .common import ceremony, lang
+from .live_stream import Publisher
 
 NAMESPACE = "/live"
+# Where nginx serves nchan's stream to the viewers (deploy/nginx/kiosk.conf), when KIOSK_LIVE_PUBLISH is set.
+STREAM = "/live/sub"
 ROOM = "live"
 EVENT = "live"
 
@@ -79,6 +86,8 @@ def page():
         html_lang="en" if lg == "en" else "zh-CN",
         page_words=words,
         w=words["words"],
+        # Only behind nginx with nchan: a page served without it (one laptop) has no stream to open.
+        stream=STREAM if current_app.config.get("LIVE_PUBLISH") else None,
     )
 
 
@@ -98,6 +107,9 @@ def _projection() -> Projection:
 def register(app: Flask, socketio: SocketIO, service: Ceremony) -> None:
     projection = Projection(service)
     app.extensions["kiosk_live_projection"] = projection
+    url = app.config.get("LIVE_PUBLISH")
+    publisher = Publisher(url, projection.current) if url else None
+    app.extensions["kiosk_live_publisher"] = publisher
     server = socketio.server
     manager = server.manager
     accepted: set[str] = set()
@@ -146,6 +158,9 @@ def register(app: Flask, socketio: SocketIO, service: Ceremony) -> None:
             return
         sent["data"] = data
         socketio.emit(EVENT, data, namespace=NAMESPACE, to=ROOM)
+        # The sockets stay on as well: a console on the LAN may open /live on a process directly.
+        if publisher is not None:
+            publisher.put(data)
 
     # weak=False: the closure would otherwise be collected and the broadcasts would stop silently.
     signals.state_changed.connect(broadcast, sender=service, weak=False)

@@ -1,21 +1,26 @@
 /*
  * The public live page (/live): remote viewers on phones follow the running total, the signing of the
- * moment and the roll. Read-only. It draws only the live projection the server sends (namespace /live):
- * the figures arrive written in the event's words, and a project's amount arrives only once the wall has
- * shown it, so nothing here can reveal one early.
+ * moment and the roll. Read-only. It draws only the live projection the server sends, over nginx's nchan
+ * stream where the page names one (data-stream, stream.js) and over the process's Socket.IO otherwise
+ * (socket.js): the figures arrive written in the event's words, and a project's amount arrives only once
+ * the wall has shown it, so nothing here can reveal one early.
  *
- * A phone's link comes and goes (the venue's network, a lift, the screen locking). Socket.IO reconnects by
- * itself and the server sends the whole projection on every connect, so a missed change costs nothing once
- * back. While the link is down the page says since when its figures are, and greys them: a viewer must
- * never read a stale total as the current one.
+ * A phone's link comes and goes (the venue's network, a lift, the screen locking). Both links reconnect by
+ * themselves and get the whole projection on every connect, so a missed change costs nothing once back.
+ * While the link is down the page says since when its figures are, and greys them: a viewer must never
+ * read a stale total as the current one.
  */
 import { $, add, clear, clockText, el, setText } from "../common/dom.js";
 import { lang, t } from "../common/words.js";
+import { openSocket } from "./socket.js";
+import { openStream } from "./stream.js";
 
 const body = document.body;
 let current = null;
 let status = "connecting";
 let receivedAt = null;
+// "stream": nginx's nchan fan-out (the several-process deployment); "socket": the process's own Socket.IO.
+let transport = null;
 
 function accept(data) {
   if (!data || typeof data.version !== "number") return false;
@@ -58,6 +63,7 @@ function draw(data, previous) {
     now: data.now ? data.now.projects.map((p) => p.name) : [],
     roll: data.roll.length,
     status,
+    transport,
   };
   showStatus();
 }
@@ -152,62 +158,31 @@ function setStatus(next) {
   status = next;
   showStatus();
   if (window.__live) window.__live.status = status;
-  else window.__live = { status };
+  else window.__live = { status, transport };
+}
+
+function setTransport(next) {
+  transport = next;
+  if (window.__live) window.__live.transport = transport;
+  else window.__live = { status, transport };
 }
 
 // -- the link -------------------------------------------------------------------------------------------
 
-const socket = window.io("/live", {
-  transports: ["websocket", "polling"],
-  tryAllTransports: true,
-  // Ten thousand phones coming back after the venue's network dropped must not all knock at once:
-  // Socket.IO spreads its retries (randomization 0.5 by default) between these bounds.
-  reconnectionDelay: 1000,
-  reconnectionDelayMax: 5000,
-  timeout: 8000,
-});
+// Both links feed the same accept(); its version check keeps them from ever drawing an older projection.
+const link = { accept, setStatus, showStatus, current: () => current };
 
-socket.on("connect", () => setStatus("live"));
-socket.on("live", (data) => accept(data));
-socket.on("disconnect", (reason) => {
-  setStatus("reconnecting");
-  // The server closed on us (a restart): Socket.IO does not retry by itself then.
-  if (reason === "io server disconnect") setTimeout(() => socket.connect(), 1000 + Math.random() * 2000);
-});
+function useSocket() {
+  setTransport("socket");
+  openSocket(link);
+}
 
-let fetchedAt = 0;
-socket.on("connect_error", () => {
-  setStatus("reconnecting");
-  // The socket cannot get through (a proxy dropping websockets and polling): the figures over HTTP, now
-  // and then, so the page is not stuck at its first load. It still says it is not live.
-  if (Date.now() - fetchedAt < 10000) return;
-  fetchedAt = Date.now();
-  fetch("/live/state.json", { cache: "no-store" })
-    .then((r) => (r.ok ? r.json() : null))
-    .then((data) => {
-      if (data) accept(data);
-      showStatus();
-    })
-    .catch(() => {});
-});
+if (body.dataset.stream && window.EventSource) {
+  setTransport("stream");
+  // A page loaded from a process directly (no nginx in front) has no stream: its own socket then.
+  openStream(body.dataset.stream, link, useSocket);
+} else {
+  useSocket();
+}
 
-// A phone that slept may hold a socket that died silently (Engine.IO's ping would notice only after
-// ~18 s): on waking, ask for the version, and start over if no answer comes.
-document.addEventListener("visibilitychange", () => {
-  if (document.visibilityState !== "visible" || !socket.connected) return;
-  let answered = false;
-  const timer = setTimeout(() => {
-    if (answered) return;
-    setStatus("reconnecting");
-    socket.disconnect();
-    socket.connect();
-  }, 4000);
-  socket.emit("check", (head) => {
-    answered = true;
-    clearTimeout(timer);
-    if (!current || !head || head.version !== current.version || head.log_id !== current.log_id) {
-      socket.emit("sync", (data) => accept(data));
-    }
-  });
-});
-window.addEventListener("offline", () => setStatus("reconnecting"));
+
