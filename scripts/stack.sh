@@ -237,6 +237,12 @@ cmd_start() {
   start_nginx
   wait_healthy "http://$HOST:$PORT" "" "$STATE/nginx/error.log"
   say "up: http://$HOST:$PORT (store: $STORE, queue: $QUEUE, processes on ports $APP_PORTS)"
+  say "  big screen http://$HOST:$PORT/display, console /control, admin /admin, remote viewers /live"
+  # The processes share one data folder, so one set of PINs (unless KIOSK_*_PIN name them).
+  for role in operator viewer editor; do
+    [ -f "$DATA/${role}_pin.txt" ] && say "  $role PIN $(cat "$DATA/${role}_pin.txt") (in $DATA/${role}_pin.txt)"
+  done
+  say "  logs: $STATE/app-<port>.log, $STATE/nginx/error.log"
   local apps=""
   for port in $APP_PORTS; do apps+="${apps:+ }http://127.0.0.1:$port"; done
   echo "export KIOSK_STACK_URL=http://$HOST:$PORT"
