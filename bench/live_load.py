@@ -7,11 +7,15 @@ Servers (``--servers``, run one after the other, alternating the order between r
 - ``node``: Node's socket.io 4.8 server (``bench/live/node_server.mjs``) with the same namespace, room,
   event, ping settings and the app's own projection bytes: the reference;
 - ``stack``: ``scripts/stack.sh`` (two kiosk processes on PostgreSQL + Redis behind nginx), viewers
-  through nginx.
+  through nginx;
+- ``stack-nchan``: the same stack, viewers on its nginx's nchan stream at ``/live/sub`` (plain WebSocket,
+  as ``nchan``'s), fed by the kiosk process whose change it is (``KIOSK_LIVE_PUBLISH``): the deployment's
+  path for /live;
+- ``nchan``: nginx's nchan alone (``bench/live/nchan.conf``), fed by this script with the app's bytes.
 
 The server side is pinned to core 0 (the stack's processes together), the viewers and this script to
 core 1. A change is a ``confirm`` or an ``undo`` through ``POST /api/v1/commands`` (Bearer token) for the
-app and the stack, and ``POST /trigger`` for Node. During each fan-out the operator sends one more command
+app and the stacks, ``POST /trigger`` for Node and ``POST /live/pub`` for nchan. During each fan-out the operator sends one more command
 (``note``, which no viewer sees) ``--probe-ms`` after the change: its answer time is the operator's command
 latency while the viewers are being served.
 
@@ -109,6 +113,10 @@ class App:
 class Stack(App):
     kind = "stack"
 
+    def stack_env(self) -> dict[str, str]:
+        # A publisher port of its own: scripts/stack.sh's default (8081) may be another stack's.
+        return {"KIOSK_STACK_PUBLISH_PORT": str(free_port())}
+
     def start(self) -> None:
         self.state_dir = self.workdir / "stack"
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -153,6 +161,7 @@ class Stack(App):
             KIOSK_DATA_DIR=str(self.data_dir),
             KIOSK_OPERATOR_PIN=PIN,
         )
+        env.update(self.stack_env())
         self.env = env
         out = subprocess.run(
             pinned(SERVER_CPU, ["bash", "scripts/stack.sh", "start"]),
@@ -196,6 +205,16 @@ class Stack(App):
             capture_output=True,
             timeout=60,
         )
+
+
+class StackNchan(Stack):
+    """The stack, its viewers on nginx's nchan stream (/live/sub), which the kiosk processes publish to."""
+
+    kind = "stack-nchan"
+
+    @property
+    def subscribe_url(self) -> str:
+        return f"ws://{HOST}:{self.port}/live/sub"
 
 
 class NodeServer:
@@ -456,6 +475,8 @@ def run_once(kind: str, args, workdir: Path, projection: Path) -> dict:
         server = NchanServer(projection, workdir)
     elif kind == "stack":
         server = Stack(args.root, workdir)
+    elif kind == "stack-nchan":
+        server = StackNchan(args.root, workdir)
     else:
         server = App(args.root, workdir)
     log(f"{kind}: starting")
@@ -479,8 +500,8 @@ def run_once(kind: str, args, workdir: Path, projection: Path) -> dict:
                 getattr(server, "subscribe_url", server.url),
                 k,
                 workdir / f"viewers-{i}.log",
-                args.local if kind == "stack" else None,
-                "nchan" if kind == "nchan" else None,
+                args.local if kind in ("stack", "stack-nchan") else None,
+                "nchan" if kind in ("nchan", "stack-nchan") else None,
             )
             for i, k in enumerate(per)
         ]
@@ -748,8 +769,8 @@ def main() -> int:
     runs = []
     with tempfile.TemporaryDirectory(prefix="live-bench-") as tmp:
         projection = Path(tmp) / "projection.json"
-        if "app" not in kinds and "stack" not in kinds:
-            raise SystemExit("node and nchan need the app's projection: include app or stack")
+        if not {"app", "stack", "stack-nchan"} & set(kinds):
+            raise SystemExit("node and nchan need the app's projection: include app, stack or stack-nchan")
         # The app (or the stack) first in the first repetition: it makes the projection Node re-sends.
         order = sorted(kinds, key=lambda k: k in ("node", "nchan"))
         for rep in range(args.reps):
