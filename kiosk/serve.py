@@ -52,14 +52,14 @@ def address_limited_server():
     """gevent's WSGI server, refusing connections past a number per client address."""
     from gevent import pywsgi
 
-    from .web.transport import LogBudget
+    from .logs import LogBudget
 
     class Server(pywsgi.WSGIServer):
         def __init__(self, *args, per_address: float, **kwargs):
             super().__init__(*args, **kwargs)
             self.per_address = per_address
             self.open: dict[str, int] = {}
-            self.budget = LogBudget()
+            self.budget = LogBudget(log)
 
         def handle(self, sock, address):
             addr = address[0] if isinstance(address, tuple) else str(address)

@@ -28,7 +28,7 @@ import socketio
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
-from ..web.transport import LogBudget
+from ..logs import LogBudget
 from .shared import Value
 
 log = logging.getLogger("kiosk.cluster")

@@ -16,11 +16,11 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..ceremony import access
 from ..ceremony.clock import Clock
+from ..logs import LogBudget
 from ..store.shared import MemoryShared, Shared
 from ..words.catalogue import gettext
 from ..words.messages import ROLE_LABELS
 from .common import error
-from .transport import LogBudget
 
 log = logging.getLogger("kiosk.auth")
 

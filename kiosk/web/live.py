@@ -24,10 +24,10 @@ from ..ceremony.clock import Clock
 from ..ceremony.model import LAYOUTS
 from ..ceremony.rules import CeremonyError
 from ..ceremony.service import Ceremony
+from ..logs import LogBudget
 from ..store.shared import LocalCluster, Shared
 from ..words.catalogue import N_, gettext
 from . import auth, pads
-from .transport import LogBudget
 
 log = logging.getLogger("kiosk.live")
 

@@ -25,7 +25,6 @@ import contextlib
 import io
 import logging
 import socket
-import threading
 import time
 import urllib.parse
 from collections import defaultdict
@@ -36,6 +35,8 @@ from engineio import packet as eio_packet
 from engineio import payload as eio_payload
 from simple_websocket.ws import CloseReason
 from socketio import packet as sio_packet
+
+from ..logs import LogBudget
 
 log = logging.getLogger("kiosk.transport")
 
@@ -123,38 +124,6 @@ def refusal(namespace: str) -> str:
     ).encode()
 
 
-class LogBudget:
-    """At most ``lines`` log lines per ``window_s``; the rest are counted and reported in one line, so a
-    client that misbehaves (or reconnects) thousands of times cannot drown what the operators read."""
-
-    def __init__(self, logger: logging.Logger | None = None, lines: int = 20, window_s: float = 10.0):
-        self.logger = logger or log
-        self.lines, self.window_s = lines, window_s
-        self.started, self.used, self.suppressed = 0.0, 0, 0
-        self._lock = threading.Lock()
-
-    def warn(self, message: str, *args) -> None:
-        self.say(logging.WARNING, message, *args)
-
-    def info(self, message: str, *args) -> None:
-        self.say(logging.INFO, message, *args)
-
-    def say(self, level: int, message: str, *args) -> None:
-        with self._lock:
-            now = time.monotonic()
-            if now - self.started >= self.window_s:
-                if self.suppressed:
-                    self.logger.warning(
-                        "%d more such lines left out in the last %.0f s", self.suppressed, now - self.started
-                    )
-                self.started, self.used, self.suppressed = now, 0, 0
-            if self.used >= self.lines:
-                self.suppressed += 1
-                return
-            self.used += 1
-        self.logger.log(level, message, *args)
-
-
 @dataclass
 class Session:
     addr: str
@@ -233,7 +202,7 @@ class TransportGuard:
         self.app, self.eio = app, eio
         self.limits = limits or Limits(max_body=eio.max_http_buffer_size)
         self.books = Books(self.limits)
-        self.budget = LogBudget()
+        self.budget = LogBudget(log)
         self.pings: dict[str, object] = {}
         self._install()
 
