@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .ceremony import signals
 from .ceremony.clock import Clock
 from .ceremony.service import Ceremony
-from .config import data_dir, resolve
+from .config import data_dir, redacted, resolve, share_kept_secrets
 from .outbound.hub import register as register_outbound
 from .setup.sample import load_sample
 from .store import open_storage
@@ -71,7 +71,8 @@ def build(test_config: dict | None = None) -> Flask:
     app.config.update(DEFAULTS)
     folder = data_dir((test_config or {}).get("DATA_DIR"))
     app.config["DATA_DIR"] = str(folder)
-    app.config.update(resolve(folder))
+    resolved = resolve(folder)
+    app.config.update(resolved)
     if test_config:
         app.config.update(test_config)
 
@@ -83,6 +84,8 @@ def build(test_config: dict | None = None) -> Flask:
 
     clock = app.config.get("CLOCK") or Clock(app.config.get("TIMEZONE"))
     storage = open_storage(folder, clock, app.config.get("DATABASE_URL"))
+    if app.config.get("DATABASE_URL"):
+        share_kept_secrets(app.config, resolved, storage, redacted(app.config["DATABASE_URL"]))
     cluster = make_cluster(app, storage)
     ceremony = Ceremony(storage, clock, claim=cluster.claim)
     if app.config["LOAD_SAMPLE"] and ceremony.is_empty():

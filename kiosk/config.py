@@ -69,6 +69,15 @@ def database_url(value: str | None) -> str | None:
     return value or None
 
 
+def redacted(url: str) -> str:
+    """An address as it may be printed: without its password."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", "@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
 def live_publish(value: str | None) -> str | None:
     value = (value or "").strip()
     if not value:
@@ -80,6 +89,32 @@ def live_publish(value: str | None) -> str | None:
             "KIOSK_LIVE_PUBLISH: an http:// address of nchan's publisher, e.g. http://127.0.0.1:8081/live/pub"
         )
     return value
+
+
+# The secrets kept in the data folder when no KIOSK_* variable gives them (resolve() records where each came
+# from as ``<KEY>_SOURCE``).
+KEPT_SECRETS = ("OPERATOR_PIN", "VIEWER_PIN", "EDITOR_PIN", "SECRET_KEY", "API_TOKEN")
+
+
+def share_kept_secrets(cfg: dict, resolved: dict, store, where: str) -> None:
+    """On a database server, every process (and every server) of the ceremony must hold the same PINs,
+    session key and API token, or a session made on one would be refused by the next: the first process to
+    start puts the ones it made in the database, and each later one takes them from there (its own file is
+    rewritten to match, so the PIN an organiser reads there is the one that works). Secrets given in
+    ``KIOSK_*`` variables, or set by the caller (tests), are left as they are."""
+    for key in KEPT_SECRETS:
+        source = resolved.get(f"{key}_SOURCE", "")
+        if source.startswith("KIOSK_") or cfg.get(key) != resolved.get(key):
+            continue
+        name = f"secret:{key.lower()}"
+        with store.transaction():  # the write lock: two processes starting at once agree on one value
+            kept = store.get_meta(name)
+            if kept is None:
+                store.set_meta(name, cfg[key])
+                kept = cfg[key]
+        if kept != cfg[key]:
+            Path(source).write_text(kept + "\n", encoding="utf-8")
+        cfg[key], cfg[f"{key}_SOURCE"] = kept, where
 
 
 def resolve(folder: Path, env=os.environ) -> dict:
@@ -98,7 +133,9 @@ def resolve(folder: Path, env=os.environ) -> dict:
     if env.get("KIOSK_SECRET_KEY"):
         cfg["SECRET_KEY"] = env["KIOSK_SECRET_KEY"]
     else:
-        cfg["SECRET_KEY"], _ = kept_secret(folder, "secret_key.txt", lambda: secrets.token_hex(32))
+        cfg["SECRET_KEY"], cfg["SECRET_KEY_SOURCE"] = kept_secret(
+            folder, "secret_key.txt", lambda: secrets.token_hex(32)
+        )
     if env.get("KIOSK_API_TOKEN"):
         cfg["API_TOKEN"], cfg["API_TOKEN_SOURCE"] = env["KIOSK_API_TOKEN"], "KIOSK_API_TOKEN"
     else:

@@ -459,3 +459,58 @@ def test_commands_on_postgres_through_the_app(pg_url, make_app):
     assert r.status_code == 200, r.get_json()
     assert app.test_client().get("/healthz?deep=1").get_json()["status"] == "ok"
     assert app.test_client().get("/api/v1/state").get_json()["signed_count"] == 1
+
+
+def test_processes_on_one_database_server_share_the_pins_and_the_session_key(pg_url, tmp_path, monkeypatch):
+    """Two servers, each with its own data folder and no KIOSK_* secrets: the second takes the PINs, the session
+    key and the API token the first put in the database, so a console's session survives a failover."""
+    from kiosk import create_app
+
+    for variable in ("KIOSK_OPERATOR_PIN", "KIOSK_VIEWER_PIN", "KIOSK_EDITOR_PIN", "KIOSK_SECRET_KEY"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.delenv("KIOSK_API_TOKEN", raising=False)
+    monkeypatch.setenv("KIOSK_DATABASE_URL", pg_url)
+    apps = [create_app({"DATA_DIR": str(tmp_path / f"server{i}")}) for i in (1, 2)]
+    try:
+        one, two = (a.config for a in apps)
+        for key in ("OPERATOR_PIN", "VIEWER_PIN", "EDITOR_PIN", "SECRET_KEY", "API_TOKEN"):
+            assert one[key] == two[key], key
+        # The second server's own file now holds the PIN that works, and the banner names the database,
+        # without its password.
+        assert (tmp_path / "server2" / "operator_pin.txt").read_text().strip() == one["OPERATOR_PIN"]
+        assert (
+            two["OPERATOR_PIN_SOURCE"].startswith("postgresql://")
+            and ":kiosk@" not in two["OPERATOR_PIN_SOURCE"]
+        )
+        assert len({one["OPERATOR_PIN"], one["VIEWER_PIN"], one["EDITOR_PIN"]}) == 3
+
+        console = apps[0].test_client()
+        r = console.post("/api/v1/session", json={"pin": one["OPERATOR_PIN"]})
+        assert r.status_code == 200 and r.get_json()["role"] == "operator"
+        cookie = console.get_cookie("session")
+        assert cookie is not None
+        other = apps[1].test_client()
+        other.set_cookie("session", cookie.value)
+        assert other.get("/api/v1/state").get_json().get("cues") is not None
+        assert other.get("/api/v1/pads").status_code == 200  # an operator's right, on the other server
+        bearer = {"Authorization": f"Bearer {one['API_TOKEN']}"}
+        assert apps[1].test_client().get("/api/v1/pads", headers=bearer).status_code == 200
+    finally:
+        for app in apps:
+            app.extensions["kiosk"].storage.close()
+
+
+def test_secrets_given_in_variables_stay_as_given_on_a_database_server(pg_url, tmp_path, monkeypatch):
+    from kiosk import create_app
+
+    monkeypatch.setenv("KIOSK_DATABASE_URL", pg_url)
+    monkeypatch.setenv("KIOSK_OPERATOR_PIN", "112358")
+    first = create_app({"DATA_DIR": str(tmp_path / "a")})
+    monkeypatch.setenv("KIOSK_OPERATOR_PIN", "853211")
+    second = create_app({"DATA_DIR": str(tmp_path / "b")})
+    try:
+        assert first.config["OPERATOR_PIN"] == "112358" and second.config["OPERATOR_PIN"] == "853211"
+        assert second.config["OPERATOR_PIN_SOURCE"] == "KIOSK_OPERATOR_PIN"
+    finally:
+        for app in (first, second):
+            app.extensions["kiosk"].storage.close()
