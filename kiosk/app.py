@@ -201,6 +201,15 @@ def join_cluster(app: Flask, socketio: SocketIO, ceremony: Ceremony, cluster) ->
     # The committer (or the claimer of a CLI write) broadcast the change; the others only catch up, and
     # lose the claim, so nobody broadcasts it twice.
     cluster.on("changed", ceremony.reload_if_changed_elsewhere)
+
+    def refresh_here() -> None:
+        # Broadcasts published while this process's listener was away never reached its clients: it
+        # catches up with the store and sends each of its rooms the state now, to its own clients only.
+        ceremony.catch_up()
+        with cluster.manager.here_only():
+            signals.state_changed.send(ceremony)
+
+    cluster.on("reconnected", refresh_here)
     signals.state_changed.connect(lambda _sender: cluster.tell_others("changed"), sender=ceremony, weak=False)
     server = socketio.server
     if not server.manager_initialized:

@@ -17,6 +17,8 @@ Redis never mix.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import logging
 import secrets
@@ -124,6 +126,10 @@ class RedisShared:
         return {k.decode(): self._dec(v) for k, v in self.r.hgetall(self._k(name)).items()}
 
 
+# Per thread and per greenlet: only the emits of the block that set it stay in this process.
+_HERE_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar("kiosk_here_only", default=False)
+
+
 class QueueManager(socketio.RedisManager):
     """The Socket.IO message queue, with a listener that knows whether it hears its own channel."""
 
@@ -145,7 +151,18 @@ class QueueManager(socketio.RedisManager):
         super().initialize()
         self.watchdog = self.server.start_background_task(self._watch)
 
+    @contextlib.contextmanager
+    def here_only(self):
+        """Emits in this block reach this process's clients only (what they missed while it was deaf)."""
+        token = _HERE_ONLY.set(True)
+        try:
+            yield
+        finally:
+            _HERE_ONLY.reset(token)
+
     def _publish(self, data):
+        if _HERE_ONLY.get():
+            return None  # the library has delivered it here already, before publishing
         if self.redis_error is not None:
             # Lost either way while Redis is away; the clients' heartbeat (check, then sync) catches up.
             self.cluster.said.warn("message queue: Redis unreachable, '%s' not sent", data.get("method"))
@@ -169,24 +186,30 @@ class QueueManager(socketio.RedisManager):
                     self._pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
                     self._pubsub.subscribe(self.channel)
                     self.redis_error = None  # back: publish again now, not at the next beat
+                    # A new subscription is given its own STALL_S to hear a beat: judged by the last beat
+                    # heard before an outage, it was dropped again at every beat, before the beat sent
+                    # just then could come back, and never recovered.
+                    self.heard_at, self.started_at = None, time.monotonic()
+                    self._resubscribe = False
                     self.reconnects += 1
                     if self.reconnects > 1:
                         log.warning("message queue: listening again (reconnect %d)", self.reconnects - 1)
-                        # What was published while we were away is lost: catch up with the store now.
-                        self.cluster.received("changed", {})
+                        # What was published while we were away is lost to this process's clients.
+                        self.cluster.received("reconnected", {})
                 # A bounded wait, so a request to resubscribe is acted on even on a silent channel.
                 message = self._pubsub.get_message(timeout=BEAT_S)
+                wait = 0.1
+                if message and message.get("type") == "message" and message.get("channel") == channel:
+                    # Handled before a resubscription is acted on: this may be the very beat it waits for.
+                    data = json.loads(message["data"])
+                    if isinstance(data, dict) and data.get("method") == "kiosk":
+                        self._control(data)
+                    elif isinstance(data, dict):
+                        yield data
                 if self._resubscribe:
                     self._resubscribe = False
-                    raise ConnectionError("no heartbeat came back: resubscribing")
-                wait = 0.1
-                if not message or message.get("type") != "message" or message.get("channel") != channel:
-                    continue
-                data = json.loads(message["data"])
-                if isinstance(data, dict) and data.get("method") == "kiosk":
-                    self._control(data)
-                elif isinstance(data, dict):
-                    yield data
+                    if time.monotonic() - (self.heard_at or self.started_at) > STALL_S:
+                        raise ConnectionError("no heartbeat came back: resubscribing")
             except (redis.RedisError, ConnectionError, OSError) as exc:
                 self._drop_pubsub()
                 log.error("message queue: cannot receive (%s); retrying in %.1f s", exc, wait)
@@ -200,6 +223,9 @@ class QueueManager(socketio.RedisManager):
             self.server.sleep(60)
 
     def _drop_pubsub(self) -> None:
+        # Not listening: nothing heard on a subscription counts any more (/healthz says so at once, rather
+        # than "ok" on a beat heard before the outage while no subscription is open).
+        self.heard_at = None
         pubsub, self._pubsub = self._pubsub, None
         if pubsub is not None:
             try:
