@@ -119,6 +119,7 @@ CONSOLE = N_("控制台")
 WALL_COMMAND = N_("大屏电脑的启动命令")
 ADMIN = N_("准备与报告")
 STAGE = N_("主持人提词屏")
+LIVE_PAGE = N_("远程观看（手机）")
 PIN_FROM_ENV = N_("%(role)s PIN 来自 %(variable)s")
 PIN_KEPT = N_("%(role)s PIN %(pin)s（保存在 %(path)s）")
 DATA_FOLDER = N_("数据目录 %(path)s；可打开文件数上限 %(limit)s")
@@ -197,6 +198,7 @@ def serve(host: str, port: int) -> int:
     print(f"  {gettext(CONSOLE, lang)}  {base}/control", flush=True)
     print(f"  {gettext(ADMIN, lang)}  {base}/admin", flush=True)
     print(f"  {gettext(STAGE, lang)}  {base}/stage", flush=True)
+    print(f"  {gettext(LIVE_PAGE, lang)}  {base}/live", flush=True)
     for role in ("operator", "viewer", "editor"):
         key = role.upper() + "_PIN"
         source, label = app.config[key + "_SOURCE"], gettext(ROLE_LABELS[role], lang)
