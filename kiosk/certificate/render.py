@@ -13,8 +13,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-import cairosvg
-
 from . import ink as pen
 from .layout import Certificate, Place, Text, text_width
 
@@ -265,11 +263,17 @@ def _ink(places: Sequence[Place], ink: Mapping[str, Sequence[Sequence[float]]], 
 
 def png(svg_text: str, width: int = 2400) -> bytes:
     """The SVG as a PNG ``width`` pixels wide (its height in proportion)."""
+    # CairoSVG (with cairocffi, cffi and Pillow) is imported at the first picture, not with the app: it was
+    # ~0.2 s of every server start, and only the 签约图's PNG and PDF need it.
+    import cairosvg
+
     return cairosvg.svg2png(bytestring=svg_text.encode("utf-8"), output_width=width, unsafe=False)
 
 
 def pdf(svg_text: str) -> bytes:
     """The SVG as a one-page PDF; paths and text stay vector."""
+    import cairosvg
+
     return cairosvg.svg2pdf(bytestring=svg_text.encode("utf-8"), unsafe=False)
 
 

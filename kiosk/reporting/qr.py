@@ -1,20 +1,24 @@
-"""QR codes for card addresses, made with ``qrcode`` in memory and cached (one is ~15 ms to make)."""
+"""QR codes for card addresses, made with ``qrcode`` in memory and cached (one is ~15 ms to make).
+
+``qrcode`` (and Pillow, for the PNG) is imported at the first code, not with the app, to keep it out of the
+server's start-up time."""
 
 from __future__ import annotations
 
 import io
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import qrcode
-import qrcode.image.svg
-from qrcode.constants import ERROR_CORRECT_Q
-
-# Q (25%) rather than the minimum M: printed cards get creased and LED walls have seams between modules.
-ERROR_CORRECTION = ERROR_CORRECT_Q
+if TYPE_CHECKING:
+    import qrcode
 
 
 def _code(data: str) -> qrcode.QRCode:
-    code = qrcode.QRCode(error_correction=ERROR_CORRECTION, border=4)
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_Q
+
+    # Q (25%) rather than the minimum M: printed cards get creased and LED walls have seams between modules.
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_Q, border=4)
     code.add_data(data)
     code.make(fit=True)
     return code
@@ -23,6 +27,8 @@ def _code(data: str) -> qrcode.QRCode:
 @lru_cache(maxsize=512)
 def svg(data: str) -> str:
     """A scalable QR code (one path on white, quiet zone included), sharp at any size: the 4K wall, print."""
+    import qrcode.image.svg
+
     image = _code(data).make_image(image_factory=qrcode.image.svg.SvgPathFillImage)
     text = image.to_string(encoding="unicode")
     # Drop the fixed mm size so the SVG fills whatever box the page gives it; viewBox keeps it square.

@@ -1,8 +1,9 @@
-"""A concierge's contact as a vCard 3.0, as iOS Contacts and Android import it (vobject escapes and folds)."""
+"""A concierge's contact as a vCard 3.0, as iOS Contacts and Android import it (vobject escapes and folds).
+
+vobject (with dateutil) is imported at the first vCard, not with the app, to keep it out of the server's
+start-up time."""
 
 from __future__ import annotations
-
-import vobject
 
 from ..setup.cards import Card
 from ..words.catalogue import N_, gettext
@@ -12,6 +13,8 @@ WECHAT = N_("微信：%(id)s")
 
 
 def vcard(card: Card, organisation: str, lang: str) -> str:
+    import vobject
+
     v = vobject.vCard()
     name = card.contact_name or gettext(DEFAULT_NAME, lang)
     v.add("n").value = (
@@ -39,6 +42,8 @@ def _is_cjk(text: str) -> bool:
 
 
 def _split_name(name: str):
+    import vobject
+
     parts = name.split()
     if len(parts) > 1:
         return vobject.vcard.Name(family=parts[-1], given=" ".join(parts[:-1]))

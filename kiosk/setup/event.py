@@ -1,13 +1,12 @@
 """The event's own settings (title, date, look, how figures are written) and its pictures, validated.
-Plain Python plus Pillow; each field's rule is in ``kiosk.setup.fields``."""
+Plain Python plus Pillow; each field's rule is in ``kiosk.setup.fields``. Pillow is imported at the first
+uploaded picture, not with the app, to keep it out of the server's start-up time."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 from dataclasses import replace
-
-from PIL import Image, UnidentifiedImageError
 
 from ..ceremony.model import Event
 from .fields import EVENT_KEYS, FieldError, FieldErrors, Problem, clean
@@ -46,6 +45,8 @@ def prepare_image(kind: str, data: bytes) -> tuple[str, bytes]:
 
     Returns (file name by content hash, bytes). Raises ``FieldError`` with a code.
     """
+    from PIL import Image, UnidentifiedImageError
+
     if kind not in MEDIA_KINDS:
         raise FieldError("unknown_media")
     if len(data) > MAX_IMAGE_BYTES:
