@@ -3,7 +3,8 @@
 The formatter writes every amount, land area, date and count on every screen, so its table is the one
 place that says what the audience reads. The catalogue checks make "English is complete" a test: every
 message has its translation with the same placeholders, the compiled file is the one the sources make,
-and no page script carries a word of its own.
+every page's words are real English and the server serves them so, and no page script carries a word of
+its own.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 from harness import ROOT
 
+from kiosk import create_app
 from kiosk.words import format as fmt
-from kiosk.words.catalogue import TRANSLATIONS, gettext, ngettext
+from kiosk.words.catalogue import TRANSLATIONS, gettext, ngettext, translations
+from kiosk.words.live import LIVE
 from kiosk.words.pages import PAGES
 
 PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
@@ -196,15 +199,150 @@ def test_translations_reach_python():
     assert ngettext("%(num)s个项目", "%(num)s个项目", 1, "en") == "1 project"
 
 
-def test_every_page_word_is_translated_and_no_page_script_holds_words():
-    for surface, words in PAGES.items():
+# Chinese as a reader sees it: the ideographs and the full-width punctuation that comes with them (「」、：
+# （）…). A page's English holds none of it; CJK above is the ideographs alone.
+CHINESE = re.compile(
+    r"[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
+)
+# A named placeholder, or a bare % (which would break ``text % params``).
+PERCENT = re.compile(r"%\((\w+)\)s|%%|%")
+
+
+def _placeholders(text: str) -> set[str]:
+    return {m.group(1) or m.group(0) for m in PERCENT.finditer(text)} - {"%%"}
+
+
+def _entry(entry: str | tuple[str, str]) -> tuple[str | None, str]:
+    """A page entry's (context, message id): ``NC_`` marks a tuple, ``N_`` the id alone."""
+    return entry if isinstance(entry, tuple) else (None, entry)
+
+
+def page_word_problems(catalogue: Catalog, pages: dict[str, dict]) -> list[tuple]:
+    """Every page word's English in ``catalogue``: there, not fuzzy, every form (a plural message has
+    the language's number of them) written, not the Chinese id copied back and holding no Chinese, with
+    the id's placeholders (a plural's singular may say "one" for %(num)s). Each problem as (what, page,
+    key)."""
+    problems = []
+    for surface, words in pages.items():
         for key, entry in words.items():
-            msgid = entry[1] if isinstance(entry, tuple) else entry
-            assert msgid, (surface, key)
+            context, msgid = _entry(entry)
+            where = (surface, key)
+            message = catalogue.get(msgid, context=context) if msgid else None
+            if message is None:
+                problems.append(("not in the catalogue" if msgid else "no message id", *where))
+                continue
+            ids = message.id if message.pluralizable else (message.id,)
+            forms = message.string if message.pluralizable else (message.string,)
+            if message.pluralizable and len(forms) != catalogue.num_plurals:
+                problems.append(("plural forms missing", *where))
+            if message.fuzzy:
+                problems.append(("fuzzy", *where))
+            wanted = set().union(*map(_placeholders, ids))
+            for i, text in enumerate(forms):
+                if not text.strip():
+                    problems.append(("untranslated", *where))
+                    continue
+                if text in ids and CHINESE.search(text):
+                    problems.append(("the Chinese copied back", *where))
+                elif CHINESE.search(text):
+                    problems.append(("Chinese in the English", *where))
+                have = _placeholders(text)
+                if message.pluralizable:
+                    same = have - {"num"} == wanted - {"num"} and have <= wanted | {"num"}
+                    same = same and (i == 0 or "num" not in wanted or "num" in have)
+                else:
+                    same = have == wanted
+                if not same:
+                    problems.append(("placeholders differ", *where))
+    return problems
+
+
+def served_word_problems(client, catalogue: Catalog, pages: dict[str, dict]) -> list[tuple]:
+    """What ``GET /words/<page>.<lang>.json`` serves each page: in Chinese its message ids, in English the
+    catalogue's translation of each (the compiled file the server reads is the .po's) with no Chinese in
+    it. Each problem as (what, page, key or language)."""
+    problems = []
+    for surface, words in pages.items():
+        served = {}
+        for lg in ("zh", "en"):
+            response = client.get(f"/words/{surface}.{lg}.json")
+            body = response.get_json(silent=True) or {}
+            if response.status_code != 200 or (body.get("lang"), body.get("surface")) != (lg, surface):
+                problems.append(("not served", surface, lg, response.status_code))
+                served[lg] = {}
+                continue
+            served[lg] = body.get("words", {})
+            if set(served[lg]) != set(words):
+                problems.append(("not the page's keys", surface, lg, sorted(set(served[lg]) ^ set(words))))
+        for key, entry in words.items():
+            context, msgid = _entry(entry)
+            if served["zh"].get(key) != msgid:
+                problems.append(("the Chinese is not the message id", surface, key))
+            english = served["en"].get(key)
+            if not english or not english.strip() or CHINESE.search(english):
+                problems.append(("no English served", surface, key, english))
+                continue
+            message = catalogue.get(msgid, context=context)
+            if message is not None and english != (
+                message.string[0] if message.pluralizable else message.string
+            ):
+                problems.append(("served English is not the catalogue's", surface, key, english))
+    return problems
+
+
+@pytest.fixture
+def words_client(tmp_path):
+    """The server's own words endpoint, on an app of its own data folder (no ceremony loaded)."""
+    app = create_app({"DATA_DIR": str(tmp_path / "data"), "TESTING": True, "LOAD_SAMPLE": False})
+    yield app.test_client()
+    app.extensions["kiosk"].storage.close()
+
+
+def test_every_page_word_is_translated_and_no_page_script_holds_words(words_client):
+    """Every word of every page (PAGES, and /live's) has its real English in the catalogue, and the
+    server serves each page its words: the English with no Chinese in it, the Chinese as the ids."""
+    catalogue = _catalogue()
+    assert all(PAGES.values())
+    assert not page_word_problems(catalogue, {**PAGES, "live": LIVE})
+    assert not served_word_problems(words_client, catalogue, PAGES)
     scripts = [p for p in (ROOT / "static" / "js").rglob("*.js")]
     assert scripts
     holding = [str(p.relative_to(ROOT)) for p in scripts if CJK.search(p.read_text(encoding="utf-8"))]
     assert not holding, f"Chinese typed into page scripts: {holding}"
+
+
+def test_the_page_word_checks_see_what_they_are_for(words_client, monkeypatch):
+    """The checks above find a word left untranslated, copied back, missing a placeholder or a plural
+    form, and a page served Chinese for English: so their passing means something."""
+    catalogue = _catalogue()
+    console = PAGES["console"]
+    context, msgid = console["tag_onair"]
+    catalogue.get(console["announce"]).string = ""
+    catalogue.get(console["undo_q"]).string = console["undo_q"]
+    catalogue.get(console["saved_device"]).string = "Device name saved"
+    catalogue.get(msgid, context=context).string = "On 大屏"
+    plural = catalogue.get("%(num)s个项目")
+    plural.string = (plural.string[0], "")
+    keys = ("announce", "undo_q", "saved_device", "tag_onair", "go")
+    pages = {"console": {key: console[key] for key in keys}, "counts": {"projects": plural.id[0]}}
+    assert sorted(page_word_problems(catalogue, pages)) == [
+        ("Chinese in the English", "console", "tag_onair"),
+        ("placeholders differ", "console", "saved_device"),
+        ("the Chinese copied back", "console", "undo_q"),
+        ("untranslated", "console", "announce"),
+        ("untranslated", "counts", "projects"),
+    ]
+    # "GO" is its own English, and the plural's two forms are there.
+    assert not page_word_problems(_catalogue(), pages)
+    # The server reads the compiled catalogue: a message missing from it is served as its Chinese id, and
+    # one compiled from an older .po serves other English than the .po's.
+    monkeypatch.delitem(translations("en")._catalog, PAGES["sign"]["submit"])
+    edited = _catalogue()
+    edited.get(PAGES["sign"]["clear"]).string = "Start again"
+    assert served_word_problems(words_client, edited, {"sign": PAGES["sign"]}) == [
+        ("served English is not the catalogue's", "sign", "clear", gettext(PAGES["sign"]["clear"], "en")),
+        ("no English served", "sign", "submit", PAGES["sign"]["submit"]),
+    ]
 
 
 def test_words_script_is_what_the_readme_says(tmp_path):
