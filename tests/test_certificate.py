@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -15,11 +16,12 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops, ImageDraw
 
 from kiosk.ceremony.model import CERTIFICATE_TEMPLATES, Event, Pad, Project
 from kiosk.certificate import ink, layout, render
 from kiosk.certificate.layout import HEIGHT, WIDTH, text_width
+from kiosk.words.catalogue import gettext
 
 ROOT = Path(__file__).resolve().parent.parent
 INK_JS = ROOT / "static" / "js" / "common" / "ink.js"
@@ -211,6 +213,116 @@ def test_english_with_the_catalogue_as_it_stands():
     cert = layout.layout(EN_EVENT, EN_PROJECT, pads(3), "en")
     check_geometry(cert)
     assert "21 June 2021" in [t.text for t in cert.texts]
+
+
+# The shipped catalogue's English (nothing stands in for it) with long real names: the layout must make
+# room for the words as English really says them.
+SHIPPED_PROJECT = Project(
+    "p1",
+    1,
+    "Dilu Smart Vehicle and Key Components Manufacturing Base, Phase One",
+    "Dilu Technology (Shenzhen) Intelligent Vehicle Systems Co., Ltd.",
+    523_000,
+)
+REMOTE_PLACE = "Shenzhen Nanshan Science and Technology Park branch venue"
+SHIPPED_PADS = [
+    Pad("a", 0, "Zhou Jianguang", "p1", "host"),
+    Pad("b", 1, "Alexandra Montgomery-Smith", "p1", "investor", remote_place=REMOTE_PLACE),
+    Pad("c", 2, "Bartholomew Wolfgang Richardson", "p1", "investor"),
+]
+CJK = re.compile(r"[\u2e80-\u2fff\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def shipped(msgid: str, **params) -> str:
+    """The catalogue's English for ``msgid`` as shipped: a translation, with no Chinese in it."""
+    text = gettext(msgid, "en", **params)
+    assert text.strip() and not CJK.search(text), (msgid, text)
+    return text
+
+
+def shipped_english(template: str, n: int) -> layout.Certificate:
+    assert layout.gettext is gettext, "something stands in for the catalogue"
+    event = Event(**{**EN_EVENT.__dict__, "certificate_template": template})
+    return layout.layout(event, SHIPPED_PROJECT, SHIPPED_PADS[:n], "en")
+
+
+@pytest.mark.parametrize("template", CERTIFICATE_TEMPLATES)
+@pytest.mark.parametrize("n", [2, 3])
+def test_the_shipped_english_fits(template, n):
+    """The catalogue's own English (甲方, 乙方 and the rest as shipped) laid out with long names: nothing
+    over anything or off the picture, every word where it belongs, and type that stays legible."""
+    cert = shipped_english(template, n)
+    assert (cert.lang, cert.template) == ("en", template)
+    check_geometry(cert)
+    texts = [t.text for t in cert.texts]
+    by_role = {role: [t.text for t in cert.texts if t.role == role] for role in {t.role for t in cert.texts}}
+    assert not [t for t in texts if CJK.search(t)]
+    # The catalogue's words, each where it belongs: the parties' tags, each place's label, the heading,
+    # the amount and the remote line.
+    party = {side: shipped(layout.PARTY_WORDS[side]) for side in ("host", "investor")}
+    label = {side: shipped(layout.PLACE_LABELS[side]) for side in ("host", "investor")}
+    assert party["host"] != party["investor"] and label["host"] != label["investor"]
+    assert by_role["party"] == [party["host"], party["investor"]]
+    assert by_role["label"] == [label[p.party] for p in SHIPPED_PADS[:n]]
+    assert by_role["heading"] == [shipped(layout.HEADING)]
+    assert by_role["amount"] == [shipped(layout.AMOUNT, amount="CNY 5.23 billion")]
+    assert by_role["date"] == ["21 June 2021"]
+    for place in cert.places:
+        assert (place.party_text, place.label) == (party[place.party], label[place.party])
+    # Every name and the remote line whole, over one line or two.
+    assert " ".join(by_role["project"]) == SHIPPED_PROJECT.name
+    assert " ".join(by_role["side"]) == f"{EN_EVENT.host} {SHIPPED_PROJECT.investor}"
+    assert " ".join(by_role["signatory"]) == " ".join(p.name for p in SHIPPED_PADS[:n])
+    assert " ".join(by_role["remote"]) == shipped(layout.REMOTE, place=REMOTE_PLACE)
+    # A party's words on its half of the picture, and a place's words under it, short of a neighbour's.
+    for line in cert.texts:
+        x, _, w, _ = text_box(line)
+        if line.role in ("party", "side", "label", "signatory", "remote"):
+            assert x + w <= WIDTH / 2 or x >= WIDTH / 2, line
+    for place in cert.places:
+        px, _, pw, _ = place.box
+        own = [t for t in cert.texts if t.role in ("label", "signatory", "remote") and px <= t.x <= px + pw]
+        assert {"label", "signatory"} <= {t.role for t in own}, place
+        for line in own:
+            x, _, w, _ = text_box(line)
+            assert px - layout.PLACE_GAP / 2 <= x and x + w <= px + pw + layout.PLACE_GAP / 2, line
+    # The type as test_english_fits holds it, and the parties' words at their size.
+    assert min(t.size for t in cert.texts if t.role in ("project", "side", "event")) >= 22
+    assert {t.size for t in cert.texts if t.role == "party"} == {24}
+    assert min(t.size for t in cert.texts if t.role == "label") >= 20
+    assert min(t.size for t in cert.texts if t.role == "signatory") >= 14
+    assert min(t.size for t in cert.texts if t.role == "remote") >= 12
+
+
+@pytest.mark.parametrize("template", CERTIFICATE_TEMPLATES)
+def test_the_shipped_english_is_drawn_inside_its_lines(template):
+    """The picture drawn in its real fonts: the parties' words, the labels, the names and the remote line
+    are on it where the layout put them, and no glyph of any line leaves the box the layout measured for
+    it (so the geometry above holds for the picture, not only for the estimate)."""
+    cert = shipped_english(template, 3)
+    svg_text = render.svg(cert, {}, INK, blank=True)
+    picture = Image.open(io.BytesIO(render.png(svg_text, width=WIDTH))).convert("RGB")
+    assert picture.size == (WIDTH, HEIGHT)
+    for line in (t for t in cert.texts if t.role in ("party", "label", "signatory", "remote")):
+        x, y, w, h = (round(v) for v in text_box(line))
+        colours = picture.crop((x, y, x + w, y + h)).getcolors(w * h)
+        ground = max(colours)[1]
+        drawn = sum(k for k, c in colours if max(abs(a - b) for a, b in zip(c, ground, strict=True)) > 80)
+        assert drawn > 0.05 * w * h, (line, drawn)
+    # The words alone on a transparent picture: every glyph inside its line's box (2 units of slack).
+    root = ET.fromstring(svg_text)
+    for element in list(root):
+        if element.tag.rpartition("}")[2] not in ("text", "g") or element.get("clip-path"):
+            root.remove(element)
+    assert len(root) == len(cert.texts)
+    words = Image.open(io.BytesIO(render.png(ET.tostring(root, encoding="unicode"), width=WIDTH)))
+    glyphs = words.getchannel("A").point(lambda v: 255 if v > 64 else 0)
+    boxes = Image.new("L", glyphs.size, 0)
+    for line in cert.texts:
+        x, y, w, h = text_box(line)
+        assert glyphs.crop((round(x), round(y), round(x + w), round(y + h))).getbbox(), line
+        ImageDraw.Draw(boxes).rectangle((x - 2, y - 2, x + w + 2, y + h + 2), fill=255)
+    assert ImageChops.subtract(glyphs, boxes).getbbox() is None, "a glyph outside its line's box"
 
 
 def test_money_follows_the_events_unit():

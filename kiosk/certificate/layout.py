@@ -44,6 +44,8 @@ PLACE_GAP = 36
 LABEL_ROOM = 40
 NAME_ROOM = 44
 REMOTE_ROOM = 32
+# The signatory's name: its baseline this far under the box's foot (a remote line REMOTE_ROOM under it).
+NAME_BASELINE = 36
 PLACES_BOTTOM = 872
 DATE_BASELINE = 918
 # Two lines of one name: baselines this many times the size apart.
@@ -277,11 +279,23 @@ def layout(event: Event, project: Project, pads: Iterable[Pad], lang: str) -> Ce
 def _places(sides: dict[str, list[Pad]], side_names: dict[str, str], top: float, lang: str) -> list[Place]:
     """Every pad's place between ``top`` and PLACES_BOTTOM, each party's centred in its column. Every
     place has the same size, so the parties' signatures are equals on the picture: the party with more
-    pads decides it."""
-    any_remote = any(p.remote_place.strip() for side in sides.values() for p in side)
-    extras = LABEL_ROOM + NAME_ROOM + (REMOTE_ROOM if any_remote else 0)
+    pads decides it. Where a signatory's name or a remote line needs two lines at that size, every place
+    makes room for them (the places a little smaller)."""
+    pads = [(party, pad) for party, side in sides.items() for pad in side]
     room_h = PLACES_BOTTOM - top
-    width = min((_grid(len(side), room_h, extras)[1] for side in sides.values() if side), default=0)
+    any_remote = any(pad.remote_place.strip() for _, pad in pads)
+    extras = LABEL_ROOM + NAME_ROOM + (REMOTE_ROOM if any_remote else 0)
+    # Room for a second line makes the places smaller, which can only take more lines (a line that does
+    # not fit a place fits no narrower one): this settles once no more lines are added.
+    for _ in range(5):
+        width = min((_grid(len(side), room_h, extras)[1] for side in sides.values() if side), default=0)
+        draft = [
+            _place(pad, party, side_names[party], (0, 0, width, width / ASPECT), lang) for party, pad in pads
+        ]
+        needed = LABEL_ROOM + max((_below_box(place) for place in draft), default=0)
+        if needed <= extras:
+            break
+        extras = needed
     height = width / ASPECT
     places: list[Place] = []
     for party, side in sides.items():
@@ -316,19 +330,46 @@ def _place(pad: Pad, party: str, side_name: str, box: tuple[float, float, float,
     )
 
 
+def _fitted(
+    text: str, room: float, size: float, least: float, two: float, bold: bool = False
+) -> tuple[float, list[str]]:
+    """A place's line in ``room``: one line from ``size`` down to ``least``; where it cannot fit at
+    ``least``, two lines at up to ``two`` (smaller only if even its longer half needs it)."""
+    one = fit_size(text, room, size, least, bold)
+    if text_width(text, one, bold) <= room:
+        return one, [text]
+    lines = [line for line in split_two(text, bold) if line]
+    longest = max(lines, key=lambda line: text_width(line, 1, bold))
+    return fit_size(longest, room, two, 1, bold), lines
+
+
+def _under_box(place: Place) -> list[tuple[str, float, list[str], float]]:
+    """The lines under a place's box: (role, size, lines, first baseline below the box's foot)."""
+    room = place.box[2] + PLACE_GAP * 0.8
+    size, lines = _fitted(place.name, room, 30, 14, 22, bold=True)
+    out = [("signatory", size, lines, NAME_BASELINE)]
+    if place.remote_text:
+        below = NAME_BASELINE + (len(lines) - 1) * size * LEADING
+        remote, remote_lines = _fitted(place.remote_text, room, 22, 12, 16)
+        out.append(("remote", remote, remote_lines, below + REMOTE_ROOM))
+    return out
+
+
+def _below_box(place: Place) -> float:
+    """How far under its box's foot a place's words reach, with the room under the last line that
+    NAME_ROOM keeps under a name of one line (so one line each needs exactly NAME_ROOM + REMOTE_ROOM)."""
+    _role, size, lines, baseline = _under_box(place)[-1]
+    return baseline + (len(lines) - 1) * size * LEADING + NAME_ROOM - NAME_BASELINE
+
+
 def _place_texts(place: Place) -> list[Text]:
     """A place's label over its box's left edge, the signatory's name centred under its line and, for a
-    party signing from elsewhere, where it signs from."""
+    party signing from elsewhere, where it signs from (each on two lines where one would not fit)."""
     x, y, w, h = place.box
     room = w + PLACE_GAP * 0.8
     out = [Text("label", place.label, x, y - 14, fit_size(place.label, room, 24, 12), anchor="start")]
-    out.append(
-        Text("signatory", place.name, x + w / 2, y + h + 36, fit_size(place.name, room, 30, 14), bold=True)
-    )
-    if place.remote_text:
-        out.append(
-            Text(
-                "remote", place.remote_text, x + w / 2, y + h + 68, fit_size(place.remote_text, room, 22, 12)
-            )
-        )
+    for role, size, lines, baseline in _under_box(place):
+        bold = role == "signatory"
+        for i, line in enumerate(lines):
+            out.append(Text(role, line, x + w / 2, y + h + baseline + i * size * LEADING, size, bold=bold))
     return out
