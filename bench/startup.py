@@ -3,6 +3,7 @@
     .venv/bin/python bench/startup.py                      # 15 starts of each kind per side, ~1 min
     .venv/bin/python bench/startup.py --reference HEAD~3 --runs 30
     .venv/bin/python bench/startup.py --reference-root /tmp/kiosk-ref
+    .venv/bin/python bench/startup.py --bytecode-cache     # where PYTHONDONTWRITEBYTECODE is set
 
 A start is timed from just before the process is spawned to the first 200 from ``/healthz`` (polled every
 ``--poll-ms``, 5 ms by default), as the tests' live servers wait for it (tests/harness.py, ``LiveServer``,
@@ -17,8 +18,10 @@ repository), run with this checkout's virtualenv; ``--reference-root`` runs a tr
 alternate reference, this, reference, this … so a noisy neighbour hurts both alike. Then ``import
 kiosk.app`` alone (after gevent's patches, as ``serve`` imports it) is timed in fresh interpreters, also
 alternating. Prints medians, p90 and the ratio this / reference, and the load average before and after (the
-machine is shared: compare only sides of the same run). Results go to bench/results/startup-<timestamp>.json
-and .md. It reports; it asserts nothing.
+machine is shared: compare only sides of the same run). Where PYTHONDONTWRITEBYTECODE is set (this container
+sets it) every start compiles kiosk/ from source, both sides alike; ``--bytecode-cache`` measures starts as an
+install that keeps its bytecode makes them. Results go to bench/results/startup-<timestamp>.json and .md. It
+reports; it asserts nothing.
 """
 
 from __future__ import annotations
@@ -73,17 +76,21 @@ def healthy(port: int) -> bool:
         conn.close()
 
 
-def environment(root: Path, data_dir: Path, port: int) -> dict:
+def base_environment(root: Path, pycache: Path | None) -> dict:
+    """This process's environment without KIOSK_* settings, importing ``kiosk`` from ``root``; with
+    ``pycache``, bytecode is kept there (PYTHONPYCACHEPREFIX), even under PYTHONDONTWRITEBYTECODE."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_") and k != "PYTHONWARNINGS"}
-    env.update(PINS, KIOSK_DATA_DIR=str(data_dir), KIOSK_PUBLIC_URL=f"http://{HOST}:{port}")
     env["PYTHONPATH"] = str(root)
+    if pycache is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(pycache)
     return env
 
 
-def start_once(root: Path, data_dir: Path, poll_s: float, log: Path) -> float:
+def start_once(root: Path, base_env: dict, data_dir: Path, poll_s: float, log: Path) -> float:
     """Seconds from spawning ``python -m kiosk serve`` in ``root`` to its first 200 from /healthz."""
     port = free_port()
-    env = environment(root, data_dir, port)
+    env = {**base_env, **PINS, "KIOSK_DATA_DIR": str(data_dir), "KIOSK_PUBLIC_URL": f"http://{HOST}:{port}"}
     cmd = [sys.executable, "-m", "kiosk", "serve", "--host", HOST, "--port", str(port)]
     with open(log, "ab") as out:
         t0 = time.perf_counter()
@@ -109,12 +116,10 @@ def start_once(root: Path, data_dir: Path, poll_s: float, log: Path) -> float:
     return elapsed
 
 
-def import_once(root: Path) -> float:
+def import_once(root: Path, base_env: dict) -> float:
     """Milliseconds to ``import kiosk.app`` in a fresh interpreter, after gevent's patches."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
-    env["PYTHONPATH"] = str(root)
     done = subprocess.run(
-        [sys.executable, "-c", IMPORT_APP], cwd=root, env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", IMPORT_APP], cwd=root, env=base_env, capture_output=True, text=True, check=True
     )
     return float(done.stdout.strip().splitlines()[-1])
 
@@ -160,6 +165,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15, help="timed starts of each kind per side")
     parser.add_argument("--imports", type=int, help="timed imports of kiosk.app per side (default: --runs)")
     parser.add_argument("--poll-ms", type=float, default=5.0)
+    parser.add_argument(
+        "--bytecode-cache",
+        action="store_true",
+        help="keep bytecode in a temporary PYTHONPYCACHEPREFIX, even under PYTHONDONTWRITEBYTECODE",
+    )
     parser.add_argument("--label", default="")
     args = parser.parse_args()
 
@@ -172,6 +182,8 @@ def main() -> int:
             ref_root.mkdir()
             ref_name = reference_tree(args.reference, ref_root)
         sides = {"reference": ref_root, "this": ROOT}
+        pycache = work / "pycache" if args.bytecode_cache else None
+        envs = {name: base_environment(root, pycache) for name, root in sides.items()}
         poll_s = args.poll_ms / 1000
         logs = work / "logs"
         logs.mkdir()
@@ -180,16 +192,19 @@ def main() -> int:
         existing = {}
         for name, root in sides.items():
             existing[name] = work / f"existing-{name}"
-            start_once(root, existing[name], poll_s, logs / f"{name}.log")  # makes it; not timed
+            # Makes the folder (and with --bytecode-cache, the bytecode); not timed.
+            start_once(root, envs[name], existing[name], poll_s, logs / f"{name}.log")
 
         starts: dict[str, dict[str, list[float]]] = {n: {"fresh": [], "existing": []} for n in sides}
         for i in range(args.runs):
             for name, root in sides.items():
                 fresh = work / f"fresh-{name}-{i}"
-                starts[name]["fresh"].append(start_once(root, fresh, poll_s, logs / f"{name}.log"))
+                starts[name]["fresh"].append(
+                    start_once(root, envs[name], fresh, poll_s, logs / f"{name}.log")
+                )
                 shutil.rmtree(fresh, ignore_errors=True)
                 starts[name]["existing"].append(
-                    start_once(root, existing[name], poll_s, logs / f"{name}.log")
+                    start_once(root, envs[name], existing[name], poll_s, logs / f"{name}.log")
                 )
             print(
                 f"round {i + 1}/{args.runs}: "
@@ -202,7 +217,7 @@ def main() -> int:
         imports: dict[str, list[float]] = {n: [] for n in sides}
         for _ in range(args.imports or args.runs):
             for name, root in sides.items():
-                imports[name].append(import_once(root))
+                imports[name].append(import_once(root, envs[name]))
         load_after = os.getloadavg()
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -220,11 +235,17 @@ def main() -> int:
 
     stamp = time.strftime("%Y%m%d-%H%M%S")
     version = this_version()
+    if args.bytecode_cache:
+        bytecode = "bytecode cached (PYTHONPYCACHEPREFIX)"
+    elif os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        bytecode = "no bytecode cache: PYTHONDONTWRITEBYTECODE is set, every start compiles kiosk/"
+    else:
+        bytecode = "bytecode as Python writes it"
     title = f"Start-up, {args.runs} starts of each kind per side ({stamp})"
     lines = [
         f"# {title}",
         "",
-        f"this: {version}; reference: {ref_name}; poll every {args.poll_ms:g} ms; "
+        f"this: {version}; reference: {ref_name}; poll every {args.poll_ms:g} ms; {bytecode}; "
         f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} ({os.cpu_count()} CPUs)"
         f"{'; ' + args.label if args.label else ''}",
         "",
@@ -249,6 +270,7 @@ def main() -> int:
         "reference": ref_name,
         "runs": args.runs,
         "poll_ms": args.poll_ms,
+        "bytecode": bytecode,
         "load_average": {"before": load_before, "after": load_after},
         "label": args.label,
         "starts_s": starts,
