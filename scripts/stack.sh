@@ -20,6 +20,8 @@
 #   KIOSK_MESSAGE_QUEUE    used as given; unset: the services' Redis
 #   KIOSK_PYTHON           the interpreter (default .venv/bin/python)
 # Any other KIOSK_* variable (PINs, KIOSK_PUBLIC_URL, …) reaches the processes as it is.
+# The services are this checkout's, on the ports scripts/services.sh chose for it; their addresses are asked
+# again at every start, since services.sh moves a service whose port another program took meanwhile.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -37,12 +39,47 @@ load_services() {
   services_loaded=1
 }
 
+# DATABASE_URL and MESSAGE_QUEUE from scripts/services.sh, for those the stack takes from it.
+use_services() {
+  if [ "$SERVICES_DB" = 1 ]; then
+    load_services
+    DATABASE_URL="${KIOSK_TEST_DATABASE_URL%/*}/kiosk_stack"
+    if ! psql "${KIOSK_TEST_DATABASE_URL}" -Atqc "SELECT 1 FROM pg_database WHERE datname = 'kiosk_stack'" \
+      | grep -q 1; then
+      psql "${KIOSK_TEST_DATABASE_URL}" -qc "CREATE DATABASE kiosk_stack" >/dev/null
+    fi
+  fi
+  if [ "$SERVICES_QUEUE" = 1 ]; then
+    load_services
+    MESSAGE_QUEUE=$KIOSK_TEST_REDIS_URL
+  fi
+}
+
+write_env() {
+  mkdir -p "$STATE"
+  {
+    printf 'HOST=%q\nPORT=%q\nAPP_PORTS=%q\nSTORE=%q\nQUEUE=%q\n' "$HOST" "$PORT" "$APP_PORTS" "$STORE" "$QUEUE"
+    printf 'PUBLISH_PORT=%q\n' "$PUBLISH_PORT"
+    printf 'DATA=%q\nPY=%q\nDATABASE_URL=%q\nMESSAGE_QUEUE=%q\n' "$DATA" "$PY" "$DATABASE_URL" "$MESSAGE_QUEUE"
+    printf 'SERVICES_DB=%q\nSERVICES_QUEUE=%q\n' "$SERVICES_DB" "$SERVICES_QUEUE"
+  } >"$STATE/stack.env"
+}
+
 settle() {
   # A restart after a crash must join the same database and queue as the processes still running.
   if [ -f "$STATE/stack.env" ]; then
     # shellcheck disable=SC1091
     . "$STATE/stack.env"
     PUBLISH_PORT=${PUBLISH_PORT:-8081}  # a stack.env written before the publisher had one
+    # A stack.env written before services.sh chose ports per checkout: its fixed ports were 55432 and 56379.
+    if [ -z "${SERVICES_DB+set}" ]; then
+      SERVICES_DB=0
+      [ "$DATABASE_URL" = "postgresql://kiosk:kiosk@127.0.0.1:55432/kiosk_stack" ] && SERVICES_DB=1
+    fi
+    if [ -z "${SERVICES_QUEUE+set}" ]; then
+      SERVICES_QUEUE=0
+      [ "$MESSAGE_QUEUE" = "redis://127.0.0.1:56379/0" ] && SERVICES_QUEUE=1
+    fi
     return 0
   fi
   HOST=${KIOSK_STACK_HOST:-127.0.0.1}
@@ -53,17 +90,12 @@ settle() {
   QUEUE=${KIOSK_STACK_QUEUE:-redis}
   DATA=${KIOSK_DATA_DIR:-$STATE/data}
   PY=${KIOSK_PYTHON:-$ROOT/.venv/bin/python}
+  SERVICES_DB=0
+  SERVICES_QUEUE=0
   case "$STORE" in
     postgres)
       DATABASE_URL=${KIOSK_DATABASE_URL:-}
-      if [ -z "$DATABASE_URL" ]; then
-        load_services
-        DATABASE_URL="${KIOSK_TEST_DATABASE_URL%/*}/kiosk_stack"
-        if ! psql "${KIOSK_TEST_DATABASE_URL}" -Atqc "SELECT 1 FROM pg_database WHERE datname = 'kiosk_stack'" \
-          | grep -q 1; then
-          psql "${KIOSK_TEST_DATABASE_URL}" -qc "CREATE DATABASE kiosk_stack" >/dev/null
-        fi
-      fi
+      [ -n "$DATABASE_URL" ] || SERVICES_DB=1
       ;;
     sqlite) DATABASE_URL="" ;;
     *) die "KIOSK_STACK_STORE must be postgres or sqlite, not $STORE" ;;
@@ -71,20 +103,27 @@ settle() {
   case "$QUEUE" in
     redis)
       MESSAGE_QUEUE=${KIOSK_MESSAGE_QUEUE:-}
-      if [ -z "$MESSAGE_QUEUE" ]; then
-        load_services
-        MESSAGE_QUEUE=$KIOSK_TEST_REDIS_URL
-      fi
+      [ -n "$MESSAGE_QUEUE" ] || SERVICES_QUEUE=1
       ;;
     none) MESSAGE_QUEUE="" ;;
     *) die "KIOSK_STACK_QUEUE must be redis or none, not $QUEUE" ;;
   esac
-  mkdir -p "$STATE"
-  {
-    printf 'HOST=%q\nPORT=%q\nAPP_PORTS=%q\nSTORE=%q\nQUEUE=%q\n' "$HOST" "$PORT" "$APP_PORTS" "$STORE" "$QUEUE"
-    printf 'PUBLISH_PORT=%q\n' "$PUBLISH_PORT"
-    printf 'DATA=%q\nPY=%q\nDATABASE_URL=%q\nMESSAGE_QUEUE=%q\n' "$DATA" "$PY" "$DATABASE_URL" "$MESSAGE_QUEUE"
-  } >"$STATE/stack.env"
+  use_services
+  write_env
+}
+
+# At a start: the services' addresses as services.sh gives them now (it may have moved a port).
+refresh_services() {
+  local was_db=$DATABASE_URL was_queue=$MESSAGE_QUEUE port
+  use_services
+  [ "$DATABASE_URL" = "$was_db" ] && [ "$MESSAGE_QUEUE" = "$was_queue" ] && return 0
+  say "the services' addresses changed (database $was_db -> $DATABASE_URL, queue $was_queue -> $MESSAGE_QUEUE)"
+  write_env
+  for port in $APP_PORTS; do
+    if app_running "$port" >/dev/null; then
+      say "kiosk on port $port still runs on the old addresses: bash scripts/stack.sh stop, then start"
+    fi
+  done
 }
 
 # -- processes --------------------------------------------------------------------------------------------
@@ -216,7 +255,12 @@ stop_pid() {
 # -- commands ---------------------------------------------------------------------------------------------
 
 cmd_start() {
-  settle
+  if [ -f "$STATE/stack.env" ]; then
+    settle
+    refresh_services
+  else
+    settle
+  fi
   command -v nginx >/dev/null || load_services  # it installs Debian's nginx when missing
   [ -x "$PY" ] || bash "$ROOT/scripts/setup.sh"
   mkdir -p "$STATE" "$DATA"
