@@ -91,3 +91,31 @@ def test_only_an_editor_changes_the_agenda(app):
     operator = operator_client(app, OPERATOR_PIN)
     rows = rows_of(operator.get("/api/v1/state").get_json())
     assert operator.put("/api/v1/agenda", json={"cues": rows}).status_code == 403
+
+
+def test_dropping_the_agenda_goes_back_to_the_one_made_from_the_running_order(app, operator):
+    assert not operator.get("/api/v1/state").get_json()["agenda_made"]
+    r = operator.delete("/api/v1/agenda")
+    assert r.status_code == 200, r.get_json()
+    state = r.get_json()["state"]
+    assert state["agenda_made"]
+    kinds = [c["kind"] for c in state["run_of_show"]["cues"]]
+    assert (
+        kinds[0] == "opening" and kinds.count("signing") == len(state["projects"]) and kinds[-1] == "closing"
+    )
+    assert operator.delete("/api/v1/agenda").status_code == 200  # again: nothing more changes
+    # Once a live run has signed, the agenda is locked with the running order, as for an edit.
+    go(operator)
+    pid = state["projects"][0]["id"]
+    c = {"command_id": uuid.uuid4().hex, "action": "confirm", "project_id": pid}
+    assert operator.post("/api/v1/commands", json=c).status_code == 200
+    r = operator.delete("/api/v1/agenda")
+    assert r.status_code == 400 and r.get_json()["reason"] == "show_locked"
+
+
+def test_only_an_editor_drops_the_agenda(app):
+    from conftest import operator_client
+    from harness import OPERATOR_PIN
+
+    assert operator_client(app, OPERATOR_PIN).delete("/api/v1/agenda").status_code == 403
+    assert not operator_client(app).get("/api/v1/state").get_json()["agenda_made"]

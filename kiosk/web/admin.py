@@ -409,6 +409,14 @@ def agenda_edit():
     return _store_agenda(drafts)
 
 
+@bp.delete("/api/v1/agenda")
+@auth.requires("prepare")
+def agenda_clear():
+    """Drop the organiser's agenda: the run of show is made from the running order again, as for a ceremony
+    that never had one (an empty file or editor is refused instead, as more likely a mistake)."""
+    return _store_agenda([])
+
+
 # The editor's names for the agenda's fields (kiosk.setup.fields' cue_* keys).
 EDITOR_KEYS = ("kind", "title", "person", "role", "projects", "time", "minutes", "script")
 
