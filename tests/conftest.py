@@ -7,6 +7,10 @@ plain ``app`` / ``live_server`` fixtures, which load it as a fresh install does.
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+
 import pytest
 from harness import (
     OPERATOR_PIN,
@@ -22,6 +26,12 @@ from harness import (
 )
 
 __all__ = ["PIN", "ROOT"]
+
+# Every server and command-line process the tests start (a few hundred) keeps the bytecode it compiled, in a
+# folder of its own: where PYTHONDONTWRITEBYTECODE is set (this container sets it), each start compiled
+# kiosk/ again, ~0.1 s a start (docs/BENCHMARK.md finding 11).
+if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
+    os.environ.setdefault("PYTHONPYCACHEPREFIX", str(Path(tempfile.gettempdir()) / "kiosk-tests-pycache"))
 
 
 @pytest.fixture
@@ -102,20 +112,55 @@ def live_server(tmp_path):
 
 @pytest.fixture
 def live_server_with(tmp_path):
-    """Factory: a started server on a ceremony made for the test (``live_server_with(projects(...))``)."""
+    """Factory: a started server of the test's own on a ceremony made for it
+    (``live_server_with(projects(...))``; neither projects nor event: the sample, as a fresh install)."""
     started = []
 
     def start(specs=None, event: EventSpec | None = None, env: dict | None = None) -> LiveServer:
         folder = tmp_path / f"live-{len(started)}"
-        ids = prepare_data(folder, specs, event)
+        sample = specs is None and event is None
+        ids = None if sample else prepare_data(folder, specs, event)
         server = LiveServer(folder, env=env).start()
-        server.made_ids = ids
+        server.made_ids = server.ids() if sample else ids
         started.append(server)
         return server
 
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory):
+    """One started server for the whole module: its tests take a fresh ceremony from it (``fresh_server``)
+    instead of paying a process start each. A test about the process itself (a restart, a kill, its
+    environment, a sign-out of every device) starts its own with ``live_server_with``."""
+    server = LiveServer(tmp_path_factory.mktemp("shared") / "data").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fresh_server(shared_server):
+    """Factory: the module's server with a fresh ceremony made through its API
+    (``fresh_server(projects(...), EventSpec(...))``; no projects: the sample, as a fresh install)."""
+
+    def make(specs=None, event: EventSpec | None = None) -> LiveServer:
+        return shared_server.fresh(specs, event)
+
+    return make
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """With pytest-xdist (``--dist loadgroup``): a module whose tests share a server runs on one worker,
+    so it starts one server, not one per worker; the tests marked ``serial`` (they measure time, or want
+    the machine's cores) all run on one worker, one after the other."""
+    for item in items:
+        if item.get_closest_marker("serial"):
+            item.add_marker(pytest.mark.xdist_group("serial"))
+        elif "shared_server" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @pytest.fixture(scope="session")

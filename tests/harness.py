@@ -202,7 +202,7 @@ class LiveServer:
                     return self
             except requests.RequestException:
                 pass
-            time.sleep(0.1)
+            time.sleep(0.02)
         raise RuntimeError("server did not come up")
 
     def kill(self) -> None:
@@ -288,6 +288,89 @@ class LiveServer:
     def name_of(self, project_id: str) -> str:
         return next(p["name"] for p in self.state()["projects"] if p["id"] == project_id)
 
+    # -- a fresh ceremony on a running server ---------------------------------------------------------
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def _organiser(self) -> requests.Session:
+        """One editor's session kept for ``fresh`` (a login per test would add a device per test)."""
+        web = getattr(self, "_organiser_web", None)
+        if web is None or web.get(self.url + "/api/v1/session", timeout=5).json().get("role") != "editor":
+            web = self._organiser_web = self.editor()
+        return web
+
+    def fresh(self, specs: list[ProjectSpec] | None = None, event: EventSpec | None = None) -> LiveServer:
+        """Give this running server a new ceremony through its API, as an organiser prepares the next one
+        on the same install: a new live run (seq back to 0, every screen to its title), every device but
+        this organiser's session signed out, no pads, no pictures, the event and the 签约图's settings as
+        ``event`` says (the defaults otherwise), the running order replaced by ``specs`` and the agenda
+        emptied, or with ``specs=None`` the sample's event, projects and agenda, as a fresh install has
+        them. Sets and returns ``made_ids``, the projects' ids in running order.
+
+        What a test can change only in the process (its environment, the login throttle, a sign-out of
+        every device) is not reset: such tests start a server of their own."""
+        from dataclasses import asdict, replace
+
+        from kiosk.ceremony.model import Event
+        from kiosk.setup.fields import CERTIFICATE_KEYS, EVENT_KEYS
+        from kiosk.setup.sample import sample_agenda_csv, sample_csv, sample_event
+
+        if not self.alive():  # an earlier test broke it: the next one still gets a server
+            self.start()
+        web = self._organiser()
+
+        def ok(r: requests.Response) -> dict:
+            assert r.status_code < 300, (r.request.method, r.request.url, r.status_code, r.text[:500])
+            return r.json()
+
+        ok(web.post(self.url + "/api/v1/run", json={"mode": "live", "confirm": True}, timeout=10))
+        for pad in ok(web.get(self.url + "/api/v1/pads", timeout=10)):
+            ok(web.delete(self.url + f"/api/v1/pads/{pad['id']}", timeout=10))
+        for device in ok(web.get(self.url + "/api/v1/devices", timeout=10))["devices"]:
+            # (Not the KIOSK_API_TOKEN: the tests' AV desk, which the server was started with.)
+            others = not device["this_device"] and device["name"] != "KIOSK_API_TOKEN"
+            if others and device["kind"] in ("session", "token", "screen"):
+                ok(web.delete(self.url + f"/api/v1/devices/{device['id']}", timeout=10))
+        for path in ("event/media/logo", "event/media/background", "certificate/background"):
+            ok(web.delete(self.url + "/api/v1/" + path, timeout=10))
+        if specs is None:
+            chosen = sample_event()
+        else:
+            spec = event or EventSpec()
+            made = Event(
+                title=spec.title, date=spec.date, venue=spec.venue, host=spec.host, language=spec.language
+            )
+            chosen = replace(made, **spec.extra)
+        settings = asdict(chosen)
+        ok(web.put(self.url + "/api/v1/event", json={k: settings[k] for k in EVENT_KEYS}, timeout=10))
+        ok(
+            web.put(
+                self.url + "/api/v1/certificate", json={k: settings[k] for k in CERTIFICATE_KEYS}, timeout=10
+            )
+        )
+        table = sample_csv() if specs is None else csv_bytes(specs)
+        preview = ok(
+            web.post(self.url + "/api/v1/import/preview", files={"file": ("ceremony.csv", table)}, timeout=10)
+        )
+        assert preview["ok"], preview
+        ok(
+            web.post(
+                self.url + "/api/v1/import/apply",
+                json={"upload_id": preview["upload_id"], "replace": True},
+                timeout=10,
+            )
+        )
+        if specs is None:
+            agenda = {"file": ("agenda.csv", sample_agenda_csv())}
+            ok(web.post(self.url + "/api/v1/agenda/import", files=agenda, timeout=10))
+        else:
+            ok(web.delete(self.url + "/api/v1/agenda", timeout=10))
+        state = self.state(operator=True)
+        assert state["event"]["title"] == chosen.title, state["event"]
+        self.made_ids = [p["id"] for p in sorted(state["projects"], key=lambda p: p["order"])]
+        return self
+
 
 def welcomed(sio_client, until: str = "state", timeout: float = 5.0) -> list[dict]:
     """What a Socket.IO test client got on connect, once ``until`` is among it.
@@ -303,6 +386,78 @@ def welcomed(sio_client, until: str = "state", timeout: float = 5.0) -> list[dic
         time.sleep(0.005)
         got += sio_client.get_received()
     return got
+
+
+class Recorder:
+    """A python-socketio client that records every ``state`` it is sent, standing in for a big screen, a
+    console or a pad (``auth`` says which). ``seen=True`` reports each seq back as drawn, as a wall does.
+
+    ``wait_for(predicate)`` takes the states in the order they came; ``seqs`` keeps every seq received."""
+
+    def __init__(
+        self,
+        server_or_url,
+        auth: dict | None = None,
+        headers: dict | None = None,
+        reconnect: bool = False,
+        seen: bool = False,
+        wait: bool = True,
+    ):
+        import queue
+
+        import socketio
+
+        url = server_or_url if isinstance(server_or_url, str) else server_or_url.url
+        self.states: queue.Queue = queue.Queue()
+        self.seqs: list[int] = []
+        self.disconnected = False
+        self.report = seen
+        options = {"reconnection_delay": 0.2, "reconnection_delay_max": 1} if reconnect else {}
+        self.client = socketio.Client(reconnection=reconnect, **options)
+        self.client.on("state", self._state)
+        self.client.on("disconnect", self._gone)
+        self.client.connect(
+            url,
+            auth=auth or {"role": "display", "name": "测试大屏"},
+            headers=headers or {},
+            transports=["websocket"],
+            wait_timeout=10,
+        )
+        if wait:
+            wait_until(lambda: self.seqs, message="no state came with the connection")
+            if seen:
+                self.client.emit("seen", {"seq": self.seqs[-1]})
+
+    def _state(self, state: dict) -> None:
+        self.seqs.append(state["seq"])
+        self.states.put(state)
+        # The first state comes with the connection, before the namespace counts as connected.
+        if self.report and self.client.connected and "/" in self.client.namespaces:
+            self.client.emit("seen", {"seq": state["seq"]})
+
+    def _gone(self, *_) -> None:
+        self.disconnected = True
+
+    def wait_for(self, predicate=lambda state: True, timeout: float = 10) -> dict:
+        """The next state (in the order sent) that ``predicate`` accepts."""
+        import queue
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                state = self.states.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if predicate(state):
+                return state
+        raise AssertionError(f"no matching state arrived in {timeout} s (seqs so far {self.seqs})")
+
+    def call(self, event: str, data: dict, timeout: float = 10):
+        return self.client.call(event, data, timeout=timeout)
+
+    def close(self) -> None:
+        if not self.disconnected:
+            self.client.disconnect()
 
 
 def pause_clock(page) -> None:
@@ -341,16 +496,67 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
-def log_in(page, url: str, path: str = "/control", pin: str = PIN) -> None:
-    """Type the PIN on the pad, as an operator does, and wait for the page behind it."""
-    page.goto(url + path)
-    for digit in pin:
-        page.click(f'.key[data-key="{digit}"]')
-    page.click('.key[data-key="ok"]')
+def log_in(page, url: str, path: str = "/control", pin: str = PIN, pad: bool = False) -> None:
+    """Log ``page``'s browser in and wait for the page behind the login (the console or the admin).
+
+    ``pad=True`` types the PIN on the login page's pad, as an operator does: the tests about the login
+    itself. Otherwise the session is made through the API from the same browser context (its cookie jar and
+    its User-Agent, so the server sees the same device): the same session, without the pad's ~1 s."""
+    if pad:
+        page.goto(url + path)
+        for digit in pin:
+            page.click(f'.key[data-key="{digit}"]')
+        page.click('.key[data-key="ok"]')
+    else:
+        answer = page.context.request.post(url + "/api/v1/session", data={"pin": pin})
+        assert answer.status == 200, answer.text()
+        page.goto(url + path)
     if path == "/control":
         page.wait_for_function("() => window.KioskConsole && window.KioskConsole.state() !== null")
     else:
         page.wait_for_function("() => window.KioskAdmin && window.KioskAdmin.state() !== null")
+
+
+def open_console(browser, server: LiveServer, pin: str = PIN, size: str = "tablet", **context_options):
+    """A logged-in console (/control) on a touch tablet, live (its socket up), Playwright's clock installed
+    (``pause_clock`` stops it; holds and rests are then stepped through, not waited out)."""
+    options = {"viewport": SIZES[size], "has_touch": True, **context_options}
+    page = browser.new_context(**options).new_page()
+    page.clock.install()
+    log_in(page, server.url, pin=pin)
+    page.wait_for_selector('body[data-conn="live"]')
+    return page
+
+
+def open_display(browser, server: LiveServer, size: str = "wall", name: str = "test-wall", **context_options):
+    """The big screen (/display, not paired) drawing the server's current view."""
+    page = browser.new_context(viewport=SIZES[size], **context_options).new_page()
+    page.goto(server.url + "/display?name=" + name)
+    wait_drawn(page, server.state(operator=True)["seq"])
+    return page
+
+
+def hold(page, selector: str, ms: int) -> None:
+    """Press and hold with the mouse (pointer events, as a finger gives them) for ``ms`` of the page's
+    time (its clock installed and paused)."""
+    box = page.locator(selector).bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.clock.run_for(ms)
+    page.mouse.up()
+
+
+def touch_hold(page, selector: str, ms: int) -> None:
+    """A finger on the glass (CDP touch events, not a mouse): touch-action and pointer capture matter here."""
+    box = page.locator(selector).bounding_box()
+    point = {"x": box["x"] + box["width"] / 2, "y": box["y"] + box["height"] / 2}
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [point]})
+        page.clock.run_for(ms)
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    finally:
+        cdp.detach()
 
 
 def pair_page(page, server: LiveServer, name: str = "主屏", web=None) -> None:

@@ -14,17 +14,18 @@ import sys
 
 import pytest
 import requests
-import socketio
 from harness import (
     PIN,
     ROOT,
-    LiveServer,
     ProjectSpec,
+    Recorder,
     csv_bytes,
-    log_in,
+    hold,
+    open_console,
     pair_page,
     pause_clock,
     projects,
+    touch_hold,
     wait_until,
 )
 
@@ -36,29 +37,23 @@ SETTLE_MS = 1000
 
 
 @pytest.fixture
-def server(live_server_with):
+def server(fresh_server):
+    """The module's server with a fresh ceremony of three projects: 52, 30 and 5 亿元."""
+    return fresh_server(projects("52", "30", "5"))
+
+
+@pytest.fixture
+def own_server(live_server_with):
+    """The same ceremony on a server of the test's own: for the tests about the process (it goes down),
+    its login throttle, or signing out every device."""
     return live_server_with(projects("52", "30", "5"))
-
-
-def pause(page) -> None:
-    """Stop the console's clock where it is: from now on its time moves only with ``run_for``."""
-    pause_clock(page)
-
-
-def open_console(chromium, server, **context_options):
-    context = chromium.new_context(viewport={"width": 1024, "height": 768}, has_touch=True, **context_options)
-    page = context.new_page()
-    page.clock.install()
-    log_in(page, server.url)
-    page.wait_for_selector('body[data-conn="live"]')
-    return page
 
 
 @pytest.fixture
 def console(server, chromium):
     """A logged-in console on a 1024x768 touch tablet, its clock paused."""
     page = open_console(chromium, server)
-    pause(page)
+    pause_clock(page)
     yield page
     page.context.close()
 
@@ -71,28 +66,6 @@ def commands_sent(page) -> list[dict]:
         lambda r: sent.append(json.loads(r.post_data)) if r.url.endswith("/api/v1/commands") else None,
     )
     return sent
-
-
-def hold(page, selector: str, ms: int) -> None:
-    """Press and hold with the mouse (pointer events, as a finger gives them) for ``ms`` of the page's time."""
-    box = page.locator(selector).bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    page.clock.run_for(ms)
-    page.mouse.up()
-
-
-def touch_hold(page, selector: str, ms: int) -> None:
-    """A finger on the glass (CDP touch events, not a mouse): touch-action and pointer capture matter here."""
-    box = page.locator(selector).bounding_box()
-    point = {"x": box["x"] + box["width"] / 2, "y": box["y"] + box["height"] / 2}
-    cdp = page.context.new_cdp_session(page)
-    try:
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [point]})
-        page.clock.run_for(ms)
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-    finally:
-        cdp.detach()
 
 
 def row(page, project_id: str):
@@ -110,40 +83,17 @@ def rest(page) -> None:
     page.wait_for_function("() => !document.body.classList.contains('is-cooling')")
 
 
-class BigScreen:
+def big_screen(server, name: str, report: bool = True, paired: bool = True) -> Recorder:
     """A big screen as the server sees one: a Socket.IO client that reports the seq it has drawn."""
-
-    def __init__(self, server, name: str, report: bool = True, paired: bool = True):
-        url = server.url
-        self.client = socketio.Client(reconnection=False)
-        self.seqs: list[int] = []
-
-        def on_state(state):
-            self.seqs.append(state["seq"])
-            # The first state comes with the connection, before the namespace counts as connected.
-            if report and self.client.connected and "/" in self.client.namespaces:
-                self.client.emit("seen", {"seq": state["seq"]})
-
-        self.client.on("state", on_state)
-        self.client.connect(
-            url,
-            auth={"role": "display", "name": name},
-            headers=server.screen_headers(name) if paired else {},
-            transports=["websocket"],
-            wait_timeout=10,
-        )
-        wait_until(lambda: self.seqs, message="the screen got no state")
-        if report:
-            self.client.emit("seen", {"seq": self.seqs[-1]})
-
-    def close(self) -> None:
-        self.client.disconnect()
+    headers = server.screen_headers(name) if paired else {}
+    return Recorder(server, {"role": "display", "name": name}, headers, seen=report)
 
 
 # -- login --------------------------------------------------------------------------------------------------
 
 
-def test_wrong_pin_shows_an_error_and_the_right_pin_opens_the_console(server, chromium):
+def test_wrong_pin_shows_an_error_and_the_right_pin_opens_the_console(own_server, chromium):
+    server = own_server
     context = chromium.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
     try:
         page = context.new_page()
@@ -170,7 +120,8 @@ def test_wrong_pin_shows_an_error_and_the_right_pin_opens_the_console(server, ch
         context.close()
 
 
-def test_throttled_login_counts_down(server, chromium):
+def test_throttled_login_counts_down(own_server, chromium):
+    server = own_server
     context = chromium.new_context(viewport={"width": 1024, "height": 768})
     try:
         page = context.new_page()
@@ -347,7 +298,8 @@ def test_undo_asks_first_and_cancel_changes_nothing(server, console):
 # -- flaky network, stale state ---------------------------------------------------------------------------
 
 
-def test_a_command_sent_while_the_server_is_down_is_pending_then_applied_once(server, chromium):
+def test_a_command_sent_while_the_server_is_down_is_pending_then_applied_once(own_server, chromium):
+    server = own_server
     page = open_console(chromium, server)  # the clock runs: reconnecting is real time here
     try:
         first = server.made_ids[0]
@@ -364,7 +316,7 @@ def test_a_command_sent_while_the_server_is_down_is_pending_then_applied_once(se
         server.stop()
         page.locator('body[data-conn="reconnecting"]').wait_for(timeout=15000)
         assert "连接中断" in page.locator("#conn").inner_text()
-        pause(page)
+        pause_clock(page)
 
         hold(page, "#btn-confirm", HOLD_MS + 10)
         status = page.locator('#statusline[data-kind="pending"]')
@@ -474,7 +426,7 @@ def test_the_big_screen_panel_shows_a_connected_display_as_current(server, conso
     walls.filter(has_text="大屏未连接").wait_for()
     assert walls.get_attribute("data-worst") == "none"
 
-    screen = BigScreen(server, "测试大屏")
+    screen = big_screen(server, "测试大屏")
     try:
         synced = page.locator(".wall.is-synced").filter(has_text="测试大屏")
         synced.wait_for()
@@ -491,7 +443,7 @@ def test_the_big_screen_panel_shows_a_connected_display_as_current(server, conso
 
 def test_a_big_screen_that_falls_behind_is_shown_in_amber(server, console):
     page = console
-    screen = BigScreen(server, "侧屏", report=False)
+    screen = big_screen(server, "侧屏", report=False)
     try:
         page.locator(".wall.is-behind").filter(has_text="侧屏").wait_for()
         assert page.locator("#walls").get_attribute("data-worst") == "behind"
@@ -577,8 +529,10 @@ def test_logout_asks_and_returns_to_the_pin_pad(server, console):
     assert r.json()["operator"] is False
 
 
-def test_sign_out_every_device_asks_and_signs_out_the_others_too(server, console, chromium):
-    page = console
+def test_sign_out_every_device_asks_and_signs_out_the_others_too(own_server, chromium):
+    server = own_server
+    page = open_console(chromium, server)
+    pause_clock(page)
     other = open_console(chromium, server)
     try:
         page.click("#device-btn")
@@ -603,6 +557,7 @@ def test_sign_out_every_device_asks_and_signs_out_the_others_too(server, console
         other.wait_for_selector("#pinpad", timeout=15000)
     finally:
         other.context.close()
+        page.context.close()
 
 
 def cookies_of(page) -> dict:
@@ -644,8 +599,8 @@ def test_a_wall_back_from_a_wifi_blip_is_green_again_without_a_command(server, c
 
 def test_every_paired_wall_gets_its_own_light(server, console):
     """Before: only two walls had a status; a third collapsed into a grey "另 1 块", even when it lagged."""
-    screens = [BigScreen(server, name) for name in ("主屏", "左侧屏", "右侧屏")]
-    screens.append(BigScreen(server, "大厅屏", report=False))
+    screens = [big_screen(server, name) for name in ("主屏", "左侧屏", "右侧屏")]
+    screens.append(big_screen(server, "大厅屏", report=False))
     try:
         for name in ("主屏", "左侧屏", "右侧屏"):
             console.locator(".wall.is-synced").filter(has_text=name).wait_for()
@@ -688,7 +643,7 @@ def test_confirm_says_when_no_wall_would_show_the_signing(server, console):
     assert sub.inner_text() == "⚠ 大屏未就绪 · 签约仍会记录"
     assert "is-unseen" in console.locator("#btn-confirm").get_attribute("class")
     assert console.locator("#btn-confirm").is_enabled()  # the record matters more than the picture
-    screen = BigScreen(server, "主屏")
+    screen = big_screen(server, "主屏")
     try:
         console.locator(".wall.is-synced").filter(has_text="主屏").wait_for()
         console.locator("#btn-confirm:not(.is-unseen)").wait_for()
@@ -715,9 +670,9 @@ def test_every_console_shows_the_latest_change_whoever_made_it(server, console):
     assert "KIOSK_API_TOKEN" not in line.inner_text()
 
 
-def test_a_toast_never_covers_a_warning(live_server, chromium):
+def test_a_toast_never_covers_a_warning(fresh_server, chromium):
     """Before: a toast came down over the warning banners under the header."""
-    page = open_console(chromium, live_server)  # the sample: a QR warning and a stand-in warning
+    page = open_console(chromium, fresh_server())  # the sample: a QR warning and a stand-in warning
     try:
         page.locator("#data-warning:not([hidden])").wait_for()
         page.locator("#qr-warning:not([hidden])").wait_for()
@@ -769,14 +724,16 @@ CLIPPED = """(rows) => {
 
 
 @pytest.mark.parametrize("venue", ["lan", "localhost"])
-def test_no_row_or_hint_is_cut_off_on_a_tablet_or_a_laptop(tmp_path, chromium, venue):
+def test_no_row_or_hint_is_cut_off_on_a_tablet_or_a_laptop(live_server_with, fresh_server, chromium, venue):
     """Before: at 1024x768 the running order's 7th row was half cut off and the rehearsal hint was
     clipped under the target card's edge. The sample (7 projects, with its stand-in warning), in a live
     run and in a rehearsal, announced so the hint is at its longest. On a LAN address every row is whole
     (landscape; upright the list scrolls under the controls); with the QR codes on localhost a second
     warning takes a row's height, and then the controls still are whole while the list scrolls."""
-    env = {"KIOSK_PUBLIC_URL": "http://192.168.1.20:5000"} if venue == "lan" else None
-    server = LiveServer(tmp_path / "sample", env=env).start()  # an empty folder: the sample ceremony
+    if venue == "lan":  # the environment names the address: a server of its own
+        server = live_server_with(env={"KIOSK_PUBLIC_URL": "http://192.168.1.20:5000"})
+    else:
+        server = fresh_server()
     page = open_console(chromium, server)
     try:
         page.locator("#data-warning:not([hidden])").wait_for()
@@ -799,4 +756,3 @@ def test_no_row_or_hint_is_cut_off_on_a_tablet_or_a_laptop(tmp_path, chromium, v
                 assert page.evaluate(CLIPPED, venue == "lan") == [], (mode, width, height)
     finally:
         page.context.close()
-        server.stop()
