@@ -8,6 +8,7 @@ import logging
 import uuid
 
 from flask import Blueprint, Response, current_app, jsonify, request, session
+from werkzeug.exceptions import HTTPException
 
 from ..ceremony import signals
 from ..ceremony.rules import CeremonyError
@@ -207,3 +208,15 @@ def _press_id(payload: dict) -> str:
 @bp.app_errorhandler(413)
 def too_large(_err):
     return error(413, "too_large")
+
+
+@bp.app_errorhandler(HTTPException)
+def api_error(err: HTTPException):
+    """Under /api/ an error the framework raises (an address that names nothing, a method the address does
+    not take) is answered like every other there: JSON with ``reason`` and ``message``. Pages keep theirs."""
+    if not request.path.startswith("/api/") or err.code is None or err.response is not None:
+        return err
+    response, status = error(err.code, "not_found" if err.code == 404 else "invalid_request")
+    if "Allow" in (headers := dict(err.get_headers())):
+        response.headers["Allow"] = headers["Allow"]
+    return response, status

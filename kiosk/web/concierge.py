@@ -12,7 +12,17 @@ from ipaddress import ip_address
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
 
 from ..reporting import qr
 from ..reporting.vcard import vcard as make_vcard
@@ -21,7 +31,7 @@ from ..setup.fields import FieldErrors
 from ..words import format as fmt
 from ..words.catalogue import N_, gettext, word
 from . import auth
-from .common import ceremony, field_errors, page_context
+from .common import ceremony, error, field_errors, page_context
 
 bp = Blueprint("concierge", __name__)
 PDF_CACHE_S = 3600
@@ -64,7 +74,8 @@ def _project_or_404(project_id: str):
     project = ceremony().project(project_id)
     card = ceremony().card(project_id)
     if project is None or card is None:
-        abort(404)
+        # JSON like every answer of the API: these are its routes (the card's address has its own page)
+        abort(make_response(*error(404, "unknown_project", {"project_id": project_id[:40]})))
     return project, card
 
 

@@ -176,7 +176,7 @@ def create_token():
     if name is None:
         return error(400, "invalid_token_name", {"max": TOKEN_NAME_MAX})
     scope = body.get("scope")
-    if scope not in access.SCOPES:
+    if not isinstance(scope, str) or scope not in access.SCOPES:
         return error(400, "invalid_scope")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     device = access.Device(
@@ -222,7 +222,8 @@ def pairing_link():
     if name is None:
         return error(400, "invalid_token_name", {"max": SCREEN_NAME_MAX})
     # ``"page": "stage"``: the link is for the MC's monitor (a floor monitor's PC): it lands there, paired.
-    landing = PAIRED_PAGES.get(body.get("page") or "display")
+    page = body.get("page") or "display"
+    landing = PAIRED_PAGES.get(page) if isinstance(page, str) else None
     if landing is None:
         return error(400, "invalid_request", {"variant": "not_object"})
     url = _pairing_link(name) + ("?to=stage" if landing == "stage.monitor" else "")
