@@ -429,7 +429,7 @@ class Recorder:
                 self.client.emit("seen", {"seq": self.seqs[-1]})
 
     def _state(self, state: dict) -> None:
-        self.seqs.append(state["seq"])
+        self.seqs.append(state.get("seq"))  # (a pad's view has none)
         self.states.put(state)
         # The first state comes with the connection, before the namespace counts as connected.
         if self.report and self.client.connected and "/" in self.client.namespaces:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import shutil
 import subprocess
 import sys
@@ -19,9 +18,8 @@ import uuid
 import pytest
 import redis
 import requests
-import socketio
 from conftest import ROOT
-from harness import PIN, LiveServer, free_port, prepare_data, projects, wait_until
+from harness import LiveServer, Recorder, free_port, prepare_data, projects, wait_until
 from services import redis_url
 
 from kiosk.ceremony.clock import Clock
@@ -139,50 +137,9 @@ def pair(tmp_path, private_redis):
         s.stop()
 
 
-class Client:
-    """A python-socketio client recording the ``state`` events it is sent."""
-
-    def __init__(self, server, **auth):
-        self.states: queue.Queue = queue.Queue()
-        self.seqs: list[int] = []
-        self.disconnected = False
-        self.client = socketio.Client(reconnection=False)
-        self.client.on("state", self._state)
-        self.client.on("disconnect", self._gone)
-        self.client.connect(
-            server.url,
-            auth=auth or {"role": "display", "name": "测试"},
-            transports=["websocket"],
-            wait_timeout=10,
-        )
-        self.wait_for(lambda s: True)
-
-    def _state(self, state):
-        self.seqs.append(state["seq"])
-        self.states.put(state)
-
-    def _gone(self, *_):
-        self.disconnected = True
-
-    def wait_for(self, predicate, timeout: float = 5) -> dict:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                state = self.states.get(timeout=max(0.01, deadline - time.monotonic()))
-            except queue.Empty:
-                break
-            if predicate(state):
-                return state
-        raise AssertionError("no matching state arrived in time")
-
-    def close(self):
-        if not self.disconnected:
-            self.client.disconnect()
-
-
 def test_a_command_on_one_process_reaches_the_clients_of_both_once(pair):
     a, b = pair
-    on_a, on_b = Client(a), Client(b)
+    on_a, on_b = Recorder(a), Recorder(b)
     try:
         r = a.command("confirm", project_id=a.made_ids[0])
         assert r.status_code == 200
@@ -206,7 +163,7 @@ def test_a_command_on_one_process_reaches_the_clients_of_both_once(pair):
 
 def test_a_cli_write_is_broadcast_by_exactly_one_process(pair, tmp_path):
     a, b = pair
-    on_a, on_b = Client(a), Client(b)
+    on_a, on_b = Recorder(a), Recorder(b)
     try:
         csv = tmp_path / "more.csv"
         from harness import csv_bytes, project
@@ -233,21 +190,13 @@ def test_a_cli_write_is_broadcast_by_exactly_one_process(pair, tmp_path):
         on_b.close()
 
 
-def _editor(server) -> requests.Session:
-    web = requests.Session()
-    r = web.post(server.url + "/api/v1/session", json={"pin": PIN}, timeout=5)
-    r.raise_for_status()
-    web.headers["X-CSRF-Token"] = r.json()["csrf_token"]
-    return web
-
-
 def test_sign_outs_reach_sockets_held_by_the_other_process(pair):
     a, b = pair
-    web = _editor(a)
+    web = a.editor()
     made = web.post(a.url + "/api/v1/tokens", json={"name": "AV 台", "scope": "read"}, timeout=5).json()
-    script = Client(b, token=made["token"])
-    console = Client(b, role="console", token=a.api_token)
-    wall = Client(b)
+    script = Recorder(b, {"token": made["token"]})
+    console = Recorder(b, {"role": "console", "token": a.api_token})
+    wall = Recorder(b)
     try:
         # Both processes list the sockets, wherever they are held.
         listed = {d["id"]: d["online"] for d in a.devices()}
@@ -276,7 +225,7 @@ def test_a_redis_restart_is_reported_and_got_over_within_5_s(pair, private_redis
     for s in pair:
         status, body = _health(s)
         assert status == 200 and body["queue"]["listener"] == "ok", body
-    on_b = Client(b)
+    on_b = Recorder(b)
     try:
         private_redis.stop()
         # The listener losing its subscription is said first ("stalled"), then the heartbeat finds Redis gone.

@@ -3,42 +3,15 @@
 from __future__ import annotations
 
 import os
-import queue
 import sqlite3
 import subprocess
 import sys
-import time
 
 import pytest
-import socketio
 from conftest import ROOT
-from harness import csv_bytes, projects
+from harness import Recorder, csv_bytes, projects
 
 pytestmark = pytest.mark.live
-
-
-class Viewer:
-    """A python-socketio client that records every ``state`` it is sent, as a big screen would."""
-
-    def __init__(self, url: str, role: str = "display", name: str = "测试大屏"):
-        self.states: queue.Queue = queue.Queue()
-        self.client = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
-        self.client.on("state", self.states.put)
-        self.client.connect(url, auth={"role": role, "name": name}, transports=["websocket"], wait_timeout=10)
-
-    def wait_for(self, predicate, timeout: float = 10) -> dict:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                state = self.states.get(timeout=max(0.01, deadline - time.monotonic()))
-            except queue.Empty:
-                break
-            if predicate(state):
-                return state
-        raise AssertionError("no matching state arrived in time")
-
-    def close(self):
-        self.client.disconnect()
 
 
 def run_cli(data_dir, *args) -> subprocess.CompletedProcess:
@@ -48,15 +21,18 @@ def run_cli(data_dir, *args) -> subprocess.CompletedProcess:
     )
 
 
+FOUR = ("52", "30", "5", "12")
+
+
 @pytest.fixture
-def server(live_server_with):
-    """A live server on four projects made for the test: 52, 30, 5 and 12 亿元."""
-    return live_server_with(projects("52", "30", "5", "12"))
+def server(fresh_server):
+    """The module's server with a fresh ceremony of four projects: 52, 30, 5 and 12 亿元."""
+    return fresh_server(projects(*FOUR))
 
 
 def test_a_confirmation_reaches_a_connected_client(server):
     first_id = server.made_ids[0]
-    viewer = Viewer(server.url)
+    viewer = Recorder(server, reconnect=True)
     try:
         first = viewer.wait_for(lambda s: True)
         assert first["signed_count"] == 0
@@ -77,9 +53,10 @@ def test_a_confirmation_reaches_a_connected_client(server):
         viewer.close()
 
 
-def test_kill_9_loses_nothing_and_a_connected_screen_catches_up(server):
+def test_kill_9_loses_nothing_and_a_connected_screen_catches_up(live_server_with):
+    server = live_server_with(projects(*FOUR))
     ids = server.made_ids
-    viewer = Viewer(server.url)
+    viewer = Recorder(server, reconnect=True)
     try:
         viewer.wait_for(lambda s: True)
         for pid in ids[:3]:
@@ -112,7 +89,7 @@ def test_repeated_command_over_http_changes_nothing(server):
 
 
 def test_cli_import_reaches_a_running_server_at_once(server, tmp_path):
-    viewer = Viewer(server.url)
+    viewer = Recorder(server, reconnect=True)
     try:
         viewer.wait_for(lambda s: True)
         csv = tmp_path / "more.csv"

@@ -6,47 +6,26 @@ from __future__ import annotations
 import io
 import queue
 import sqlite3
-import time
 import uuid
 
 import pytest
 import requests
 import socketio
-from harness import wait_until
+from harness import Recorder, wait_until
 from PIL import Image
 
 pytestmark = pytest.mark.live
 
 
-class Pad:
+class Pad(Recorder):
     """A python-socketio client standing in for a signatory's tablet."""
 
     def __init__(self, server, token: str, cookies: dict | None = None):
-        self.states: queue.Queue = queue.Queue()
-        self.client = socketio.Client(reconnection=False)
-        self.client.on("state", self.states.put)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in (cookies or {}).items())} if cookies else None
-        self.client.connect(
-            server.url,
-            auth={"role": "pad", "pad": token},
-            headers=headers,
-            transports=["websocket"],
-            wait_timeout=10,
-        )
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else None
+        super().__init__(server, {"role": "pad", "pad": token}, headers, wait=False)
 
     def state(self, predicate=lambda s: True, timeout: float = 10) -> dict:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                got = self.states.get(timeout=max(0.01, deadline - time.monotonic()))
-            except queue.Empty:
-                break
-            if predicate(got):
-                return got
-        raise AssertionError("no such party view in time")
-
-    def call(self, event: str, data: dict) -> dict:
-        return self.client.call(event, data, timeout=10)
+        return self.wait_for(predicate, timeout)
 
     def sign(self, batches: int = 3) -> str:
         sig = "sig" + uuid.uuid4().hex[:16]
@@ -63,7 +42,8 @@ def open_link(url: str) -> tuple[requests.Response, dict]:
 
 
 @pytest.fixture
-def setup(live_server):
+def setup(fresh_server):
+    live_server = fresh_server()  # the sample
     web = live_server.editor()
     r = web.post(live_server.url + "/api/v1/pads/from-signatories", json={"host_name": "周建光"}, timeout=10)
     assert r.status_code == 200, r.text

@@ -18,9 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-import socketio
 import websocket
-from harness import PIN, LiveServer, prepare_data, projects, wait_until
+from harness import PIN, LiveServer, Recorder, prepare_data, projects, wait_until
 from protocol import (
     Process,
     address,
@@ -309,16 +308,7 @@ def test_three_hundred_guests_behind_one_address_get_in(server):
 # -- all of it at once ------------------------------------------------------------------------------------
 
 
-class Watcher:
-    """A python-socketio client that records the ``seq`` of every ``state`` it gets."""
-
-    def __init__(self, url: str, auth: dict, headers: dict | None = None):
-        self.seqs: list[int] = []
-        self.client = socketio.Client(reconnection=False)
-        self.client.on("state", lambda view: self.seqs.append(view["seq"]))
-        self.client.connect(url, auth=auth, headers=headers or {}, transports=["websocket"], wait_timeout=10)
-
-
+@pytest.mark.serial  # it measures the process's memory and descriptors
 def test_hostile_bursts_leave_the_walls_served_and_the_server_as_it_was(tmp_path_factory, record_property):
     """1000 oversized POSTs, 5000 malformed packets, 500 garbage frames and 20,000 churned connections."""
     live = start(tmp_path_factory, "soak", {"KIOSK_NEW_SESSIONS_PER_MINUTE": "10000000"})
@@ -327,8 +317,8 @@ def test_hostile_bursts_leave_the_walls_served_and_the_server_as_it_was(tmp_path
     try:
         with ThreadPoolExecutor(4) as pool:  # warm up: caches, greenlet pools, allocator arenas
             list(pool.map(lambda _: churn_once(host, port), range(2000)))
-        wall = Watcher(live.url, {"role": "display", "name": "主屏"})
-        console = Watcher(live.url, {"role": "console"}, {"Cookie": operator_cookie(live)})
+        wall = Recorder(live, {"role": "display", "name": "主屏"})
+        console = Recorder(live, {"role": "console"}, {"Cookie": operator_cookie(live)})
         wait_until(lambda: wall.seqs and console.seqs, 5)
         time.sleep(1.5)
         fds, rss, log_before = proc.fds(), proc.rss_mb(), log_size(live)
