@@ -1,8 +1,8 @@
 """The big screen (/display) in real Chromium against a real server: what the audience sees.
 
-Uses the shared ``live_server`` (``python -m kiosk serve`` on its own port and data folder, sample
-ceremony loaded) and ``chromium`` fixtures from conftest.py. Commands go through the AV desk's API,
-exactly as at the venue; assertions read the rendered page.
+Each test takes a fresh sample ceremony from the module's server (``python -m kiosk serve`` on its own port
+and data folder; conftest.py's ``fresh_server``); the one that takes the server down starts its own.
+Commands go through the AV desk's API, exactly as at the venue; assertions read the rendered page.
 """
 
 from __future__ import annotations
@@ -23,6 +23,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 ROOT = Path(__file__).resolve().parent.parent
 XSS = "<img src=x onerror=window.__xss=1>"
+
+
+@pytest.fixture
+def live_server(fresh_server):
+    """The module's server with a fresh sample ceremony, as a fresh install has it."""
+    return fresh_server()
 
 
 @pytest.fixture
@@ -403,7 +409,8 @@ def test_project_names_are_text_never_markup(live_server, page):
     assert page.errors == []
 
 
-def test_server_loss_keeps_the_picture_and_catches_up(live_server, page):
+def test_server_loss_keeps_the_picture_and_catches_up(live_server_with, page):
+    live_server = live_server_with()  # it goes down: a server of its own
     first, second = projects(live_server)[0:2]
     open_display(page, live_server)
     answer = act(live_server, "confirm", project_id=first["id"])
