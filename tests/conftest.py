@@ -1,8 +1,13 @@
 """Shared fixtures: apps made to order (factories), live servers in real processes, and real Chromium.
 
-Most tests make their own ceremony (``make_app(projects=projects("10", "20"))``, ``live_server_with``)
+Most tests make their own ceremony (``make_app(projects=projects("10", "20"))``, ``fresh_server``)
 so that a change to the shipped sample breaks only the tests that are about the sample; those use the
 plain ``app`` / ``live_server`` fixtures, which load it as a fresh install does.
+
+The tests against a server process share one per module (``shared_server``): each takes a fresh ceremony
+from it through the API (``fresh_server``, ``live_server``). The tests about the process itself (it
+restarts, it is killed, its environment, its login throttle, a sign-out of every device) start their own
+(``live_server_with``).
 """
 
 from __future__ import annotations
@@ -103,11 +108,10 @@ def operator(app):
 
 
 @pytest.fixture
-def live_server(tmp_path):
-    """A started server with the sample ceremony. ``.kill()``/``.start()`` restart it on the same port."""
-    server = LiveServer(tmp_path / "live-data").start()
-    yield server
-    server.stop()
+def live_server(fresh_server):
+    """The sample ceremony, fresh, on the module's server (a test that restarts its server, or changes
+    its environment, takes ``live_server_with()`` instead)."""
+    return fresh_server()
 
 
 @pytest.fixture

@@ -293,17 +293,10 @@ class LiveServer:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
-    def _organiser(self) -> requests.Session:
-        """One editor's session kept for ``fresh`` (a login per test would add a device per test)."""
-        web = getattr(self, "_organiser_web", None)
-        if web is None or web.get(self.url + "/api/v1/session", timeout=5).json().get("role") != "editor":
-            web = self._organiser_web = self.editor()
-        return web
-
     def fresh(self, specs: list[ProjectSpec] | None = None, event: EventSpec | None = None) -> LiveServer:
         """Give this running server a new ceremony through its API, as an organiser prepares the next one
-        on the same install: a new live run (seq back to 0, every screen to its title), every device but
-        this organiser's session signed out, no pads, no pictures, the event and the 签约图's settings as
+        on the same install: a new live run (seq back to 0, every screen to its title), every device
+        signed out (the organiser's session too, when done), no pads, no pictures, the event and the 签约图's settings as
         ``event`` says (the defaults otherwise), the running order replaced by ``specs`` and the agenda
         emptied, or with ``specs=None`` the sample's event, projects and agenda, as a fresh install has
         them. Sets and returns ``made_ids``, the projects' ids in running order.
@@ -318,7 +311,7 @@ class LiveServer:
 
         if not self.alive():  # an earlier test broke it: the next one still gets a server
             self.start()
-        web = self._organiser()
+        web = self.editor()
 
         def ok(r: requests.Response) -> dict:
             assert r.status_code < 300, (r.request.method, r.request.url, r.status_code, r.text[:500])
@@ -366,6 +359,7 @@ class LiveServer:
             ok(web.post(self.url + "/api/v1/agenda/import", files=agenda, timeout=10))
         else:
             ok(web.delete(self.url + "/api/v1/agenda", timeout=10))
+        ok(web.delete(self.url + "/api/v1/session", timeout=10))
         state = self.state(operator=True)
         assert state["event"]["title"] == chosen.title, state["event"]
         self.made_ids = [p["id"] for p in sorted(state["projects"], key=lambda p: p["order"])]

@@ -38,11 +38,12 @@ SPECS = [
 ]
 
 
+EVENT = EventSpec(title="株洲高新区（天元区）2021年第二季度重大招商签约活动", date="2021-06-21")
+
+
 @pytest.fixture
-def live_server(live_server_with):
-    return live_server_with(
-        SPECS, EventSpec(title="株洲高新区（天元区）2021年第二季度重大招商签约活动", date="2021-06-21")
-    )
+def live_server(fresh_server):
+    return fresh_server(SPECS, EVENT)
 
 
 def P(server, n: int) -> str:
@@ -164,17 +165,22 @@ def download(page, selector: str, folder: Path) -> Path:
     return target
 
 
-@pytest.fixture
-def admin(live_server, chromium):
-    """A logged-in admin page on a 1024x768 laptop screen."""
+def open_admin(chromium, server):
+    """A logged-in admin page on a 1024x768 laptop screen (``page.errors``: what its scripts threw)."""
     context = chromium.new_context(viewport={"width": 1024, "height": 768}, accept_downloads=True)
     page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    log_in(page, live_server.url)
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    log_in(page, server.url)
+    return page
+
+
+@pytest.fixture
+def admin(live_server, chromium):
+    page = open_admin(chromium, live_server)
     yield page
-    context.close()
-    assert errors == [], errors
+    page.context.close()
+    assert page.errors == [], page.errors
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -765,9 +771,10 @@ def test_logo_and_background_are_uploaded_shown_and_removed(live_server, admin, 
     page.wait_for_selector('.media[data-kind="logo"] .media-remove[hidden]', state="attached")
 
 
-def test_signing_out_every_device_returns_them_to_the_pin_pad(live_server, admin):
-    page, server = admin, live_server
-    console = page.context.browser.new_context(viewport={"width": 1024, "height": 768})
+def test_signing_out_every_device_returns_them_to_the_pin_pad(live_server_with, chromium):
+    server = live_server_with(SPECS, EVENT)  # every device of the process: a server of its own
+    page = open_admin(chromium, server)
+    console = chromium.new_context(viewport={"width": 1024, "height": 768})
     try:
         tablet = console.new_page()
         log_in(tablet, server.url)  # another device, with its own session
@@ -784,5 +791,7 @@ def test_signing_out_every_device_returns_them_to_the_pin_pad(live_server, admin
             requests.get(server.url + "/api/v1/session", cookies=cookies, timeout=5).json()["operator"]
             is False
         )
+        assert page.errors == [], page.errors
     finally:
         console.close()
+        page.context.close()

@@ -4,7 +4,7 @@ The pads: made from the projects' signatories, one added by hand (the server's e
 edited, its remote link shown once and revoked, a tablet opening a local link seen by the list, a new
 local link cutting the old one off, a pad deleted. The 签约图: a suggested ink, a rule and a template
 saved and the preview drawn again; a bad ink shows the server's own words on the ink field; a background
-picture uploaded and removed. Uses ``live_server_with`` and ``chromium`` from conftest.py.
+picture uploaded and removed. Each test takes a fresh ceremony from the module's server (``fresh_server`` in conftest.py).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ SPECS = [
 
 
 @pytest.fixture
-def live_server(live_server_with):
-    return live_server_with(SPECS, EventSpec(title="签字板测试签约仪式", host="株洲高新区管委会"))
+def live_server(fresh_server):
+    return fresh_server(SPECS, EventSpec(title="签字板测试签约仪式", host="株洲高新区管委会"))
 
 
 @pytest.fixture

@@ -68,8 +68,8 @@ def chinese_in(page) -> list[str]:
 
 
 @pytest.fixture
-def server(live_server_with):
-    return live_server_with(SPECS, EVENT)
+def server(fresh_server):
+    return fresh_server(SPECS, EVENT)
 
 
 def test_every_page_speaks_english(server, chromium):

@@ -30,8 +30,8 @@ SPECS = [
 
 
 @pytest.fixture
-def live_server(live_server_with):
-    return live_server_with(SPECS)
+def live_server(fresh_server):
+    return fresh_server(SPECS)
 
 
 def P(server, n: int) -> str:

@@ -13,8 +13,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 
 @pytest.fixture
-def server(live_server_with):
-    return live_server_with(projects("52", "30"))
+def server(fresh_server):
+    return fresh_server(projects("52", "30"))
 
 
 def alpha_at(png: bytes, x: int, y: int) -> int:

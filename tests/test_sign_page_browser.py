@@ -23,9 +23,9 @@ SUBMIT_FRAME = re.compile(r'^42\d*\["submit"')
 
 
 @pytest.fixture
-def ceremony(live_server_with):
+def ceremony(fresh_server):
     """A server with two projects; the first has a pad for each party, the company's signing remotely."""
-    server = live_server_with(projects("52", "30"))
+    server = fresh_server(projects("52", "30"))
     web = server.editor()
     first = server.made_ids[0]
     made = {}
