@@ -31,8 +31,8 @@ def wait_stage(page, frame: str, **want) -> dict:
     raise AssertionError((frame, want, got))
 
 
-def test_program_and_preview_are_the_walls_own_drawing(live_server_with, chromium):
-    server = live_server_with(projects("52", "30"))
+def test_program_and_preview_are_the_walls_own_drawing(fresh_server, chromium):
+    server = fresh_server(projects("52", "30"))
     first, second = server.made_ids[:2]
     context = chromium.new_context(viewport={"width": 1024, "height": 768})
     page = context.new_page()
@@ -72,8 +72,8 @@ def test_program_and_preview_are_the_walls_own_drawing(live_server_with, chromiu
         context.close()
 
 
-def test_the_screens_dialog_shows_every_wall_and_sets_its_layout(live_server_with, chromium):
-    server = live_server_with(projects("52", "30"))
+def test_the_screens_dialog_shows_every_wall_and_sets_its_layout(fresh_server, chromium):
+    server = fresh_server(projects("52", "30"))
     walls = []
     try:
         for name in ("主屏", "大厅屏"):

@@ -226,10 +226,10 @@ def check(page, where: str, faults: list[str]) -> list[dict]:
     return texts
 
 
-def test_every_layout_is_legible_from_the_back_of_the_hall(live_server_with, chromium):
+def test_every_layout_is_legible_from_the_back_of_the_hall(fresh_server, chromium):
     """Before: with 9 projects the roll's names dropped to 26 px and investors to 27 px at 2.4–2.9:1;
     four signatories shrank to 27 px; "SIGNED" was 20 px; "产业综合/平台" and "新一代信/息技术" split."""
-    server = live_server_with(NINE)
+    server = fresh_server(NINE)
     # (the page's CSP refuses inline styles: the measurement adds two)
     pages = walls_in_layouts(chromium, server, WALLS, bypass_csp=True)
     try:
@@ -274,10 +274,10 @@ def test_every_layout_is_legible_from_the_back_of_the_hall(live_server_with, chr
             page.context.close()
 
 
-def test_the_english_wall_is_as_legible(live_server_with, chromium):
+def test_the_english_wall_is_as_legible(fresh_server, chromium):
     """English words are longer: the golden key's title and "scan" line wrap inside the card at 28 px and
     up, rather than widening it over the figures or shrinking below the floor."""
-    server = live_server_with(NINE)
+    server = fresh_server(NINE)
     assert server.editor().put(server.url + "/api/v1/event", json={"language": "en"}, timeout=10).ok
     context = chromium.new_context(viewport={"width": 1920, "height": 1080}, bypass_csp=True)
     try:
