@@ -11,8 +11,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def server(live_server_with):
-    return live_server_with(projects("10", "20", "30"))
+def server(fresh_server):
+    return fresh_server(projects("10", "20", "30"))
 
 
 def tablet(chromium, server, pin):
