@@ -8,7 +8,7 @@ stepped through, not waited out (the wall is still checked at the end of every c
 from __future__ import annotations
 
 import pytest
-from harness import log_in, pair_page, pause_clock
+from harness import hold, open_console, pair_page, pause_clock
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -17,35 +17,19 @@ REST_MS = 1600  # the console's minimum interval after a command
 CLIMB_MS = 2000  # the wall's total climbs for 1.8 s
 
 
-def pause(page) -> None:
-    pause_clock(page)
-
-
-def hold(page, selector: str) -> None:
-    box = page.locator(selector).bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    page.clock.run_for(HOLD_MS + 10)
-    page.mouse.up()
-
-
 def test_seven_signings_from_the_console_reach_the_big_screen(live_server, chromium):
     wall = chromium.new_page(viewport={"width": 1920, "height": 1080})
     wall.clock.install()
     pair_page(wall, live_server, "主屏")
     wall.wait_for_function("() => window.__display && window.__display.seq > 0")
 
-    tablet_context = chromium.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
-    tablet = tablet_context.new_page()
-    tablet.clock.install()
-    log_in(tablet, live_server.url)
-    tablet.wait_for_selector('body[data-conn="live"]')
+    tablet = open_console(chromium, live_server)
     # the console sees the wall, and the wall is current
     tablet.locator("text=主屏").first.wait_for()
     # the sample's stand-in names are said before they reach the wall
     assert "第 3、6 项" in tablet.locator("#data-warning").inner_text()
-    pause(tablet)
-    pause(wall)
+    pause_clock(tablet)
+    pause_clock(wall)
 
     try:
         projects = sorted(live_server.state()["projects"], key=lambda p: p["order"])
@@ -54,7 +38,7 @@ def test_seven_signings_from_the_console_reach_the_big_screen(live_server, chrom
             tablet.wait_for_function("id => window.KioskConsole.selection() === id", arg=project["id"])
             tablet.clock.run_for(REST_MS)
             tablet.wait_for_function("() => !document.body.classList.contains('is-cooling')")
-            hold(tablet, "#btn-confirm")
+            hold(tablet, "#btn-confirm", HOLD_MS + 10)
             tablet.wait_for_function(
                 "id => { const s = window.KioskConsole.state(); return s.projects.some(p => p.id === id && "
                 "p.status === 'signed'); }",
@@ -107,5 +91,5 @@ def test_seven_signings_from_the_console_reach_the_big_screen(live_server, chrom
         assert [t["count"] for t in state["tiers"]] == [1, 1, 1, 1]
         wall.screenshot(path=str(live_server.data_dir.parent / "finale.png"))
     finally:
-        tablet_context.close()
+        tablet.context.close()
         wall.close()

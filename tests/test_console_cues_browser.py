@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from harness import log_in, pause_clock
+from harness import open_console, pause_clock
 
 pytestmark = pytest.mark.browser
 
@@ -17,15 +17,11 @@ GUARD_MS = 1000
 
 @pytest.fixture
 def console(live_server, chromium):
-    context = chromium.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
-    page = context.new_page()
-    page.clock.install()
-    log_in(page, live_server.url)
-    page.wait_for_selector('body[data-conn="live"]')
+    page = open_console(chromium, live_server)
     page.locator("#gocard:not([hidden])").wait_for()
     pause_clock(page)
     yield page
-    context.close()
+    page.context.close()
 
 
 def sent_commands(page) -> list[dict]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 import requests
-from harness import PIN, log_in, pair_page, pause_clock
+from harness import PIN, hold, log_in, pair_page, pause_clock
 
 pytestmark = pytest.mark.browser
 
@@ -34,14 +34,6 @@ def captioned(wall) -> bool:
     return wall.evaluate("() => document.getElementById('caption').classList.contains('on')")
 
 
-def hold(page, selector: str, ms: int) -> None:
-    box = page.locator(selector).bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    page.clock.run_for(ms)
-    page.mouse.up()
-
-
 def test_the_sample_agenda_runs_with_go_only(live_server, chromium):
     server = live_server
     start = server.state(operator=True)
@@ -63,10 +55,8 @@ def test_the_sample_agenda_runs_with_go_only(live_server, chromium):
 
         pair_page(wall, server)
         stage = page_of(1024, 768)
+        assert stage.context.request.post(server.url + "/api/v1/session", data={"pin": PIN}).status == 200
         stage.goto(server.url + "/stage")
-        for digit in PIN:
-            stage.click(f'.key[data-key="{digit}"]')
-        stage.click('.key[data-key="ok"]')
         stage.wait_for_function("() => window.__stage && typeof window.__stage.seq === 'number'")
         console = page_of(1024, 768)
         console.clock.install()
