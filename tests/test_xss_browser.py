@@ -11,6 +11,7 @@ import time
 import pytest
 import requests
 from conftest import PIN, ROOT
+from harness import wait_drawn
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -82,8 +83,8 @@ def test_hostile_names_stay_text_on_every_page(hostile_server, chromium):
         page.goto(server.url + "/display")
         page.wait_for_function("() => window.__display && window.__display.seq > 0")
         assert_inert(page, HOSTILE[0][0])
-        server.command("show", screen="roll")
-        page.wait_for_timeout(800)
+        seq = server.command("show", screen="roll").json()["seq"]
+        wait_drawn(page, seq)
         assert_inert(page, HOSTILE[0][0])
 
         # the guest's card page
