@@ -154,6 +154,12 @@ def prepare_data(folder: Path, specs: list[ProjectSpec] | None, event: EventSpec
 # -- a live server --------------------------------------------------------------------------------------
 
 
+def answered(r: requests.Response) -> dict:
+    """The JSON of a 2xx answer; any other fails the test, naming the request and what came back."""
+    assert r.status_code < 300, (r.request.method, r.request.url, r.status_code, r.text[:500])
+    return r.json()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -266,7 +272,9 @@ class LiveServer:
 
     def pairing_link(self, name: str = "主屏", web: requests.Session | None = None) -> str:
         """A one-time pairing link, as an operator makes one in the console's device list."""
-        web = web or self.editor()
+        if web is None:
+            with self.editor() as web:
+                return self.pairing_link(name, web)
         r = web.post(self.url + "/api/v1/screens/pairing-links", json={"name": name}, timeout=5)
         r.raise_for_status()
         return r.json()["url"]
@@ -282,8 +290,8 @@ class LiveServer:
 
     def unlock_edits(self) -> None:
         """Open the running order for editing after the first signing, as an editor does on the console."""
-        r = self.editor().post(self.url + "/api/v1/show/edits", json={"unlocked": True}, timeout=5)
-        r.raise_for_status()
+        with self.editor() as web:
+            web.post(self.url + "/api/v1/show/edits", json={"unlocked": True}, timeout=5).raise_for_status()
 
     def name_of(self, project_id: str) -> str:
         return next(p["name"] for p in self.state()["projects"] if p["id"] == project_id)
@@ -312,54 +320,57 @@ class LiveServer:
         if not self.alive():  # an earlier test broke it: the next one still gets a server
             self.start()
         web = self.editor()
-
-        def ok(r: requests.Response) -> dict:
-            assert r.status_code < 300, (r.request.method, r.request.url, r.status_code, r.text[:500])
-            return r.json()
-
-        ok(web.post(self.url + "/api/v1/run", json={"mode": "live", "confirm": True}, timeout=10))
-        for pad in ok(web.get(self.url + "/api/v1/pads", timeout=10)):
-            ok(web.delete(self.url + f"/api/v1/pads/{pad['id']}", timeout=10))
-        for device in ok(web.get(self.url + "/api/v1/devices", timeout=10))["devices"]:
-            # (Not the KIOSK_API_TOKEN: the tests' AV desk, which the server was started with.)
-            others = not device["this_device"] and device["name"] != "KIOSK_API_TOKEN"
-            if others and device["kind"] in ("session", "token", "screen"):
-                ok(web.delete(self.url + f"/api/v1/devices/{device['id']}", timeout=10))
-        for path in ("event/media/logo", "event/media/background", "certificate/background"):
-            ok(web.delete(self.url + "/api/v1/" + path, timeout=10))
-        if specs is None:
-            chosen = sample_event()
-        else:
-            spec = event or EventSpec()
-            made = Event(
-                title=spec.title, date=spec.date, venue=spec.venue, host=spec.host, language=spec.language
+        ok = answered
+        try:
+            ok(web.post(self.url + "/api/v1/run", json={"mode": "live", "confirm": True}, timeout=10))
+            for pad in ok(web.get(self.url + "/api/v1/pads", timeout=10)):
+                ok(web.delete(self.url + f"/api/v1/pads/{pad['id']}", timeout=10))
+            for device in ok(web.get(self.url + "/api/v1/devices", timeout=10))["devices"]:
+                # (Not the KIOSK_API_TOKEN: the tests' AV desk, which the server was started with.)
+                others = not device["this_device"] and device["name"] != "KIOSK_API_TOKEN"
+                if others and device["kind"] in ("session", "token", "screen"):
+                    ok(web.delete(self.url + f"/api/v1/devices/{device['id']}", timeout=10))
+            for path in ("event/media/logo", "event/media/background", "certificate/background"):
+                ok(web.delete(self.url + "/api/v1/" + path, timeout=10))
+            if specs is None:
+                chosen = sample_event()
+            else:
+                spec = event or EventSpec()
+                made = Event(
+                    title=spec.title, date=spec.date, venue=spec.venue, host=spec.host, language=spec.language
+                )
+                chosen = replace(made, **spec.extra)
+            settings = asdict(chosen)
+            ok(web.put(self.url + "/api/v1/event", json={k: settings[k] for k in EVENT_KEYS}, timeout=10))
+            ok(
+                web.put(
+                    self.url + "/api/v1/certificate",
+                    json={k: settings[k] for k in CERTIFICATE_KEYS},
+                    timeout=10,
+                )
             )
-            chosen = replace(made, **spec.extra)
-        settings = asdict(chosen)
-        ok(web.put(self.url + "/api/v1/event", json={k: settings[k] for k in EVENT_KEYS}, timeout=10))
-        ok(
-            web.put(
-                self.url + "/api/v1/certificate", json={k: settings[k] for k in CERTIFICATE_KEYS}, timeout=10
+            table = sample_csv() if specs is None else csv_bytes(specs)
+            preview = ok(
+                web.post(
+                    self.url + "/api/v1/import/preview", files={"file": ("ceremony.csv", table)}, timeout=10
+                )
             )
-        )
-        table = sample_csv() if specs is None else csv_bytes(specs)
-        preview = ok(
-            web.post(self.url + "/api/v1/import/preview", files={"file": ("ceremony.csv", table)}, timeout=10)
-        )
-        assert preview["ok"], preview
-        ok(
-            web.post(
-                self.url + "/api/v1/import/apply",
-                json={"upload_id": preview["upload_id"], "replace": True},
-                timeout=10,
+            assert preview["ok"], preview
+            ok(
+                web.post(
+                    self.url + "/api/v1/import/apply",
+                    json={"upload_id": preview["upload_id"], "replace": True},
+                    timeout=10,
+                )
             )
-        )
-        if specs is None:
-            agenda = {"file": ("agenda.csv", sample_agenda_csv())}
-            ok(web.post(self.url + "/api/v1/agenda/import", files=agenda, timeout=10))
-        else:
-            ok(web.delete(self.url + "/api/v1/agenda", timeout=10))
-        ok(web.delete(self.url + "/api/v1/session", timeout=10))
+            if specs is None:
+                agenda = {"file": ("agenda.csv", sample_agenda_csv())}
+                ok(web.post(self.url + "/api/v1/agenda/import", files=agenda, timeout=10))
+            else:
+                ok(web.delete(self.url + "/api/v1/agenda", timeout=10))
+            ok(web.delete(self.url + "/api/v1/session", timeout=10))
+        finally:
+            web.close()  # (its pooled connection would otherwise be left to the collector)
         state = self.state(operator=True)
         assert state["event"]["title"] == chosen.title, state["event"]
         self.made_ids = [p["id"] for p in sorted(state["projects"], key=lambda p: p["order"])]

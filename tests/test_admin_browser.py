@@ -360,10 +360,11 @@ def test_a_different_ceremony_prepared_rehearsed_and_reported_in_the_browser(liv
     wait_until(lambda: server.state(operator=True)["mode"] == "live")
     assert server.state(operator=True)["signed_count"] == 0
     page.locator('body[data-mode="live"]').wait_for()
-    page.locator("#runs-table tbody tr").nth(3).wait_for()  # the first live, two rehearsals, this live
-    modes = page.locator("#runs-table tbody tr td:nth-child(2)").all_inner_texts()
-    assert modes[:3] == ["正式", "彩排", "彩排"]
     live_log = server.state(operator=True)["log_id"]
+    # Newest first: this live run (the current one), the two rehearsals, the live run the test began in.
+    page.locator(f'#runs-table tbody tr.is-current[data-run="{live_log}"]').wait_for()
+    modes = page.locator("#runs-table tbody tr td:nth-child(2)").all_inner_texts()
+    assert modes[:4] == ["正式", "彩排", "彩排", "正式"]
 
     # 7. Live: the console signs two projects (not the ones signed in the rehearsal).
     sign_on_console(console, server, expected[2])
