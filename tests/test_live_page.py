@@ -9,6 +9,7 @@ import re
 import socket
 import threading
 import time
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from harness import free_port, projects, wait_until
 from kiosk.app import build
 from kiosk.ceremony.live_view import live
 from kiosk.config import ConfigError, resolve
+from kiosk.web.live_stream import TIMEOUT_S
 
 ROOT = Path(__file__).resolve().parent.parent
 PHONE = {"width": 390, "height": 844}
@@ -33,7 +35,7 @@ def app(tmp_path):
 
 def operator_command(app, action: str, **fields):
     token = (Path(app.config["DATA_DIR"]) / "api_token.txt").read_text().strip()
-    body = {"command_id": f"{action}-{len(json.dumps(fields))}-{id(fields)}", "action": action, **fields}
+    body = {"command_id": uuid.uuid4().hex, "action": action, **fields}
     answer = app.test_client().post(
         "/api/v1/commands", json=body, headers={"Authorization": f"Bearer {token}"}
     )
@@ -165,16 +167,23 @@ def test_each_change_a_viewer_sees_is_published_and_the_newest_wins(tmp_path, nc
         wait_until(lambda: nchan.posts[-1]["version"] == seq, 5, "the newest projection was not published")
         assert nchan.posts[-1] == app.extensions["kiosk_live_projection"].current()
         assert nchan.posts[-1]["signed"] == 1
+        # Nothing after it: one thread publishes, in order, so once a later change is posted, anything
+        # before it has been.
+        later = operator_command(app, "announce", project_id=service.view("public")["projects"][1]["id"])
+        wait_until(lambda: nchan.posts[-1]["version"] == later["state"]["seq"], 5, "the later change")
         versions = [p["version"] for p in nchan.posts]
         assert versions == sorted(set(versions))  # in order, never one twice
-        time.sleep(0.3)
-        assert nchan.posts[-1]["version"] == seq
+        assert versions[-2] == seq
     finally:
         publisher.close()
 
 
+@pytest.mark.serial  # it times commands
 @pytest.mark.parametrize("dead", ["refused", "silent"])
 def test_a_dead_publisher_never_delays_or_fails_a_command(tmp_path, dead):
+    """A command that waited on the silent publisher would take its TIMEOUT_S (on the refused one, its
+    retries' waits): that is the bound. How fast a command is beside a dead publisher is
+    bench/outbound.py's to measure (docs/BENCHMARK.md, finding 12)."""
     if dead == "refused":
         port, hold = free_port(), None
     else:
@@ -191,7 +200,7 @@ def test_a_dead_publisher_never_delays_or_fails_a_command(tmp_path, dead):
             for action in ("announce", "confirm"):
                 started = time.monotonic()
                 operator_command(app, action, project_id=project["id"])
-                assert time.monotonic() - started < 0.5
+                assert time.monotonic() - started < TIMEOUT_S
         wait_until(lambda: publisher.failures >= 1, 10, "the failure was not counted")
         assert publisher.sent == 0
     finally:
