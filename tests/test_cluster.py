@@ -1,6 +1,7 @@
 """Several server processes as one ceremony through Redis (``KIOSK_MESSAGE_QUEUE``): the shared state in
 Redis, broadcasts across processes (once per change), sign-outs reaching sockets held by another process,
-and ``/healthz`` telling a dead listener or a stopped Redis, which the processes get over within 5 s.
+and ``/healthz`` telling a dead listener or a stopped Redis, which the processes get over by themselves (in
+about a second here: bench/recovery.py measures it, docs/BENCHMARK.md finding 12).
 
 The two-process tests run ``python -m kiosk serve`` twice (gevent, as in production) on one data folder and
 a Redis of their own on a free port, so that they can stop and restart it."""
@@ -23,10 +24,15 @@ from harness import LiveServer, Recorder, free_port, prepare_data, projects, wai
 from services import redis_url
 
 from kiosk.ceremony.clock import Clock
-from kiosk.store.redis_shared import RedisShared
+from kiosk.store.redis_shared import BEAT_S, RETRY_CAP_S, STALL_S, RedisShared
 from kiosk.store.shared import MemoryShared
 
 pytestmark = pytest.mark.live
+
+# A Redis outage is noticed, and got over, within the listener's own timers (a stall, a retry, a beat): twice
+# that is the bound. What exceeds it is a real fault: python-socketio's own backoff (up to 60 s) or a listener
+# that stays deaf.
+OVER_REDIS_S = 2 * (STALL_S + RETRY_CAP_S + BEAT_S)
 
 
 class FakeClock(Clock):
@@ -70,8 +76,7 @@ def test_redis_shared_keeps_what_memory_shared_keeps():
             assert s.hgetall("missing") == {}
         # Time to live in Redis is Redis's own: a key with 50 ms is gone after it.
         stores[0].set("short", "x", ttl=0.05)
-        time.sleep(0.15)
-        assert stores[0].get("short") is None
+        wait_until(lambda: stores[0].get("short") is None, 5, "the key outlived its time to live")
         # Keys carry the prefix, so another ceremony on the same Redis sees none of them.
         other = RedisShared(client, f"kiosk:test-{uuid.uuid4().hex}:")
         assert other.get("raw") is None and other.hgetall("table") == {}
@@ -153,7 +158,7 @@ def test_a_command_on_one_process_reaches_the_clients_of_both_once(pair):
         seq2 = r.json()["seq"]
         for client in (on_a, on_b):
             assert client.wait_for(lambda s: s["seq"] == seq2)["signed_count"] == 2
-        time.sleep(1.5)  # past the watchers' round: nothing is announced a second time
+        settled(pair, (on_a, on_b))  # nothing is announced a second time
         for client in (on_a, on_b):
             assert client.seqs.count(seq) == 1 and client.seqs.count(seq2) == 1, client.seqs
     finally:
@@ -182,7 +187,7 @@ def test_a_cli_write_is_broadcast_by_exactly_one_process(pair, tmp_path):
         for client in (on_a, on_b):
             got = client.wait_for(lambda s: s["project_count"] == 5, timeout=5)
         seq = got["seq"]
-        time.sleep(2.5)
+        settled(pair, (on_a, on_b))  # the watcher of the process that lost the claim announces nothing
         for client in (on_a, on_b):
             assert client.seqs.count(seq) == 1, client.seqs
     finally:
@@ -208,11 +213,30 @@ def test_sign_outs_reach_sockets_held_by_the_other_process(pair):
         # Every operator device signed out through A: the console on B closes, the wall stays.
         assert web.post(a.url + "/api/v1/session/sign-out-all", timeout=5).status_code == 200
         wait_until(lambda: console.disconnected, 5, "the console on the other process stayed connected")
-        time.sleep(0.5)
+        # B handles the sign-out before a later broadcast from A (one Redis channel, in order): the wall
+        # getting that change was not signed out with the console. (Through a new login: the sign-out took
+        # the API token too.)
+        note = {"command_id": uuid.uuid4().hex, "action": "note", "text": "after the sign-out"}
+        seq = a.editor().post(a.url + "/api/v1/commands", json=note, timeout=5).json()["seq"]
+        wall.wait_for(lambda s: s["seq"] == seq)
         assert not wall.disconnected
     finally:
         for c in (script, console, wall):
             c.close()
+
+
+def settled(pair, clients) -> None:
+    """Return once nothing more can arrive for the changes made so far: each process has caught up with
+    them (a state asked of it catches up, and announces what it may claim, before it answers), and then a
+    later change made through each process has reached every client. A process's clients get its own
+    broadcasts at once and the other's through the one Redis channel, in the order they were sent, so an
+    announcement either catch-up made comes before these."""
+    for server in pair:
+        server.state()
+    markers = [server.command("note", text="marker").json()["seq"] for server in pair]
+    for client in clients:
+        for marker in markers:
+            client.wait_for(lambda s, marker=marker: s["seq"] == marker)
 
 
 def _health(server) -> tuple[int, dict]:
@@ -220,7 +244,8 @@ def _health(server) -> tuple[int, dict]:
     return r.status_code, r.json()
 
 
-def test_a_redis_restart_is_reported_and_got_over_within_5_s(pair, private_redis):
+@pytest.mark.serial  # it times the recovery
+def test_a_redis_restart_is_reported_and_got_over(pair, private_redis):
     a, b = pair
     for s in pair:
         status, body = _health(s)
@@ -231,21 +256,25 @@ def test_a_redis_restart_is_reported_and_got_over_within_5_s(pair, private_redis
         # The listener losing its subscription is said first ("stalled"), then the heartbeat finds Redis gone.
         wait_until(
             lambda: all(_health(s)[0] == 503 and _health(s)[1]["queue"]["redis"] == "error" for s in pair),
-            5,
+            OVER_REDIS_S,
             "healthz did not report Redis",
         )
         # Meanwhile each process still serves its own clients: B catches up with A's change by itself.
         r = a.command("confirm", project_id=a.made_ids[0])
         assert r.status_code == 200
         seq = r.json()["seq"]
-        assert on_b.wait_for(lambda s: s["seq"] >= seq, timeout=5)
+        assert on_b.wait_for(lambda s: s["seq"] >= seq, timeout=OVER_REDIS_S)
         started = time.monotonic()
         private_redis.start()
-        wait_until(lambda: _health(a)[0] == 200 and _health(b)[0] == 200, 5, "healthz not ok after restart")
+        wait_until(
+            lambda: _health(a)[0] == 200 and _health(b)[0] == 200,
+            OVER_REDIS_S,
+            "healthz not ok after restart",
+        )
         r = a.command("confirm", project_id=a.made_ids[1])
         assert r.status_code == 200
-        assert on_b.wait_for(lambda s: s["seq"] == r.json()["seq"], timeout=5)
-        assert time.monotonic() - started < 5
+        assert on_b.wait_for(lambda s: s["seq"] == r.json()["seq"], timeout=OVER_REDIS_S)
+        assert time.monotonic() - started < OVER_REDIS_S
     finally:
         on_b.close()
 

@@ -1,25 +1,34 @@
-"""Catching up: big screens and consoles recover within 5 s, without a reload, from a server restart, a cut
-connection and a stalled (half-open) one. Real Chromium, through a TCP proxy the test controls; on both
-stores (the SQLite file, a fresh PostgreSQL database)."""
+"""Catching up: big screens and consoles recover by themselves, without a reload, from a server restart, a
+cut connection and a stalled (half-open) one. Real Chromium, through a TCP proxy the test controls; on both
+stores (the SQLite file, a fresh PostgreSQL database).
+
+The server's own ping is put a minute out here (``PING_S``), so Engine.IO alone would notice a stalled link
+only after a minute or more: a page back within ``CAUGHT_UP_S`` came back by its own heartbeat and catch-up
+(static/js/common/live.js: a check every 2 s, answered within 2 s). How fast it comes back is
+bench/recovery.py's to measure (docs/BENCHMARK.md, finding 12), not this test's."""
 
 from __future__ import annotations
 
 import time
 
 import pytest
-from harness import PIN, projects
+import requests
+from harness import LiveServer, open_console, open_display, projects, wait_until
 from netproxy import Proxy
 from services import store_fixture  # noqa: F401 - the fixture `store`
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
-RECOVERY_S = 5.0
+PING_S = 60
+# Far under the stalled link's minute, far over the few seconds the page's own heartbeat takes.
+CAUGHT_UP_S = 20
 
 
 @pytest.fixture
 def live_server(store, tmp_path):
     """Five projects made for these tests."""
-    server = store.server(tmp_path / "live", projects("10", "20", "30", "40", "50"))
+    ping = {"KIOSK_PING_INTERVAL": str(PING_S), "KIOSK_PING_TIMEOUT": str(PING_S)}
+    server = store.server(tmp_path / "live", projects("10", "20", "30", "40", "50"), env=ping)
     yield server
     server.stop()
 
@@ -31,34 +40,31 @@ def proxy(live_server):
     p.stop()
 
 
-def open_display(chromium, url):
-    page = chromium.new_page(viewport={"width": 1280, "height": 720})
-    page.goto(url + "/display?name=proxy-wall")
-    page.wait_for_function("() => window.__display && window.__display.seq > 0")
+def through(proxy: Proxy, server: LiveServer) -> LiveServer:
+    """The same server as a browser behind the proxy reaches it."""
+    return LiveServer(server.data_dir, port=proxy.port)
+
+
+def wall(chromium, server: LiveServer):
+    """The big screen, drawing, its socket up (the server lists it), marked to tell a reload."""
+    page = open_display(chromium, server, name="proxy-wall")
+    wait_until(lambda: requests.get(server.url + "/healthz", timeout=5).json()["waiting"] == 1)
     page.evaluate("window.__sameDocument = true")
     return page
 
 
-def open_console(chromium, url):
-    context = chromium.new_context(viewport={"width": 1024, "height": 768})
-    page = context.new_page()
-    page.goto(url + "/control")
-    for digit in PIN:
-        page.click(f'[data-key="{digit}"]')
-    page.click('[data-key="ok"]')
-    page.wait_for_function("() => window.KioskConsole && window.KioskConsole.state()")
+def console(chromium, server: LiveServer):
+    """The console, logged in and live (its socket up), marked to tell a reload."""
+    page = open_console(chromium, server)
     page.evaluate("window.__sameDocument = true")
     return page
 
 
-def seconds_until(page, expression: str, seq: int, limit: float = 15.0) -> float:
-    """How long until ``expression`` (a JS expression giving the seq the page holds) reaches ``seq``."""
-    start = time.monotonic()
-    page.wait_for_function(f"s => ({expression}) >= s", arg=seq, timeout=limit * 1000)
-    assert page.evaluate("window.__sameDocument") is True  # caught up without a reload
-    took = time.monotonic() - start
-    print(f"recovered in {took:.2f} s")  # the figures for the record: pytest -s tests/test_recovery.py
-    return took
+def caught_up(page, expression: str, seq: int) -> None:
+    """Until ``expression`` (a JS expression giving the seq the page holds) reaches ``seq``, in the same
+    document (no reload)."""
+    page.wait_for_function(f"s => ({expression}) >= s", arg=seq, timeout=CAUGHT_UP_S * 1000)
+    assert page.evaluate("window.__sameDocument") is True
 
 
 DISPLAY_SEQ = "window.__display ? window.__display.seq : 0"
@@ -66,66 +72,59 @@ CONSOLE_SEQ = "window.KioskConsole.state() ? window.KioskConsole.state().seq : 0
 
 
 def test_display_recovers_from_a_server_restart(live_server, chromium):
-    page = open_display(chromium, live_server.url)
+    page = wall(chromium, live_server)
     try:
         live_server.kill()
         live_server.start()
         seq = live_server.command("confirm", project_id=live_server.made_ids[0]).json()["seq"]
-        took = seconds_until(page, DISPLAY_SEQ, seq)
-        assert took < RECOVERY_S, f"took {took:.1f} s"
+        caught_up(page, DISPLAY_SEQ, seq)
     finally:
-        page.close()
+        page.context.close()
 
 
 def test_display_recovers_from_a_cut_connection(live_server, proxy, chromium):
-    page = open_display(chromium, proxy.url)
+    page = wall(chromium, through(proxy, live_server))
     try:
         proxy.cut()
         seq = live_server.command("confirm", project_id=live_server.made_ids[1]).json()["seq"]
-        took = seconds_until(page, DISPLAY_SEQ, seq)
-        assert took < RECOVERY_S, f"took {took:.1f} s"
+        caught_up(page, DISPLAY_SEQ, seq)
     finally:
-        page.close()
+        page.context.close()
 
 
 def test_display_recovers_from_a_stalled_half_open_link(live_server, proxy, chromium):
-    page = open_display(chromium, proxy.url)
+    page = wall(chromium, through(proxy, live_server))
     try:
-        time.sleep(0.5)
-        proxy.stall()  # the socket stays open, but nothing arrives: Engine.IO alone would wait ~18 s
+        proxy.stall()  # the socket stays open, but nothing arrives: Engine.IO alone would wait its ping out
         seq = live_server.command("confirm", project_id=live_server.made_ids[2]).json()["seq"]
-        took = seconds_until(page, DISPLAY_SEQ, seq)
-        assert took < RECOVERY_S, f"took {took:.1f} s"
+        caught_up(page, DISPLAY_SEQ, seq)
     finally:
-        page.close()
+        page.context.close()
 
 
 def test_console_recovers_from_a_stalled_link_and_a_cut(live_server, proxy, chromium):
-    page = open_console(chromium, proxy.url)
+    page = console(chromium, through(proxy, live_server))
     try:
-        time.sleep(0.5)
         proxy.stall()
         seq = live_server.command("confirm", project_id=live_server.made_ids[3]).json()["seq"]
-        took = seconds_until(page, CONSOLE_SEQ, seq)
-        assert took < RECOVERY_S, f"stall: took {took:.1f} s"
+        caught_up(page, CONSOLE_SEQ, seq)
         proxy.cut()
         seq = live_server.command("undo").json()["seq"]
-        took = seconds_until(page, CONSOLE_SEQ, seq)
-        assert took < RECOVERY_S, f"cut: took {took:.1f} s"
+        caught_up(page, CONSOLE_SEQ, seq)
     finally:
         page.context.close()
 
 
 def test_display_recovers_after_the_network_comes_back(live_server, proxy, chromium):
-    page = open_display(chromium, proxy.url)
+    page = wall(chromium, through(proxy, live_server))
     try:
         proxy.blackhole()  # the venue router is down: nothing at all gets through
         seq = live_server.command("confirm", project_id=live_server.made_ids[4]).json()["seq"]
+        # The outage: long enough for the page's heartbeat to give up on its socket and try again (2 s + 2 s).
         time.sleep(6)
         assert page.evaluate(DISPLAY_SEQ) < seq  # nothing could arrive...
         assert page.locator("text=/error|错误|失败/i").count() == 0  # ...and the audience sees no error
         proxy.heal()
-        took = seconds_until(page, DISPLAY_SEQ, seq)
-        assert took < RECOVERY_S, f"took {took:.1f} s after the network came back"
+        caught_up(page, DISPLAY_SEQ, seq)
     finally:
-        page.close()
+        page.context.close()
