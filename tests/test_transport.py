@@ -33,6 +33,9 @@ from protocol import (
     socketio_connect,
 )
 
+from kiosk.app import DEFAULTS
+from kiosk.serve import WATCH_INTERVAL_S
+
 pytestmark = pytest.mark.live
 
 POLL = "/socket.io/?EIO=4&transport=polling"
@@ -100,18 +103,20 @@ def test_an_oversized_polling_post_gets_413_at_once_and_ends_its_session(server)
     status, _ = post(server, sid, fits.encode())
     assert status == 200 and session_alive(server, sid)
 
+    # Answered at all is the point (the library never answered it: docs/UPSTREAM.md, fault 1); how fast is
+    # not this test's to measure. ``post`` gives None for no answer within its timeout.
     sid = polling_session(server.url)
-    started = time.monotonic()
-    status, _ = post(server, sid, b"4" + b"x" * (LIMIT + 10), timeout=3)
-    assert status == 413 and time.monotonic() - started < 2
+    status, _ = post(server, sid, b"4" + b"x" * (LIMIT + 10))
+    assert status == 413
     assert not session_alive(server, sid)
 
     sid = polling_session(server.url)  # no Content-Length: counted while it is read
     chunks = b"".join(b"%x\r\n%s\r\n" % (8192, b"x" * 8192) for _ in range(9)) + b"0\r\n\r\n"
-    status, _ = post(server, sid, chunks, {"Transfer-Encoding": "chunked"}, timeout=3)
+    status, _ = post(server, sid, chunks, {"Transfer-Encoding": "chunked"})
     assert status == 413 and not session_alive(server, sid)
 
 
+@pytest.mark.serial  # it counts the process's descriptors
 def test_oversized_posts_leave_no_file_descriptor_behind(server):
     proc = pid_of(server)
     baseline = proc.fds()
@@ -189,9 +194,8 @@ def test_malformed_polling_packets_are_dropped_and_garbage_ends_the_session(serv
     assert status == 200 and session_alive(server, sid)
     for body in (b"zzz", b"2", b"6", b"\xff\xfe", "\x1e".join(["3"] * 17).encode()):
         sid = polling_session(server.url)
-        started = time.monotonic()
-        status, _ = post(server, sid, body, timeout=3)
-        assert status == 400 and time.monotonic() - started < 2, body
+        status, _ = post(server, sid, body)  # answered at all (fault 1), and the session is gone
+        assert status == 400, body
         assert not session_alive(server, sid), body
 
 
@@ -219,10 +223,10 @@ def test_the_first_state_follows_the_connect_acknowledgement_for_every_client(se
     refused.send('40{"role":"console"}')
     answer = refused.recv()
     assert answer.startswith("44") and json.loads(answer[2:])["message"]
-    refused.settimeout(0.5)
-    with pytest.raises(websocket.WebSocketTimeoutException):
-        while True:
-            assert '"state"' not in refused.recv()
+    # No state for the refused one: a first state is sent in the task that answers the connect, so one for
+    # it would come before anything answered to a later connect on the same socket (a plain viewer's).
+    got = socketio_connect(refused)
+    assert got[0].startswith('40{"sid"') and sum('"state"' in p for p in got) == 1, got
     refused.close()
 
 
@@ -238,17 +242,24 @@ def test_an_unknown_namespace_is_refused_with_an_object(server):
     ws.close()
 
 
+@pytest.mark.serial  # it times the session's end
 def test_a_silent_polling_session_ends_at_its_ping_timeout(tmp_path_factory):
-    live = start(tmp_path_factory, "ping", {"KIOSK_PING_INTERVAL": "1", "KIOSK_PING_TIMEOUT": "1"})
+    interval = timeout = 1
+    env = {"KIOSK_PING_INTERVAL": str(interval), "KIOSK_PING_TIMEOUT": str(timeout)}
+    live = start(tmp_path_factory, "ping", env)
     try:
         sid = polling_session(live.url)
         assert post(live, sid, b'40{"role":"display","name":"Wi-Fi dead"}')[0] == 200
         wait_until(lambda: screens(health(live)) == 1, 3)
         silent_since = time.monotonic()
         # no GET ever again: the wall's Wi-Fi died mid-poll
-        wait_until(lambda: screens(health(live)) == 0, 6, "the silent screen stayed listed")
-        # ping interval + ping timeout, plus the once-a-second check
-        assert time.monotonic() - silent_since <= 1 + 1 + 1.5
+        gone = interval + timeout + WATCH_INTERVAL_S  # its ping timeout, seen at the watcher's next round
+        # The bound is a few of the watcher's rounds past that, for a loaded machine; a session kept past its
+        # own settings (the default ping, 10 + 8 s) or never ended is what fails it.
+        bound = gone + 3 * WATCH_INTERVAL_S
+        assert bound < DEFAULTS["PING_INTERVAL"]
+        wait_until(lambda: screens(health(live)) == 0, 2 * bound, "the silent screen stayed listed")
+        assert time.monotonic() - silent_since <= bound
     finally:
         live.stop()
 
@@ -276,9 +287,8 @@ def test_one_address_cannot_open_thousands(tmp_path_factory):
         assert http(host, port, "GET", POLL)[0] == 429
 
         held = [socket.create_connection((host, port), timeout=3) for _ in range(20)]
-        time.sleep(0.2)
-        status, _ = http(host, port, "GET", "/healthz")
-        assert status == 503
+        # Refused once the server has taken the 20 in (the kernel accepted them before it did).
+        wait_until(lambda: http(host, port, "GET", "/healthz")[0] == 503, 5, "the 21st was not refused")
         assert http(host, port, "GET", "/healthz", source="127.0.0.2")[0] == 200
         for sock in held:
             sock.close()
@@ -320,7 +330,8 @@ def test_hostile_bursts_leave_the_walls_served_and_the_server_as_it_was(tmp_path
         wall = Recorder(live, {"role": "display", "name": "主屏"})
         console = Recorder(live, {"role": "console"}, {"Cookie": operator_cookie(live)})
         wait_until(lambda: wall.seqs and console.seqs, 5)
-        time.sleep(1.5)
+        # The baseline once the warm-up's sessions are gone (closed, or reaped by the once-a-second watcher).
+        wait_until(lambda: health(live)["sessions"] == 2, 10, "the warm-up's sessions stayed")
         fds, rss, log_before = proc.fds(), proc.rss_mb(), log_size(live)
 
         timings: list[float] = []
@@ -383,7 +394,9 @@ def test_hostile_bursts_leave_the_walls_served_and_the_server_as_it_was(tmp_path
         done.set()
         for t in background:
             t.join(10)
-        time.sleep(2)  # the server's once-a-second watcher: reaping and the collection after churn
+        # Every hostile session ended (closed, or reaped by the once-a-second watcher): only the wall's and the
+        # console's are left.
+        wait_until(lambda: health(live)["sessions"] == 2, 10, "the bursts' sessions stayed")
 
         settled_fds = proc.settle_fds(fds, within=5)
         rss_after = proc.rss_mb()
@@ -398,7 +411,8 @@ def test_hostile_bursts_leave_the_walls_served_and_the_server_as_it_was(tmp_path
             f"fds {fds} -> {settled_fds}; rss {rss:.1f} -> {rss_after:.1f} MB; log +{grown} B"
         )
 
-        assert not failures and max(timings) < 2  # always answered (its speed is bench/'s to measure)
+        # Always answered, within each request's 5 s timeout; its speed under the bursts is recorded above.
+        assert not failures, failures[:3]
         assert settled_fds <= fds + 2
         assert grown < 1_000_000
         assert rss_after <= rss * 1.10
