@@ -12,9 +12,8 @@ import uuid
 
 import pytest
 import requests
-import socketio
 import websocket
-from harness import ROOT, ProjectSpec, csv_bytes, projects
+from harness import ROOT, ProjectSpec, Recorder, csv_bytes, projects
 from services import store_fixture  # noqa: F401 - the fixture `store`
 
 pytestmark = pytest.mark.live
@@ -129,11 +128,12 @@ def test_socket_handshakes_from_other_origins_are_refused(live_server):
         assert friend.recv().startswith("0{")  # Engine.IO's open packet: the handshake went through
     finally:
         friend.close()
-    # a page served by this server (same origin) gets its socket as usual
-    viewer = socketio.Client(reconnection=False)
-    viewer.connect(live_server.url, transports=["websocket"], wait_timeout=5)
-    assert viewer.connected
-    viewer.disconnect()
+    # a page served by this server (same origin) gets its socket as usual, and its first state
+    viewer = Recorder(live_server, {"role": "viewer"})
+    try:
+        assert viewer.client.connected and viewer.seqs
+    finally:
+        viewer.close()
 
 
 def test_a_cli_import_while_the_consoles_confirm_breaks_nothing(live_server, store, tmp_path):
