@@ -36,7 +36,7 @@ class Proxy:
 
     def stop(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(5)
+        self._thread.join(30)
 
     @property
     def url(self) -> str:
@@ -76,22 +76,29 @@ class Proxy:
             for task in pending:
                 task.cancel()
             self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            self._loop.run_until_complete(asyncio.sleep(0))  # the transports' own closing, scheduled above
             self._loop.close()
 
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        opened = [writer]
         try:
             up_reader, up_writer = await asyncio.open_connection(*self.target)
+            opened.append(up_writer)
+            self._writers.update(opened)
+            conn = (id(writer), id(up_writer))
+            await asyncio.gather(
+                self._pipe(reader, up_writer, conn),
+                self._pipe(up_reader, writer, conn),
+                return_exceptions=True,
+            )
         except OSError:
-            writer.close()
-            return
-        self._writers.update((writer, up_writer))
-        conn = (id(writer), id(up_writer))
-        await asyncio.gather(
-            self._pipe(reader, up_writer, conn), self._pipe(up_reader, writer, conn), return_exceptions=True
-        )
-        for w in (writer, up_writer):
-            self._writers.discard(w)
-            w.close()
+            pass
+        finally:
+            # Also when the proxy stops mid-connection (the task is cancelled): a transport left open is
+            # collected later, in whichever test runs then, as a ResourceWarning.
+            for w in opened:
+                self._writers.discard(w)
+                w.close()
 
     def _frozen(self, conn: tuple[int, int]) -> bool:
         return self.mode == "blackhole" or conn[0] in self._stalled or conn[1] in self._stalled
