@@ -85,8 +85,10 @@ def decode(png: bytes) -> list[tuple[str, int]]:
 
 @pytest.fixture
 def wall(chromium):
-    """The LED wall's PC: /display at 1920x1080."""
-    context = chromium.new_context(viewport={"width": 1920, "height": 1080})
+    """The LED wall's PC: /display at 1920x1080, asking for reduced motion: these tests read the settled
+    picture (a QR code a phone scans), which a calm wall shows without seconds of confetti drawn in software
+    first. The fits test below and test_wall_frames.py keep the motion."""
+    context = chromium.new_context(viewport={"width": 1920, "height": 1080}, reduced_motion="reduce")
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda err: page.errors.append(str(err)))
