@@ -26,6 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PHONE = {"width": 390, "height": 844}
 # "light (≤ 60 KB first load)", over the wire.
 BUDGET = 60_000
+# The page has its link ("live", set on connect) and has drawn the projection that comes right after it.
+DRAWN_LIVE = (
+    "() => window.__live && window.__live.status === 'live' && typeof window.__live.version === 'number'"
+)
 
 
 @pytest.fixture
@@ -227,7 +231,7 @@ def test_the_page_follows_the_signing_and_never_shows_a_figure_early(server, chr
     page = chromium.new_page(viewport=PHONE, is_mobile=True, has_touch=True)
     try:
         page.goto(server.url + "/live")
-        page.wait_for_function("() => window.__live && window.__live.status === 'live'")
+        page.wait_for_function(DRAWN_LIVE)
         assert page.evaluate("() => window.__live.transport") == "socket"
         assert page.text_content("#total-value") == "0"
         assert "52亿元" not in text_of(page) and "30亿元" not in text_of(page)
@@ -255,11 +259,56 @@ def test_the_page_follows_the_signing_and_never_shows_a_figure_early(server, chr
 
 @pytest.mark.browser
 @pytest.mark.live
+def test_connected_but_not_yet_sent_its_figures_the_page_says_it_is_connecting(server, chromium):
+    """The link is up a message before the projection arrives: the page must not look current in between.
+    (A parallel run once read the page's version in that window; here the first projection is held.)"""
+    held: list = []
+    routes: list = []
+
+    def route(ws):
+        routes.append(ws)
+        upstream = ws.connect_to_server()
+
+        def from_server(message):
+            # Socket.IO's event frames on /live start "42/live,"; the rest (handshake, pings, connect) passes.
+            if isinstance(message, str) and message.startswith("42/live,") and not held:
+                held.append(message)
+            else:
+                ws.send(message)
+
+        upstream.on_message(from_server)
+
+    page = chromium.new_page(viewport=PHONE, is_mobile=True)
+    try:
+        page.route_web_socket(re.compile(r".*/socket\.io/.*"), route)
+        page.goto(server.url + "/live")
+        page.wait_for_function("() => window.__live && window.__live.status === 'live'")
+        # Playwright runs the route's handlers while the test waits in it: poll through the page.
+        for _ in range(100):
+            if held:
+                break
+            page.wait_for_timeout(50)
+        assert held, "the server's first projection never came"
+        assert page.evaluate("() => window.__live.version") is None
+        assert "is-connecting" in page.get_attribute("body", "class")
+        assert page.is_visible("#conn") and "连接中" in page.text_content("#conn")
+
+        routes[-1].send(held[0])
+        page.wait_for_function(DRAWN_LIVE)
+        assert page.is_hidden("#conn")
+        assert "is-live" in page.get_attribute("body", "class")
+        assert page.text_content("#total-value") == "0"
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.live
 def test_the_page_says_it_is_not_current_while_the_server_is_away(server, chromium):
     page = chromium.new_page(viewport=PHONE, is_mobile=True)
     try:
         page.goto(server.url + "/live")
-        page.wait_for_function("() => window.__live && window.__live.status === 'live'")
+        page.wait_for_function(DRAWN_LIVE)
         server.kill()
         page.wait_for_function("() => window.__live.status !== 'live'", timeout=10_000)
         assert page.is_visible("#conn")
@@ -289,7 +338,7 @@ def test_a_phone_that_missed_changes_catches_up_on_reconnect(server, chromium):
     page = context.new_page()
     try:
         page.goto(server.url + "/live")
-        page.wait_for_function("() => window.__live && window.__live.status === 'live'")
+        page.wait_for_function(DRAWN_LIVE)
         context.set_offline(True)
         page.wait_for_function("() => window.__live.status !== 'live'", timeout=30_000)
         first, second = server.made_ids
@@ -311,7 +360,7 @@ def test_the_first_load_is_light(server, chromium):
     page = context.new_page()
     try:
         page.goto(server.url + "/live")
-        page.wait_for_function("() => window.__live && window.__live.status === 'live'")
+        page.wait_for_function(DRAWN_LIVE)
         entries = page.evaluate(
             """() => [performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')]
                 .map((e) => ({name: e.name, wire: e.transferSize, body: e.encodedBodySize}))"""

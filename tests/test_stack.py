@@ -483,10 +483,15 @@ def test_a_real_phone_on_live_through_nginx_follows_the_stream(stack, chromium):
 
         # The same page from a process directly (the console on the LAN): no nchan there, its socket then.
         page.goto(stack.apps[0] + "/live")
+        # "live" is the link's state, set on connect; the projection comes in the next message: wait until
+        # the page has drawn one (a loaded parallel run read the version between the two).
         page.wait_for_function(
             "() => window.__live && window.__live.status === 'live' && window.__live.transport === 'socket'"
+            " && typeof window.__live.version === 'number'"
         )
         assert page.evaluate("() => window.__live.version") == seq
+        assert page.evaluate("() => window.__live.total") == total["text"]
+        assert page.is_hidden("#conn")
     finally:
         page.close()
 

@@ -142,7 +142,8 @@ function drawRoll(data, previous) {
 function showStatus() {
   body.classList.toggle("is-live", status === "live" && !!current);
   body.classList.toggle("is-stale", status !== "live" && !!current);
-  body.classList.toggle("is-connecting", status !== "live" && !current);
+  // Linked but the figures not here yet (they come in the message after the connect) is still connecting.
+  body.classList.toggle("is-connecting", !current);
   const conn = $("conn");
   if (status === "live" && current) {
     conn.hidden = true;
@@ -151,7 +152,7 @@ function showStatus() {
   }
   conn.hidden = false;
   if (current && receivedAt) setText(conn, t("conn_lost", { time: clockText(receivedAt) }));
-  else setText(conn, t(status === "connecting" ? "conn_connecting" : "conn_never"));
+  else setText(conn, t(status === "reconnecting" ? "conn_never" : "conn_connecting"));
 }
 
 function setStatus(next) {
