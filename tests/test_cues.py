@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from kiosk.ceremony import views
 from kiosk.ceremony.model import Ceremony, Command, Cue, Event, Project, Run, State
 from kiosk.ceremony.rules import CeremonyError, agenda, apply_entry, decide, milestone_crossed, replay
+from kiosk.words import messages
 
 AT = "2021-06-21T09:30:00+08:00"
 
@@ -100,6 +101,17 @@ def test_a_speech_names_its_speaker_until_the_wall_moves_on():
     assert show.view()["cue"]["lower_third"]["name"] == "周建光"
     show.do("show", screen="roll")  # the operator took the wall elsewhere: the name goes with the look
     assert show.view()["cue"]["lower_third"] is None
+
+
+def test_go_names_a_rounds_unsigned_projects_as_the_events_language_lists_them():
+    show = Show()
+    for _ in range(3):
+        show.do("go")
+    with pytest.raises(CeremonyError) as err:
+        decide(show.state, show.ps, Command(command_id="x", action="go"), AT, None, show.cs)
+    assert err.value.params["names"] == ["项目1", "项目2", "项目3"]
+    assert "（项目1、项目2、项目3）" in messages.text(err.value.code, "zh", err.value.params)
+    assert "(项目1, 项目2 and 项目3)" in messages.text(err.value.code, "en", err.value.params)
 
 
 def test_a_round_signs_at_one_moment_and_is_undone_as_one():
