@@ -178,6 +178,17 @@ def test_standby_back_jump_and_the_double_tap_guard():
     assert show.view("operator")["run_of_show"]["go"]["blocked"] is True
 
 
+def test_a_cue_is_headed_one_way_on_the_go_line_the_status_line_and_the_run_of_show():
+    show = Show()
+    show.do("go")
+    ros = show.view("operator")["run_of_show"]
+    assert ros["standby"]["heading"] == "致辞 · 致辞"
+    assert ros["go"]["line"] == "GO → 致辞 · 致辞"
+    assert [c["heading"] for c in ros["cues"][2:4]] == ["签约 · 第一轮", "授钥匙 · 授钥匙"]
+    show.do("jump", cue_id="r1")
+    assert show.view("operator")["console"]["last_change"]["text"] == "已跳转到：签约 · 第一轮（test）"
+
+
 def test_panic_and_the_mcs_line():
     show = Show()
     assert show.refused("unpanic") == "not_panic"

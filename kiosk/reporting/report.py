@@ -23,6 +23,7 @@ from ..ceremony import views
 from ..ceremony.model import Ceremony, LogEntry
 from ..words import format as fmt
 from ..words.catalogue import N_, NC_, gettext, pgettext
+from ..words.show import cue_heading
 from .agenda import delay, planned_at, run_of, seconds, show_entries
 from .press import press_summary, speaker
 
@@ -242,7 +243,6 @@ def agenda_rows(c: Ceremony, view: dict, log: Sequence[LogEntry]) -> list[dict]:
     orders = {p.id: p.order for p in c.projects}
     entries = show_entries(log)
     reference = entries[0].at if entries else c.run.started_at
-    sep = gettext(views.LIST_SEP, lang)
     rows = []
     for run in run_of(c.cues, log):
         q, start, end = run.cue, run.started_at, run.ended_at
@@ -279,11 +279,14 @@ def agenda_rows(c: Ceremony, view: dict, log: Sequence[LogEntry]) -> list[dict]:
                 "kind": q.kind,
                 "kind_label": titles[q.id]["kind_label"],
                 "title": titles[q.id]["title"],
+                "heading": cue_heading(titles[q.id]["kind_label"], titles[q.id]["title"]),
                 "person": q.person,
                 "role": q.role,
                 "speaker": speaker(q.role, q.person, lang),
                 "project_ids": list(q.project_ids),
-                "projects_text": sep.join(str(orders[pid]) for pid in q.project_ids if pid in orders),
+                "projects_text": fmt.listing(
+                    [str(orders[pid]) for pid in q.project_ids if pid in orders], lang
+                ),
                 "script": q.script,
                 "planned_time": q.planned_time,
                 "planned_at": planned_at(q, c.event.date, start or reference),
@@ -312,7 +315,7 @@ def agenda_rows(c: Ceremony, view: dict, log: Sequence[LogEntry]) -> list[dict]:
                 "status": run.status,
                 "status_text": gettext(AGENDA_STATUS[run.status], lang),
                 "round": signing,
-                "signed_time": sep.join(e["time"] for e in signing["confirms"]) if signing else "",
+                "signed_time": fmt.listing([e["time"] for e in signing["confirms"]], lang) if signing else "",
             }
         )
     return rows

@@ -19,6 +19,7 @@ from decimal import Decimal
 from ..ceremony.model import CERTIFICATE_TEMPLATES, CUE_KINDS, PARTIES
 from ..words.catalogue import LANGUAGES, N_
 from ..words.format import MAX_DECIMALS, MONEY_UNITS
+from ..words.show import CUE_KIND_ALIASES, CUE_KIND_WORDS
 
 # Sanity caps, far above any real project, so a slip of the keyboard cannot overflow a 64-bit column.
 MAX_AMOUNT_WAN = 10**12
@@ -341,27 +342,15 @@ def _services(value: object) -> tuple[str, ...]:
 
 # -- the agenda (流程) ------------------------------------------------------------------------------------
 
-# What organisers write in the 环节 column for each kind; the English ids are accepted as they are.
-CUE_KIND_WORDS: dict[str, str] = {
-    "开场": "opening",
-    "致辞": "speech",
-    "发言": "remarks",
-    "签约": "signing",
-    "授钥匙": "handover",
-    "视频": "video",
-    "合影": "photo",
-    "结束": "closing",
-}
-# The golden keys are often handed over as a plaque (授牌), or named in full as the article does.
-_CUE_KIND_ALIASES = {"授牌": "handover", "授予金钥匙": "handover", "授金钥匙": "handover"}
-_CUE_KIND_LOOKUP = {**{kind: kind for kind in CUE_KINDS}, **CUE_KIND_WORDS, **_CUE_KIND_ALIASES}
+# The 环节 column takes a kind's label as the screens show it, or its English id as it is.
+_CUE_KIND_LOOKUP = {**{kind: kind for kind in CUE_KINDS}, **CUE_KIND_WORDS, **CUE_KIND_ALIASES}
 
 
 def _cue_kind(value: object) -> str:
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", _raw_text(value))).lower()
     kind = _CUE_KIND_LOOKUP.get(text)
     if kind is None:
-        raise FieldError("bad_cue_kind", choices="、".join(CUE_KIND_WORDS), ids=", ".join(CUE_KINDS))
+        raise FieldError("bad_cue_kind", choices=list(CUE_KIND_WORDS), ids=", ".join(CUE_KINDS))
     return kind
 
 

@@ -73,7 +73,7 @@ import { KA } from "./shell.js";
       tr.setAttribute("data-id", q.id);
       tr.appendChild(el("td", "num", q.order));
       var what = el("td", unrun ? "muted" : null);
-      what.appendChild(el("span", "name", q.kind_label + " · " + q.title));
+      what.appendChild(el("span", "name", q.heading));
       var who = [q.speaker];
       if (q.refired) who.push(t("ag_refired", { n: q.refired }));
       if (q.round && q.signed_time) who.push(t("ag_signed", { time: q.signed_time }));
