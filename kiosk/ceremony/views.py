@@ -656,6 +656,7 @@ def operator(c: Ceremony) -> dict:
             "seq": entry.seq,
             "time": fmt.time(entry.at),
             "text": w.t(BY_DEVICE, what=what, device=entry.device) if entry.device else what,
+            "what": what,
         }
     if entry is not None and entry.action in LAST_CHANGE:
         p = by_id.get(entry.project_id)
@@ -672,6 +673,7 @@ def operator(c: Ceremony) -> dict:
             "seq": entry.seq,
             "time": fmt.time(entry.at),
             "text": w.t(BY_DEVICE, what=what, device=entry.device) if entry.device else what,
+            "what": what,
         }
     stand_ins = [p for p in order if placeholder_fields(p) and p.id not in state.signed]
     placeholders = None
