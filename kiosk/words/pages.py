@@ -8,6 +8,7 @@ names are not here: they arrive ready-made in the views the server builds.
 from __future__ import annotations
 
 from .catalogue import N_, NC_
+from .columns import project_label
 
 CONSOLE = {
     "console_name": N_("签约仪式控制台"),
@@ -354,7 +355,7 @@ ADMIN = {
     "projects_rehearsal_note": N_(
         "彩排中：以下状态来自彩排记录；转为正式后所有项目回到“待签约”。修改项目会立即显示在大屏上。"
     ),
-    "col_order": N_("序号"),
+    "col_order": project_label("order"),
     "col_project": N_("项目 / 签约企业"),
     "col_amount": N_("投资额"),
     "col_status": N_("状态"),
@@ -382,15 +383,15 @@ ADMIN = {
     "on_wall_note": N_("此项目正在大屏上显示：保存后大屏立即更新。"),
     "signed_note": N_("此项目已签约：修改会更新报告与签约名单。"),
     "project_gone": N_("此项目已被其他设备删除"),
-    "f_name": N_("项目名称"),
-    "f_investor": N_("签约企业"),
+    "f_name": project_label("name"),
+    "f_investor": project_label("investor"),
     "f_amount": N_("投资额"),
-    "f_land": N_("用地（亩）"),
-    "f_industry": N_("产业类别"),
+    "f_land": project_label("land_mu"),
+    "f_industry": project_label("industry"),
     "f_signatories": N_("签约代表（用“、”分隔）"),
-    "f_concierge_name": N_("服务专员"),
-    "f_concierge_phone": N_("专员电话"),
-    "f_summary": N_("项目简介"),
+    "f_concierge_name": project_label("concierge_name"),
+    "f_concierge_phone": project_label("concierge_phone"),
+    "f_summary": project_label("summary"),
     "concierge": N_("专员"),
     "import_title": N_("从 Excel / CSV 导入"),
     "import_lead": N_("先预览，核对无误再导入。文件有任何错误时不会导入任何内容。"),
