@@ -208,3 +208,9 @@ def field_problems(problems, labels: dict[str, str], lang: str) -> list[dict]:
         }
         for p in problems
     ]
+
+
+def problems_line(problems: list[dict], lang: str) -> str:
+    """A form's problems (``field_problems``) in one line: "项目名称：必填；…" / "Project name: required; …"."""
+    sep, colon = ("；", "：") if language(lang) == "zh" else ("; ", ": ")
+    return sep.join(f"{p['label']}{colon}{p['reason']}" for p in problems)
