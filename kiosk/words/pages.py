@@ -349,6 +349,8 @@ ADMIN = {
     "media_remove_q": N_("移除%(what)s？"),
     "media_remove_text": N_("大屏将不再显示它。图片文件仍保留在服务器上，可以随时重新上传。"),
     "fix_fields": N_("请修改标红的项目后再保存"),
+    # Between two problems of one field, as the server joins a form's problems (messages.problems_line).
+    "reason_sep": N_("；"),
     "add_project": N_("添加项目"),
     "projects_lead": N_("%(count)s 个项目 · 计划 %(total)s · 已签约 %(signed)s 个"),
     "projects_live_note": N_("正式签约进行中：修改会立即显示在大屏上。"),
