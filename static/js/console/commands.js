@@ -155,8 +155,8 @@ function okText(p, data) {
   // The server's own sentence for the change it just made (the one every console's status line shows);
   // a signing command is this console's own doing, so it reads without the device's name.
   const said = data.state && data.state.console && data.state.console.last_change;
-  if (!said || said.seq !== data.seq) return t("st_done", { what: p.what });
-  return SIGNING.includes(p.body.action) ? said.what : said.text;
+  const text = said && said.seq === data.seq && (SIGNING.includes(p.body.action) ? said.what : said.text);
+  return text || t("st_done", { what: p.what });
 }
 
 function answered(p, res) {
