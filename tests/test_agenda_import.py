@@ -30,9 +30,10 @@ from kiosk.setup.agenda import (
     parse_agenda,
     parse_agenda_sheet,
 )
-from kiosk.setup.fields import CUE_KIND_WORDS, FieldErrors
+from kiosk.setup.fields import FieldErrors
 from kiosk.setup.importer import ImportFailed, parse_projects
 from kiosk.setup.sample import sample_agenda_csv, sample_csv
+from kiosk.words.show import CUE_KIND_WORDS
 
 HEADER = ["序号", "环节", "标题", "人物", "职务", "项目", "计划时间", "时长", "主持词", "备注"]
 ENGLISH = ["ORDER", "Kind", "title", "Person", "role", "Projects", "TIME", "minutes", "Script", "notes"]

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from kiosk.ceremony import views
 from kiosk.ceremony.model import Ceremony, Command, Cue, Event, Project, Run, State
 from kiosk.ceremony.rules import CeremonyError, agenda, apply_entry, decide, milestone_crossed, replay
+from kiosk.words import messages
 
 AT = "2021-06-21T09:30:00+08:00"
 
@@ -102,6 +103,17 @@ def test_a_speech_names_its_speaker_until_the_wall_moves_on():
     assert show.view()["cue"]["lower_third"] is None
 
 
+def test_go_names_a_rounds_unsigned_projects_as_the_events_language_lists_them():
+    show = Show()
+    for _ in range(3):
+        show.do("go")
+    with pytest.raises(CeremonyError) as err:
+        decide(show.state, show.ps, Command(command_id="x", action="go"), AT, None, show.cs)
+    assert err.value.params["names"] == ["项目1", "项目2", "项目3"]
+    assert "（项目1、项目2、项目3）" in messages.text(err.value.code, "zh", err.value.params)
+    assert "(项目1, 项目2 and 项目3)" in messages.text(err.value.code, "en", err.value.params)
+
+
 def test_a_round_signs_at_one_moment_and_is_undone_as_one():
     show = Show()
     for _ in range(3):
@@ -164,6 +176,19 @@ def test_standby_back_jump_and_the_double_tap_guard():
     assert show.view()["wall"]["screen"] == "finale"
     assert show.refused("go") == "end_of_show"
     assert show.view("operator")["run_of_show"]["go"]["blocked"] is True
+
+
+def test_a_cue_is_headed_one_way_on_the_go_line_the_status_line_and_the_run_of_show():
+    show = Show()
+    show.do("go")
+    ros = show.view("operator")["run_of_show"]
+    assert ros["standby"]["heading"] == "致辞 · 致辞"
+    assert ros["go"]["line"] == "GO → 致辞 · 致辞"
+    assert [c["heading"] for c in ros["cues"][2:4]] == ["签约 · 第一轮", "授钥匙 · 授钥匙"]
+    show.do("jump", cue_id="r1")
+    said = show.view("operator")["console"]["last_change"]
+    # The console that sent it says the change without its own name.
+    assert (said["text"], said["what"]) == ("已跳转到：签约 · 第一轮（test）", "已跳转到：签约 · 第一轮")
 
 
 def test_panic_and_the_mcs_line():

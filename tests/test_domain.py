@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from kiosk.ceremony import views
-from kiosk.ceremony.model import Ceremony, Command, Event, Project, Run, State
+from kiosk.ceremony.model import SCREENS, Ceremony, Command, Event, Project, Run, State
 from kiosk.ceremony.rules import CeremonyError, apply_entry, decide, replay, tier_of, yi
+from kiosk.words import messages
 
 
 def snapshot(event: Event, ps: list[Project], state: State) -> dict:
@@ -46,6 +47,14 @@ def code_of(state, ps, action, **kw) -> str:
     with pytest.raises(CeremonyError) as err:
         decide(state, ps, Command(command_id="x", action=action, **kw), AT, None)
     return err.value.code
+
+
+def test_an_unknown_screen_is_answered_with_every_screen_there_is():
+    with pytest.raises(CeremonyError) as err:
+        decide(State(), projects("1"), Command(command_id="x", action="show", screen="sideways"), AT, None)
+    assert err.value.params["choices"] == SCREENS
+    said = messages.text(err.value.code, "en", err.value.params)
+    assert said.endswith("choose from title, spotlight, roll, finale, blank and keys")
 
 
 def test_confirm_announces_signs_and_counts():

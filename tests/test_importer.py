@@ -13,9 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kiosk.reporting import report
 from kiosk.setup import importer
-from kiosk.setup.fields import FieldErrors, ProjectDraft, draft_from_cells
+from kiosk.setup.agenda import AGENDA_HEADERS
+from kiosk.setup.fields import FIELDS, PROJECT_KEYS, FieldErrors, ProjectDraft, draft_from_cells
 from kiosk.setup.importer import ImportFailed, Preview, Problem, parse_projects, preview_projects
+from kiosk.words.catalogue import word
+from kiosk.words.pages import ADMIN
 
 HEADER = [
     "序号",
@@ -562,3 +566,21 @@ def test_names_already_in_the_running_order_are_refused_by_row():
         "确需重名追加请用 --allow-same-name"
     ]
     assert len(parse_projects(csv_bytes(rows), "p.csv")) == 3  # nothing there yet: all three
+
+
+def test_a_column_has_one_name_in_the_import_the_field_problems_the_form_and_the_report():
+    """The import's Chinese header of a column is the label its field's problems, the admin's form and the
+    report's sheet head it with (kiosk.words.columns), in both languages alike."""
+    for key in (*PROJECT_KEYS, *AGENDA_HEADERS):
+        names = importer.HEADERS.get(key) if key in PROJECT_KEYS else AGENDA_HEADERS[key]
+        assert word(FIELDS[key].label, "zh") == names[0], key
+    sheet = {lang: {k: word(v, lang) for k, v in report.PROJECT_COLUMNS} for lang in ("zh", "en")}
+    for lang in ("zh", "en"):
+        assert sheet[lang]["name"] == word(FIELDS["name"].label, lang) == word(ADMIN["f_name"], lang)
+        assert (
+            sheet[lang]["industry_label"]
+            == word(FIELDS["industry"].label, lang)
+            == word(ADMIN["f_industry"], lang)
+        )
+    agenda_sheet = {k: word(v, "en") for k, v in report.AGENDA_COLUMNS}
+    assert agenda_sheet["role"] == word(FIELDS["cue_role"].label, "en") == "Role"

@@ -19,6 +19,7 @@ from kiosk.ceremony.rules import CeremonyError, apply_entry, decide, pad_state, 
 from kiosk.ceremony.service import Ceremony
 from kiosk.setup.agenda import CueDraft
 from kiosk.store.sqlite import Storage
+from kiosk.words import messages
 
 
 def pads_for(ids: list[str]) -> list[Pad]:
@@ -77,12 +78,16 @@ def test_a_round_with_pads_waits_for_every_signature_when_the_organiser_requires
     with pytest.raises(CeremonyError) as err:
         show.do("confirm", project_ids=("p1", "p2"))
     assert err.value.code == "signatures_missing"
-    assert err.value.params["names"] == "区长0、总裁0、区长1、总裁1"
+    assert err.value.params["names"] == ["区长0", "总裁0", "区长1", "总裁1"]
+    # The rule names them; the words list them as the event's language does.
+    said = {lang: messages.text(err.value.code, lang, err.value.params) for lang in ("zh", "en")}
+    assert "（区长0、总裁0、区长1、总裁1）" in said["zh"]
+    assert "(区长0, 总裁0, 区长1 and 总裁1)" in said["en"]
     for pad in show.pads[:3]:
         show.do("submit", pad_id=pad.id, signature_id=f"sig-{pad.id}")
     with pytest.raises(CeremonyError) as err:
         show.do("confirm", project_ids=("p1", "p2"))
-    assert err.value.params["names"] == "总裁1"
+    assert err.value.params["names"] == ["总裁1"]
     assert signing_group(show.state, show.pads, "p1") == ()
     show.do("submit", pad_id="i1", signature_id="sig-i1")
     assert signing_group(show.state, show.pads, "p2") == ("p1", "p2")

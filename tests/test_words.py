@@ -122,6 +122,11 @@ def test_dates_times_and_counts():
     assert fmt.tier_label(100, "en") == "CNY 10 billion or more"
     assert fmt.listing(["a", "b", "c"], "en") == "a, b and c"
     assert fmt.listing(["新材料", "生物医药"], "zh") == "新材料、生物医药"
+    # An item holding 、 itself is parted from the next by ， (as the article lists its speakers).
+    assert (
+        fmt.listing(["党工委书记、区委书记周建光", "总裁吴建明"], "zh")
+        == "党工委书记、区委书记周建光，总裁吴建明"
+    )
 
 
 # -- the catalogue --------------------------------------------------------------------------------------

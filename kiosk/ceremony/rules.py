@@ -37,7 +37,8 @@ TIERS_YI = (100, 50, 20, 10)
 
 class CeremonyError(Exception):
     """A command that makes no sense now. ``code`` is stable (clients and tests match on it); ``params``
-    carry what the message names (a project's name, a seq), for the edge to put into words."""
+    carry what the message names (a project's name, a seq, a list of names), for the edge to put into
+    words."""
 
     def __init__(self, code: str, **params: object):
         super().__init__(code)
@@ -213,7 +214,7 @@ def decide(
         if command.action == "confirm" and signatures_required:
             missing = [d for d in pads if d.project_id in ids and d.id not in state.submitted]
             if missing:
-                raise CeremonyError("signatures_missing", names="、".join(d.name for d in missing))
+                raise CeremonyError("signatures_missing", names=[d.name for d in missing])
         round_ = round_of(cues, ids[0])
         return LogEntry(
             action=command.action,
@@ -238,7 +239,7 @@ def decide(
     if command.action == "show":
         screen = command.screen
         if screen not in SCREENS:
-            raise CeremonyError("unknown_screen", screen=screen or "")
+            raise CeremonyError("unknown_screen", screen=screen or "", choices=SCREENS)
         ids: tuple[str, ...] = ()
         if screen == "spotlight":
             if command.project_ids:
@@ -275,7 +276,7 @@ def decide(
                 raise CeremonyError("standby_moved", title=target.title)
             waiting = unsigned_in_round(state, projects, cues)
             if waiting:
-                raise CeremonyError("round_unsigned", names="、".join(p.name for p in waiting))
+                raise CeremonyError("round_unsigned", names=[p.name for p in waiting])
         elif command.action == "jump":
             target = cue(command.cue_id)
         else:

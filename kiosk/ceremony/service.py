@@ -285,13 +285,10 @@ class Ceremony:
             return 200, {"status": "ok", "action": command.action, "state": views.public(snap)}
 
     def _error_answer(self, err: CeremonyError) -> tuple[int, dict]:
-        params = dict(err.params)
-        if err.code == "unknown_screen":
-            params["choices"] = "、".join(("title", "spotlight", "roll", "finale", "blank"))
         body = {
             "status": "error",
             "reason": err.code,
-            "message": messages.text(err.code, self.lang, params),
+            "message": messages.text(err.code, self.lang, err.params),
             "params": {k: v for k, v in err.params.items() if k != "variant"},
         }
         if err.code == "seq_conflict":
@@ -450,7 +447,7 @@ class Ceremony:
                     Problem(
                         "projects",
                         "unknown_order",
-                        {"order": "、".join(map(str, missing)), "value": missing[0]},
+                        {"order": missing, "value": missing[0]},
                     )
                 ]
             )

@@ -14,7 +14,8 @@ import hashlib
 from ..certificate.ink import PEN
 from ..certificate.layout import layout as certificate_layout
 from ..words import format as fmt
-from ..words.catalogue import N_, NC_, gettext, language, pgettext, word
+from ..words.catalogue import N_, gettext, language, pgettext, word
+from ..words.show import CUE_KIND_LABELS, cue_heading
 from .access import edits_locked
 from .model import CUE_KINDS, LAYOUTS, SCREENS, SETUP_ACTION, Ceremony, Cue, Pad, Project, State
 from .rules import (
@@ -50,16 +51,6 @@ SCREEN_LABELS = {
     "finale": N_("总结"),
     "blank": N_("黑屏"),
     "keys": N_("金钥匙"),
-}
-CUE_KIND_LABELS = {
-    "opening": NC_("cue", "开场"),
-    "speech": NC_("cue", "致辞"),
-    "remarks": NC_("cue", "发言"),
-    "signing": NC_("cue", "签约"),
-    "handover": NC_("cue", "授钥匙"),
-    "video": NC_("cue", "视频"),
-    "photo": NC_("cue", "合影"),
-    "closing": NC_("cue", "结束"),
 }
 # A cue's place in the run as the console's list and the MC's monitor mark it.
 CUE_STATES = {"done": N_("已完成"), "current": N_("进行中"), "standby": N_("待命"), "later": N_("未开始")}
@@ -119,7 +110,6 @@ PLANNED = N_("计划 %(total)s")
 GOAL = N_("目标 %(total)s")
 MILESTONE = N_("突破%(amount)s")
 PLACEHOLDERS = N_("%(count)s仍像示例或占位数据（第 %(orders)s 项）：上大屏前请在「准备与报告」中改为真实名称")
-LIST_SEP = N_("、")
 EDITS_LOCKED = N_("正式签约已开始：项目与金额已锁定")
 EDITS_UNLOCKED = N_("项目与金额已由编辑者解锁，可以修改（已记入审计）")
 # The latest change in the log, as every console's status line says it (the same words a console uses
@@ -194,6 +184,9 @@ class _Words:
 
     def projects(self, n: int) -> str:
         return fmt.count(n, "project", self.lang)
+
+    def listing(self, items: list[str]) -> str:
+        return fmt.listing(items, self.lang)
 
 
 def _project(p: Project, state: State, w: _Words, statuses: dict) -> dict:
@@ -284,7 +277,7 @@ def cue_title(c: Cue, lang: str, names: dict[str, str]) -> str:
     if c.title:
         return c.title
     found = [names[pid] for pid in c.project_ids if pid in names]
-    return gettext(LIST_SEP, lang).join(found) or word(CUE_KIND_LABELS[c.kind], lang)
+    return fmt.listing(found, lang) or word(CUE_KIND_LABELS[c.kind], lang)
 
 
 def _cues(c: Ceremony, w: _Words, projects: list[dict]) -> tuple[list[dict], dict]:
@@ -331,6 +324,7 @@ def _cue_detail(q: Cue | None, row: dict | None, w: _Words, by_id: dict, place: 
         names.extend(p["signatories"])
     return {
         **row,
+        "heading": cue_heading(row["kind_label"], row["title"]),
         "person": q.person,
         "role": q.role,
         "planned_time": q.planned_time,
@@ -368,7 +362,7 @@ def _run_of_show(c: Ceremony, w: _Words, view: dict) -> dict:
     elif standby is None:
         go_line, blocked = w.t(GO_END), True
     else:
-        go_line, blocked = w.t(GO_NEXT, title=f"{standby['kind_label']} · {standby['title']}"), False
+        go_line, blocked = w.t(GO_NEXT, title=standby["heading"]), False
     # The round on the wall that a hold of "confirm" signs at one moment.
     pending_round = None
     on_wall = set(view["wall"]["project_ids"]) if view["wall"]["screen"] == "spotlight" else set()
@@ -378,7 +372,7 @@ def _run_of_show(c: Ceremony, w: _Words, view: dict) -> dict:
         pending_round = {
             "cue_id": current["id"],
             "project_ids": [p.id for p in waiting],
-            "names": w.t(LIST_SEP).join(p.name for p in waiting),
+            "names": w.listing([p.name for p in waiting]),
             "amount": w.money(total),
         }
     return {
@@ -624,7 +618,7 @@ def operator(c: Ceremony) -> dict:
         undo = {
             "project_id": p["id"],
             "project_ids": [q["id"] for q in taken],
-            "name": w.t(LIST_SEP).join(q["name"] for q in taken),
+            "name": w.listing([q["name"] for q in taken]),
             "seq": target.seq,
             "facts": w.t(
                 UNDO_FACTS,
@@ -657,13 +651,12 @@ def operator(c: Ceremony) -> dict:
     if entry is not None and entry.action in LAST_CHANGE_PADS:
         pad = next((d for d in c.pads if d.id == entry.pad_id), None)
         names = [by_id[pid]["name"] for pid in entry.projects if pid in by_id]
-        what = w.t(
-            LAST_CHANGE_PADS[entry.action], name=w.t(LIST_SEP).join(names), pad=pad.name if pad else ""
-        )
+        what = w.t(LAST_CHANGE_PADS[entry.action], name=w.listing(names), pad=pad.name if pad else "")
         last_change = {
             "seq": entry.seq,
             "time": fmt.time(entry.at),
             "text": w.t(BY_DEVICE, what=what, device=entry.device) if entry.device else what,
+            "what": what,
         }
     if entry is not None and entry.action in LAST_CHANGE:
         p = by_id.get(entry.project_id)
@@ -672,14 +665,15 @@ def operator(c: Ceremony) -> dict:
         cue_row = next((r for r in view["cues"] if r["id"] == entry.cue_id), None)
         what = w.t(
             LAST_CHANGE[key],
-            name=w.t(LIST_SEP).join(names) if names else (p["name"] if p else ""),
+            name=w.listing(names) if names else (p["name"] if p else ""),
             screen=w.t(SCREEN_LABELS[entry.screen]) if entry.screen in SCREEN_LABELS else "",
-            cue=f"{cue_row['kind_label']} · {cue_row['title']}" if cue_row else "",
+            cue=cue_heading(cue_row["kind_label"], cue_row["title"]) if cue_row else "",
         )
         last_change = {
             "seq": entry.seq,
             "time": fmt.time(entry.at),
             "text": w.t(BY_DEVICE, what=what, device=entry.device) if entry.device else what,
+            "what": what,
         }
     stand_ins = [p for p in order if placeholder_fields(p) and p.id not in state.signed]
     placeholders = None
@@ -689,7 +683,7 @@ def operator(c: Ceremony) -> dict:
             "text": w.t(
                 PLACEHOLDERS,
                 count=w.projects(len(stand_ins)),
-                orders=w.t(LIST_SEP).join(str(p.order) for p in stand_ins),
+                orders=w.listing([str(p.order) for p in stand_ins]),
             ),
         }
     view["console"] = {

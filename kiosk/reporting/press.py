@@ -41,8 +41,6 @@ SPOKE = {
     "speech": NP_("%(people)s致辞。", "%(people)s分别致辞。"),
     "remarks": NP_("%(people)s作为企业代表发言。", "%(people)s作为企业代表发言。"),
 }
-# Speakers are listed with "、"; a title that has one itself ("党工委书记、区委书记") makes it "，".
-SPEAKER_SEP, SPEAKER_SEP_WIDE = "、", "，"
 
 
 def speakers(c: Ceremony, log: Sequence[LogEntry]) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -71,13 +69,8 @@ def _spoke(c: Ceremony, log: Sequence[LogEntry], lang: str) -> list[str]:
     sentences = []
     for kind, people in speakers(c, log):
         names = [speaker(role, person, lang) for role, person in people]
-        if lang == "en":
-            joined = fmt.listing(names, lang)
-        else:
-            wide = any(SPEAKER_SEP in role for role, _ in people)
-            joined = (SPEAKER_SEP_WIDE if wide else SPEAKER_SEP).join(names)
         singular, plural = SPOKE[kind]
-        sentences.append(ngettext(singular, plural, len(people), lang, people=joined))
+        sentences.append(ngettext(singular, plural, len(people), lang, people=fmt.listing(names, lang)))
     return sentences
 
 

@@ -23,6 +23,8 @@ from ..ceremony import views
 from ..ceremony.model import Ceremony, LogEntry
 from ..words import format as fmt
 from ..words.catalogue import N_, NC_, gettext, pgettext
+from ..words.columns import agenda_label, project_label
+from ..words.show import cue_heading
 from .agenda import delay, planned_at, run_of, seconds, show_entries
 from .press import press_summary, speaker
 
@@ -242,7 +244,6 @@ def agenda_rows(c: Ceremony, view: dict, log: Sequence[LogEntry]) -> list[dict]:
     orders = {p.id: p.order for p in c.projects}
     entries = show_entries(log)
     reference = entries[0].at if entries else c.run.started_at
-    sep = gettext(views.LIST_SEP, lang)
     rows = []
     for run in run_of(c.cues, log):
         q, start, end = run.cue, run.started_at, run.ended_at
@@ -279,11 +280,14 @@ def agenda_rows(c: Ceremony, view: dict, log: Sequence[LogEntry]) -> list[dict]:
                 "kind": q.kind,
                 "kind_label": titles[q.id]["kind_label"],
                 "title": titles[q.id]["title"],
+                "heading": cue_heading(titles[q.id]["kind_label"], titles[q.id]["title"]),
                 "person": q.person,
                 "role": q.role,
                 "speaker": speaker(q.role, q.person, lang),
                 "project_ids": list(q.project_ids),
-                "projects_text": sep.join(str(orders[pid]) for pid in q.project_ids if pid in orders),
+                "projects_text": fmt.listing(
+                    [str(orders[pid]) for pid in q.project_ids if pid in orders], lang
+                ),
                 "script": q.script,
                 "planned_time": q.planned_time,
                 "planned_at": planned_at(q, c.event.date, start or reference),
@@ -312,24 +316,24 @@ def agenda_rows(c: Ceremony, view: dict, log: Sequence[LogEntry]) -> list[dict]:
                 "status": run.status,
                 "status_text": gettext(AGENDA_STATUS[run.status], lang),
                 "round": signing,
-                "signed_time": sep.join(e["time"] for e in signing["confirms"]) if signing else "",
+                "signed_time": fmt.listing([e["time"] for e in signing["confirms"]], lang) if signing else "",
             }
         )
     return rows
 
 
 PROJECT_COLUMNS = [
-    ("order", N_("序号")),
-    ("name", N_("项目名称")),
-    ("investor", N_("签约企业")),
-    ("amount_yi", N_("投资额（亿元）")),
-    ("amount_wan", N_("投资额（万元）")),
-    ("land_mu", N_("用地（亩）")),
-    ("industry_label", N_("产业类别")),
+    ("order", project_label("order")),
+    ("name", project_label("name")),
+    ("investor", project_label("investor")),
+    ("amount_yi", project_label("amount_yi")),
+    ("amount_wan", project_label("amount_wan")),
+    ("land_mu", project_label("land_mu")),
+    ("industry_label", project_label("industry")),
     ("status_text", N_("状态")),
     ("signed_at", N_("签约时间")),
-    ("concierge_name", N_("服务专员")),
-    ("concierge_phone", N_("专员电话")),
+    ("concierge_name", project_label("concierge_name")),
+    ("concierge_phone", project_label("concierge_phone")),
 ]
 AUDIT_COLUMNS = [
     ("received_at", N_("时间")),
@@ -343,14 +347,14 @@ AUDIT_COLUMNS = [
 ]
 # The importer's agenda columns first (序号 … 时长, 主持词 last), so the sheet reads back as an agenda.
 AGENDA_COLUMNS = [
-    ("order", N_("序号")),
-    ("kind_label", N_("环节")),
-    ("title", N_("标题")),
-    ("person", N_("人物")),
-    ("role", NC_("agenda", "职务")),
-    ("projects_text", NC_("agenda", "项目")),
-    ("planned_time", N_("计划时间")),
-    ("planned_minutes", N_("时长（分钟）")),
+    ("order", agenda_label("order")),
+    ("kind_label", agenda_label("cue_kind")),
+    ("title", agenda_label("cue_title")),
+    ("person", agenda_label("cue_person")),
+    ("role", agenda_label("cue_role")),
+    ("projects_text", agenda_label("cue_projects")),
+    ("planned_time", agenda_label("cue_time")),
+    ("planned_minutes", agenda_label("cue_minutes")),
     ("started_time", N_("实际开始")),
     ("actual_text", N_("实际时长")),
     ("delay_minutes", N_("偏差（分钟）")),
@@ -358,7 +362,7 @@ AGENDA_COLUMNS = [
     ("refired", N_("再次触发")),
     ("status_text", N_("状态")),
     ("signed_time", N_("签约时间")),
-    ("script", N_("主持词")),
+    ("script", agenda_label("cue_script")),
 ]
 SHEETS = {
     "projects": N_("项目"),
@@ -368,10 +372,10 @@ SHEETS = {
     "audit": N_("审计日志"),
 }
 SIGNATURE_COLUMNS = [
-    ("order", N_("序号")),
-    ("project", N_("项目名称")),
+    ("order", project_label("order")),
+    ("project", project_label("name")),
     ("party_text", N_("签约方")),
-    ("name", N_("签约代表")),
+    ("name", project_label("signatories")),
     ("via_text", N_("签署方式")),
     ("started_at", N_("开始签名")),
     ("submitted_at", N_("提交时间")),

@@ -16,6 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..ceremony.model import SPEAKING_KINDS
+from ..words.columns import AGENDA, headers
 from .fields import CUE_KEYS, FieldErrors, Problem, clean
 from .importer import (
     ImportFailed,
@@ -50,17 +51,7 @@ class CueDraft:
 
 
 # The agenda's columns (CONTRACT.md, "Cues"): field key -> (Chinese, English, other names accepted).
-AGENDA_HEADERS: dict[str, tuple[str, ...]] = {
-    "order": ("序号", "order"),
-    "cue_kind": ("环节", "kind"),
-    "cue_title": ("标题", "title"),
-    "cue_person": ("人物", "person"),
-    "cue_role": ("职务", "role"),
-    "cue_projects": ("项目", "projects"),
-    "cue_time": ("计划时间", "time", "时间"),
-    "cue_minutes": ("时长", "minutes", "时长（分钟）"),
-    "cue_script": ("主持词", "script"),
-}
+AGENDA_HEADERS: dict[str, tuple[str, ...]] = headers(AGENDA)
 AGENDA_KEYS: tuple[str, ...] = ("order", *CUE_KEYS)
 _ALIASES = aliases(AGENDA_HEADERS)
 _REQUIRED = frozenset({"cue_kind", "cue_title"})

@@ -18,7 +18,9 @@ from decimal import Decimal
 
 from ..ceremony.model import CERTIFICATE_TEMPLATES, CUE_KINDS, PARTIES
 from ..words.catalogue import LANGUAGES, N_
+from ..words.columns import agenda_label, project_label
 from ..words.format import MAX_DECIMALS, MONEY_UNITS
+from ..words.show import CUE_KIND_ALIASES, CUE_KIND_WORDS
 
 # Sanity caps, far above any real project, so a slip of the keyboard cannot overflow a 64-bit column.
 MAX_AMOUNT_WAN = 10**12
@@ -79,7 +81,7 @@ class Field:
     """One field: its label (a message id), how raw input becomes a value, and what pages may know of it."""
 
     key: str
-    label: str
+    label: str | tuple[str, str]
     parse: Callable[[object], object]
     max_length: int | None = None
     multiline: bool = False
@@ -341,27 +343,15 @@ def _services(value: object) -> tuple[str, ...]:
 
 # -- the agenda (流程) ------------------------------------------------------------------------------------
 
-# What organisers write in the 环节 column for each kind; the English ids are accepted as they are.
-CUE_KIND_WORDS: dict[str, str] = {
-    "开场": "opening",
-    "致辞": "speech",
-    "发言": "remarks",
-    "签约": "signing",
-    "授钥匙": "handover",
-    "视频": "video",
-    "合影": "photo",
-    "结束": "closing",
-}
-# The golden keys are often handed over as a plaque (授牌), or named in full as the article does.
-_CUE_KIND_ALIASES = {"授牌": "handover", "授予金钥匙": "handover", "授金钥匙": "handover"}
-_CUE_KIND_LOOKUP = {**{kind: kind for kind in CUE_KINDS}, **CUE_KIND_WORDS, **_CUE_KIND_ALIASES}
+# The 环节 column takes a kind's label as the screens show it, or its English id as it is.
+_CUE_KIND_LOOKUP = {**{kind: kind for kind in CUE_KINDS}, **CUE_KIND_WORDS, **CUE_KIND_ALIASES}
 
 
 def _cue_kind(value: object) -> str:
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", _raw_text(value))).lower()
     kind = _CUE_KIND_LOOKUP.get(text)
     if kind is None:
-        raise FieldError("bad_cue_kind", choices="、".join(CUE_KIND_WORDS), ids=", ".join(CUE_KINDS))
+        raise FieldError("bad_cue_kind", choices=list(CUE_KIND_WORDS), ids=", ".join(CUE_KINDS))
     return kind
 
 
@@ -440,26 +430,28 @@ def _cue_minutes(value: object) -> int:
     return minutes
 
 
-def _field(key: str, label: str, parse, **extra) -> Field:
+def _field(key: str, label: str | tuple[str, str], parse, **extra) -> Field:
     return Field(key=key, label=label, parse=parse, **extra)
 
 
-_CONTACT_NAME = _field("contact_name", N_("服务专员"), line(PERSON_MAX), max_length=PERSON_MAX)
-_CONTACT_PHONE = _field("contact_phone", N_("专员电话"), _phone, max_length=PHONE_MAX)
+_CONTACT_NAME = _field(
+    "contact_name", project_label("concierge_name"), line(PERSON_MAX), max_length=PERSON_MAX
+)
+_CONTACT_PHONE = _field("contact_phone", project_label("concierge_phone"), _phone, max_length=PHONE_MAX)
 
 FIELDS: dict[str, Field] = {
     f.key: f
     for f in (
         # a project, as the import format names its columns
-        _field("order", N_("序号"), _order),
-        _field("name", N_("项目名称"), line(120), max_length=120),
-        _field("investor", N_("签约企业"), line(120), max_length=120),
-        _field("amount_yi", N_("投资额（亿元）"), _amount_yi),
-        _field("amount_wan", N_("投资额（万元）"), _amount_wan),
-        _field("land_mu", N_("用地（亩）"), _land),
-        _field("industry", N_("产业类别"), line(120), max_length=120),
-        _field("signatories", N_("签约代表"), _signatories, item_length=PERSON_MAX),
-        _field("summary", N_("项目简介"), paragraph(500), max_length=500, multiline=True),
+        _field("order", project_label("order"), _order),
+        _field("name", project_label("name"), line(120), max_length=120),
+        _field("investor", project_label("investor"), line(120), max_length=120),
+        _field("amount_yi", project_label("amount_yi"), _amount_yi),
+        _field("amount_wan", project_label("amount_wan"), _amount_wan),
+        _field("land_mu", project_label("land_mu"), _land),
+        _field("industry", project_label("industry"), line(120), max_length=120),
+        _field("signatories", project_label("signatories"), _signatories, item_length=PERSON_MAX),
+        _field("summary", project_label("summary"), paragraph(500), max_length=500, multiline=True),
         # the golden key's contact: the import's 服务专员 and 专员电话 are these same two fields
         _CONTACT_NAME,
         _CONTACT_PHONE,
@@ -499,14 +491,14 @@ FIELDS: dict[str, Field] = {
         _field("pad_remote_place", N_("远程签约地点"), line(40), max_length=40),
         _field("pad_project", N_("所属项目"), line(100), max_length=100),
         # a cue of the agenda, as its import names the columns (its 序号 is the project's "order")
-        _field("cue_kind", N_("环节"), _cue_kind, choices=CUE_KINDS),
-        _field("cue_title", N_("标题"), line(120), max_length=120),
-        _field("cue_person", N_("人物"), line(PERSON_MAX), max_length=PERSON_MAX),
-        _field("cue_role", N_("职务"), line(120), max_length=120),
-        _field("cue_projects", N_("项目"), _project_orders, max_items=MAX_ROUND),
-        _field("cue_time", N_("计划时间"), _clock_time, max_length=5, pattern=TIME_PATTERN),
-        _field("cue_minutes", N_("时长（分钟）"), _cue_minutes),
-        _field("cue_script", N_("主持词"), paragraph(4000), max_length=4000, multiline=True),
+        _field("cue_kind", agenda_label("cue_kind"), _cue_kind, choices=CUE_KINDS),
+        _field("cue_title", agenda_label("cue_title"), line(120), max_length=120),
+        _field("cue_person", agenda_label("cue_person"), line(PERSON_MAX), max_length=PERSON_MAX),
+        _field("cue_role", agenda_label("cue_role"), line(120), max_length=120),
+        _field("cue_projects", agenda_label("cue_projects"), _project_orders, max_items=MAX_ROUND),
+        _field("cue_time", agenda_label("cue_time"), _clock_time, max_length=5, pattern=TIME_PATTERN),
+        _field("cue_minutes", agenda_label("cue_minutes"), _cue_minutes),
+        _field("cue_script", agenda_label("cue_script"), paragraph(4000), max_length=4000, multiline=True),
     )
 }
 # The import format's names for the contact's two fields.

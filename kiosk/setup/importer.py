@@ -22,23 +22,12 @@ from pathlib import PurePath
 
 from ..words import messages
 from ..words.catalogue import N_, gettext
+from ..words.columns import PROJECT, headers
 from .fields import PROJECT_KEYS, FieldErrors, ProjectDraft, draft_from_cells, is_blank
 from .fields import Problem as FieldProblem
 
 # The import format's headers (CONTRACT.md): matched in Chinese or English, ignoring spaces and brackets.
-HEADERS: dict[str, tuple[str, str]] = {
-    "order": ("序号", "order"),
-    "name": ("项目名称", "name"),
-    "investor": ("签约企业", "investor"),
-    "amount_yi": ("投资额（亿元）", "amount_yi"),
-    "amount_wan": ("投资额（万元）", "amount_wan"),
-    "land_mu": ("用地（亩）", "land_mu"),
-    "industry": ("产业类别", "industry"),
-    "signatories": ("签约代表", "signatories"),
-    "concierge_name": ("服务专员", "concierge_name"),
-    "concierge_phone": ("专员电话", "concierge_phone"),
-    "summary": ("项目简介", "summary"),
-}
+HEADERS: dict[str, tuple[str, ...]] = headers(PROJECT)
 
 
 AT_ROW_COLUMN = N_("第 %(row)s 行“%(column)s”：%(reason)s")

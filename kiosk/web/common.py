@@ -37,8 +37,7 @@ def field_errors(err: FieldErrors, code: str, status: int = 400):
     lg = lang()
     labels = {key: word(f.label, lg) for key, f in FIELDS.items()}
     errors = messages.field_problems(err.problems, labels, lg)
-    sep, colon = ("；", "：") if lg == "zh" else ("; ", ": ")
-    message = sep.join(f"{e['label']}{colon}{e['reason']}" for e in errors)
+    message = messages.problems_line(errors, lg)
     return jsonify(status="error", reason=code, message=message, errors=errors), status
 
 

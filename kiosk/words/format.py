@@ -243,9 +243,10 @@ def tier_label(floor_yi: int, lang: str, unit: str = "auto", decimals: int = DEF
 
 
 def listing(items: list[str], lang: str) -> str:
-    """ "新能源汽车、生物医药" / "new energy vehicles, biomedicine and new materials"."""
+    """ "新能源汽车、生物医药" / "new energy vehicles, biomedicine and new materials"; in Chinese, items that
+    hold 、 themselves ("党工委书记、区委书记周建光") are parted by ， so that each reads as one."""
     if language(lang) != "en":
-        return "、".join(items)
+        return ("，" if any("、" in item for item in items) else "、").join(items)
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]

@@ -9,6 +9,7 @@ on the code alone.
 from __future__ import annotations
 
 from .catalogue import N_, gettext, language
+from .format import listing
 
 # The roles (kiosk.ceremony.access) and token scopes as people name them.
 ROLE_LABELS = {"viewer": N_("查看者"), "operator": N_("操作员"), "editor": N_("编辑者")}
@@ -177,18 +178,23 @@ MESSAGES: dict[str, str] = {
 
 
 def text(code: str, lang: str, params: dict | None = None, variant: str | None = None) -> str:
-    """The sentence for ``code`` (and ``variant``) in ``lang``, its parameters filled in."""
-    params = dict(params or {})
+    """The sentence for ``code`` (and ``variant``) in ``lang``, its parameters filled in; a parameter that
+    is a list (the names a rule found) is written as the language lists things."""
+    lang = language(lang)
+    params = {
+        k: listing([str(i) for i in v], lang) if isinstance(v, list | tuple) else v
+        for k, v in (params or {}).items()
+    }
     variant = variant or params.pop("variant", None)
     msgid = MESSAGES.get(f"{code}:{variant}") if variant else None
     msgid = msgid or MESSAGES.get(code)
     if msgid is None:
         return code
     try:
-        return gettext(msgid, language(lang), **params) if params else gettext(msgid, language(lang))
+        return gettext(msgid, lang, **params) if params else gettext(msgid, lang)
     except (KeyError, ValueError, TypeError):
         # A parameter the sentence names is missing: say the sentence without it rather than fail.
-        return gettext(msgid, language(lang)).replace("%(", "(").replace(")s", ")")
+        return gettext(msgid, lang).replace("%(", "(").replace(")s", ")")
 
 
 def field_problems(problems, labels: dict[str, str], lang: str) -> list[dict]:
@@ -202,3 +208,9 @@ def field_problems(problems, labels: dict[str, str], lang: str) -> list[dict]:
         }
         for p in problems
     ]
+
+
+def problems_line(problems: list[dict], lang: str) -> str:
+    """A form's problems (``field_problems``) in one line: "项目名称：必填；…" / "Project name: required; …"."""
+    sep, colon = ("；", "：") if language(lang) == "zh" else ("; ", ": ")
+    return sep.join(f"{p['label']}{colon}{p['reason']}" for p in problems)

@@ -8,6 +8,7 @@ names are not here: they arrive ready-made in the views the server builds.
 from __future__ import annotations
 
 from .catalogue import N_, NC_
+from .columns import project_label
 
 CONSOLE = {
     "console_name": N_("签约仪式控制台"),
@@ -141,11 +142,6 @@ CONSOLE = {
     "st_attempt": N_("第 %(n)s 次尝试 · 已等待 %(s)s 秒"),
     "st_failed": N_("未收到服务器确认：%(what)s。指令可能未执行——请「重试」（不会重复执行）或「放弃」"),
     "st_abandoned": N_("已放弃：%(what)s。该指令可能已执行，请以上方大屏状态为准"),
-    "ok_announce": N_("已宣布「%(name)s」"),
-    "ok_confirm": N_("已签约「%(name)s」"),
-    "ok_undo": N_("已撤销「%(name)s」的签约"),
-    "ok_show": N_("大屏已切换到「%(screen)s」"),
-    "ok_reshow": N_("大屏已重现「%(name)s」"),
     "conflict": N_("大屏状态已更新，请核对后再操作"),
     "rejected": N_("未执行：%(message)s"),
     "session_lost": N_("登录已失效，正在返回登录页…"),
@@ -353,13 +349,15 @@ ADMIN = {
     "media_remove_q": N_("移除%(what)s？"),
     "media_remove_text": N_("大屏将不再显示它。图片文件仍保留在服务器上，可以随时重新上传。"),
     "fix_fields": N_("请修改标红的项目后再保存"),
+    # Between two problems of one field, as the server joins a form's problems (messages.problems_line).
+    "reason_sep": N_("；"),
     "add_project": N_("添加项目"),
     "projects_lead": N_("%(count)s 个项目 · 计划 %(total)s · 已签约 %(signed)s 个"),
     "projects_live_note": N_("正式签约进行中：修改会立即显示在大屏上。"),
     "projects_rehearsal_note": N_(
         "彩排中：以下状态来自彩排记录；转为正式后所有项目回到“待签约”。修改项目会立即显示在大屏上。"
     ),
-    "col_order": N_("序号"),
+    "col_order": project_label("order"),
     "col_project": N_("项目 / 签约企业"),
     "col_amount": N_("投资额"),
     "col_status": N_("状态"),
@@ -387,15 +385,15 @@ ADMIN = {
     "on_wall_note": N_("此项目正在大屏上显示：保存后大屏立即更新。"),
     "signed_note": N_("此项目已签约：修改会更新报告与签约名单。"),
     "project_gone": N_("此项目已被其他设备删除"),
-    "f_name": N_("项目名称"),
-    "f_investor": N_("签约企业"),
+    "f_name": project_label("name"),
+    "f_investor": project_label("investor"),
     "f_amount": N_("投资额"),
-    "f_land": N_("用地（亩）"),
-    "f_industry": N_("产业类别"),
+    "f_land": project_label("land_mu"),
+    "f_industry": project_label("industry"),
     "f_signatories": N_("签约代表（用“、”分隔）"),
-    "f_concierge_name": N_("服务专员"),
-    "f_concierge_phone": N_("专员电话"),
-    "f_summary": N_("项目简介"),
+    "f_concierge_name": project_label("concierge_name"),
+    "f_concierge_phone": project_label("concierge_phone"),
+    "f_summary": project_label("summary"),
     "concierge": N_("专员"),
     "import_title": N_("从 Excel / CSV 导入"),
     "import_lead": N_("先预览，核对无误再导入。文件有任何错误时不会导入任何内容。"),

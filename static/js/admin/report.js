@@ -3,6 +3,7 @@
  * buttons), the downloads, the agenda as it ran and the audit log of the current record. It follows the live
  * state: the figures are drawn from every broadcast, and the report itself is fetched again after each one.
  */
+import { clockText } from "../common/dom.js";
 import { KA } from "./shell.js";
 
   var t = KA.t, $ = KA.$, el = KA.el, setText = KA.setText, clear = KA.clear;
@@ -73,7 +74,7 @@ import { KA } from "./shell.js";
       tr.setAttribute("data-id", q.id);
       tr.appendChild(el("td", "num", q.order));
       var what = el("td", unrun ? "muted" : null);
-      what.appendChild(el("span", "name", q.kind_label + " · " + q.title));
+      what.appendChild(el("span", "name", q.heading));
       var who = [q.speaker];
       if (q.refired) who.push(t("ag_refired", { n: q.refired }));
       if (q.round && q.signed_time) who.push(t("ag_signed", { time: q.signed_time }));
@@ -98,10 +99,7 @@ import { KA } from "./shell.js";
     var s = KA.state();
     setText($("press-zh"), report.press_summary.zh);
     setText($("press-en"), report.press_summary.en);
-    var d = new Date();
-    setText($("report-lead"), t("report_lead", {
-      time: ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2) + ":" + ("0" + d.getSeconds()).slice(-2),
-    }));
+    setText($("report-lead"), t("report_lead", { time: clockText(new Date()) }));
 
     var pbody = $("report-projects").querySelector("tbody");
     clear(pbody);

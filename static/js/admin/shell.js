@@ -114,7 +114,7 @@ function chip(p) {
       }
       field.classList.add("is-invalid");
       var box = field.querySelector(".field-error");
-      if (box) setText(box, box.textContent ? box.textContent + "；" + e.reason : e.reason);
+      if (box) setText(box, box.textContent ? box.textContent + t("reason_sep") + e.reason : e.reason);
       if (!first) first = field;
     });
     if (first) {

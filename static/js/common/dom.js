@@ -36,9 +36,14 @@ export function pad2(n) {
   return (n < 10 ? "0" : "") + n;
 }
 
-/** "10:32:05" of a Date, for the console's own clock and status line. */
-export function clockText(date) {
-  return pad2(date.getHours()) + ":" + pad2(date.getMinutes()) + ":" + pad2(date.getSeconds());
+/**
+ * "10:32:05" of a Date: the one way a page writes a time of day. With ``offsetMin`` (a UTC offset in
+ * minutes) the time in that zone, as the MC's monitor keeps the venue's; without, this device's clock.
+ */
+export function clockText(date, offsetMin) {
+  if (typeof offsetMin !== "number") return [date.getHours(), date.getMinutes(), date.getSeconds()].map(pad2).join(":");
+  const d = new Date(date.getTime() + offsetMin * 60000);
+  return [d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()].map(pad2).join(":");
 }
 
 /** Restart a CSS animation on ``node`` by toggling ``className``. */

@@ -14,6 +14,8 @@ import { nudge, outcome, toast } from "./feedback.js";
 import { changed, cooling, projectById, rowFacts, screenLabel, selected, ui } from "./model.js";
 import { ATTEMPT_TIMEOUT_MS, BACKOFF_MS, GIVE_UP_MS, MIN_INTERVAL_MS, SETTLE_MS } from "./timing.js";
 
+// The commands whose answer the console words as its own (the cues' and the pads' name the device).
+const SIGNING = ["announce", "confirm", "undo", "show"];
 let lockTimer = null;
 let adopt = () => {};
 const refusalListeners = [];
@@ -150,22 +152,11 @@ function finish(kind, text) {
 }
 
 function okText(p, data) {
-  const action = p.body.action;
-  // The cue and pad commands: the server's own line for the change (the same every console shows).
+  // The server's own sentence for the change it just made (the one every console's status line shows);
+  // a signing command is this console's own doing, so it reads without the device's name.
   const said = data.state && data.state.console && data.state.console.last_change;
-  const pads = ["arm", "disarm", "reopen"].includes(action);
-  const cue = ["go", "jump", "back", "standby", "panic", "unpanic", "note"].includes(action);
-  if ((cue || pads) && said) return said.text;
-  if (pads) return t("st_done", { what: p.what });
-  if (action === "announce") return t("ok_announce", { name: p.projectName });
-  if (action === "confirm") return t("ok_confirm", { name: p.projectName });
-  if (action === "undo") {
-    const last = data.state && data.state.last;
-    const undone = last && data.state.projects.find((q) => q.id === last.project_id);
-    return t("ok_undo", { name: undone ? undone.name : p.projectName });
-  }
-  if (p.body.project_id) return t("ok_reshow", { name: p.projectName });
-  return t("ok_show", { screen: screenLabel(p.body.screen) });
+  const text = said && said.seq === data.seq && (SIGNING.includes(p.body.action) ? said.what : said.text);
+  return text || t("st_done", { what: p.what });
 }
 
 function answered(p, res) {

@@ -19,10 +19,6 @@ function show() {
   return ui.state && ui.state.run_of_show;
 }
 
-function cueTitle(c) {
-  return c.kind_label + " · " + c.title;
-}
-
 function makeCue(id) {
   const li = el("li", "cue");
   li.setAttribute("data-id", id);
@@ -122,7 +118,7 @@ function pressGo() {
     return;
   }
   lastGoAt = Date.now();
-  const title = ros.standby ? cueTitle(ros.standby) : "";
+  const title = ros.standby ? ros.standby.heading : "";
   if (send("go", "go", { cue_id: ros.go.cue_id }, { cueTitle: title })) lockFor(ros.guard_ms);
 }
 
@@ -139,7 +135,7 @@ function moveStandby(step) {
   const from = at >= 0 ? at : here;
   const to = Math.max(0, Math.min(ros.cues.length - 1, from + step));
   if (to === at) return;
-  send("standby", "standby", { cue_id: ros.cues[to].id }, { cueTitle: cueTitle(ros.cues[to]) });
+  send("standby", "standby", { cue_id: ros.cues[to].id }, { cueTitle: ros.cues[to].heading });
 }
 
 function openCue(id) {
@@ -147,7 +143,7 @@ function openCue(id) {
   const c = ros && ros.cues.find((q) => q.id === id);
   if (!c) return;
   dialogCue = c;
-  setText($("cue-dlg-title"), t("jump_q", { cue: cueTitle(c) }));
+  setText($("cue-dlg-title"), t("jump_q", { cue: c.heading }));
   setText($("cue-dlg-facts"), [c.person, c.role, c.planned_time].filter(Boolean).join(" · "));
   $("cue-dialog").showModal();
 }
@@ -170,8 +166,8 @@ export function wireShow() {
     dialogCue = null;
     const choice = $("cue-dialog").returnValue;
     if (!c) return;
-    if (choice === "jump") send("jump", "jump", { cue_id: c.id }, { cueTitle: cueTitle(c) });
-    else if (choice === "standby") send("standby", "standby", { cue_id: c.id }, { cueTitle: cueTitle(c) });
+    if (choice === "jump") send("jump", "jump", { cue_id: c.id }, { cueTitle: c.heading });
+    else if (choice === "standby") send("standby", "standby", { cue_id: c.id }, { cueTitle: c.heading });
   });
   $("btn-note").addEventListener("click", () => {
     const note = show() && show().note;

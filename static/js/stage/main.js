@@ -12,7 +12,7 @@
  * Long scripts shrink to fit their box; past the smallest readable size the box scrolls, never cuts.
  */
 import { connect } from "../common/live.js";
-import { $, add, clear, el, pad2, setText } from "../common/dom.js";
+import { $, add, clear, clockText, el, pad2, setText } from "../common/dom.js";
 import { get } from "../common/http.js";
 import { largestFitting } from "../common/fit.js";
 import { applyWords, ensureLanguage, t } from "../common/words.js";
@@ -65,8 +65,7 @@ function venueOffset() {
 
 /** "10:32:05" in the venue's time of ``ms`` (server time). */
 function venueClock(ms) {
-  const d = new Date(ms + venueOffset() * 60000);
-  return pad2(d.getUTCHours()) + ":" + pad2(d.getUTCMinutes()) + ":" + pad2(d.getUTCSeconds());
+  return clockText(new Date(ms), venueOffset());
 }
 
 /** "03:07", or "1:03:07" past the hour. */
