@@ -557,10 +557,6 @@ def yi(amount_wan: int) -> str:
     return format(value, "f")
 
 
-def decimal_text(value: Decimal | None) -> str | None:
-    return None if value is None else format(value.normalize(), "f")
-
-
 def tier_of(amount_wan: int) -> int | None:
     for floor in TIERS_YI:
         if amount_wan >= floor * WAN_PER_YI:

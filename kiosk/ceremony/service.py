@@ -10,14 +10,13 @@ the CLI all come through here.
 
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import replace
 
 from ..setup.agenda import CueDraft
 from ..setup.cards import DEFAULT_SERVICES, Card, clean_edit, looks_like_token
 from ..setup.event import clean_event, prepare_image
-from ..setup.fields import FieldErrors, Problem, ProjectDraft, clean, draft_from_cells
+from ..setup.fields import FieldErrors, Problem, ProjectDraft, draft_from_cells
 from ..setup.importer import fold_name
 from ..store.sqlite import Storage
 from ..words import format as fmt
@@ -337,16 +336,8 @@ class Ceremony:
     # -- concierge cards ----------------------------------------------------------------------------------
 
     def default_services(self) -> tuple[str, ...]:
-        """The event's list of what a golden key opens: the organiser's own, or the article's (in words)."""
-        raw = self.storage.get_meta("card_services")
-        if raw is None:
-            return tuple(gettext(s, self.lang) for s in DEFAULT_SERVICES)
-        return tuple(json.loads(raw))
-
-    def set_default_services(self, services: object) -> tuple[str, ...]:
-        items = clean({"services": services}, ("services",))["services"] or ()
-        self.storage.set_meta("card_services", json.dumps(list(items), ensure_ascii=False))
-        return items
+        """What a golden key opens when its card names nothing of its own, in the event's words."""
+        return tuple(gettext(s, self.lang) for s in DEFAULT_SERVICES)
 
     def project(self, project_id: str):
         self.catch_up()
