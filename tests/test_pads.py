@@ -14,9 +14,9 @@ from test_cues import AT
 from test_cues import projects as domain_projects
 
 from kiosk.ceremony import views
-from kiosk.ceremony.model import Command, Cue, Pad, State
 from kiosk.ceremony.rules import CeremonyError, apply_entry, decide, pad_state, replay, signing_group
 from kiosk.ceremony.service import Ceremony
+from kiosk.core.model import Command, Cue, Pad, State
 from kiosk.setup.agenda import CueDraft
 from kiosk.store.sqlite import Storage
 

@@ -21,10 +21,10 @@ import pytest
 from harness import ROOT, ProjectSpec, csv_bytes, projects, wait_until
 from services import Store, pg_url_fixture, store_fixture  # noqa: F401 - the fixtures `pg_url`, `store`
 
-from kiosk.ceremony.access import Device
-from kiosk.ceremony.model import Cue, Event, Pad
 from kiosk.ceremony.service import Ceremony
 from kiosk.config import ConfigError, database_url
+from kiosk.core.access import Device
+from kiosk.core.model import Cue, Event, Pad
 from kiosk.setup.fields import draft_from_cells
 from kiosk.store.sqlite import SCHEMA_VERSION, migrations
 

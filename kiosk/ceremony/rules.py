@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from .model import (
+from ..core.model import (
     CUE_SCREENS,
     LOCK,
     MAX_NOTE,

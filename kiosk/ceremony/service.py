@@ -15,6 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 
+from ..core.access import edits_locked
+from ..core.clock import Clock
+from ..core.model import ACTIONS, LOCK, MODES, UNLOCK, Command, Cue, Event, Run, State
+from ..core.model import Ceremony as Snapshot
 from ..setup.agenda import CueDraft
 from ..setup.cards import DEFAULT_SERVICES, Card, clean_edit, looks_like_token
 from ..setup.event import clean_event, prepare_image
@@ -25,10 +29,6 @@ from ..words import format as fmt
 from ..words import messages
 from ..words.catalogue import N_, gettext
 from . import signals, views
-from .access import edits_locked
-from .clock import Clock
-from .model import ACTIONS, LOCK, MODES, UNLOCK, Command, Cue, Event, Run, State
-from .model import Ceremony as Snapshot
 from .rules import CeremonyError, agenda, apply_entry, decide, replay
 from .signing import Signing
 
@@ -198,6 +198,14 @@ class Ceremony:
             yield self._snap
 
     @contextmanager
+    def reading(self) -> Iterator[Snapshot]:
+        """``with ceremony.reading() as now:`` — the ceremony as it stands, held still in this process
+        while what goes with it is read from the store (the report's cards, audit, log and strokes)."""
+        with self._lock:
+            self._catch_up_in()
+            yield self._snap
+
+    @contextmanager
     def changing_setup(self) -> Iterator[Snapshot]:
         """``deciding`` for a change of the setup (projects, cues, pads, the event, a card's address):
         after the commit everything is read again and every client told."""
@@ -337,21 +345,6 @@ class Ceremony:
                 raise CeremonyError("confirm_required")
             self.storage.start_run(mode, self.clock.now_iso())
         return self.run
-
-    def report(self) -> dict:
-        """The current run's report: projects with contacts, totals, breakdowns, audit, press summary."""
-        from ..reporting import report
-
-        with self._lock:
-            self._catch_up_in()
-            return report.build(
-                self._snap,
-                self.storage.load_cards(),
-                self.storage.audit(),
-                self.clock.now_iso(),
-                log=self.storage.load_log(),
-                signatures=self.storage.signatures_of(),
-            )
 
     # -- concierge cards ----------------------------------------------------------------------------------
 

@@ -14,11 +14,11 @@ import secrets
 from typing import TYPE_CHECKING
 
 from ..certificate.ink import validate_points
+from ..core.model import SUBMIT, Command, Pad
+from ..core.model import Ceremony as Snapshot
 from ..setup.cards import new_token
 from ..setup.fields import CERTIFICATE_KEYS, PAD_KEYS, FieldErrors, Problem, clean
 from . import signals
-from .model import SUBMIT, Command, Pad
-from .model import Ceremony as Snapshot
 from .rules import CeremonyError, pad_state, signing_group
 
 if TYPE_CHECKING:

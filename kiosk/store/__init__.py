@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..ceremony.clock import Clock
+    from ..core.clock import Clock
 
 # The schemes ``KIOSK_DATABASE_URL`` may name (libpq takes both spellings).
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")

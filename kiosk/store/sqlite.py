@@ -28,9 +28,9 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
-from ..ceremony.access import Device
-from ..ceremony.clock import Clock
-from ..ceremony.model import Cue, Event, LogEntry, Pad, Project, Run
+from ..core.access import Device
+from ..core.clock import Clock
+from ..core.model import Cue, Event, LogEntry, Pad, Project, Run
 from ..setup.cards import Card, new_token
 from ..setup.fields import CARD_KEYS, ProjectDraft
 

@@ -1,0 +1,104 @@
+"""kiosk's packages import one another one way only (README "How it is built": the layers).
+
+Every import in kiosk/**/*.py counts — at the top of a module, inside a function, under TYPE_CHECKING —
+grouped by the package it is in (``kiosk/ceremony/rules.py`` is ``ceremony``; a module at kiosk's top,
+``kiosk/app.py``, is a node of its own). A cycle between packages fails the test, printed with the line
+that makes each of its arrows."""
+
+from __future__ import annotations
+
+import ast
+from itertools import pairwise
+from pathlib import Path
+
+from harness import ROOT
+
+
+def node_of(module: str) -> str:
+    """``kiosk.ceremony.rules`` -> ``ceremony``; ``kiosk.app`` -> ``app``; ``kiosk`` -> ``kiosk``."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def imported(path: Path, root: Path) -> list[tuple[str, int]]:
+    """(module, line) of every kiosk module ``path`` imports, relative imports resolved."""
+    relative = path.relative_to(root).with_suffix("").parts
+    package = list(relative[:-1])  # the package a relative import starts from
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            out += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            if node.module:
+                out.append((".".join([*base, node.module]), node.lineno))
+            else:  # ``from .. import config``: a module, or a name the package itself holds
+                for alias in node.names:
+                    inner = root.joinpath(*base, alias.name)
+                    whole = inner.is_dir() or inner.with_suffix(".py").is_file()
+                    out.append((".".join([*base, alias.name] if whole else base), node.lineno))
+    return [(m, line) for m, line in out if m == "kiosk" or m.startswith("kiosk.")]
+
+
+def package_graph(root: Path = ROOT) -> dict[str, dict[str, str]]:
+    """package -> package it imports -> the first place it does (``kiosk/x/y.py:12``)."""
+    graph: dict[str, dict[str, str]] = {}
+    for path in sorted((root / "kiosk").rglob("*.py")):
+        module = ".".join(path.relative_to(root).with_suffix("").parts)
+        source = node_of(module.removesuffix(".__init__"))
+        arrows = graph.setdefault(source, {})
+        for target, line in imported(path, root):
+            target = node_of(target)
+            if target != source:
+                arrows.setdefault(target, f"{path.relative_to(root)}:{line}")
+    return graph
+
+
+def find_cycle(graph: dict[str, dict[str, str]]) -> list[str] | None:
+    """One cycle as [a, b, ..., a], or None."""
+    state: dict[str, str] = {}  # "open" while on the path being walked, "done" after
+    path: list[str] = []
+
+    def walk(node: str) -> list[str] | None:
+        state[node] = "open"
+        path.append(node)
+        for nxt in sorted(graph.get(node, {})):
+            if state.get(nxt) == "open":
+                return [*path[path.index(nxt) :], nxt]
+            if nxt not in state and (found := walk(nxt)):
+                return found
+        path.pop()
+        state[node] = "done"
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := walk(node)):
+            return found
+    return None
+
+
+def test_the_packages_import_one_another_one_way():
+    graph = package_graph()
+    assert {"ceremony", "store", "setup", "web", "app"} <= set(graph)  # the walk found the tree
+    cycle = find_cycle(graph)
+    assert cycle is None, "packages import each other:\n" + "\n".join(
+        f"  {a} -> {b}   ({graph[a][b]})" for a, b in pairwise(cycle)
+    )
+
+
+def test_a_cycle_is_found_however_it_is_imported(tmp_path):
+    """The walk sees a function's import and a relative one, and the finder names the loop."""
+    for name, body in {
+        "kiosk/__init__.py": "",
+        "kiosk/a/__init__.py": "",
+        "kiosk/a/one.py": "def f():\n    from ..b import two\n",
+        "kiosk/b/__init__.py": "",
+        "kiosk/b/two.py": "from kiosk.c.three import x\n",
+        "kiosk/c/three.py": "from ..a import one\n",
+        "kiosk/d.py": "from .a import one\n",
+    }.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(body)
+    graph = package_graph(tmp_path)
+    assert graph["a"] == {"b": "kiosk/a/one.py:2"} and graph["d"] == {"a": "kiosk/d.py:1"}
+    assert find_cycle(graph) == ["a", "b", "c", "a"]
