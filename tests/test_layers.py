@@ -102,3 +102,16 @@ def test_a_cycle_is_found_however_it_is_imported(tmp_path):
     graph = package_graph(tmp_path)
     assert graph["a"] == {"b": "kiosk/a/one.py:2"} and graph["d"] == {"a": "kiosk/d.py:1"}
     assert find_cycle(graph) == ["a", "b", "c", "a"]
+
+
+def test_above_the_store_only_its_interface_is_named():
+    """``kiosk.store.open_storage`` picks the engine; the rest of kiosk names ``kiosk.store.base.Store``."""
+    engines = {"kiosk.store.sqlite", "kiosk.store.postgres"}
+    named = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in sorted((ROOT / "kiosk").rglob("*.py"))
+        if path.parent.name != "store"
+        for module, line in imported(path, ROOT)
+        if module in engines
+    ]
+    assert named == []

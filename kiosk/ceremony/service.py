@@ -24,7 +24,7 @@ from ..setup.cards import DEFAULT_SERVICES, Card, clean_edit, looks_like_token
 from ..setup.event import clean_event, prepare_image
 from ..setup.fields import FieldErrors, Problem, ProjectDraft, draft_from_cells
 from ..setup.importer import fold_name
-from ..store.sqlite import Storage
+from ..store.base import Store
 from ..words import format as fmt
 from ..words import messages
 from ..words.catalogue import N_, gettext
@@ -87,7 +87,7 @@ def parse_command(payload: object) -> Command:
 
 
 class Ceremony:
-    def __init__(self, storage: Storage, clock: Clock | None = None, claim=None):
+    def __init__(self, storage: Store, clock: Clock | None = None, claim=None):
         self.storage = storage
         self.clock = clock or storage.clock
         # ``claim(head) -> bool``: whether this process announces the change that brought the log to ``head``
