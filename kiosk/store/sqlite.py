@@ -140,11 +140,10 @@ class Storage(EventRecord, Projects, Cards, Cues, Pads, Signatures, Runs, Log, D
 
     def head(self) -> tuple[str, int]:
         """(current run id, its last seq): what a process compares to know whether it is up to date."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT m.value AS run, COALESCE(MAX(l.seq), 0) AS seq FROM meta m "
-                "LEFT JOIN log l ON l.run = m.value WHERE m.key = 'run_id' GROUP BY m.value"
-            ).fetchone()
+        row = self._one(
+            "SELECT m.value AS run, COALESCE(MAX(l.seq), 0) AS seq FROM meta m "
+            "LEFT JOIN log l ON l.run = m.value WHERE m.key = 'run_id' GROUP BY m.value"
+        )
         return (row["run"], row["seq"]) if row and row["run"] else ("", 0)
 
     def data_version(self) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from ...core.access import Device
-from . import Rows
+from . import Rows, record
 
 
 class Devices(Rows):
@@ -29,21 +29,16 @@ class Devices(Rows):
             )
 
     def device(self, device_id: str) -> Device | None:
-        with self._lock:
-            row = self._db.execute("SELECT * FROM devices WHERE id = ?", (device_id,)).fetchone()
-        return None if row is None else _device(row)
+        return self._one("SELECT * FROM devices WHERE id = ?", (device_id,), make=_device)
 
     def device_by_secret(self, secret_hash: str) -> Device | None:
-        with self._lock:
-            row = self._db.execute("SELECT * FROM devices WHERE secret_hash = ?", (secret_hash,)).fetchone()
-        return None if row is None else _device(row)
+        return self._one("SELECT * FROM devices WHERE secret_hash = ?", (secret_hash,), make=_device)
 
     def devices(self, include_revoked: bool = False) -> list[Device]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM devices WHERE revoked_at IS NULL OR ? = 1 ORDER BY created_at, rowid",
-                (int(include_revoked),),
-            ).fetchall()
+        rows = self._all(
+            "SELECT * FROM devices WHERE revoked_at IS NULL OR ? = 1 ORDER BY created_at, rowid",
+            (int(include_revoked),),
+        )
         return [_device(r) for r in rows]
 
     def rename_device(self, device_id: str, name: str) -> bool:
@@ -90,8 +85,7 @@ class Meta(Rows):
     """Settings and kept secrets."""
 
     def get_meta(self, key: str) -> str | None:
-        with self._lock:
-            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        row = self._one("SELECT value FROM meta WHERE key = ?", (key,))
         return None if row is None else row["value"]
 
     def set_meta(self, key: str, value: str) -> None:
@@ -103,14 +97,4 @@ class Meta(Rows):
 
 
 def _device(row: sqlite3.Row) -> Device:
-    return Device(
-        id=row["id"],
-        kind=row["kind"],
-        name=row["name"],
-        role=row["role"],
-        created_at=row["created_at"],
-        revoked_at=row["revoked_at"],
-        scope=row["scope"],
-        addr=row["addr"],
-        layout=row["layout"],
-    )
+    return record(Device, row)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from ...core.model import Cue, Event, Project
 from ...setup.cards import Card, new_token
 from ...setup.fields import CARD_KEYS, ProjectDraft
-from . import Rows
+from . import Rows, record
 from .log import append_setup
 
 
@@ -20,8 +20,7 @@ class EventRecord(Rows):
     """The event's one row."""
 
     def load_event(self) -> Event | None:
-        with self._lock:
-            row = self._db.execute("SELECT * FROM event WHERE id = 1").fetchone()
+        row = self._one("SELECT * FROM event WHERE id = 1")
         if row is None:
             return None
         values = {k: row[k] for k in _EVENT_COLUMNS}
@@ -45,8 +44,7 @@ class Projects(Rows):
     """The running order."""
 
     def load_projects(self) -> list[Project]:
-        with self._lock:
-            rows = self._db.execute("SELECT * FROM projects ORDER BY position").fetchall()
+        rows = self._all("SELECT * FROM projects ORDER BY position")
         return [_project(row) for row in rows]
 
     def update_project(self, project_id: str, d: ProjectDraft, at: str) -> int:
@@ -106,18 +104,13 @@ class Cards(Rows):
     public state."""
 
     def card_for(self, project_id: str) -> Card | None:
-        with self._lock:
-            row = self._db.execute("SELECT * FROM cards WHERE project_id = ?", (project_id,)).fetchone()
-        return None if row is None else _card(row)
+        return self._one("SELECT * FROM cards WHERE project_id = ?", (project_id,), make=_card)
 
     def card_by_token(self, token: str) -> Card | None:
-        with self._lock:
-            row = self._db.execute("SELECT * FROM cards WHERE token = ?", (token,)).fetchone()
-        return None if row is None else _card(row)
+        return self._one("SELECT * FROM cards WHERE token = ?", (token,), make=_card)
 
     def load_cards(self) -> dict[str, Card]:
-        with self._lock:
-            rows = self._db.execute("SELECT * FROM cards").fetchall()
+        rows = self._all("SELECT * FROM cards")
         return {r["project_id"]: _card(r) for r in rows}
 
     def update_card(self, project_id: str, fields: dict) -> None:
@@ -148,8 +141,7 @@ class Cues(Rows):
     """The agenda."""
 
     def load_cues(self) -> list[Cue]:
-        with self._lock:
-            rows = self._db.execute("SELECT * FROM cues ORDER BY position").fetchall()
+        rows = self._all("SELECT * FROM cues ORDER BY position")
         return [_cue(row) for row in rows]
 
     def replace_cues(self, cues: list[Cue], at: str) -> int:
@@ -194,18 +186,7 @@ def _renumber(db: sqlite3.Connection, ids: list[str]) -> None:
 
 
 def _cue(row: sqlite3.Row) -> Cue:
-    return Cue(
-        id=row["id"],
-        order=row["position"],
-        kind=row["kind"],
-        title=row["title"],
-        person=row["person"],
-        role=row["role"],
-        project_ids=tuple(json.loads(row["project_ids"])),
-        planned_time=row["planned_time"],
-        minutes=row["minutes"],
-        script=row["script"],
-    )
+    return record(Cue, row, project_ids=tuple(json.loads(row["project_ids"])))
 
 
 # The event table's columns are the Event dataclass's fields, one for one (schema/ keeps them in step).
@@ -214,23 +195,13 @@ _EVENT_COLUMNS = tuple(f.name for f in dataclasses.fields(Event))
 
 def _card(row: sqlite3.Row) -> Card:
     services = row["services"]
-    return Card(
-        project_id=row["project_id"],
-        token=row["token"],
-        services=None if services is None else tuple(json.loads(services)),
-        **{k: row[k] for k in CARD_KEYS if k != "services"},
-    )
+    return record(Card, row, services=None if services is None else tuple(json.loads(services)))
 
 
 def _project(row: sqlite3.Row) -> Project:
-    return Project(
-        id=row["id"],
-        order=row["position"],
-        name=row["name"],
-        investor=row["investor"],
-        amount_wan=row["amount_wan"],
+    return record(
+        Project,
+        row,
         land_mu=None if row["land_mu"] is None else Decimal(row["land_mu"]),
-        industry=row["industry"],
         signatories=tuple(json.loads(row["signatories"] or "[]")),
-        summary=row["summary"],
     )

@@ -9,7 +9,7 @@ import sqlite3
 import uuid
 
 from ...core.model import LogEntry, Run
-from . import Rows
+from . import Rows, record
 
 
 class Runs(Rows):
@@ -17,10 +17,7 @@ class Runs(Rows):
 
     def current_run(self) -> Run | None:
         """The run now being shown. Its id names the log to clients."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT r.* FROM runs r JOIN meta m ON m.key = 'run_id' AND m.value = r.id"
-            ).fetchone()
+        row = self._one("SELECT r.* FROM runs r JOIN meta m ON m.key = 'run_id' AND m.value = r.id")
         return None if row is None else Run(id=row["id"], mode=row["mode"], started_at=row["started_at"])
 
     def start_run(self, mode: str, at: str) -> str:
@@ -37,13 +34,12 @@ class Runs(Rows):
 
     def runs(self) -> list[dict]:
         """Every run, oldest first, with how many entries and signings its log holds."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT r.*, COUNT(l.seq) AS entries, COUNT(*) FILTER (WHERE l.action = 'confirm') "
-                "- COUNT(*) FILTER (WHERE l.action = 'undo') AS signed, "
-                "(SELECT COUNT(*) FROM commands c WHERE c.run = r.id) AS commands "
-                "FROM runs r LEFT JOIN log l ON l.run = r.id GROUP BY r.id ORDER BY r.rowid"
-            ).fetchall()
+        rows = self._all(
+            "SELECT r.*, COUNT(l.seq) AS entries, COUNT(*) FILTER (WHERE l.action = 'confirm') "
+            "- COUNT(*) FILTER (WHERE l.action = 'undo') AS signed, "
+            "(SELECT COUNT(*) FROM commands c WHERE c.run = r.id) AS commands "
+            "FROM runs r LEFT JOIN log l ON l.run = r.id GROUP BY r.id ORDER BY r.rowid"
+        )
         return [dict(r) | {"signed": r["signed"] or 0} for r in rows]
 
 
@@ -52,21 +48,19 @@ class Log(Rows):
 
     def load_log(self, run_id: str | None = None) -> list[LogEntry]:
         """The entries of ``run_id`` (default: the current run), in order."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM log WHERE run = COALESCE(?, (SELECT value FROM meta WHERE key = 'run_id')) "
-                "ORDER BY seq",
-                (run_id,),
-            ).fetchall()
+        rows = self._all(
+            "SELECT * FROM log WHERE run = COALESCE(?, (SELECT value FROM meta WHERE key = 'run_id')) "
+            "ORDER BY seq",
+            (run_id,),
+        )
         return [_entry(row) for row in rows]
 
     def find_command(self, command_id: str) -> tuple[int, dict] | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT http_status, response FROM commands WHERE command_id = ? "
-                "AND run = (SELECT value FROM meta WHERE key = 'run_id')",
-                (command_id,),
-            ).fetchone()
+        row = self._one(
+            "SELECT http_status, response FROM commands WHERE command_id = ? "
+            "AND run = (SELECT value FROM meta WHERE key = 'run_id')",
+            (command_id,),
+        )
         return None if row is None else (row["http_status"], json.loads(row["response"]))
 
     def record_command(
@@ -113,13 +107,12 @@ class Log(Rows):
 
     def audit(self, run_id: str | None = None) -> list[dict]:
         """Every command received in a run (default: the current one), accepted or not, oldest first."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT command_id, received_at, device, request, outcome, http_status, seq "
-                "FROM commands WHERE run = COALESCE(?, (SELECT value FROM meta WHERE key = 'run_id')) "
-                "ORDER BY received_at, rowid",
-                (run_id,),
-            ).fetchall()
+        rows = self._all(
+            "SELECT command_id, received_at, device, request, outcome, http_status, seq "
+            "FROM commands WHERE run = COALESCE(?, (SELECT value FROM meta WHERE key = 'run_id')) "
+            "ORDER BY received_at, rowid",
+            (run_id,),
+        )
         return [dict(r) | {"request": json.loads(r["request"])} for r in rows]
 
 
@@ -159,18 +152,5 @@ def insert_entry(db: sqlite3.Connection, e: LogEntry) -> None:
 
 
 def _entry(row: sqlite3.Row) -> LogEntry:
-    return LogEntry(
-        seq=row["seq"],
-        action=row["action"],
-        at=row["at"],
-        command_id=row["command_id"],
-        project_id=row["project_id"],
-        screen=row["screen"],
-        undoes=row["undoes"],
-        device=row["device"],
-        project_ids=tuple(json.loads(row["project_ids"])) if row["project_ids"] else (),
-        cue_id=row["cue_id"],
-        text=row["text"],
-        pad_id=row["pad_id"],
-        signature_id=row["signature_id"],
-    )
+    ids = row["project_ids"]
+    return record(LogEntry, row, project_ids=tuple(json.loads(ids)) if ids else ())

@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 from ...core.model import Pad
-from . import Rows
+from . import Rows, record
 from .log import append_setup
 
 
@@ -15,17 +15,15 @@ class Pads(Rows):
 
     def load_pads(self) -> list[Pad]:
         """Every pad of a live project, in running order, the host's before the investor's."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT d.* FROM pads d JOIN projects p ON p.id = d.project_id "
-                "ORDER BY p.position, d.party = 'investor', d.position"
-            ).fetchall()
+        rows = self._all(
+            "SELECT d.* FROM pads d JOIN projects p ON p.id = d.project_id "
+            "ORDER BY p.position, d.party = 'investor', d.position"
+        )
         return [_pad(row) for row in rows]
 
     def pad_secrets(self) -> dict[str, dict]:
         """pad id -> its local token, whether a browser holds it, whether a remote link is live."""
-        with self._lock:
-            rows = self._db.execute("SELECT id, token, claim_hash, remote_hash FROM pads").fetchall()
+        rows = self._all("SELECT id, token, claim_hash, remote_hash FROM pads")
         return {
             r["id"]: {
                 "token": r["token"],
@@ -93,9 +91,7 @@ class Signatures(Rows):
     """A pad's attempts and their strokes."""
 
     def signature(self, signature_id: str) -> dict | None:
-        with self._lock:
-            row = self._db.execute("SELECT * FROM signatures WHERE id = ?", (signature_id,)).fetchone()
-        return None if row is None else dict(row)
+        return self._one("SELECT * FROM signatures WHERE id = ?", (signature_id,), make=dict)
 
     def begin_signature(self, row: dict) -> None:
         with self.transaction() as db:
@@ -123,10 +119,9 @@ class Signatures(Rows):
 
     def strokes(self, signature_id: str) -> tuple[list[int], list]:
         """The batch numbers stored and every point in batch order."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT batch, points FROM strokes WHERE signature_id = ? ORDER BY batch", (signature_id,)
-            ).fetchall()
+        rows = self._all(
+            "SELECT batch, points FROM strokes WHERE signature_id = ? ORDER BY batch", (signature_id,)
+        )
         points: list = []
         for r in rows:
             points.extend(json.loads(r["points"]))
@@ -134,31 +129,22 @@ class Signatures(Rows):
 
     def open_signatures(self) -> dict[str, dict]:
         """pad id -> its latest attempt in the current run that is neither cleared nor submitted."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM signatures WHERE run = (SELECT value FROM meta WHERE key = 'run_id') "
-                "AND cleared_at IS NULL AND submitted_at IS NULL ORDER BY rowid"
-            ).fetchall()
+        rows = self._all(
+            "SELECT * FROM signatures WHERE run = (SELECT value FROM meta WHERE key = 'run_id') "
+            "AND cleared_at IS NULL AND submitted_at IS NULL ORDER BY rowid"
+        )
         return {r["pad_id"]: dict(r) for r in rows}
 
     def signatures_of(self, run_id: str | None = None) -> list[dict]:
         """Every attempt of a run (default: the current one), oldest first, with its batch count."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT s.*, (SELECT COUNT(*) FROM strokes t WHERE t.signature_id = s.id) AS batches "
-                "FROM signatures s WHERE s.run = COALESCE(?, (SELECT value FROM meta WHERE key = 'run_id')) "
-                "ORDER BY s.rowid",
-                (run_id,),
-            ).fetchall()
+        rows = self._all(
+            "SELECT s.*, (SELECT COUNT(*) FROM strokes t WHERE t.signature_id = s.id) AS batches "
+            "FROM signatures s WHERE s.run = COALESCE(?, (SELECT value FROM meta WHERE key = 'run_id')) "
+            "ORDER BY s.rowid",
+            (run_id,),
+        )
         return [dict(r) for r in rows]
 
 
 def _pad(row: sqlite3.Row) -> Pad:
-    return Pad(
-        id=row["id"],
-        order=row["position"],
-        name=row["name"],
-        project_id=row["project_id"],
-        party=row["party"],
-        remote_place=row["remote_place"],
-    )
+    return record(Pad, row)
