@@ -1,4 +1,5 @@
-"""kiosk's packages import one another one way only (README "How it is built": the layers).
+"""kiosk's packages import one another one way only (README "How it is built": the layers), and no
+module uses the underscored members of another module's classes.
 
 Every import in kiosk/**/*.py counts — at the top of a module, inside a function, under TYPE_CHECKING —
 grouped by the package it is in (``kiosk/ceremony/rules.py`` is ``ceremony``; a module at kiosk's top,
@@ -8,6 +9,7 @@ that makes each of its arrows."""
 from __future__ import annotations
 
 import ast
+from collections import defaultdict
 from itertools import pairwise
 from pathlib import Path
 
@@ -115,3 +117,58 @@ def test_above_the_store_only_its_interface_is_named():
         if module in engines
     ]
     assert named == []
+
+
+def private_members(tree: ast.Module) -> set[str]:
+    """The underscored methods and ``self._x`` attributes the classes of one module define."""
+    names = set()
+    for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
+        for node in ast.walk(cls):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                names.add(node.name)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and _on_self(node):
+                names.add(node.attr)
+    return {n for n in names if n.startswith("_") and not n.startswith("__")}
+
+
+def _on_self(node: ast.Attribute) -> bool:
+    return isinstance(node.value, ast.Name) and node.value.id == "self"
+
+
+def reached_into(root: Path = ROOT) -> list[str]:
+    """``file:line expression`` for every use of another kiosk module's underscored member (on anything
+    but ``self``, ``cls`` or ``super()``)."""
+    trees = {p: ast.parse(p.read_text(encoding="utf-8")) for p in sorted((root / "kiosk").rglob("*.py"))}
+    owners: dict[str, set[Path]] = defaultdict(set)
+    for path, tree in trees.items():
+        for name in private_members(tree):
+            owners[name].add(path)
+    found = []
+    for path, tree in trees.items():
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Attribute) or node.attr not in owners or path in owners[node.attr]:
+                continue
+            base = node.value
+            if isinstance(base, ast.Name) and base.id in ("self", "cls"):
+                continue
+            if isinstance(base, ast.Call) and isinstance(base.func, ast.Name) and base.func.id == "super":
+                continue
+            found.append(f"{path.relative_to(root)}:{node.lineno} {ast.unparse(node)}")
+    return found
+
+
+def test_no_module_uses_another_modules_underscored_members():
+    """The service's features (the pads' signing) go through its public interface (``deciding``,
+    ``changing_setup``, ``current``), not its lock and its catching up."""
+    assert reached_into() == []
+
+
+def test_a_reach_into_another_module_is_found(tmp_path):
+    for name, body in {
+        "kiosk/service.py": "class S:\n    def __init__(self):\n        self._lock = 1\n    def _after(self):\n        pass\n",
+        "kiosk/feature.py": "def f(s):\n    with s._lock:\n        s._after()\n    return s._replace()\n",
+    }.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(body)
+    # _replace belongs to no kiosk class (a namedtuple's): not a reach into kiosk.
+    assert reached_into(tmp_path) == ["kiosk/feature.py:2 s._lock", "kiosk/feature.py:3 s._after"]
