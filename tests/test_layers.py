@@ -79,9 +79,25 @@ def find_cycle(graph: dict[str, dict[str, str]]) -> list[str] | None:
     return None
 
 
+def layers(readme: Path = ROOT / "README.md") -> dict[str, int]:
+    """Each package's line in README's picture of the layers, counted from the bottom."""
+    picture = readme.read_text(encoding="utf-8").split("**Layers, one way.**", 1)[1].split("```")[1]
+    lines = [line.strip().split("  ")[0] for line in picture.splitlines() if line.strip()]
+    return {name.strip(): n for n, names in enumerate(reversed(lines)) for name in names.split(",")}
+
+
 def test_the_packages_import_one_another_one_way():
     graph = package_graph()
     assert {"ceremony", "store", "setup", "web", "app"} <= set(graph)  # the walk found the tree
+    line = layers()
+    assert set(graph) - set(line) == set(), "packages README's layers do not place"
+    up = [
+        f"  {a} -> {b}   ({where})"
+        for a, arrows in sorted(graph.items())
+        for b, where in sorted(arrows.items())
+        if line[b] > line[a]
+    ]
+    assert up == [], "imports up README's layers:\n" + "\n".join(up)
     cycle = find_cycle(graph)
     assert cycle is None, "packages import each other:\n" + "\n".join(
         f"  {a} -> {b}   ({graph[a][b]})" for a, b in pairwise(cycle)
