@@ -14,9 +14,9 @@ from flask_socketio import SocketIO
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .ceremony import signals
-from .ceremony.clock import Clock
 from .ceremony.service import Ceremony
 from .config import data_dir, redacted, resolve, share_kept_secrets
+from .core.clock import Clock
 from .outbound.hub import register as register_outbound
 from .setup.sample import load_sample
 from .store import open_storage

@@ -89,9 +89,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _open():
     """The ceremony in the data folder, as the server sees it."""
-    from .ceremony.clock import Clock
     from .ceremony.service import Ceremony
     from .config import data_dir, resolve
+    from .core.clock import Clock
     from .store import open_storage
 
     folder = data_dir()
@@ -241,7 +241,7 @@ def export(fmt: str | None, output: str | None) -> int:
         if output is None and fmt == "xlsx" and sys.stdout.isatty():
             print(gettext(XLSX_NEEDS_FILE, lang), file=sys.stderr)
             return EXIT_BAD_INPUT
-        data = report.FORMATS[fmt][0](ceremony.report())
+        data = report.FORMATS[fmt][0](report.of(ceremony))
     finally:
         storage.close()
     if output:

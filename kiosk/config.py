@@ -48,7 +48,7 @@ def kept_secret(folder: Path, name: str, make) -> tuple[str, str]:
     return value, str(path)
 
 
-# One PIN per role (kiosk.ceremony.access); the PIN typed decides the role of the session.
+# One PIN per role (kiosk.core.access); the PIN typed decides the role of the session.
 PIN_ROLES = ("operator", "viewer", "editor")
 
 

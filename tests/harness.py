@@ -117,7 +117,7 @@ def fill(ceremony, specs: list[ProjectSpec] | None, event: EventSpec | None = No
     project ids in running order."""
     from dataclasses import replace
 
-    from kiosk.ceremony.model import Event
+    from kiosk.core.model import Event
     from kiosk.setup.fields import draft_from_cells
 
     event = event or EventSpec()
@@ -313,7 +313,7 @@ class LiveServer:
         every device) is not reset: such tests start a server of their own."""
         from dataclasses import asdict, replace
 
-        from kiosk.ceremony.model import Event
+        from kiosk.core.model import Event
         from kiosk.setup.fields import CERTIFICATE_KEYS, EVENT_KEYS
         from kiosk.setup.sample import sample_agenda_csv, sample_csv, sample_event
 

@@ -9,7 +9,7 @@ import itsdangerous.timed
 from conftest import PIN
 from harness import welcomed
 
-from kiosk.ceremony.clock import FixedClock
+from kiosk.core.clock import FixedClock
 from kiosk.web.auth import FREE_TRIES, GLOBAL_FAILURES_PER_MIN, Throttle
 
 

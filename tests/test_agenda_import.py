@@ -18,7 +18,7 @@ from harness import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.ceremony.model import CUE_KINDS, SPEAKING_KINDS
+from kiosk.core.model import CUE_KINDS, SPEAKING_KINDS
 from kiosk.setup import fields
 from kiosk.setup.agenda import (
     AGENDA_HEADERS,

@@ -9,8 +9,8 @@ import pytest
 from conftest import PIN, operator_client, paired_client
 from harness import projects, welcomed
 
-from kiosk.ceremony.clock import FixedClock
 from kiosk.ceremony.rules import replay
+from kiosk.core.clock import FixedClock
 
 
 @pytest.fixture

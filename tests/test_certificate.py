@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageDraw
 
-from kiosk.ceremony.model import CERTIFICATE_TEMPLATES, Event, Pad, Project
 from kiosk.certificate import ink, layout, render
 from kiosk.certificate.layout import HEIGHT, WIDTH, text_width
+from kiosk.core.model import CERTIFICATE_TEMPLATES, Event, Pad, Project
 from kiosk.words.catalogue import gettext
 
 ROOT = Path(__file__).resolve().parent.parent

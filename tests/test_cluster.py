@@ -23,7 +23,7 @@ from conftest import ROOT
 from harness import LiveServer, Recorder, free_port, prepare_data, projects, wait_until
 from services import redis_url
 
-from kiosk.ceremony.clock import Clock
+from kiosk.core.clock import Clock
 from kiosk.store.redis_shared import BEAT_S, RETRY_CAP_S, STALL_S, RedisShared
 from kiosk.store.shared import MemoryShared
 

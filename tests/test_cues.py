@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.ceremony import views
-from kiosk.ceremony.model import Ceremony, Command, Cue, Event, Project, Run, State
 from kiosk.ceremony.rules import CeremonyError, agenda, apply_entry, decide, milestone_crossed, replay
+from kiosk.core.model import Ceremony, Command, Cue, Event, Project, Run, State
 from kiosk.words import messages
 
 AT = "2021-06-21T09:30:00+08:00"

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from kiosk.ceremony import views
-from kiosk.ceremony.model import SCREENS, Ceremony, Command, Event, Project, Run, State
 from kiosk.ceremony.rules import CeremonyError, apply_entry, decide, replay, tier_of, yi
+from kiosk.core.model import SCREENS, Ceremony, Command, Event, Project, Run, State
 from kiosk.words import messages
 
 

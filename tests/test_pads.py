@@ -14,9 +14,9 @@ from test_cues import AT
 from test_cues import projects as domain_projects
 
 from kiosk.ceremony import views
-from kiosk.ceremony.model import Command, Cue, Pad, State
 from kiosk.ceremony.rules import CeremonyError, apply_entry, decide, pad_state, replay, signing_group
 from kiosk.ceremony.service import Ceremony
+from kiosk.core.model import Command, Cue, Pad, State
 from kiosk.setup.agenda import CueDraft
 from kiosk.store.sqlite import Storage
 from kiosk.words import messages
@@ -303,3 +303,28 @@ def test_a_pad_form_names_each_problem_on_its_field(ceremony):
         ceremony.signing.update_pad(pad.id, {"name": "  "})
     assert [(p.field, p.code) for p in err.value.problems] == [("pad_name", "required")]
     assert ceremony.signing.update_pad(pad.id, {"remote_place": ""}).name == "周建光"
+
+
+def test_a_pad_whose_round_another_process_arms_as_it_is_deleted_stays(ceremony, monkeypatch):
+    """The editor deletes a pad while a second server arms its round: "armed" is decided inside the
+    delete's transaction, so the pad of a round that may be signing now is refused, not deleted."""
+    pid = ceremony.projects[0].id
+    pad = ceremony.signing.add_pad({"name": "甲", "project_id": pid, "party": "host"})
+    other = Ceremony(Storage(ceremony.storage.path))
+    ceremony.catch_up()
+    opened = ceremony.storage.transaction
+    armed = []
+
+    def arm_first():
+        # The other process's write lands just before this process's transaction opens.
+        if not armed:
+            armed.append(cmd(other, "arm", project_ids=[pid]))
+        return opened()
+
+    monkeypatch.setattr(ceremony.storage, "transaction", arm_first)
+    with pytest.raises(CeremonyError) as err:
+        ceremony.signing.delete_pad(pad.id)
+    assert err.value.code == "pad_armed"
+    assert armed[0][0] == 200
+    assert [d.id for d in ceremony.storage.load_pads()] == [pad.id]
+    other.storage.close()

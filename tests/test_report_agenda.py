@@ -17,9 +17,9 @@ from gettext import NullTranslations
 import pytest
 from openpyxl import load_workbook
 
-from kiosk.ceremony.clock import FixedClock
-from kiosk.ceremony.model import LogEntry
 from kiosk.ceremony.service import Ceremony
+from kiosk.core.clock import FixedClock
+from kiosk.core.model import LogEntry
 from kiosk.reporting import report as reporting
 from kiosk.reporting.agenda import delay, run_of
 from kiosk.setup.agenda import CueDraft, parse_agenda_sheet
@@ -186,7 +186,7 @@ FIGURES = [
 
 def test_the_agenda_as_it_ran(show):
     run_the_show(show)
-    data = show.ceremony.report()
+    data = reporting.of(show.ceremony)
     agenda = data["agenda"]
     assert [
         (
@@ -261,7 +261,7 @@ def test_the_agenda_as_it_ran(show):
 
 def test_a_show_still_running_and_an_undone_round(show):
     show.do("09:29:00", "go")
-    first = show.ceremony.report()["agenda"]
+    first = reporting.of(show.ceremony)["agenda"]
     assert (first[0]["status"], first[0]["actual_seconds"], first[0]["actual_text"]) == (
         "running",
         None,
@@ -278,7 +278,7 @@ def test_a_show_still_running_and_an_undone_round(show):
     show.do("09:30:00", "jump", cue_id=show.cue("第一轮签约"))
     show.sign_round("09:31:00")
     show.do("09:32:00", "undo")
-    agenda = show.ceremony.report()["agenda"]
+    agenda = reporting.of(show.ceremony)["agenda"]
     # The round ran until the run's last entry (the undo); its confirm was taken back.
     assert (agenda[0]["actual_seconds"], agenda[3]["status"], agenda[3]["actual_seconds"]) == (
         60,
@@ -296,7 +296,7 @@ def test_a_signing_from_the_project_list_starts_its_round(show):
     show.do("09:40:00", "announce", project_id="p3")
     show.do("09:41:00", "confirm", project_id="p3")
     show.do("09:42:00", "confirm", project_id="p4")
-    agenda = show.ceremony.report()["agenda"]
+    agenda = reporting.of(show.ceremony)["agenda"]
     round2 = agenda[6]
     assert (round2["started_time"], round2["fired"], round2["firings"][0]["action"]) == (
         "09:40:00",
@@ -315,7 +315,7 @@ def test_a_signing_from_the_project_list_starts_its_round(show):
 def test_delays_by_time_of_day_without_a_date_or_on_another_day(show):
     show.ceremony.save_event(replace(show.ceremony.event, date=""))
     show.do("09:36:30", "go")
-    row = show.ceremony.report()["agenda"][0]
+    row = reporting.of(show.ceremony)["agenda"][0]
     assert (row["planned_at"], row["delay_seconds"], row["delay_text"]) == (None, 390, "晚7分钟")
     # A rehearsal the evening before, or a run past midnight: the time of day, not the day.
     cue = show.ceremony.current().cues[0]
@@ -353,10 +353,10 @@ def test_the_formatters():
 
 
 def test_the_press_summary_names_who_spoke(show):
-    summary = show.ceremony.report()["press_summary"]
+    summary = reporting.of(show.ceremony)["press_summary"]
     assert "致辞" not in summary["zh"] and "发言" not in summary["zh"]  # nothing has happened yet
     run_the_show(show)
-    zh = show.ceremony.report()["press_summary"]["zh"]
+    zh = reporting.of(show.ceremony)["press_summary"]["zh"]
     assert zh.endswith(
         "所涉及的产业均来自新能源汽车、生物医药、现代农业、新材料等。"
         "高新区党工委书记、天元区委书记周建光致辞。"
@@ -366,7 +366,7 @@ def test_the_press_summary_names_who_spoke(show):
     assert zh.count(WU[1]) == 1  # fired twice, named once
 
     show.ceremony.save_event(replace(show.ceremony.event, language="en"))
-    en = show.ceremony.report()["press_summary"]["en"]
+    en = reporting.of(show.ceremony)["press_summary"]["en"]
     assert en.endswith(
         " 周建光 (高新区党工委书记、天元区委书记) gave a speech."
         " 吴建明 (万洋众创城投资集团有限公司总裁) and 包磊 (深圳市北科生物有限公司副董事长)"
@@ -386,7 +386,7 @@ def test_several_speeches_in_one_sentence(show):
     for when in ("09:30:00", "09:40:00", "09:50:00"):
         show.do(when, "go")
     show.do("09:55:00", "jump", cue_id=show.cue("发言"))
-    summary = show.ceremony.report()["press_summary"]
+    summary = reporting.of(show.ceremony)["press_summary"]
     # A title with "、" in it: the speakers are set apart with "，".
     assert summary["zh"].endswith(
         "签约尚未开始。市委常委、统战部部长覃万成，高新区党工委书记、天元区委书记周建光，天元区区长姚永告分别致辞。"
@@ -400,7 +400,7 @@ def test_several_speeches_in_one_sentence(show):
 
 def test_every_format_carries_the_agenda(show):
     run_the_show(show)
-    data = show.ceremony.report()
+    data = reporting.of(show.ceremony)
     assert json.loads(reporting.to_json(data))["agenda"] == data["agenda"]
 
     rows = list(csv.reader(io.StringIO(reporting.to_csv(data).decode("utf-8-sig"))))
@@ -461,7 +461,7 @@ def test_every_format_carries_the_agenda(show):
 def test_the_agenda_in_english(show):
     show.ceremony.save_event(replace(show.ceremony.event, language="en"))
     run_the_show(show)
-    data = show.ceremony.report()
+    data = reporting.of(show.ceremony)
     opening, speech, film, round1, wu = data["agenda"][:5]
     assert (opening["planned_text"], opening["actual_text"], opening["delay_text"]) == (
         "5 min",

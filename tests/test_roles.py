@@ -1,5 +1,5 @@
 """Who may do what: each role and token against each endpoint, signing devices out, tokens, pairing, and
-the lock a live run puts on the running order (kiosk.ceremony.access, kiosk.web.auth, kiosk.web.devices)."""
+the lock a live run puts on the running order (kiosk.core.access, kiosk.web.auth, kiosk.web.devices)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from conftest import OPERATOR_PIN, PIN, VIEWER_PIN, operator_client, paired_client
 from harness import projects, welcomed
 
-from kiosk.ceremony import access
-from kiosk.ceremony.clock import FixedClock
+from kiosk.core import access
+from kiosk.core.clock import FixedClock
 
 # (method, path, body, the right it needs; None: anyone)
 ENDPOINTS = [

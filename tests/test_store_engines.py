@@ -21,11 +21,12 @@ import pytest
 from harness import ROOT, ProjectSpec, csv_bytes, projects, wait_until
 from services import Store, pg_url_fixture, store_fixture  # noqa: F401 - the fixtures `pg_url`, `store`
 
-from kiosk.ceremony.access import Device
-from kiosk.ceremony.model import Cue, Event, Pad
 from kiosk.ceremony.service import Ceremony
 from kiosk.config import ConfigError, database_url
+from kiosk.core.access import Device
+from kiosk.core.model import Cue, Event, Pad
 from kiosk.setup.fields import draft_from_cells
+from kiosk.store.base import Store as StoreInterface
 from kiosk.store.sqlite import SCHEMA_VERSION, migrations
 
 AT = "2026-06-21T09:00:00+08:00"
@@ -45,6 +46,20 @@ def test_every_step_runs_once(store, tmp_path):
         assert again.integrity_check() == "ok" and again.writable()
     finally:
         again.close()
+
+
+def test_each_engine_is_the_store_the_domain_knows(store, tmp_path):
+    """Above kiosk/store only ``kiosk.store.base.Store`` is named: each engine has every call of it, and
+    it has every public call of the engines (one added to an engine alone would go around it)."""
+    storage = store.open(tmp_path)
+    try:
+        assert isinstance(storage, StoreInterface)
+        calls = {
+            n for n in dir(StoreInterface) if not n.startswith("_") and callable(getattr(StoreInterface, n))
+        }
+        assert {n for n in dir(type(storage)) if not n.startswith("_")} == calls
+    finally:
+        storage.close()
 
 
 def exercise(storage) -> dict:

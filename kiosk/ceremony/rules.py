@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from .model import (
+from ..core.model import (
     CUE_SCREENS,
     LOCK,
     MAX_NOTE,
@@ -556,10 +556,6 @@ def yi(amount_wan: int) -> str:
     """万元 as an exact 亿元 string without trailing zeros: 2060000 -> '206', 523000 -> '52.3'."""
     value = (Decimal(amount_wan) / WAN_PER_YI).normalize()
     return format(value, "f")
-
-
-def decimal_text(value: Decimal | None) -> str | None:
-    return None if value is None else format(value.normalize(), "f")
 
 
 def tier_of(amount_wan: int) -> int | None:

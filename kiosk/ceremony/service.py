@@ -10,24 +10,25 @@ the CLI all come through here.
 
 from __future__ import annotations
 
-import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
+from ..core.access import edits_locked
+from ..core.clock import Clock
+from ..core.model import ACTIONS, LOCK, MODES, UNLOCK, Command, Cue, Event, Run, State
+from ..core.model import Ceremony as Snapshot
 from ..setup.agenda import CueDraft
 from ..setup.cards import DEFAULT_SERVICES, Card, clean_edit, looks_like_token
 from ..setup.event import clean_event, prepare_image
-from ..setup.fields import FieldErrors, Problem, ProjectDraft, clean, draft_from_cells
+from ..setup.fields import FieldErrors, Problem, ProjectDraft, draft_from_cells
 from ..setup.importer import fold_name
-from ..store.sqlite import Storage
+from ..store.base import Store
 from ..words import format as fmt
 from ..words import messages
 from ..words.catalogue import N_, gettext
 from . import signals, views
-from .access import edits_locked
-from .clock import Clock
-from .model import ACTIONS, LOCK, MODES, UNLOCK, Command, Cue, Event, Run, State
-from .model import Ceremony as Snapshot
 from .rules import CeremonyError, agenda, apply_entry, decide, replay
 from .signing import Signing
 
@@ -86,7 +87,7 @@ def parse_command(payload: object) -> Command:
 
 
 class Ceremony:
-    def __init__(self, storage: Storage, clock: Clock | None = None, claim=None):
+    def __init__(self, storage: Store, clock: Clock | None = None, claim=None):
         self.storage = storage
         self.clock = clock or storage.clock
         # ``claim(head) -> bool``: whether this process announces the change that brought the log to ``head``
@@ -184,6 +185,34 @@ class Ceremony:
         if self.storage.head() != self._head:
             self.reload()
 
+    # -- deciding: the way in for the service's own changes and for its features (the pads' signing) ------
+
+    @contextmanager
+    def deciding(self) -> Iterator[Snapshot]:
+        """``with ceremony.deciding() as now:`` — one store transaction under the service's lock, caught up
+        with whatever another process committed first: ``now`` is the ceremony to decide against, and
+        what is written inside commits with the decision or not at all (an exception rolls it back).
+        A check made before it opens is a race with every other writer."""
+        with self._lock, self.storage.transaction():
+            self._catch_up_in()
+            yield self._snap
+
+    @contextmanager
+    def reading(self) -> Iterator[Snapshot]:
+        """``with ceremony.reading() as now:`` — the ceremony as it stands, held still in this process
+        while what goes with it is read from the store (the report's cards, audit, log and strokes)."""
+        with self._lock:
+            self._catch_up_in()
+            yield self._snap
+
+    @contextmanager
+    def changing_setup(self) -> Iterator[Snapshot]:
+        """``deciding`` for a change of the setup (projects, cues, pads, the event, a card's address):
+        after the commit everything is read again and every client told."""
+        with self.deciding() as now:
+            yield now
+        self._after_setup()
+
     # -- commands -----------------------------------------------------------------------------------------
 
     def execute(self, payload: object, device: str | None = None) -> tuple[int, dict]:
@@ -197,20 +226,20 @@ class Ceremony:
     def run_command(
         self, command: Command, payload: dict, device: str | None, check=None, follow=None, recorded=None
     ):
-        """Decide ``command`` and record it, inside one transaction. ``check()`` may refuse it first (raise
-        ``CeremonyError``); ``follow(state)`` may name a second command the first one brings about (the
-        last pad's submission signing its round), decided and recorded in the same transaction;
-        ``recorded(at)`` writes what goes with an accepted command, in that transaction too."""
+        """Decide ``command`` and record it, inside one transaction. ``check(now)`` may refuse it first
+        (raise ``CeremonyError``) against the ceremony as it stands; ``follow(now, state)`` may name a
+        second command the first one brings about (the last pad's submission signing its round), decided
+        and recorded in the same transaction; ``recorded(at)`` writes what goes with an accepted command,
+        in that transaction too."""
         with self._lock:
-            with self.storage.transaction():
-                self._catch_up_in()
+            with self.deciding() as now:
                 stored = self.storage.find_command(command.command_id)
                 if stored is not None:
                     return stored
                 at = self.clock.now_iso()
                 try:
                     if check is not None:
-                        check()
+                        check(now)
                     entry = self._decide(self.state, command, at, device)
                 except CeremonyError as err:
                     status, answer = self._error_answer(err)
@@ -218,7 +247,7 @@ class Ceremony:
                     return status, answer
                 state = apply_entry(self.state, entry)
                 entries = [(command, payload, entry)]
-                then = follow(state) if follow is not None else None
+                then = follow(now, state) if follow is not None else None
                 if then is not None:
                     try:
                         extra = self._decide(state, then, at, device)
@@ -308,42 +337,17 @@ class Ceremony:
         """
         if mode not in MODES:
             raise CeremonyError("invalid_mode")
-        with self._lock, self.storage.transaction():
-            self._catch_up_in()
-            if self.run.mode == "live" and self.storage.audit() and not confirmed:
+        with self.changing_setup() as now:
+            if now.run.mode == "live" and self.storage.audit() and not confirmed:
                 raise CeremonyError("confirm_required")
             self.storage.start_run(mode, self.clock.now_iso())
-        self._after_setup()
         return self.run
-
-    def report(self) -> dict:
-        """The current run's report: projects with contacts, totals, breakdowns, audit, press summary."""
-        from ..reporting import report
-
-        with self._lock:
-            self._catch_up_in()
-            return report.build(
-                self._snap,
-                self.storage.load_cards(),
-                self.storage.audit(),
-                self.clock.now_iso(),
-                log=self.storage.load_log(),
-                signatures=self.storage.signatures_of(),
-            )
 
     # -- concierge cards ----------------------------------------------------------------------------------
 
     def default_services(self) -> tuple[str, ...]:
-        """The event's list of what a golden key opens: the organiser's own, or the article's (in words)."""
-        raw = self.storage.get_meta("card_services")
-        if raw is None:
-            return tuple(gettext(s, self.lang) for s in DEFAULT_SERVICES)
-        return tuple(json.loads(raw))
-
-    def set_default_services(self, services: object) -> tuple[str, ...]:
-        items = clean({"services": services}, ("services",))["services"] or ()
-        self.storage.set_meta("card_services", json.dumps(list(items), ensure_ascii=False))
-        return items
+        """What a golden key opens when its card names nothing of its own, in the event's words."""
+        return tuple(gettext(s, self.lang) for s in DEFAULT_SERVICES)
 
     def project(self, project_id: str):
         self.catch_up()
@@ -367,10 +371,10 @@ class Ceremony:
 
     def rotate_card(self, project_id: str) -> Card:
         """A new address for the card; the old one is 404 from now on (e.g. a printed card went astray)."""
-        with self._lock:
+        # A setup change: the wall's QR image is keyed on seq, so it fetches the new code at once.
+        with self.changing_setup():
             self.storage.rotate_token(project_id, self.clock.now_iso())
             card = self.storage.card_for(project_id)
-        self._after_setup()  # the wall's QR image is keyed on seq: it fetches the new code at once
         return card
 
     # -- setup --------------------------------------------------------------------------------------------
@@ -389,13 +393,12 @@ class Ceremony:
         ``agenda`` (a workbook's 流程 sheet) replaces the agenda in the same transaction, its project
         numbers read against the running order as it will be. Replacing the running order without one
         keeps the agenda's rounds on the same running-order numbers."""
-        with self._lock, self.storage.transaction():
-            self._catch_up_in()
-            self._check_unlocked()
-            if replace_all and self.state.signed:
+        with self.changing_setup() as now:
+            _check_unlocked(now)
+            if replace_all and now.state.signed:
                 raise CeremonyError("already_signed", variant="replace")
             if not replace_all and not allow_same_name:
-                taken = {fold_name(p.name): p.name for p in self.projects}
+                taken = {fold_name(p.name): p.name for p in now.projects}
                 clash = [
                     Problem("name", "name_exists", {"name": taken[fold_name(d.name)]})
                     for d in drafts
@@ -404,7 +407,7 @@ class Ceremony:
                 if clash:
                     raise FieldErrors(clash)
             kept = self.storage.load_cues()
-            old_orders = {p.id: p.order for p in self.projects}
+            old_orders = {p.id: p.order for p in now.projects}
             self.storage.add_projects(drafts, self.clock.now_iso(), replace_all=replace_all)
             if agenda is not None:
                 self._store_agenda(agenda)
@@ -424,17 +427,14 @@ class Ceremony:
                     ],
                     self.clock.now_iso(),
                 )
-        self._after_setup()
         return len(drafts)
 
     def import_agenda(self, drafts: list[CueDraft]) -> int:
         """Replace the agenda with ``drafts`` (raises ``FieldErrors`` for a project number not in the
         running order, ``CeremonyError("show_locked")`` once a live run has signed). Returns the count."""
-        with self._lock, self.storage.transaction():
-            self._catch_up_in()
-            self._check_unlocked()
+        with self.changing_setup() as now:
+            _check_unlocked(now)
             self._store_agenda(drafts)
-        self._after_setup()
         return len(drafts)
 
     def _store_agenda(self, drafts: list[CueDraft]) -> None:
@@ -470,69 +470,65 @@ class Ceremony:
         self.storage.replace_cues(cues, self.clock.now_iso())
 
     def save_event(self, event: Event) -> None:
-        with self._lock, self.storage.transaction():
+        with self.changing_setup():
             self.storage.save_event(event, self.clock.now_iso())
-        self._after_setup()
+
+    def edit_event(self, **changes) -> Event:
+        """The event with ``changes`` (checked already) applied to it as it stands inside the
+        transaction, so an edit from another process in between is kept, not overwritten."""
+        with self.changing_setup() as now:
+            event = replace(now.event, **changes)
+            self.storage.save_event(event, self.clock.now_iso())
+        return event
 
     def update_event(self, payload: object) -> Event:
         """An organiser's edit of the event (raises ``FieldErrors``); the screens redraw at once."""
-        self.catch_up()
-        event = clean_event(payload, self.event)
-        self.save_event(event)
+        with self.changing_setup() as now:
+            event = clean_event(payload, now.event)
+            self.storage.save_event(event, self.clock.now_iso())
         return event
 
     def set_media(self, kind: str, data: bytes | None, media_dir) -> Event:
         """Store (or with ``None`` clear) the logo or the background picture. Raises ``FieldError``."""
-        self.catch_up()
         if data is None:
-            event = replace(self.event, **{kind: None})
-        else:
-            name, body = prepare_image(kind, data)
-            media_dir.mkdir(parents=True, exist_ok=True)
-            (media_dir / name).write_bytes(body)
-            event = replace(self.event, **{kind: name})
-        self.save_event(event)
-        return event
+            return self.edit_event(**{kind: None})
+        name, body = prepare_image(kind, data)
+        media_dir.mkdir(parents=True, exist_ok=True)
+        (media_dir / name).write_bytes(body)
+        return self.edit_event(**{kind: name})
 
     # -- projects, one at a time (the admin pages) ---------------------------------------------------------
 
     def add_project(self, cells: dict) -> str:
         """Validate like an import row (raises ``FieldErrors``) and append to the running order."""
         draft = draft_from_cells(cells)
-        with self._lock, self.storage.transaction():
-            self._catch_up_in()
-            self._check_unlocked()
-            self._check_unique_name(draft.name)
+        with self.changing_setup() as now:
+            _check_unlocked(now)
+            _check_unique_name(now, draft.name)
             self.storage.add_projects([draft], self.clock.now_iso())
             new_id = self.storage.load_projects()[-1].id
-        self._after_setup()
         return new_id
 
     def update_project(self, project_id: str, cells: dict) -> None:
         draft = draft_from_cells(cells)
-        with self._lock, self.storage.transaction():
-            self._catch_up_in()
-            self._check_unlocked()
-            self._known(project_id)
-            self._check_unique_name(draft.name, besides=project_id)
+        with self.changing_setup() as now:
+            _check_unlocked(now)
+            _known(now, project_id)
+            _check_unique_name(now, draft.name, besides=project_id)
             self.storage.update_project(project_id, draft, self.clock.now_iso())
-        self._after_setup()
 
     def delete_project(self, project_id: str) -> None:
-        with self._lock, self.storage.transaction():
-            self._catch_up_in()
-            self._check_unlocked()
-            project = self._known(project_id)
-            if project_id in self.state.signed:
+        with self.changing_setup() as now:
+            _check_unlocked(now)
+            project = _known(now, project_id)
+            if project_id in now.state.signed:
                 raise CeremonyError("already_signed", variant="delete", name=project.name)
             self.storage.delete_project(project_id, self.clock.now_iso())
-        self._after_setup()
 
     def reorder_projects(self, ids: object) -> None:
-        with self._lock, self.storage.transaction():
-            self._catch_up_in()
-            self._check_unlocked()
-            current = [p.id for p in self.projects]
+        with self.changing_setup() as now:
+            _check_unlocked(now)
+            current = [p.id for p in now.projects]
             if (
                 not isinstance(ids, list)
                 or sorted(map(str, ids)) != sorted(current)
@@ -540,32 +536,16 @@ class Ceremony:
             ):
                 raise CeremonyError("invalid_order")
             self.storage.reorder_projects([str(i) for i in ids], self.clock.now_iso())
-        self._after_setup()
-
-    def _check_unlocked(self) -> None:
-        if edits_locked(self.run.mode, self.state.signing_started, self.state.edits_unlocked):
-            raise CeremonyError("show_locked")
 
     def set_edits_unlocked(self, unlocked: bool, device: str | None = None) -> bool:
         """Open (or close again) a locked show for editing the running order: one setup entry in the log
         and one line in the audit, with the device that did it. Returns whether anything changed."""
-        with self._lock, self.storage.transaction():
-            self._catch_up_in()
-            if self.state.edits_unlocked == unlocked:
+        with self.deciding() as now:
+            if now.state.edits_unlocked == unlocked:
                 return False
             self.storage.record_setup(UNLOCK if unlocked else LOCK, self.clock.now_iso(), device)
         self._after_setup()
         return True
-
-    def _known(self, project_id: str):
-        project = next((p for p in self.projects if p.id == project_id), None)
-        if project is None:
-            raise CeremonyError("unknown_project", project_id=project_id)
-        return project
-
-    def _check_unique_name(self, name: str, besides: str | None = None) -> None:
-        if any(fold_name(p.name) == fold_name(name) and p.id != besides for p in self.projects):
-            raise FieldErrors([Problem("name", "name_taken")])
 
     def _after_setup(self) -> None:
         self.reload()
@@ -574,6 +554,23 @@ class Ceremony:
 
     def _announce(self) -> None:
         signals.state_changed.send(self)
+
+
+def _check_unlocked(now: Snapshot) -> None:
+    if edits_locked(now.run.mode, now.state.signing_started, now.state.edits_unlocked):
+        raise CeremonyError("show_locked")
+
+
+def _known(now: Snapshot, project_id: str):
+    project = next((p for p in now.projects if p.id == project_id), None)
+    if project is None:
+        raise CeremonyError("unknown_project", project_id=project_id)
+    return project
+
+
+def _check_unique_name(now: Snapshot, name: str, besides: str | None = None) -> None:
+    if any(fold_name(p.name) == fold_name(name) and p.id != besides for p in now.projects):
+        raise FieldErrors([Problem("name", "name_taken")])
 
 
 def _kept_ids(drafts: list[CueDraft], current: list[Cue]) -> dict[int, str]:

@@ -14,10 +14,11 @@ import secrets
 from typing import TYPE_CHECKING
 
 from ..certificate.ink import validate_points
+from ..core.model import SUBMIT, Command, Pad
+from ..core.model import Ceremony as Snapshot
 from ..setup.cards import new_token
 from ..setup.fields import CERTIFICATE_KEYS, PAD_KEYS, FieldErrors, Problem, clean
 from . import signals
-from .model import SUBMIT, Command, Pad
 from .rules import CeremonyError, pad_state, signing_group
 
 if TYPE_CHECKING:
@@ -30,6 +31,9 @@ MAX_BATCH = 10_000  # batches of one attempt: a long signature is a few hundred
 
 
 class Signing:
+    """The pads' part of the service: every change goes through ``Ceremony.deciding`` (or
+    ``changing_setup``), so it is checked against the ceremony as it stands inside the store's transaction."""
+
     def __init__(self, ceremony: Ceremony):
         self.c = ceremony
         # pad id -> the open attempt holds strokes (the pad is "signing"): the console's chip, no I/O
@@ -42,8 +46,7 @@ class Signing:
     # -- pads (the organiser's setup) ---------------------------------------------------------------------
 
     def pad(self, pad_id: str) -> Pad | None:
-        self.c.catch_up()
-        return next((d for d in self.c.pads if d.id == pad_id), None)
+        return _pad(self.c.current(), pad_id)
 
     def _fields(self, payload: object, partial: bool = False) -> dict:
         body = payload if isinstance(payload, dict) else {}
@@ -62,29 +65,30 @@ class Signing:
         except FieldErrors as err:
             problems, fields = list(err.problems), {}
         project_id = payload.get("project_id") if isinstance(payload, dict) else None
-        if not project_id:
-            problems.append(Problem("pad_project", "required"))
-        elif not isinstance(project_id, str) or self.c.project(project_id) is None:
-            problems.append(Problem("pad_project", "unknown_project", {"project_id": str(project_id)[:40]}))
-        if problems:
-            raise FieldErrors(problems)
-        pad = Pad(
-            id="d" + secrets.token_hex(5),
-            order=0,
-            name=fields["name"],
-            project_id=project_id,
-            party=fields["party"],
-            remote_place=fields.get("remote_place") or "",
-        )
-        with self.c._lock, self.storage.transaction():
+        with self.c.changing_setup() as now:
+            if not project_id:
+                problems.append(Problem("pad_project", "required"))
+            elif not isinstance(project_id, str) or not any(p.id == project_id for p in now.projects):
+                problems.append(
+                    Problem("pad_project", "unknown_project", {"project_id": str(project_id)[:40]})
+                )
+            if problems:
+                raise FieldErrors(problems)
+            pad = Pad(
+                id="d" + secrets.token_hex(5),
+                order=0,
+                name=fields["name"],
+                project_id=project_id,
+                party=fields["party"],
+                remote_place=fields.get("remote_place") or "",
+            )
             self.storage.add_pad(pad, new_token(), self.c.clock.now_iso())
-        self.c._after_setup()
         return self.pad(pad.id)
 
     def update_pad(self, pad_id: str, payload: object) -> Pad:
-        pad = self._known(pad_id)
         fields = self._fields(payload, partial=True)
-        with self.c._lock, self.storage.transaction():
+        with self.c.changing_setup() as now:
+            pad = _known(now, pad_id)
             self.storage.update_pad(
                 pad_id,
                 fields.get("name") or pad.name,
@@ -92,17 +96,15 @@ class Signing:
                 (fields["remote_place"] or "") if "remote_place" in fields else pad.remote_place,
                 self.c.clock.now_iso(),
             )
-        self.c._after_setup()
         return self.pad(pad_id)
 
     def delete_pad(self, pad_id: str) -> None:
-        pad = self._known(pad_id)
-        if pad.project_id in self.c.state.armed and pad.id not in self.c.state.submitted:
-            # Its signatory may be signing right now: disarm the round first.
-            raise CeremonyError("pad_armed", name=pad.name)
-        with self.c._lock, self.storage.transaction():
+        with self.c.changing_setup() as now:
+            pad = _known(now, pad_id)
+            if pad.project_id in now.state.armed and pad.id not in now.state.submitted:
+                # Its signatory may be signing right now: disarm the round first.
+                raise CeremonyError("pad_armed", name=pad.name)
             self.storage.delete_pad(pad_id, self.c.clock.now_iso())
-        self.c._after_setup()
 
     def from_signatories(self, host_name: object = None) -> list[Pad]:
         """A pad for each of a project's named signatories that has none yet: the import's 签约代表 are
@@ -110,64 +112,46 @@ class Signing:
         pad for every project that has none."""
         host = self._fields({"name": host_name, "party": "host"})["name"] if host_name else None
         made = []
-        with self.c._lock, self.storage.transaction():
-            self.c._catch_up_in()
-            for p in sorted(self.c.projects, key=lambda p: p.order):
-                have = {(d.party, d.name) for d in self.c.pads if d.project_id == p.id}
+        with self.c.changing_setup() as now:
+            for p in sorted(now.projects, key=lambda p: p.order):
+                have = {(d.party, d.name) for d in now.pads if d.project_id == p.id}
                 wanted = [("host", host)] if host and not any(party == "host" for party, _ in have) else []
                 wanted += [("investor", name) for name in p.signatories if ("investor", name) not in have]
                 for party, name in wanted:
                     pad = Pad(id="d" + secrets.token_hex(5), order=0, name=name, project_id=p.id, party=party)
                     self.storage.add_pad(pad, new_token(), self.c.clock.now_iso())
                     made.append(pad.id)
-        self.c._after_setup()
-        return [d for d in self.c.pads if d.id in made]
+        return [d for d in self.c.current().pads if d.id in made]
 
     def new_link(self, pad_id: str) -> str:
         """A new local link: the old one, and the tablet that holds it, stop working now."""
-        self._known(pad_id)
         token = new_token()
-        with self.c._lock, self.storage.transaction():
-            self.storage.set_pad_secret(pad_id, self.c.clock.now_iso(), token=token)
-        self.c._after_setup()
+        self._set_secret(pad_id, token=token)
         return token
 
     def new_remote(self, pad_id: str, digest) -> str:
         """A remote link's secret (云签约), returned once: only ``digest(secret)`` is kept."""
-        self._known(pad_id)
         secret = "r" + new_token()
-        with self.c._lock, self.storage.transaction():
-            self.storage.set_pad_secret(pad_id, self.c.clock.now_iso(), remote_hash=digest(secret))
-        self.c._after_setup()
+        self._set_secret(pad_id, remote_hash=digest(secret))
         return secret
 
     def revoke_remote(self, pad_id: str) -> None:
-        self._known(pad_id)
-        with self.c._lock, self.storage.transaction():
-            self.storage.set_pad_secret(pad_id, self.c.clock.now_iso(), remote_hash=None)
-        self.c._after_setup()
+        self._set_secret(pad_id, remote_hash=None)
 
-    def _known(self, pad_id: str) -> Pad:
-        pad = self.pad(pad_id)
-        if pad is None:
-            raise CeremonyError("unknown_pad")
-        return pad
+    def _set_secret(self, pad_id: str, **secret) -> None:
+        with self.c.changing_setup() as now:
+            _known(now, pad_id)
+            self.storage.set_pad_secret(pad_id, self.c.clock.now_iso(), **secret)
 
     # -- the 签约图's look and the rules ------------------------------------------------------------------
 
     def update_settings(self, payload: object):
         """The organiser's choice of template, ink and rules (raises ``FieldErrors``)."""
-        from dataclasses import replace
-
         body = payload if isinstance(payload, dict) else {}
         names = {"template": "certificate_template", "ink": "ink_color"}
         cells = {names.get(k, k): v for k, v in body.items()}
         changes = clean(cells, CERTIFICATE_KEYS, partial=True)
-        changes = {k: v for k, v in changes.items() if v is not None}
-        self.c.catch_up()
-        event = replace(self.c.event, **changes)
-        self.c.save_event(event)
-        return event
+        return self.c.edit_event(**{k: v for k, v in changes.items() if v is not None})
 
     # -- a signature --------------------------------------------------------------------------------------
 
@@ -190,15 +174,14 @@ class Signing:
             ):
                 raise CeremonyError("bad_signature")
             size.append(float(value))
-        with self.c._lock, self.storage.transaction():
-            self.c._catch_up_in()
+        with self.c.deciding() as now:
             known = self.storage.signature(signature_id)
             if known is not None:
                 # A pad re-sending its attempt after a cut (even one since submitted): nothing new.
                 if known["pad_id"] != pad_id:
                     raise CeremonyError("bad_signature")
                 return
-            pad = self._signable(pad_id)
+            pad = _signable(now, pad_id)
             # One open attempt per pad: an older one left behind (a tab reloaded mid-signature, a pad
             # reopened) is set aside, so the wall never shows it again.
             stale = self.storage.open_signatures().get(pad_id)
@@ -226,12 +209,11 @@ class Signing:
             clean_points = validate_points(points)
         except ValueError as err:
             raise CeremonyError("bad_points", reason=str(err)) from None
-        with self.c._lock, self.storage.transaction():
-            self.c._catch_up_in()
-            row = self._attempt(pad_id, signature_id)
+        with self.c.deciding() as now:
+            row = self._attempt(now, pad_id, signature_id)
             if row["submitted"]:
                 return False  # a re-sent batch of a signature already in: nothing new
-            self._signable(pad_id)
+            _signable(now, pad_id)
             fresh = self.storage.add_strokes(signature_id, batch, clean_points, self.c.clock.now_iso())
         if fresh:
             self._drawing[pad_id] = signature_id
@@ -247,11 +229,10 @@ class Signing:
 
     def clear(self, pad_id: str, signature_id: object) -> None:
         """重签: the attempt is set aside (it stays in the record) and the pad starts a new one."""
-        with self.c._lock, self.storage.transaction():
-            self.c._catch_up_in()
-            row = self._attempt(pad_id, signature_id)
+        with self.c.deciding() as now:
+            row = self._attempt(now, pad_id, signature_id)
             if row["submitted"]:
-                raise CeremonyError("already_submitted", name=self._known(pad_id).name)
+                raise CeremonyError("already_submitted", name=_known(now, pad_id).name)
             if row["cleared_at"] is None:
                 self.storage.mark_signature(signature_id, "cleared_at", self.c.clock.now_iso())
         self._drawing.pop(pad_id, None)
@@ -263,10 +244,10 @@ class Signing:
         Returns (http status, answer) like a command; a repeated ``command_id`` gets the same answer."""
         if not isinstance(command_id, str) or not 0 < len(command_id) <= 100:
             raise CeremonyError("bad_signature")
-        pad = self._known(pad_id)
+        pad = _known(self.c.current(), pad_id)
 
-        def check():
-            row = self._attempt(pad_id, signature_id)
+        def check(now):
+            row = self._attempt(now, pad_id, signature_id)
             if row["cleared_at"] is not None:
                 raise CeremonyError("signature_cleared")
             stored, points = self.storage.strokes(signature_id)
@@ -279,10 +260,10 @@ class Signing:
             ):
                 raise CeremonyError("strokes_incomplete", have=len(stored), want=batches)
 
-        def follow(state):
-            if not self.c.event.sign_on_submit:
+        def follow(now, state):
+            if not now.event.sign_on_submit:
                 return None
-            group = signing_group(state, self.c.pads, pad.project_id)
+            group = signing_group(state, now.pads, pad.project_id)
             if not group:
                 return None
             return Command(command_id=f"{command_id}:sign", action="confirm", project_ids=group)
@@ -299,11 +280,11 @@ class Signing:
 
     def ink_of(self, pad_ids) -> dict[str, dict | None]:
         """Each pad's ink as the wall should show it now: its open attempt, else its standing submission."""
-        self.c.catch_up()
+        now = self.c.current()
         open_ = self.storage.open_signatures()
         out: dict[str, dict | None] = {}
         for pad_id in pad_ids:
-            standing = self.c.state.submitted.get(pad_id)
+            standing = now.state.submitted.get(pad_id)
             sig = standing.signature_id if standing is not None else (open_.get(pad_id) or {}).get("id")
             if not sig:
                 out[pad_id] = None
@@ -316,29 +297,42 @@ class Signing:
 
     def signed_ink(self, project_id: str) -> dict[str, list]:
         """The standing signatures of a project's pads, pad id -> points (what its 签约图 is drawn from)."""
-        self.c.catch_up()
+        now = self.c.current()
         out = {}
-        for pad in self.c.pads:
-            entry = self.c.state.submitted.get(pad.id)
+        for pad in now.pads:
+            entry = now.state.submitted.get(pad.id)
             if pad.project_id == project_id and entry is not None:
                 out[pad.id] = self.storage.strokes(entry.signature_id)[1]
         return out
 
-    def _attempt(self, pad_id: str, signature_id: object) -> dict:
+    def _attempt(self, now: Snapshot, pad_id: str, signature_id: object) -> dict:
         row = self.storage.signature(signature_id) if isinstance(signature_id, str) else None
         if row is None or row["pad_id"] != pad_id:
             raise CeremonyError("unknown_signature")
-        standing = self.c.state.submitted.get(pad_id)
+        standing = now.state.submitted.get(pad_id)
         row["submitted"] = standing is not None and standing.signature_id == signature_id
         return row
 
-    def _signable(self, pad_id: str) -> Pad:
-        pad = self._known(pad_id)
-        state = self.c.state
-        if pad.project_id in state.signed:
-            raise CeremonyError("already_signed", name=self.c.project(pad.project_id).name)
-        if pad.id in state.submitted:
-            raise CeremonyError("already_submitted", name=pad.name)
-        if pad.project_id not in state.armed:
-            raise CeremonyError("not_armed", name=self.c.project(pad.project_id).name)
-        return pad
+
+def _pad(now: Snapshot, pad_id: str) -> Pad | None:
+    return next((d for d in now.pads if d.id == pad_id), None)
+
+
+def _known(now: Snapshot, pad_id: str) -> Pad:
+    pad = _pad(now, pad_id)
+    if pad is None:
+        raise CeremonyError("unknown_pad")
+    return pad
+
+
+def _signable(now: Snapshot, pad_id: str) -> Pad:
+    pad = _known(now, pad_id)
+    state = now.state
+    name = next((p.name for p in now.projects if p.id == pad.project_id), "")
+    if pad.project_id in state.signed:
+        raise CeremonyError("already_signed", name=name)
+    if pad.id in state.submitted:
+        raise CeremonyError("already_submitted", name=pad.name)
+    if pad.project_id not in state.armed:
+        raise CeremonyError("not_armed", name=name)
+    return pad

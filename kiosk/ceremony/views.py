@@ -13,11 +13,11 @@ import hashlib
 
 from ..certificate.ink import PEN
 from ..certificate.layout import layout as certificate_layout
+from ..core.access import edits_locked
+from ..core.model import CUE_KINDS, LAYOUTS, SCREENS, SETUP_ACTION, Ceremony, Cue, Pad, Project, State
 from ..words import format as fmt
 from ..words.catalogue import N_, gettext, language, pgettext, word
 from ..words.show import CUE_KIND_LABELS, cue_heading
-from .access import edits_locked
-from .model import CUE_KINDS, LAYOUTS, SCREENS, SETUP_ACTION, Ceremony, Cue, Pad, Project, State
 from .rules import (
     GO_GUARD_MS,
     cue_index,

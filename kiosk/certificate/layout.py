@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..ceremony.model import Event, Pad, Project
+from ..core.model import Event, Pad, Project
 from ..words import format as fmt
 from ..words.catalogue import N_, gettext, language
 

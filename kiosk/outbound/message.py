@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 
 from ..ceremony import views
-from ..ceremony.model import Ceremony, Cue, LogEntry
+from ..core.model import Ceremony, Cue, LogEntry
 
 VERSION = 1
 # Log action -> event name (the X-Kiosk-Event header, and the OSC address after the prefix with "." as "/").

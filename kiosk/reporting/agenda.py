@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 
-from ..ceremony.model import SETUP_ACTION, Cue, LogEntry
 from ..ceremony.rules import FIRING, replay
+from ..core.model import SETUP_ACTION, Cue, LogEntry
 
 # An announce or a confirm that names a round makes it the running cue when another one was running.
 STARTING_SIGNINGS = ("announce", "confirm")

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..ceremony.model import Ceremony, LogEntry
 from ..ceremony.rules import figures, ordered
 from ..ceremony.views import industry_label
+from ..core.model import Ceremony, LogEntry
 from ..words import format as fmt
 from ..words.catalogue import LANGUAGES, N_, NP_, gettext, ngettext
 from .agenda import starts

@@ -18,15 +18,19 @@ import io
 import json
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..ceremony import views
-from ..ceremony.model import Ceremony, LogEntry
+from ..core.model import Ceremony, LogEntry
 from ..words import format as fmt
 from ..words.catalogue import N_, NC_, gettext, pgettext
 from ..words.columns import agenda_label, project_label
 from ..words.show import cue_heading
 from .agenda import delay, planned_at, run_of, seconds, show_entries
 from .press import press_summary, speaker
+
+if TYPE_CHECKING:
+    from ..ceremony.service import Ceremony as Service
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -77,6 +81,21 @@ AGENDA_STATUS = {
 }
 # The actual length of the cue that started last, when nothing came after it.
 STILL_RUNNING = N_("仍在进行")
+
+
+def of(ceremony: Service) -> dict:
+    """The current run's report, read from the service at one moment (``python -m kiosk export``, the
+    console's downloads, the press folder)."""
+    storage = ceremony.storage
+    with ceremony.reading() as now:
+        return build(
+            now,
+            storage.load_cards(),
+            storage.audit(),
+            ceremony.clock.now_iso(),
+            log=storage.load_log(),
+            signatures=storage.signatures_of(),
+        )
 
 
 def build(

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..ceremony.model import SPEAKING_KINDS
+from ..core.model import SPEAKING_KINDS
 from ..words.columns import AGENDA, headers
 from .fields import CUE_KEYS, FieldErrors, Problem, clean
 from .importer import (
@@ -38,7 +38,7 @@ from .importer import Problem as FileProblem
 
 @dataclass(frozen=True)
 class CueDraft:
-    kind: str  # one of kiosk.ceremony.model.CUE_KINDS
+    kind: str  # one of kiosk.core.model.CUE_KINDS
     title: str
     person: str = ""
     role: str = ""

@@ -8,7 +8,7 @@ import hashlib
 import io
 from dataclasses import replace
 
-from ..ceremony.model import Event
+from ..core.model import Event
 from .fields import EVENT_KEYS, FieldError, FieldErrors, Problem, clean
 
 MAX_IMAGE_MB = 5

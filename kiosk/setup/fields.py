@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from ..ceremony.model import CERTIFICATE_TEMPLATES, CUE_KINDS, PARTIES
+from ..core.model import CERTIFICATE_TEMPLATES, CUE_KINDS, PARTIES
 from ..words.catalogue import LANGUAGES, N_
 from ..words.columns import agenda_label, project_label
 from ..words.format import MAX_DECIMALS, MONEY_UNITS

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from ..ceremony.model import Event
+from ..core.model import Event
 from .agenda import parse_agenda
 from .importer import parse_projects
 

@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..ceremony.clock import Clock
+    from ..core.clock import Clock
+    from .base import Store
 
 # The schemes ``KIOSK_DATABASE_URL`` may name (libpq takes both spellings).
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
-def open_storage(folder: Path, clock: Clock | None = None, url: str | None = None):
+def open_storage(folder: Path, clock: Clock | None = None, url: str | None = None) -> Store:
     """The ceremony's store: PostgreSQL when ``url`` names one, else the SQLite file in the data folder."""
     if url:
         if not url.startswith(POSTGRES_SCHEMES):

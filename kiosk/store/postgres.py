@@ -30,7 +30,7 @@ import psycopg
 from psycopg.adapt import Dumper
 from psycopg.pq import Format
 
-from ..ceremony.clock import Clock
+from ..core.clock import Clock
 from . import sqlite
 
 # The advisory lock every write transaction takes; advisory locks are per database, so two ceremonies on

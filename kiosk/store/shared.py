@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from typing import Protocol
 
-from ..ceremony.clock import Clock
+from ..core.clock import Clock
 
 Value = str | bytes
 

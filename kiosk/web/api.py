@@ -170,7 +170,7 @@ def report_download(fmt: str):
     if fmt not in report.FORMATS:
         return error(404, "unknown_format")
     write, mimetype = report.FORMATS[fmt]
-    data = ceremony().report()
+    data = report.of(ceremony())
     stamp = (data["event"].get("date") or "report").replace("/", "-")
     return Response(
         write(data),

@@ -1,5 +1,5 @@
 """Access at the edge: PIN login with throttling, sessions, tokens and screen keys, the one gate
-(``requires``), CSRF and headers. Which role holds which right is decided in ``kiosk.ceremony.access``."""
+(``requires``), CSRF and headers. Which role holds which right is decided in ``kiosk.core.access``."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from urllib.parse import unquote
 from flask import Flask, current_app, g, request, session
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from ..ceremony import access
-from ..ceremony.clock import Clock
+from ..core import access
+from ..core.clock import Clock
 from ..logs import LogBudget
 from ..store.shared import MemoryShared, Shared
 from ..words.catalogue import gettext
@@ -372,7 +372,7 @@ def refusal(principal: Principal, right: str):
 
 def requires(right: str):
     """The one gate of the HTTP edge: a session (with its CSRF token on writes) or a token whose role
-    holds ``right`` (kiosk.ceremony.access). 401 without credentials, 403 ``forbidden`` with too few."""
+    holds ``right`` (kiosk.core.access). 401 without credentials, 403 ``forbidden`` with too few."""
 
     def decorate(view):
         @wraps(view)

@@ -1,5 +1,5 @@
 """Devices and their credentials: the list on the console, signing one out, API tokens, pairing screens,
-and unlocking a locked show. Every right is checked by ``auth.requires`` (kiosk.ceremony.access)."""
+and unlocking a locked show. Every right is checked by ``auth.requires`` (kiosk.core.access)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from datetime import datetime
 
 from flask import Blueprint, current_app, jsonify, redirect, request, url_for
 
-from ..ceremony import access, signals
-from ..ceremony.model import LAYOUTS
+from ..ceremony import signals
 from ..ceremony.rules import CeremonyError
+from ..core import access
+from ..core.model import LAYOUTS
 from ..words import format as fmt
 from ..words.catalogue import gettext
 from ..words.messages import PARTY_ROLE, ROLE_LABELS, SCOPE_LABELS

@@ -20,10 +20,10 @@ from flask_socketio import SocketIO
 from socketio import packet as sio_packet
 
 from ..ceremony import signals
-from ..ceremony.clock import Clock
-from ..ceremony.model import LAYOUTS
 from ..ceremony.rules import CeremonyError
 from ..ceremony.service import Ceremony
+from ..core.clock import Clock
+from ..core.model import LAYOUTS
 from ..logs import LogBudget
 from ..store.shared import LocalCluster, Shared
 from ..words.catalogue import N_, gettext

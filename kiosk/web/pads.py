@@ -324,7 +324,7 @@ def press_folder():
 
     from ..reporting import report
 
-    data = ceremony().report()
+    data = report.of(ceremony())
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as folder:
         folder.writestr("press-release-zh.txt", data["press_summary"]["zh"] + "\n")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from .catalogue import N_, gettext, language
 from .format import listing
 
-# The roles (kiosk.ceremony.access) and token scopes as people name them.
+# The roles (kiosk.core.access) and token scopes as people name them.
 ROLE_LABELS = {"viewer": N_("查看者"), "operator": N_("操作员"), "editor": N_("编辑者")}
 # A signing pad's part in the ceremony, as the device list names it (it holds no role's rights).
 PARTY_ROLE = N_("签约方")

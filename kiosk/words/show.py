@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .catalogue import NC_
 
-# kiosk.ceremony.model.CUE_KINDS as people name them; the Chinese is what the 环节 column takes.
+# kiosk.core.model.CUE_KINDS as people name them; the Chinese is what the 环节 column takes.
 CUE_KIND_LABELS = {
     "opening": NC_("cue", "开场"),
     "speech": NC_("cue", "致辞"),
