@@ -5,18 +5,25 @@ projects once imported (the agenda allowed 100) and then could not be confirmed 
 from __future__ import annotations
 
 import io
+import json
+import re
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
 from conftest import operator_client
-from harness import projects
+from harness import ROOT, projects
 
-from kiosk.ceremony.model import MAX_COMMAND_ID, MAX_ROUND
+from kiosk.ceremony.model import MAX_COMMAND_ID, MAX_NOTE, MAX_ROUND
 from kiosk.ceremony.rules import CeremonyError
 from kiosk.ceremony.service import Ceremony, CommandRejected, parse_command
+from kiosk.certificate import ink
+from kiosk.setup import fields, importer
 from kiosk.setup.agenda import parse_agenda
+from kiosk.setup.event import MAX_IMAGE_BYTES
 from kiosk.setup.importer import ImportFailed
 from kiosk.store.sqlite import Storage
+from kiosk.web import auth, devices
 
 
 def _agenda_csv(round_size: int) -> bytes:
@@ -86,3 +93,81 @@ def test_a_command_id_of_the_limit_passes_and_one_more_is_refused_by_a_command_a
         assert submit("c" * (MAX_COMMAND_ID + 1)) == "bad_signature"
     finally:
         service.storage.close()
+
+
+# -- the pages receive their limits from the server --------------------------------------------------------
+
+SETTINGS = re.compile(r'<script type="application/json" id="kiosk-settings">(.*?)</script>', re.S)
+
+
+def _settings(response) -> dict:
+    assert response.status_code == 200
+    return json.loads(SETTINGS.search(response.get_data(as_text=True))[1])
+
+
+def _maxlength(response, element_id: str) -> int:
+    found = re.search(rf'<input[^>]*id="{element_id}"[^>]*maxlength="(\d+)"', response.get_data(as_text=True))
+    assert found, element_id
+    return int(found[1])
+
+
+def test_the_limits_each_page_receives_are_the_domains(small):
+    editor = operator_client(small)
+    admin = _settings(editor.get("/admin"))
+    # Every field limit the admin pages get, the pattern the colour fields test included, is the field's own.
+    assert admin["limits"] == {key: fields.FIELDS[key].limits() for key in admin["limits"]}
+    assert {"primary_color", "accent_color", "ink_color", "pad_name", "services"} <= set(admin["limits"])
+    assert admin["limits"]["ink_color"]["pattern"] == fields.COLOR_PATTERN
+    assert (admin["token_name_max"], admin["max_image_bytes"], admin["max_import_bytes"]) == (
+        devices.TOKEN_NAME_MAX,
+        MAX_IMAGE_BYTES,
+        importer.MAX_BYTES,
+    )
+
+    ink_settings = {"canonical_width": ink.CANONICAL_WIDTH, "max_batch": ink.MAX_BATCH, "pen": ink.PEN}
+    assert _settings(small.test_client().get("/display")) == {"ink": ink_settings}
+    assert editor.post("/api/v1/pads/from-signatories", json={"host_name": "周建光"}).status_code == 200
+    link = urlsplit(editor.get("/api/v1/pads").get_json()[0]["url"]).path
+    assert _settings(small.test_client().get(link)) == {"ink": ink_settings}
+
+    console = editor.get("/control")
+    assert _maxlength(console, "note-input") == MAX_NOTE
+    assert _maxlength(console, "dev-link-name") == devices.SCREEN_NAME_MAX
+    assert _maxlength(console, "device-input") == auth.DEVICE_NAME_MAX
+
+
+STATIC_JS = ROOT / "static" / "js"
+# Numbers a page keeps for itself: how it lays out or retries, no rule of the server's. A limit the server
+# applies is handed to the page (its settings, or an attribute its template writes) and never declared here.
+PAGE_OWN = {
+    ("display/certificate.js", "GAP_TRIES"),  # syncs for one gap of batch numbers before waiting
+    ("display/lobby.js", "MAX_PER_PAGE"),  # QR codes a lobby screen shows at once
+    ("login/main.js", "MAX_DIGITS"),  # dots the PIN pad draws; the server compares whatever is typed
+    ("sign/outbox.js", "STALL_AFTER"),  # timeouts in a row that mean a half-open link
+}
+# A page's timings and sizes in its own units are its own too.
+_OWN_UNITS = ("_MS", "_S", "_PX")
+_NUMBER_CONSTANT = re.compile(r"^\s*(?:export\s+)?(?:const|let|var)\s+([A-Z][A-Z0-9_]*)\s*=\s*-?[0-9]", re.M)
+
+
+def test_no_page_script_declares_a_limit_of_its_own():
+    declared = {
+        (path.relative_to(STATIC_JS).as_posix(), name)
+        for path in STATIC_JS.rglob("*.js")
+        for name in _NUMBER_CONSTANT.findall(path.read_text(encoding="utf-8"))
+        if not name.endswith(_OWN_UNITS)
+    }
+    assert declared == PAGE_OWN
+    # Nor a copy of a pattern a field checks (the colour, the time of a cue).
+    patterns = {f.pattern for f in fields.FIELDS.values() if f.pattern}
+    assert fields.COLOR_PATTERN in patterns
+    for path in STATIC_JS.rglob("*.js"):
+        text = path.read_text(encoding="utf-8")
+        assert not [p for p in patterns if p in text], path
+
+
+def test_no_template_writes_a_length_limit_of_its_own():
+    literal = re.compile(r'maxlength="\d')
+    assert not [
+        p.name for p in (ROOT / "templates").rglob("*.html") if literal.search(p.read_text(encoding="utf-8"))
+    ]

@@ -14,6 +14,8 @@ import pytest
 import socketio
 from harness import pause_clock, projects, wait_until
 
+from kiosk.certificate.ink import MAX_BATCH
+
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 TABLET = {"width": 1024, "height": 768}
@@ -340,7 +342,8 @@ def test_no_submit_while_a_batch_is_unacknowledged(chromium, ceremony, wall):
         context.close()
 
 
-OUTBOX_HARNESS = """async () => {
+# The page hands the outbox the server's batch size (its settings); the harness hands it the same.
+OUTBOX_HARNESS = """async (maxBatch) => {
     const { Outbox } = await import("/static/js/sign/outbox.js");
     const sent = [];
     const handlers = {};
@@ -349,7 +352,7 @@ OUTBOX_HARNESS = """async () => {
         on(name, fn) { handlers[name] = fn; },
         timeout() { return { emit: (name, data, ack) => sent.push({ name, data, ack }) }; },
     };
-    const make = () => new Outbox({ socket, scope: "test-pad", storage: window.sessionStorage });
+    const make = () => new Outbox({ socket, scope: "test-pad", storage: window.sessionStorage, maxBatch });
     window.__t = { Outbox, sent, handlers, socket, make, box: make() };
 }"""
 
@@ -364,7 +367,7 @@ def test_the_outbox_numbers_batches_waits_for_acks_and_keeps_its_command_id(chro
     try:
         page.goto(server.url + "/healthz")
         pause_clock(page)
-        page.evaluate(OUTBOX_HARNESS)
+        page.evaluate(OUTBOX_HARNESS, MAX_BATCH)
 
         def wire(start: int = 0) -> list:
             return page.evaluate(
@@ -379,16 +382,18 @@ def test_the_outbox_numbers_batches_waits_for_acks_and_keeps_its_command_id(chro
                 [index, reply],
             )
 
+        drawn = 2 * MAX_BATCH + 100  # two full batches and a part
         page.evaluate(
-            """() => {
+            """n => {
                 const s = __t.box.startStroke(800, 320);
-                for (let i = 0; i < 900; i++) __t.box.add(s, i % 1000, 100, 0.5);
+                for (let i = 0; i < n; i++) __t.box.add(s, i % 1000, 100, 0.5);
                 __t.box.endStroke();
-            }"""
+            }""",
+            drawn,
         )
         assert wire() == [["attempt", None, 0]], "no ink before the attempt is acknowledged"
         answer(0, {"ok": True})
-        assert wire(1) == [["ink", 1, 400], ["ink", 2, 400], ["ink", 3, 100]]
+        assert wire(1) == [["ink", 1, MAX_BATCH], ["ink", 2, MAX_BATCH], ["ink", 3, 100]]
         assert page.evaluate("() => __t.box.submit()") == {"ok": False, "local": True, "reason": "pending"}
         answer(1, {"ok": True, "batch": 1})
         answer(3, {"ok": True, "batch": 3})
@@ -398,7 +403,7 @@ def test_the_outbox_numbers_batches_waits_for_acks_and_keeps_its_command_id(chro
         # A timeout sends again what is unacknowledged, in order, after the attempt.
         assert wire(4) == [["attempt", None, 0]]
         answer(4, {"ok": True})
-        assert wire(5) == [["ink", 2, 400]]
+        assert wire(5) == [["ink", 2, MAX_BATCH]]
         answer(5, {"ok": True, "batch": 2})
         assert page.evaluate("() => __t.box.status().saved") is True
 
@@ -414,7 +419,7 @@ def test_the_outbox_numbers_batches_waits_for_acks_and_keeps_its_command_id(chro
         # Lost again, the page reloads: the new outbox finds the attempt and the pending submit in storage.
         page.evaluate("() => { __t.box2 = __t.make(); }")
         assert page.evaluate("() => __t.box2.status()")["id"] == submit["signature_id"]
-        assert page.evaluate("() => __t.box2.points.length") == 900
+        assert page.evaluate("() => __t.box2.points.length") == drawn
         assert page.evaluate("() => __t.box2.status().commandId") == submit["command_id"]
         n = len(wire())
         page.evaluate("() => __t.handlers.connect()")

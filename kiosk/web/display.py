@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
 
 from ..reporting import charts
-from .common import ceremony, page_context
+from .common import ceremony, ink_settings, page_context
 
 bp = Blueprint("display", __name__)
 
@@ -14,7 +14,9 @@ bp = Blueprint("display", __name__)
 def big_screen():
     """The audience's picture. It draws only from the ``state`` broadcasts; ``?name=`` labels it on the console."""
     name = (request.args.get("name") or "").strip()[:40]
-    return render_template("display/display.html", **page_context("display", screen_name=name))
+    return render_template(
+        "display/display.html", **page_context("display", screen_name=name, settings=ink_settings())
+    )
 
 
 @bp.get("/overlay")
