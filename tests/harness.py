@@ -151,6 +151,30 @@ def prepare_data(folder: Path, specs: list[ProjectSpec] | None, event: EventSpec
         storage.close()
 
 
+def run_kiosk(
+    data_dir: Path | str | None, *args: str, env: dict | None = None, text: bool = True, timeout: float = 120
+) -> subprocess.CompletedProcess:
+    """``python -m kiosk ARGS`` as an organiser runs it, on ``data_dir`` (``KIOSK_DATA_DIR``; None: what
+    ``env`` or the environment says), its output captured. ``env`` adds to this process's environment; a
+    variable given as None is left out."""
+    full = dict(os.environ)
+    if data_dir is not None:
+        full["KIOSK_DATA_DIR"] = str(data_dir)
+    for name, value in (env or {}).items():
+        if value is None:
+            full.pop(name, None)
+        else:
+            full[name] = value
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args],
+        cwd=ROOT,
+        env=full,
+        capture_output=True,
+        text=text,
+        timeout=timeout,
+    )
+
+
 # -- a live server --------------------------------------------------------------------------------------
 
 

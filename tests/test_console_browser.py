@@ -8,15 +8,11 @@ waited out.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 import requests
 from harness import (
     PIN,
-    ROOT,
     ProjectSpec,
     Recorder,
     csv_bytes,
@@ -25,6 +21,7 @@ from harness import (
     pair_page,
     pause_clock,
     projects,
+    run_kiosk,
     touch_hold,
     wait_until,
 )
@@ -461,14 +458,7 @@ def test_project_names_are_drawn_as_text(server, console, tmp_path):
     evil = "<img src=x onerror=alert(1)>"
     file = tmp_path / "evil.csv"
     file.write_bytes(csv_bytes([ProjectSpec(name=evil, investor="<b>公司</b>", amount_yi="1")]))
-    done = subprocess.run(
-        [sys.executable, "-m", "kiosk", "import", str(file)],
-        cwd=ROOT,
-        env={**os.environ, "KIOSK_DATA_DIR": str(server.data_dir)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_kiosk(server.data_dir, "import", str(file))
     assert done.returncode == 0, done.stderr
     evil_row = page.locator(".row").filter(has_text=evil)
     evil_row.wait_for(timeout=15000)
