@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import signal
 import socket
@@ -609,6 +610,23 @@ def walls_in_layouts(browser, server: LiveServer, walls, **context_options) -> d
         server.set_layout(ids["屏 " + name], layout)
         pages[name].wait_for_function("l => window.__display && window.__display.layout === l", arg=layout)
     return pages
+
+
+def console_seen(page, seq: int) -> None:
+    """Until the console holds the view with this seq, or a later one (static/js/console's test hook)."""
+    page.wait_for_function(
+        "s => window.KioskConsole.state() && window.KioskConsole.state().seq >= s", arg=seq
+    )
+
+
+def commands_sent(page) -> list[dict]:
+    """Every command body the page sends from now on (a list that fills as it happens)."""
+    sent: list[dict] = []
+    page.on(
+        "request",
+        lambda r: sent.append(json.loads(r.post_data)) if r.url.endswith("/api/v1/commands") else None,
+    )
+    return sent
 
 
 def wait_drawn(page, seq: int, timeout: float = 10_000) -> None:

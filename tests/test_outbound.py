@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from harness import free_port, projects, run_kiosk, wait_until
+from netproxy import BlackHole
 from pythonosc.osc_packet import OscPacket
 
 from kiosk.outbound.webhook import BACKOFF_S, TIMEOUT_S
@@ -66,31 +67,6 @@ class HookReceiver:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
-
-
-class BlackHole:
-    """A TCP port that accepts every connection and never answers a byte."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(256)
-        self.held: list[socket.socket] = []
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/hook"
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.held.append(conn)
-
-    def close(self):
-        self.sock.close()
-        for conn in self.held:
-            conn.close()
 
 
 class OscDesk:

@@ -96,6 +96,21 @@ def open_pad(chromium, url: str, viewport=TABLET, clock: bool = False, hold=None
     return context, page
 
 
+def open_armed(chromium, ceremony, **options):
+    """The host's pad, armed, open on a tablet (``open_pad``'s options) and showing its signing field:
+    (host, context, page)."""
+    server, _, made = ceremony
+    host = made["host"]
+    arm(server, host["project_id"])
+    context, page = open_pad(chromium, host["url"], **options)
+    try:
+        mode(page, "armed")
+    except BaseException:
+        context.close()
+        raise
+    return host, context, page
+
+
 def mode(page, wanted: str) -> None:
     page.wait_for_function("m => window.KioskSign.mode() === m", arg=wanted, timeout=10_000)
 
@@ -223,12 +238,8 @@ def test_a_remote_pad_is_marked_and_fits_a_phone(chromium, ceremony):
 
 
 def test_a_stroke_reaches_the_server_as_canonical_points(chromium, ceremony, wall):
-    server, _, made = ceremony
-    host = made["host"]
-    arm(server, host["project_id"])
-    context, page = open_pad(chromium, host["url"])
+    host, context, page = open_armed(chromium, ceremony)
     try:
-        mode(page, "armed")
         draw(page, [line(0.5, 0.2, 0.8)])
         saved(page)
         aspect = page.evaluate("() => window.KioskSign.state().signature.aspect")
@@ -249,12 +260,8 @@ def test_a_stroke_reaches_the_server_as_canonical_points(chromium, ceremony, wal
 
 
 def test_clear_abandons_the_attempt_and_starts_a_new_one(chromium, ceremony, wall):
-    server, _, made = ceremony
-    host = made["host"]
-    arm(server, host["project_id"])
-    context, page = open_pad(chromium, host["url"])
+    host, context, page = open_armed(chromium, ceremony)
     try:
-        mode(page, "armed")
         draw(page, [zigzag(0.1, 0.6)])
         saved(page)
         first = status(page)["id"]
@@ -278,13 +285,9 @@ def test_clear_abandons_the_attempt_and_starts_a_new_one(chromium, ceremony, wal
 
 
 def test_a_reload_mid_signature_keeps_the_strokes_and_sends_what_the_server_lacks(chromium, ceremony, wall):
-    server, _, made = ceremony
-    host = made["host"]
-    arm(server, host["project_id"])
     hold = {"ink": False}
-    context, page = open_pad(chromium, host["url"], hold=hold)
+    host, context, page = open_armed(chromium, ceremony, hold=hold)
     try:
-        mode(page, "armed")
         draw(page, [zigzag(0.1, 0.45)])
         saved(page)
         hold["ink"] = True
@@ -312,13 +315,9 @@ def test_a_reload_mid_signature_keeps_the_strokes_and_sends_what_the_server_lack
 
 
 def test_no_submit_while_a_batch_is_unacknowledged(chromium, ceremony, wall):
-    server, _, made = ceremony
-    host = made["host"]
-    arm(server, host["project_id"])
     hold = {"ink": True}
-    context, page = open_pad(chromium, host["url"], clock=True, hold=hold)
+    host, context, page = open_armed(chromium, ceremony, clock=True, hold=hold)
     try:
-        mode(page, "armed")
         draw(page, [zigzag(0.2, 0.8)])
         page.wait_for_function("() => window.KioskSign.outbox.status().unacked.length > 0")
         assert page.is_disabled("#btn-submit")
