@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import operator_client
-from harness import ROOT, projects
+from harness import ROOT, projects, welcomed
 
 from kiosk.ceremony.model import MAX_COMMAND_ID, MAX_NOTE, MAX_ROUND
 from kiosk.ceremony.rules import CeremonyError
@@ -171,3 +171,18 @@ def test_no_template_writes_a_length_limit_of_its_own():
     assert not [
         p.name for p in (ROOT / "templates").rglob("*.html") if literal.search(p.read_text(encoding="utf-8"))
     ]
+
+
+def test_a_screens_name_is_cut_at_the_limit_the_pairing_link_applies(small):
+    long = "屏" * (devices.SCREEN_NAME_MAX + 5)
+    page = small.test_client().get("/display", query_string={"name": long})
+    assert f'data-screen-name="{long[: devices.SCREEN_NAME_MAX]}"' in page.get_data(as_text=True)
+    socketio = small.extensions["socketio"]
+    wall = socketio.test_client(small, auth={"role": "display", "name": long})
+    welcomed(wall)
+    assert [w["name"] for w in small.extensions["kiosk_displays"].waiting()] == [
+        long[: devices.SCREEN_NAME_MAX]
+    ]
+    wall.disconnect()
+    link = operator_client(small).post("/api/v1/screens/pairing-links", json={"name": long})
+    assert link.status_code == 400 and link.get_json()["params"] == {"max": devices.SCREEN_NAME_MAX}

@@ -27,7 +27,7 @@ from ..ceremony.service import Ceremony
 from ..logs import LogBudget
 from ..store.shared import LocalCluster, Shared
 from ..words.catalogue import N_, gettext
-from . import auth, pads
+from . import auth, devices, pads
 
 log = logging.getLogger("kiosk.live")
 
@@ -317,7 +317,7 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
                 entry = displays.add(request.sid, screen.name, request.remote_addr, screen.id, screen.layout)
                 holders[request.sid] = screen.id
             else:
-                name = str(data.get("name") or gettext(UNNAMED, ceremony.lang))[:40]
+                name = str(data.get("name") or gettext(UNNAMED, ceremony.lang))[: devices.SCREEN_NAME_MAX]
                 entry = displays.add(request.sid, name, request.remote_addr)
             # The page shows its pairing code (or that it is paired) after its first state.
             extra.append(("screen", screen_info(entry)))
