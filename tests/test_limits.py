@@ -186,3 +186,22 @@ def test_a_screens_name_is_cut_at_the_limit_the_pairing_link_applies(small):
     wall.disconnect()
     link = operator_client(small).post("/api/v1/screens/pairing-links", json={"name": long})
     assert link.status_code == 400 and link.get_json()["params"] == {"max": devices.SCREEN_NAME_MAX}
+
+
+def test_a_wall_gets_the_ink_of_every_pad_of_a_round_the_agenda_takes(make_app):
+    """A round of 30 projects has 60 pads on the wall; the wall's ink_sync was cut at 50 of them."""
+    app = make_app(projects=projects(*["1"] * 30))
+    service = app.extensions["kiosk"]
+    pads = service.signing.from_signatories(host_name="区长")
+    assert len(pads) == 60
+    service.execute(
+        {"command_id": uuid.uuid4().hex, "action": "arm", "project_ids": list(app.ids)}, device="test"
+    )
+    for n, pad in enumerate(pads):
+        sig = f"sig-{n:08d}"
+        service.signing.begin(pad.id, sig, 600, 240, "local", "tablet")
+        assert service.signing.add_ink(pad.id, sig, 1, [[0, 100, 100, 0.5, 0], [0, 200, 120, 0.5, 16]])
+    wall = app.extensions["socketio"].test_client(app, auth={"role": "display", "name": "主屏"})
+    welcomed(wall)
+    synced = wall.emit("ink_sync", {"pad_ids": [p.id for p in pads]}, callback=True)
+    assert {pad_id for pad_id, ink in synced.items() if ink} == {p.id for p in pads}

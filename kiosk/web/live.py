@@ -473,8 +473,11 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
         ids = data.get("pad_ids") if isinstance(data, dict) else None
         if not isinstance(ids, list):
             return {}
+        # Each pad of the ceremony at most once: a round may put more pads on the wall than any fixed cap.
         known = {d.id for d in ceremony.pads}
-        return ceremony.signing.ink_of([i for i in ids[:50] if isinstance(i, str) and i in known])
+        return ceremony.signing.ink_of(
+            list(dict.fromkeys(i for i in ids if isinstance(i, str) and i in known))
+        )
 
     def ink_added(_sender, **batch):
         socketio.emit("ink", batch, to="ink")
