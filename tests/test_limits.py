@@ -205,3 +205,25 @@ def test_a_wall_gets_the_ink_of_every_pad_of_a_round_the_agenda_takes(make_app):
     welcomed(wall)
     synced = wall.emit("ink_sync", {"pad_ids": [p.id for p in pads]}, callback=True)
     assert {pad_id for pad_id, ink in synced.items() if ink} == {p.id for p in pads}
+
+
+TEXT_FIELDS = sorted(
+    key
+    for key, f in fields.FIELDS.items()
+    if f.parse.__qualname__ in ("line.<locals>.parse", "paragraph.<locals>.parse")
+)
+
+
+@pytest.mark.parametrize("key", TEXT_FIELDS)
+def test_a_text_field_takes_the_length_the_pages_are_given_and_refuses_one_more(key):
+    """The import, both editors and the API parse each field with ``fields.parse``; the pages get
+    ``max_length`` for their ``maxlength``: the two are one number."""
+    limit = fields.FIELDS[key].limits()["max_length"]
+    assert fields.parse(key, "字" * limit) == "字" * limit
+    with pytest.raises(fields.FieldError) as refused:
+        fields.parse(key, "字" * (limit + 1))
+    assert (refused.value.code, refused.value.params) == ("too_long", {"max": limit})
+
+
+def test_the_text_fields_are_found():
+    assert {"name", "summary", "pad_project", "cue_title", "cue_script"} <= set(TEXT_FIELDS)
