@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import signal
 import socket
@@ -149,6 +150,30 @@ def prepare_data(folder: Path, specs: list[ProjectSpec] | None, event: EventSpec
         return fill(Ceremony(storage), specs, event)
     finally:
         storage.close()
+
+
+def run_kiosk(
+    data_dir: Path | str | None, *args: str, env: dict | None = None, text: bool = True, timeout: float = 120
+) -> subprocess.CompletedProcess:
+    """``python -m kiosk ARGS`` as an organiser runs it, on ``data_dir`` (``KIOSK_DATA_DIR``; None: what
+    ``env`` or the environment says), its output captured. ``env`` adds to this process's environment; a
+    variable given as None is left out."""
+    full = dict(os.environ)
+    if data_dir is not None:
+        full["KIOSK_DATA_DIR"] = str(data_dir)
+    for name, value in (env or {}).items():
+        if value is None:
+            full.pop(name, None)
+        else:
+            full[name] = value
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args],
+        cwd=ROOT,
+        env=full,
+        capture_output=True,
+        text=text,
+        timeout=timeout,
+    )
 
 
 # -- a live server --------------------------------------------------------------------------------------
@@ -585,6 +610,23 @@ def walls_in_layouts(browser, server: LiveServer, walls, **context_options) -> d
         server.set_layout(ids["屏 " + name], layout)
         pages[name].wait_for_function("l => window.__display && window.__display.layout === l", arg=layout)
     return pages
+
+
+def console_seen(page, seq: int) -> None:
+    """Until the console holds the view with this seq, or a later one (static/js/console's test hook)."""
+    page.wait_for_function(
+        "s => window.KioskConsole.state() && window.KioskConsole.state().seq >= s", arg=seq
+    )
+
+
+def commands_sent(page) -> list[dict]:
+    """Every command body the page sends from now on (a list that fills as it happens)."""
+    sent: list[dict] = []
+    page.on(
+        "request",
+        lambda r: sent.append(json.loads(r.post_data)) if r.url.endswith("/api/v1/commands") else None,
+    )
+    return sent
 
 
 def wait_drawn(page, seq: int, timeout: float = 10_000) -> None:

@@ -5,13 +5,42 @@
   when a venue router or NAT silently drops a flow. New connections get through.
 - ``blackhole()``: everything stalls, old and new, until ``heal()``.
 - ``delay_s``: each chunk waits this long first.
+
+And ``BlackHole``: a port with nothing behind it that still accepts (a desk whose web server hung).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import threading
+
+
+class BlackHole:
+    """A TCP port that accepts every connection and never answers a byte (``url``: a webhook there)."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(256)
+        self.held: list[socket.socket] = []
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/hook"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.held.append(conn)
+
+    def close(self) -> None:
+        self.sock.close()
+        for conn in self.held:
+            conn.close()
 
 
 class Proxy:

@@ -6,15 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import os
-import subprocess
-import sys
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import openpyxl
 import pytest
-from harness import ROOT
+from harness import run_kiosk
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -479,13 +476,6 @@ def test_any_cells_either_read_or_fail_with_every_problem_placed(body):
 # --- the command line ------------------------------------------------------------------------------
 
 
-def kiosk(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "KIOSK_DATA_DIR": str(data_dir)}
-    return subprocess.run(
-        [sys.executable, "-m", "kiosk", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-
-
 def stored(data_dir: Path) -> tuple[list[str], list[tuple[str, tuple[int, ...]]]]:
     """The running order's names, and the agenda's kinds with the running-order numbers of its projects."""
     from kiosk.store.sqlite import Storage
@@ -505,7 +495,7 @@ def seven(tmp_path) -> Path:
     """A data folder with the sample's seven projects and no agenda."""
     data = tmp_path / "data"
     (tmp_path / "projects.csv").write_bytes(sample_csv())
-    done = kiosk(data, "import", str(tmp_path / "projects.csv"))
+    done = run_kiosk(data, "import", str(tmp_path / "projects.csv"))
     assert done.returncode == 0, done.stderr
     return data
 
@@ -513,7 +503,7 @@ def seven(tmp_path) -> Path:
 def test_cli_agenda_all_or_nothing(seven, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_bytes(csv_bytes(table(cue(环节="签约", 项目="1、8"), cue(环节="致辞"), cue(时长="0"))))
-    done = kiosk(seven, "import", "--agenda", str(bad))
+    done = run_kiosk(seven, "import", "--agenda", str(bad))
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
         "row 2, column 项目: 签约顺序里没有序号为 8 的项目（共 7 个项目）",
@@ -525,7 +515,7 @@ def test_cli_agenda_all_or_nothing(seven, tmp_path):
 
     good = tmp_path / "sample_agenda.csv"
     good.write_bytes(sample_agenda_csv())
-    done = kiosk(seven, "import", str(good), "--agenda")
+    done = run_kiosk(seven, "import", str(good), "--agenda")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "已导入流程 11项（sample_agenda.csv）。"
     names, agenda = stored(seven)
@@ -533,14 +523,14 @@ def test_cli_agenda_all_or_nothing(seven, tmp_path):
     assert [n for kind, n in agenda if kind == "signing"] == [(1, 2, 3), (4, 5), (6, 7)]
 
     # A failing import leaves the agenda that is there.
-    assert kiosk(seven, "import", "--agenda", str(bad)).returncode == 2
+    assert run_kiosk(seven, "import", "--agenda", str(bad)).returncode == 2
     assert stored(seven)[1] == agenda
 
 
 def test_cli_agenda_refuses_the_projects_options(seven, tmp_path):
     path = tmp_path / "a.csv"
     path.write_bytes(sample_agenda_csv())
-    done = kiosk(seven, "import", "--agenda", "--replace", str(path))
+    done = run_kiosk(seven, "import", "--agenda", "--replace", str(path))
     assert done.returncode == 2 and "--agenda" in done.stderr
     assert stored(seven)[1] == []
 
@@ -550,7 +540,7 @@ def test_cli_workbook_loads_projects_and_agenda_together(tmp_path):
     book = tmp_path / "book.xlsx"
     bad_agenda = [*AGENDA, [3, "签约", "第二轮", "2、3"]]
     book.write_bytes(workbook(("项目", [*PROJECTS, [3, "项目丙", "", 1]]), ("流程", bad_agenda)))
-    done = kiosk(data, "import", str(book))
+    done = run_kiosk(data, "import", str(book))
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
         "项目工作表：",
@@ -563,7 +553,7 @@ def test_cli_workbook_loads_projects_and_agenda_together(tmp_path):
 
     # The projects' sheet alone being right is not enough: nothing is stored.
     book.write_bytes(workbook(("项目", PROJECTS), ("流程", bad_agenda)))
-    done = kiosk(data, "import", str(book))
+    done = run_kiosk(data, "import", str(book))
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
         "流程工作表：",
@@ -574,7 +564,7 @@ def test_cli_workbook_loads_projects_and_agenda_together(tmp_path):
     assert stored(data) == ([], [])
 
     book.write_bytes(workbook(("项目", PROJECTS), ("流程", AGENDA)))
-    done = kiosk(data, "import", str(book))
+    done = run_kiosk(data, "import", str(book))
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "已导入流程 2项（book.xlsx）。"
     assert stored(data) == (["项目甲", "项目乙"], [("opening", ()), ("signing", (1, 2))])
@@ -589,14 +579,14 @@ def test_cli_workbook_appended_names_the_running_order_after_the_append(seven, t
         ["签约", "加签", "8、9、10"],
     ]
     book.write_bytes(workbook(("项目", more), ("流程", agenda)))
-    done = kiosk(seven, "import", str(book))
+    done = run_kiosk(seven, "import", str(book))
     assert done.returncode == 2
     assert "row 3, column 项目: 签约顺序里没有序号为 10 的项目（共 9 个项目）" in done.stderr.splitlines()
     assert len(stored(seven)[0]) == 7
 
     agenda[2][2] = "8、9"
     book.write_bytes(workbook(("项目", more), ("流程", agenda)))
-    done = kiosk(seven, "import", str(book))
+    done = run_kiosk(seven, "import", str(book))
     assert done.returncode == 0, done.stderr
     names, cues = stored(seven)
     assert names[7:] == ["项目八", "项目九"]

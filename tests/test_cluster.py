@@ -9,17 +9,14 @@ a Redis of their own on a free port, so that they can stop and restart it."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 import time
 import uuid
 
 import pytest
 import redis
 import requests
-from conftest import ROOT
 from harness import LiveServer, Recorder, free_port, prepare_data, projects, wait_until
 from services import redis_url
 
@@ -171,18 +168,10 @@ def test_a_cli_write_is_broadcast_by_exactly_one_process(pair, tmp_path):
     on_a, on_b = Recorder(a), Recorder(b)
     try:
         csv = tmp_path / "more.csv"
-        from harness import csv_bytes, project
+        from harness import csv_bytes, project, run_kiosk
 
         csv.write_bytes(csv_bytes([project(9, "7")]))
-        env = {**os.environ, "KIOSK_DATA_DIR": str(a.data_dir)}
-        done = subprocess.run(
-            [sys.executable, "-m", "kiosk", "import", str(csv)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        done = run_kiosk(a.data_dir, "import", str(csv))
         assert done.returncode == 0, done.stdout + done.stderr
         for client in (on_a, on_b):
             got = client.wait_for(lambda s: s["project_count"] == 5, timeout=5)

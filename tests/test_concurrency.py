@@ -4,16 +4,13 @@ Each test runs on both stores: the SQLite file and a fresh PostgreSQL database (
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
 import uuid
 
 import pytest
 import requests
 import websocket
-from harness import ROOT, ProjectSpec, Recorder, csv_bytes, projects
+from harness import ProjectSpec, Recorder, csv_bytes, projects, run_kiosk
 from services import store_fixture  # noqa: F401 - the fixture `store`
 
 pytestmark = pytest.mark.live
@@ -152,7 +149,6 @@ def test_a_cli_import_while_the_consoles_confirm_breaks_nothing(live_server, sto
             )
         )
         files.append(path)
-    env = {**os.environ, "KIOSK_DATA_DIR": str(live_server.data_dir), **store.env}
     # The editor opens the running order, as a live run locks it at its first signing.
     live_server.unlock_edits()
     errors: list = []
@@ -161,14 +157,7 @@ def test_a_cli_import_while_the_consoles_confirm_breaks_nothing(live_server, sto
 
     def importer():
         for path in files:
-            done = subprocess.run(
-                [sys.executable, "-m", "kiosk", "import", str(path)],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=60,
-            )
+            done = run_kiosk(live_server.data_dir, "import", str(path), env=store.env)
             if done.returncode != 0:
                 errors.append(done.stderr)
         stop.set()

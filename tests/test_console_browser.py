@@ -8,23 +8,22 @@ waited out.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 import requests
 from harness import (
     PIN,
-    ROOT,
     ProjectSpec,
     Recorder,
+    commands_sent,
+    console_seen,
     csv_bytes,
     hold,
     open_console,
     pair_page,
     pause_clock,
     projects,
+    run_kiosk,
     touch_hold,
     wait_until,
 )
@@ -58,22 +57,8 @@ def console(server, chromium):
     page.context.close()
 
 
-def commands_sent(page) -> list[dict]:
-    """Every command body the page sends from now on (a list that fills as it happens)."""
-    sent: list[dict] = []
-    page.on(
-        "request",
-        lambda r: sent.append(json.loads(r.post_data)) if r.url.endswith("/api/v1/commands") else None,
-    )
-    return sent
-
-
 def row(page, project_id: str):
     return page.locator(f'.row[data-id="{project_id}"]')
-
-
-def seen_seq(page, seq: int) -> None:
-    page.wait_for_function("s => window.KioskConsole.state().seq >= s", arg=seq)
 
 
 def rest(page) -> None:
@@ -205,7 +190,7 @@ def test_a_double_tap_fires_once(server, console):
     sent = commands_sent(page)
     start = server.state()["seq"]
     page.dblclick("#btn-announce")
-    seen_seq(page, start + 1)
+    console_seen(page, start + 1)
     state = server.state()
     assert state["seq"] == start + 1 and state["last"]["action"] == "announce" and len(sent) == 1
     assert state["projects"][0]["status"] == "announced"
@@ -214,7 +199,7 @@ def test_a_double_tap_fires_once(server, console):
     rest(page)
     hold(page, "#btn-confirm", HOLD_MS + 10)
     hold(page, "#btn-confirm", HOLD_MS + 10)
-    seen_seq(page, start + 2)
+    console_seen(page, start + 2)
     page.wait_for_function("() => window.KioskConsole.pending() === null")
     state = server.state()
     assert state["signed_count"] == 1 and state["seq"] == start + 2 and len(sent) == 2
@@ -260,7 +245,7 @@ def test_undo_asks_first_and_cancel_changes_nothing(server, console):
     sent = commands_sent(page)
     assert server.command("confirm", project_id=first).status_code == 200
     seq = server.command("confirm", project_id=second).json()["state"]["seq"]
-    seen_seq(page, seq)
+    console_seen(page, seq)
     page.clock.run_for(SETTLE_MS + 50)
 
     page.click("#btn-undo")
@@ -433,7 +418,7 @@ def test_the_big_screen_panel_shows_a_connected_display_as_current(server, conso
         assert "已同步" in synced.inner_text()
 
         seq = server.command("announce", project_id=server.made_ids[0]).json()["state"]["seq"]
-        seen_seq(page, seq)
+        console_seen(page, seq)
         synced.wait_for()
         assert "已同步" in page.locator(".wall").filter(has_text="测试大屏").inner_text()
     finally:
@@ -461,14 +446,7 @@ def test_project_names_are_drawn_as_text(server, console, tmp_path):
     evil = "<img src=x onerror=alert(1)>"
     file = tmp_path / "evil.csv"
     file.write_bytes(csv_bytes([ProjectSpec(name=evil, investor="<b>公司</b>", amount_yi="1")]))
-    done = subprocess.run(
-        [sys.executable, "-m", "kiosk", "import", str(file)],
-        cwd=ROOT,
-        env={**os.environ, "KIOSK_DATA_DIR": str(server.data_dir)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_kiosk(server.data_dir, "import", str(file))
     assert done.returncode == 0, done.stderr
     evil_row = page.locator(".row").filter(has_text=evil)
     evil_row.wait_for(timeout=15000)
@@ -749,7 +727,7 @@ def test_no_row_or_hint_is_cut_off_on_a_tablet_or_a_laptop(live_server_with, fre
                 assert r.status_code == 200, r.text
                 page.locator("#rehearsal-band:not([hidden])").wait_for()
             seq = server.command("announce", project_id=first).json()["seq"]
-            page.wait_for_function("s => window.KioskConsole.state().seq >= s", arg=seq)
+            console_seen(page, seq)
             for width, height in FIT_SIZES:
                 page.set_viewport_size({"width": width, "height": height})
                 page.wait_for_function("w => innerWidth === w", arg=width)

@@ -4,10 +4,8 @@ GO waiting for a round's confirm, and the line for the MC. The console's time is
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from harness import open_console, pause_clock
+from harness import commands_sent, console_seen, open_console, pause_clock
 
 pytestmark = pytest.mark.browser
 
@@ -24,19 +22,6 @@ def console(live_server, chromium):
     page.context.close()
 
 
-def sent_commands(page) -> list[dict]:
-    sent: list[dict] = []
-    page.on(
-        "request",
-        lambda r: sent.append(json.loads(r.post_data)) if r.url.endswith("/api/v1/commands") else None,
-    )
-    return sent
-
-
-def seen(page, seq: int) -> None:
-    page.wait_for_function("s => window.KioskConsole.state().seq >= s", arg=seq)
-
-
 def rest(page) -> None:
     page.clock.run_for(MIN_INTERVAL_MS + 100)
 
@@ -44,7 +29,7 @@ def rest(page) -> None:
 def test_a_double_tap_on_go_fires_one_cue(live_server, console):
     page = console
     cues = live_server.state(operator=True)["run_of_show"]["cues"]
-    sent = sent_commands(page)
+    sent = commands_sent(page)
     page.click("#btn-go")
     page.clock.run_for(80)
     page.click("#btn-go")
@@ -64,7 +49,7 @@ def test_a_double_tap_on_go_fires_one_cue(live_server, console):
 def test_the_keyboard_runs_the_show(live_server, console):
     page = console
     cues = live_server.state(operator=True)["run_of_show"]["cues"]
-    sent = sent_commands(page)
+    sent = commands_sent(page)
     page.keyboard.press(" ")
     page.wait_for_function("id => window.KioskConsole.state().cue.current_id === id", arg=cues[0]["id"])
     rest(page)
@@ -95,7 +80,7 @@ def test_the_keyboard_runs_the_show(live_server, console):
 def test_a_cue_tapped_in_the_list_asks_before_it_jumps(live_server, console):
     page = console
     cues = live_server.state(operator=True)["run_of_show"]["cues"]
-    sent = sent_commands(page)
+    sent = commands_sent(page)
     target = next(c for c in cues if c["kind"] == "photo")
     page.click(f'.cue[data-id="{target["id"]}"]')
     dialog = page.locator("#cue-dialog")
@@ -121,9 +106,9 @@ def test_go_waits_for_the_rounds_confirm(live_server, console):
     ros = live_server.state(operator=True)["run_of_show"]
     first_round = next(c for c in ros["cues"] if c["kind"] == "signing")
     r = live_server.command("jump", cue_id=first_round["id"])
-    seen(page, r.json()["seq"])
+    console_seen(page, r.json()["seq"])
     rest(page)
-    sent = sent_commands(page)
+    sent = commands_sent(page)
     page.click("#btn-go", force=True)  # (aria-disabled: a finger still taps it)
     page.clock.run_for(200)
     assert sent == []
@@ -138,7 +123,7 @@ def test_go_waits_for_the_rounds_confirm(live_server, console):
 
 def test_a_line_for_the_mc(live_server, console):
     page = console
-    sent = sent_commands(page)
+    sent = commands_sent(page)
     page.click("#btn-note")
     page.locator("#note-dialog").wait_for(state="visible")
     page.click('.note-preset[data-t="note_slow"]')

@@ -8,16 +8,13 @@ Commands go through the AV desk's API, exactly as at the venue; assertions read 
 from __future__ import annotations
 
 import csv
-import os
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import requests
-from harness import wait_drawn
+from harness import run_kiosk, wait_drawn
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -88,16 +85,7 @@ def import_projects(server, rows: list[list[str]]) -> None:
         writer = csv.writer(f)
         writer.writerow(["项目名称", "签约企业", "投资额（亿元）", "用地（亩）", "产业类别", "签约代表"])
         writer.writerows(rows)
-    env = {**os.environ, "KIOSK_DATA_DIR": str(server.data_dir)}
-    env.pop("PYTHONWARNINGS", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "kiosk", "import", str(path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_kiosk(server.data_dir, "import", str(path), env={"PYTHONWARNINGS": None})
     assert done.returncode == 0, done.stderr
 
 

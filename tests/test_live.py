@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 
 import pytest
-from conftest import ROOT
-from harness import Recorder, csv_bytes, projects
+from harness import Recorder, csv_bytes, projects, run_kiosk
 
 pytestmark = pytest.mark.live
-
-
-def run_cli(data_dir, *args) -> subprocess.CompletedProcess:
-    env = {**os.environ, "KIOSK_DATA_DIR": str(data_dir)}
-    return subprocess.run(
-        [sys.executable, "-m", "kiosk", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
 
 
 FOUR = ("52", "30", "5", "12")
@@ -94,7 +83,7 @@ def test_cli_import_reaches_a_running_server_at_once(server, tmp_path):
         viewer.wait_for(lambda s: True)
         csv = tmp_path / "more.csv"
         csv.write_text("项目名称,签约企业,投资额（万元）\n追加项目,追加企业,12345\n", encoding="utf-8")
-        done = run_cli(server.data_dir, "import", str(csv))
+        done = run_kiosk(server.data_dir, "import", str(csv))
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip() == "已导入 1个项目（more.csv），共 1.23亿元。"
         # the state over HTTP has it the moment the import returned (no waiting for a watcher) ...
@@ -111,8 +100,8 @@ def test_importing_the_same_file_twice_is_refused_with_a_clear_message(tmp_path)
     data = tmp_path / "data"
     file = tmp_path / "projects.csv"
     file.write_bytes(csv_bytes(projects("10", "20")))
-    assert run_cli(data, "import", str(file)).returncode == 0
-    again = run_cli(data, "import", str(file))
+    assert run_kiosk(data, "import", str(file)).returncode == 0
+    again = run_kiosk(data, "import", str(file))
     assert again.returncode == 2
     assert again.stderr.splitlines() == [
         "row 2, column 项目名称: 签约顺序中已有同名项目「测试项目一」：要替换整个签约顺序请用 --replace，"
@@ -121,8 +110,8 @@ def test_importing_the_same_file_twice_is_refused_with_a_clear_message(tmp_path)
         "确需重名追加请用 --allow-same-name",
         "共 2 处问题，未导入任何内容。",
     ]
-    assert run_cli(data, "import", str(file), "--replace").returncode == 0
-    assert run_cli(data, "import", str(file), "--allow-same-name").returncode == 0
+    assert run_kiosk(data, "import", str(file), "--replace").returncode == 0
+    assert run_kiosk(data, "import", str(file), "--allow-same-name").returncode == 0
     db = sqlite3.connect(data / "kiosk.sqlite3")
     assert db.execute("SELECT COUNT(*) FROM projects").fetchone()[0] == 4
 
@@ -131,14 +120,14 @@ def test_cli_import_rejects_a_bad_file_whole(tmp_path):
     data = tmp_path / "data"
     bad = tmp_path / "bad.csv"
     bad.write_text("项目名称,签约企业,投资额（亿元）\n好项目,好企业,10\n坏项目,,abc\n", encoding="utf-8")
-    done = run_cli(data, "import", str(bad))
+    done = run_kiosk(data, "import", str(bad))
     assert done.returncode == 2
     assert "row 3, column 签约企业:" in done.stderr
     assert "row 3, column 投资额（亿元）:" in done.stderr
     # nothing was stored: a following good import is the only thing there
     good = tmp_path / "good.csv"
     good.write_text("name,investor,amount_yi\nA,B,1.5\n", encoding="utf-8")
-    assert run_cli(data, "import", str(good)).returncode == 0
+    assert run_kiosk(data, "import", str(good)).returncode == 0
     db = sqlite3.connect(data / "kiosk.sqlite3")
     assert db.execute("SELECT name, amount_wan FROM projects").fetchall() == [("A", 15000)]
 
@@ -147,11 +136,11 @@ def test_replace_is_refused_once_something_is_signed(server, tmp_path):
     assert server.command("confirm", project_id=server.made_ids[0]).status_code == 200
     csv = tmp_path / "new.csv"
     csv.write_text("name,investor,amount_wan\nX,Y,1\n", encoding="utf-8")
-    done = run_cli(server.data_dir, "import", str(csv), "--replace")
+    done = run_kiosk(server.data_dir, "import", str(csv), "--replace")
     # the live run is locked at its first signing, also for the command line
     assert done.returncode == 2 and "show_locked" in done.stderr
     server.unlock_edits()
-    done = run_cli(server.data_dir, "import", str(csv), "--replace")
+    done = run_kiosk(server.data_dir, "import", str(csv), "--replace")
     assert done.returncode == 2 and "already_signed" in done.stderr
     assert server.state()["project_count"] == 4
 
@@ -162,7 +151,7 @@ def test_an_english_event_speaks_english_on_the_command_line(live_server_with, t
     server = live_server_with(projects("1"), EventSpec(title="Signing Day", language="en"))
     bad = tmp_path / "bad.csv"
     bad.write_text("name,investor,amount_yi\nA,,-1\n", encoding="utf-8")
-    done = run_cli(server.data_dir, "import", str(bad))
+    done = run_kiosk(server.data_dir, "import", str(bad))
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
         "row 2, column investor: required",
@@ -171,10 +160,10 @@ def test_an_english_event_speaks_english_on_the_command_line(live_server_with, t
     ]
     good = tmp_path / "good.csv"
     good.write_text("name,investor,amount_wan\nB,C,8500\n", encoding="utf-8")
-    done = run_cli(server.data_dir, "import", str(good))
+    done = run_kiosk(server.data_dir, "import", str(good))
     assert done.stdout.strip() == "added 1 project (good.csv), CNY 85 million in all."
     out = tmp_path / "r.csv"
-    done = run_cli(server.data_dir, "export", "-o", str(out))
+    done = run_kiosk(server.data_dir, "export", "-o", str(out))
     assert done.returncode == 0 and "wrote" in done.stderr
     assert out.read_text(encoding="utf-8-sig").splitlines()[0].startswith("No.,Project name,Investor,")
 

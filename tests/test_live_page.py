@@ -225,13 +225,24 @@ def text_of(page) -> str:
     return page.inner_text("body")
 
 
-@pytest.mark.browser
-@pytest.mark.live
-def test_the_page_follows_the_signing_and_never_shows_a_figure_early(server, chromium):
-    page = chromium.new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+def open_live(chromium, server, **options):
+    """/live on a phone (``new_page``'s options; closing the page closes its context), once it has drawn
+    its first projection."""
+    page = chromium.new_page(viewport=PHONE, **options)
     try:
         page.goto(server.url + "/live")
         page.wait_for_function(DRAWN_LIVE)
+    except BaseException:
+        page.close()
+        raise
+    return page
+
+
+@pytest.mark.browser
+@pytest.mark.live
+def test_the_page_follows_the_signing_and_never_shows_a_figure_early(server, chromium):
+    page = open_live(chromium, server, is_mobile=True, has_touch=True)
+    try:
         assert page.evaluate("() => window.__live.transport") == "socket"
         assert page.text_content("#total-value") == "0"
         assert "52亿元" not in text_of(page) and "30亿元" not in text_of(page)
@@ -305,10 +316,8 @@ def test_connected_but_not_yet_sent_its_figures_the_page_says_it_is_connecting(s
 @pytest.mark.browser
 @pytest.mark.live
 def test_the_page_says_it_is_not_current_while_the_server_is_away(server, chromium):
-    page = chromium.new_page(viewport=PHONE, is_mobile=True)
+    page = open_live(chromium, server, is_mobile=True)
     try:
-        page.goto(server.url + "/live")
-        page.wait_for_function(DRAWN_LIVE)
         server.kill()
         page.wait_for_function("() => window.__live.status !== 'live'", timeout=10_000)
         assert page.is_visible("#conn")
@@ -334,33 +343,27 @@ def test_the_page_says_it_is_not_current_while_the_server_is_away(server, chromi
 @pytest.mark.live
 def test_a_phone_that_missed_changes_catches_up_on_reconnect(server, chromium):
     """The venue's network drops for a while: changes made meanwhile are on the page as soon as it is back."""
-    context = chromium.new_context(viewport=PHONE)
-    page = context.new_page()
+    page = open_live(chromium, server)
     try:
-        page.goto(server.url + "/live")
-        page.wait_for_function(DRAWN_LIVE)
-        context.set_offline(True)
+        page.context.set_offline(True)
         page.wait_for_function("() => window.__live.status !== 'live'", timeout=30_000)
         first, second = server.made_ids
         for pid in (first, second):
             server.command("announce", project_id=pid)
             answer = server.command("confirm", project_id=pid).json()
-        context.set_offline(False)
+        page.context.set_offline(False)
         page.wait_for_function("s => window.__live.version === s", arg=answer["seq"], timeout=20_000)
         assert page.text_content("#total-value") == "82"
         assert page.locator("#roll li").count() == 2
     finally:
-        context.close()
+        page.close()
 
 
 @pytest.mark.browser
 @pytest.mark.live
 def test_the_first_load_is_light(server, chromium):
-    context = chromium.new_context(viewport=PHONE)
-    page = context.new_page()
+    page = open_live(chromium, server)
     try:
-        page.goto(server.url + "/live")
-        page.wait_for_function(DRAWN_LIVE)
         entries = page.evaluate(
             """() => [performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')]
                 .map((e) => ({name: e.name, wire: e.transferSize, body: e.encodedBodySize}))"""
@@ -371,7 +374,7 @@ def test_the_first_load_is_light(server, chromium):
         assert all(e["wire"] > 0 for e in files), files
         assert wire <= BUDGET, (wire, files)
     finally:
-        context.close()
+        page.close()
 
 
 @pytest.mark.live

@@ -10,16 +10,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from harness import ROOT, free_port, projects, wait_until
+from harness import free_port, projects, run_kiosk, wait_until
+from netproxy import BlackHole
 from pythonosc.osc_packet import OscPacket
 
 from kiosk.outbound.webhook import BACKOFF_S, TIMEOUT_S
@@ -69,31 +67,6 @@ class HookReceiver:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
-
-
-class BlackHole:
-    """A TCP port that accepts every connection and never answers a byte."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(256)
-        self.held: list[socket.socket] = []
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/hook"
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.held.append(conn)
-
-    def close(self):
-        self.sock.close()
-        for conn in self.held:
-            conn.close()
 
 
 class OscDesk:
@@ -412,14 +385,8 @@ def test_targets_are_read_as_an_installer_writes_them():
     ],
 )
 def test_a_malformed_target_stops_the_server_with_one_line(tmp_path, variable, value, said):
-    env = {**os.environ, "KIOSK_DATA_DIR": str(tmp_path / "data"), variable: value}
-    done = subprocess.run(
-        [sys.executable, "-m", "kiosk", "serve", "--host", "127.0.0.1", "--port", str(free_port())],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    done = run_kiosk(
+        tmp_path / "data", "serve", "--host", "127.0.0.1", "--port", str(free_port()), env={variable: value}
     )
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith("kiosk: " + said)

@@ -71,35 +71,32 @@ DISPLAY_SEQ = "window.__display ? window.__display.seq : 0"
 CONSOLE_SEQ = "window.KioskConsole.state() ? window.KioskConsole.state().seq : 0"
 
 
-def test_display_recovers_from_a_server_restart(live_server, chromium):
-    page = wall(chromium, live_server)
+def recovers(page, server: LiveServer, fault, index: int) -> None:
+    """``fault()`` on the page's link, then the ``index``-th project signed: the wall catches up with it in
+    the same document. Closes the page."""
     try:
-        live_server.kill()
-        live_server.start()
-        seq = live_server.command("confirm", project_id=live_server.made_ids[0]).json()["seq"]
+        fault()
+        seq = server.command("confirm", project_id=server.made_ids[index]).json()["seq"]
         caught_up(page, DISPLAY_SEQ, seq)
     finally:
         page.context.close()
+
+
+def test_display_recovers_from_a_server_restart(live_server, chromium):
+    def restart():
+        live_server.kill()
+        live_server.start()
+
+    recovers(wall(chromium, live_server), live_server, restart, 0)
 
 
 def test_display_recovers_from_a_cut_connection(live_server, proxy, chromium):
-    page = wall(chromium, through(proxy, live_server))
-    try:
-        proxy.cut()
-        seq = live_server.command("confirm", project_id=live_server.made_ids[1]).json()["seq"]
-        caught_up(page, DISPLAY_SEQ, seq)
-    finally:
-        page.context.close()
+    recovers(wall(chromium, through(proxy, live_server)), live_server, proxy.cut, 1)
 
 
 def test_display_recovers_from_a_stalled_half_open_link(live_server, proxy, chromium):
-    page = wall(chromium, through(proxy, live_server))
-    try:
-        proxy.stall()  # the socket stays open, but nothing arrives: Engine.IO alone would wait its ping out
-        seq = live_server.command("confirm", project_id=live_server.made_ids[2]).json()["seq"]
-        caught_up(page, DISPLAY_SEQ, seq)
-    finally:
-        page.context.close()
+    # The socket stays open, but nothing arrives: Engine.IO alone would wait its ping out.
+    recovers(wall(chromium, through(proxy, live_server)), live_server, proxy.stall, 2)
 
 
 def test_console_recovers_from_a_stalled_link_and_a_cut(live_server, proxy, chromium):

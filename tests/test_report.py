@@ -5,12 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from decimal import Decimal
 
-from conftest import ROOT
+from harness import run_kiosk
 from openpyxl import load_workbook
 
 from kiosk.reporting.press import press_summary
@@ -112,31 +109,18 @@ def test_formulas_are_neutralised(make_app, tmp_path):
 
 
 def test_cli_export(tmp_path):
-    env = {**os.environ, "KIOSK_DATA_DIR": str(tmp_path / "d")}
     # make the data folder with the sample, then export each format
     from kiosk import create_app
 
     create_app({"DATA_DIR": str(tmp_path / "d")}).extensions["kiosk"].storage.close()
     for fmt in ("json", "csv", "xlsx"):
         out = tmp_path / f"r.{fmt}"
-        done = subprocess.run(
-            [sys.executable, "-m", "kiosk", "export", "-o", str(out)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            timeout=60,
-        )
+        done = run_kiosk(tmp_path / "d", "export", "-o", str(out), text=False)
         assert done.returncode == 0, done.stderr
         assert out.stat().st_size > 500
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert data["totals"]["planned_total_yi"] == "206" and "press_summary" in data
-    done = subprocess.run(
-        [sys.executable, "-m", "kiosk", "export", "--format", "csv"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        timeout=60,
-    )
+    done = run_kiosk(tmp_path / "d", "export", "--format", "csv", text=False)
     assert done.stdout.startswith("\ufeff序号".encode())
     assert Decimal(load_workbook(tmp_path / "r.xlsx")["汇总"]["B6"].value) == 0
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 import requests
-from harness import PIN, hold, log_in, pair_page, pause_clock
+from harness import PIN, console_seen, hold, log_in, pair_page, pause_clock
 
 pytestmark = pytest.mark.browser
 
@@ -17,12 +17,6 @@ HOLD_MS = 800
 
 def drawn(page, seq: int) -> None:
     page.wait_for_function("s => window.__display && window.__display.seq >= s", arg=seq)
-
-
-def console_saw(page, seq: int) -> None:
-    page.wait_for_function(
-        "s => window.KioskConsole.state() && window.KioskConsole.state().seq >= s", arg=seq
-    )
 
 
 def stage_saw(page, seq: int) -> None:
@@ -70,7 +64,7 @@ def test_the_sample_agenda_runs_with_go_only(live_server, chromium):
             ros = view["run_of_show"]
             if ros["round"]:
                 ids = ros["round"]["project_ids"]
-                console_saw(console, view["seq"])
+                console_seen(console, view["seq"])
                 console.clock.run_for(GUARD_MS + 600)
                 hold(console, "#btn-confirm", HOLD_MS + 50)
                 after = wait_seq(server, view["seq"] + 1)
@@ -83,7 +77,7 @@ def test_the_sample_agenda_runs_with_go_only(live_server, chromium):
                 assert wall.locator(".screen-round.is-active .round-card.is-signed").count() == len(ids)
                 if len(ids) == 3 and not undone_round:
                     # Undone as one: the console's undo names the whole round and takes all of it back.
-                    console_saw(console, after["seq"])
+                    console_seen(console, after["seq"])
                     console.clock.run_for(GUARD_MS + 600)
                     console.click("#btn-undo")
                     console.locator("#undo-dialog").wait_for(state="visible")
@@ -101,7 +95,7 @@ def test_the_sample_agenda_runs_with_go_only(live_server, chromium):
             if ros["go"]["blocked"]:
                 break
             target = ros["standby"]
-            console_saw(console, view["seq"])
+            console_seen(console, view["seq"])
             console.clock.run_for(GUARD_MS + 600)
             # GO by tapping for the first half of the show, by the keyboard's Space for the rest.
             by_keyboard = len(fired) >= len(cues) // 2

@@ -14,6 +14,8 @@ import pytest
 import socketio
 from harness import pause_clock, projects, wait_until
 
+from kiosk.certificate.ink import MAX_BATCH
+
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 TABLET = {"width": 1024, "height": 768}
@@ -92,6 +94,21 @@ def open_pad(chromium, url: str, viewport=TABLET, clock: bool = False, hold=None
     page.wait_for_function("() => window.KioskSign && window.KioskSign.state() !== null")
     page.wait_for_selector('body[data-conn="live"]')
     return context, page
+
+
+def open_armed(chromium, ceremony, **options):
+    """The host's pad, armed, open on a tablet (``open_pad``'s options) and showing its signing field:
+    (host, context, page)."""
+    server, _, made = ceremony
+    host = made["host"]
+    arm(server, host["project_id"])
+    context, page = open_pad(chromium, host["url"], **options)
+    try:
+        mode(page, "armed")
+    except BaseException:
+        context.close()
+        raise
+    return host, context, page
 
 
 def mode(page, wanted: str) -> None:
@@ -221,12 +238,8 @@ def test_a_remote_pad_is_marked_and_fits_a_phone(chromium, ceremony):
 
 
 def test_a_stroke_reaches_the_server_as_canonical_points(chromium, ceremony, wall):
-    server, _, made = ceremony
-    host = made["host"]
-    arm(server, host["project_id"])
-    context, page = open_pad(chromium, host["url"])
+    host, context, page = open_armed(chromium, ceremony)
     try:
-        mode(page, "armed")
         draw(page, [line(0.5, 0.2, 0.8)])
         saved(page)
         aspect = page.evaluate("() => window.KioskSign.state().signature.aspect")
@@ -247,12 +260,8 @@ def test_a_stroke_reaches_the_server_as_canonical_points(chromium, ceremony, wal
 
 
 def test_clear_abandons_the_attempt_and_starts_a_new_one(chromium, ceremony, wall):
-    server, _, made = ceremony
-    host = made["host"]
-    arm(server, host["project_id"])
-    context, page = open_pad(chromium, host["url"])
+    host, context, page = open_armed(chromium, ceremony)
     try:
-        mode(page, "armed")
         draw(page, [zigzag(0.1, 0.6)])
         saved(page)
         first = status(page)["id"]
@@ -276,13 +285,9 @@ def test_clear_abandons_the_attempt_and_starts_a_new_one(chromium, ceremony, wal
 
 
 def test_a_reload_mid_signature_keeps_the_strokes_and_sends_what_the_server_lacks(chromium, ceremony, wall):
-    server, _, made = ceremony
-    host = made["host"]
-    arm(server, host["project_id"])
     hold = {"ink": False}
-    context, page = open_pad(chromium, host["url"], hold=hold)
+    host, context, page = open_armed(chromium, ceremony, hold=hold)
     try:
-        mode(page, "armed")
         draw(page, [zigzag(0.1, 0.45)])
         saved(page)
         hold["ink"] = True
@@ -310,13 +315,9 @@ def test_a_reload_mid_signature_keeps_the_strokes_and_sends_what_the_server_lack
 
 
 def test_no_submit_while_a_batch_is_unacknowledged(chromium, ceremony, wall):
-    server, _, made = ceremony
-    host = made["host"]
-    arm(server, host["project_id"])
     hold = {"ink": True}
-    context, page = open_pad(chromium, host["url"], clock=True, hold=hold)
+    host, context, page = open_armed(chromium, ceremony, clock=True, hold=hold)
     try:
-        mode(page, "armed")
         draw(page, [zigzag(0.2, 0.8)])
         page.wait_for_function("() => window.KioskSign.outbox.status().unacked.length > 0")
         assert page.is_disabled("#btn-submit")
@@ -340,7 +341,8 @@ def test_no_submit_while_a_batch_is_unacknowledged(chromium, ceremony, wall):
         context.close()
 
 
-OUTBOX_HARNESS = """async () => {
+# The page hands the outbox the server's batch size (its settings); the harness hands it the same.
+OUTBOX_HARNESS = """async (maxBatch) => {
     const { Outbox } = await import("/static/js/sign/outbox.js");
     const sent = [];
     const handlers = {};
@@ -349,7 +351,7 @@ OUTBOX_HARNESS = """async () => {
         on(name, fn) { handlers[name] = fn; },
         timeout() { return { emit: (name, data, ack) => sent.push({ name, data, ack }) }; },
     };
-    const make = () => new Outbox({ socket, scope: "test-pad", storage: window.sessionStorage });
+    const make = () => new Outbox({ socket, scope: "test-pad", storage: window.sessionStorage, maxBatch });
     window.__t = { Outbox, sent, handlers, socket, make, box: make() };
 }"""
 
@@ -364,7 +366,7 @@ def test_the_outbox_numbers_batches_waits_for_acks_and_keeps_its_command_id(chro
     try:
         page.goto(server.url + "/healthz")
         pause_clock(page)
-        page.evaluate(OUTBOX_HARNESS)
+        page.evaluate(OUTBOX_HARNESS, MAX_BATCH)
 
         def wire(start: int = 0) -> list:
             return page.evaluate(
@@ -379,16 +381,18 @@ def test_the_outbox_numbers_batches_waits_for_acks_and_keeps_its_command_id(chro
                 [index, reply],
             )
 
+        drawn = 2 * MAX_BATCH + 100  # two full batches and a part
         page.evaluate(
-            """() => {
+            """n => {
                 const s = __t.box.startStroke(800, 320);
-                for (let i = 0; i < 900; i++) __t.box.add(s, i % 1000, 100, 0.5);
+                for (let i = 0; i < n; i++) __t.box.add(s, i % 1000, 100, 0.5);
                 __t.box.endStroke();
-            }"""
+            }""",
+            drawn,
         )
         assert wire() == [["attempt", None, 0]], "no ink before the attempt is acknowledged"
         answer(0, {"ok": True})
-        assert wire(1) == [["ink", 1, 400], ["ink", 2, 400], ["ink", 3, 100]]
+        assert wire(1) == [["ink", 1, MAX_BATCH], ["ink", 2, MAX_BATCH], ["ink", 3, 100]]
         assert page.evaluate("() => __t.box.submit()") == {"ok": False, "local": True, "reason": "pending"}
         answer(1, {"ok": True, "batch": 1})
         answer(3, {"ok": True, "batch": 3})
@@ -398,7 +402,7 @@ def test_the_outbox_numbers_batches_waits_for_acks_and_keeps_its_command_id(chro
         # A timeout sends again what is unacknowledged, in order, after the attempt.
         assert wire(4) == [["attempt", None, 0]]
         answer(4, {"ok": True})
-        assert wire(5) == [["ink", 2, 400]]
+        assert wire(5) == [["ink", 2, MAX_BATCH]]
         answer(5, {"ok": True, "batch": 2})
         assert page.evaluate("() => __t.box.status().saved") is True
 
@@ -414,7 +418,7 @@ def test_the_outbox_numbers_batches_waits_for_acks_and_keeps_its_command_id(chro
         # Lost again, the page reloads: the new outbox finds the attempt and the pending submit in storage.
         page.evaluate("() => { __t.box2 = __t.make(); }")
         assert page.evaluate("() => __t.box2.status()")["id"] == submit["signature_id"]
-        assert page.evaluate("() => __t.box2.points.length") == 900
+        assert page.evaluate("() => __t.box2.points.length") == drawn
         assert page.evaluate("() => __t.box2.status().commandId") == submit["command_id"]
         n = len(wire())
         page.evaluate("() => __t.handlers.connect()")

@@ -7,7 +7,6 @@ Each PostgreSQL test runs on a database of its own (tests/services.py)."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -18,7 +17,7 @@ from dataclasses import asdict, replace
 from decimal import Decimal
 
 import pytest
-from harness import ROOT, ProjectSpec, csv_bytes, projects, wait_until
+from harness import ROOT, ProjectSpec, csv_bytes, projects, run_kiosk, wait_until
 from services import Store, pg_url_fixture, store_fixture  # noqa: F401 - the fixtures `pg_url`, `store`
 
 from kiosk.ceremony.service import Ceremony
@@ -444,22 +443,16 @@ def test_integrity_check_and_writable_on_postgres(pg_url, tmp_path):
         storage.close()
 
 
-def kiosk(*args: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "kiosk", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
-
-
 def test_the_cli_works_on_postgres(pg_url, tmp_path):
-    env = {**os.environ, "KIOSK_DATA_DIR": str(tmp_path / "data"), "KIOSK_DATABASE_URL": pg_url}
+    env = {"KIOSK_DATABASE_URL": pg_url}
     sheet = tmp_path / "projects.csv"
     sheet.write_bytes(
         csv_bytes([ProjectSpec(name=f"项目{k}", investor="企业", amount_yi="2") for k in range(3)])
     )
-    done = kiosk("import", str(sheet), env=env)
+    done = run_kiosk(tmp_path / "data", "import", str(sheet), env=env)
     assert done.returncode == 0, done.stderr
     assert "3" in done.stdout
-    exported = kiosk("export", "--format", "json", env=env)
+    exported = run_kiosk(tmp_path / "data", "export", "--format", "json", env=env)
     assert exported.returncode == 0, exported.stderr
     report = json.loads(exported.stdout)
     assert len(report["projects"]) == 3
@@ -476,8 +469,7 @@ def test_a_database_url_that_is_not_postgresql_is_refused(tmp_path):
     assert database_url("postgresql://u@h/db") == "postgresql://u@h/db"
     with pytest.raises(ConfigError):
         database_url("mysql://u@h/db")
-    env = {**os.environ, "KIOSK_DATA_DIR": str(tmp_path), "KIOSK_DATABASE_URL": "sqlite:///x.db"}
-    done = kiosk("export", "--format", "json", env=env)
+    done = run_kiosk(tmp_path, "export", "--format", "json", env={"KIOSK_DATABASE_URL": "sqlite:///x.db"})
     assert done.returncode == 2 and "KIOSK_DATABASE_URL" in done.stderr and "Traceback" not in done.stderr
 
 

@@ -13,7 +13,7 @@ import uuid
 import pytest
 import requests
 import socketio
-from harness import OPERATOR_PIN, log_in, pair_page, wait_until
+from harness import OPERATOR_PIN, console_seen, log_in, pair_page, wait_until
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -387,7 +387,7 @@ def test_the_consoles_chips_follow_the_pads(signing, chromium):
         r = web.put(server.url + "/api/v1/certificate", json={"signatures_required": False}, timeout=10)
         assert r.status_code == 200, r.text
         seq = server.command("confirm", project_id=ids[0]).json()["seq"]
-        console.wait_for_function("s => window.KioskConsole.state().seq >= s", arg=seq)
+        console_seen(console, seq)
         console.wait_for_function(f"() => Object.values(({chips})()).every(s => s === 'signed')")
     finally:
         console.context.close()

@@ -3,15 +3,12 @@ script on the big screen, the console, the guest's card, the print view or the a
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 
 import pytest
 import requests
-from conftest import PIN, ROOT
-from harness import wait_drawn
+from conftest import PIN
+from harness import run_kiosk, wait_drawn
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -32,15 +29,7 @@ def hostile_server(live_server, tmp_path):
         )
     csv = tmp_path / "hostile.csv"
     csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    env = {**os.environ, "KIOSK_DATA_DIR": str(live_server.data_dir)}
-    done = subprocess.run(
-        [sys.executable, "-m", "kiosk", "import", str(csv), "--replace"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_kiosk(live_server.data_dir, "import", str(csv), "--replace")
     assert done.returncode == 0, done.stderr
     for _ in range(50):
         if live_server.state()["projects"][0]["name"] == HOSTILE[0][0]:

@@ -17,7 +17,20 @@ from dataclasses import replace
 
 from ..core.access import edits_locked
 from ..core.clock import Clock
-from ..core.model import ACTIONS, LOCK, MODES, UNLOCK, Command, Cue, Event, Run, State
+from ..core.model import (
+    ACTIONS,
+    LOCK,
+    MAX_COMMAND_ID,
+    MAX_ID,
+    MAX_ROUND,
+    MODES,
+    UNLOCK,
+    Command,
+    Cue,
+    Event,
+    Run,
+    State,
+)
 from ..core.model import Ceremony as Snapshot
 from ..setup.agenda import CueDraft
 from ..setup.cards import DEFAULT_SERVICES, Card, clean_edit, looks_like_token
@@ -32,9 +45,6 @@ from . import signals, views
 from .rules import CeremonyError, agenda, apply_entry, decide, replay
 from .signing import Signing
 
-MAX_COMMAND_ID = 100
-# More projects than any table seats at once: a round is a few tables signing together.
-MAX_ROUND = 50
 DEFAULT_TITLE = N_("签约仪式")
 
 
@@ -58,7 +68,7 @@ def parse_command(payload: object) -> Command:
         raise CommandRejected("action", choices=" / ".join(ACTIONS))
     for key in ("project_id", "screen", "cue_id", "pad_id"):
         value = payload.get(key)
-        if value is not None and (not isinstance(value, str) or len(value) > 100):
+        if value is not None and (not isinstance(value, str) or len(value) > MAX_ID):
             raise CommandRejected("text", key=key)
     text = payload.get("text")
     if text is not None and (not isinstance(text, str) or len(text) > 1000):
@@ -67,7 +77,7 @@ def parse_command(payload: object) -> Command:
     if ids is not None and (
         not isinstance(ids, list)
         or len(ids) > MAX_ROUND
-        or not all(isinstance(i, str) and 0 < len(i) <= 100 for i in ids)
+        or not all(isinstance(i, str) and 0 < len(i) <= MAX_ID for i in ids)
     ):
         raise CommandRejected("project_ids", max=MAX_ROUND)
     expected = payload.get("expected_seq")

@@ -14,7 +14,7 @@ import secrets
 from typing import TYPE_CHECKING
 
 from ..certificate.ink import validate_points
-from ..core.model import SUBMIT, Command, Pad
+from ..core.model import MAX_COMMAND_ID, SUBMIT, Command, Pad
 from ..core.model import Ceremony as Snapshot
 from ..setup.cards import new_token
 from ..setup.fields import CERTIFICATE_KEYS, PAD_KEYS, FieldErrors, Problem, clean
@@ -242,7 +242,7 @@ class Signing:
         """确认签名: the attempt becomes the pad's signature, a ``submit`` entry in the log. When the
         organiser chose so, the last pad of the round to submit signs the round in the same transaction.
         Returns (http status, answer) like a command; a repeated ``command_id`` gets the same answer."""
-        if not isinstance(command_id, str) or not 0 < len(command_id) <= 100:
+        if not isinstance(command_id, str) or not 0 < len(command_id) <= MAX_COMMAND_ID:
             raise CeremonyError("bad_signature")
         pad = _known(self.c.current(), pad_id)
 

@@ -19,6 +19,7 @@ PEN = {"size": 16, "thinning": 0.6, "smoothing": 0.5, "streamline": 0.5}
 CANONICAL_WIDTH = 1000
 # A pointer that is not a pen reports this pressure; a stroke made only of it gets simulated pressure.
 NO_PRESSURE = 0.5
+# Points in one batch a pad sends (the pad seals a batch every few ms, so a batch is rarely this full).
 MAX_BATCH = 400
 # Bounds that keep a stored point an ordinary integer: more strokes than any signature has, a whole day.
 MAX_STROKE = 100_000
@@ -26,6 +27,12 @@ MAX_TIME_MS = 86_400_000
 
 Point = Sequence[float]
 Polygon = list[tuple[float, float]]
+
+
+def for_pages() -> dict:
+    """What a page that draws or sends ink must know of it (the pad, the wall), handed to it by the server
+    so that no page keeps a copy: the field's width, a batch's size, the pen."""
+    return {"canonical_width": CANONICAL_WIDTH, "max_batch": MAX_BATCH, "pen": dict(PEN)}
 
 
 def strokes(points: Iterable[Point]) -> list[list[Point]]:

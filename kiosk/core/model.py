@@ -131,6 +131,14 @@ class Pad:
     remote_place: str = ""  # "深圳分会场": this party signs from another city
 
 
+# A round is the projects signed at one moment: the agenda's 项目 cell names them and a confirm carries
+# them, so the import and the command take the same count (more than any signing table seats).
+MAX_ROUND = 100
+# A command's id (a client's nonce, repeated to get the first answer again) and the ids a command names.
+MAX_COMMAND_ID = 100
+MAX_ID = 100
+
+
 @dataclass(frozen=True)
 class Command:
     command_id: str

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from ..core.model import CERTIFICATE_TEMPLATES, CUE_KINDS, PARTIES
+from ..core.model import CERTIFICATE_TEMPLATES, CUE_KINDS, MAX_ID, MAX_ROUND, PARTIES
 from ..words.catalogue import LANGUAGES, N_
 from ..words.columns import agenda_label, project_label
 from ..words.format import MAX_DECIMALS, MONEY_UNITS
@@ -355,7 +355,6 @@ def _cue_kind(value: object) -> str:
     return kind
 
 
-MAX_ROUND = 100
 # NFKC has already made "，" and "；" ASCII; "、" is what a Chinese IME types between items.
 _ORDER_SEPARATORS = re.compile(r"[、,;/\s]+")
 
@@ -489,7 +488,7 @@ FIELDS: dict[str, Field] = {
         _field("pad_name", N_("签约代表"), line(PERSON_MAX), max_length=PERSON_MAX),
         _field("pad_party", N_("签约方"), choice(PARTIES), choices=PARTIES),
         _field("pad_remote_place", N_("远程签约地点"), line(40), max_length=40),
-        _field("pad_project", N_("所属项目"), line(100), max_length=100),
+        _field("pad_project", N_("所属项目"), line(MAX_ID), max_length=MAX_ID),
         # a cue of the agenda, as its import names the columns (its 序号 is the project's "order")
         _field("cue_kind", agenda_label("cue_kind"), _cue_kind, choices=CUE_KINDS),
         _field("cue_title", agenda_label("cue_title"), line(120), max_length=120),

@@ -35,7 +35,7 @@ from ..setup.fields import FieldError, FieldErrors, Problem
 from ..setup.importer import HEADERS, MAX_BYTES, ImportFailed, header, parse_projects, preview_projects
 from ..words.catalogue import N_, word
 from ..words.format import MAX_DECIMALS
-from . import auth
+from . import auth, devices
 from .common import ceremony, error, field_errors, page_context
 from .console import login_page
 
@@ -56,7 +56,13 @@ def settings() -> dict:
     """What the admin pages need to know of the rules (limits, choices, defaults), from the one place each
     lives, so the pages never carry a copy."""
     lang = ceremony().lang
-    keys = (*fields.PROJECT_KEYS, *fields.CARD_KEYS, *fields.EVENT_KEYS, *fields.PAD_KEYS)
+    keys = (
+        *fields.PROJECT_KEYS,
+        *fields.CARD_KEYS,
+        *fields.EVENT_KEYS,
+        *fields.CERTIFICATE_KEYS,
+        *fields.PAD_KEYS,
+    )
     return {
         "limits": fields.limits(*dict.fromkeys(keys)),
         "labels": {key: word(fields.FIELDS[key].label, lang) for key in dict.fromkeys(keys)},
@@ -66,6 +72,7 @@ def settings() -> dict:
         "max_image_bytes": MAX_IMAGE_BYTES,
         "max_image_mb": MAX_IMAGE_MB,
         "max_import_bytes": MAX_BYTES,
+        "token_name_max": devices.TOKEN_NAME_MAX,
         "max_money_decimals": MAX_DECIMALS,
         "import_headers": {key: header(key, lang) for key in HEADERS},
         "import_keys": list(fields.PROJECT_KEYS),

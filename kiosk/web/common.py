@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from ..ceremony.service import Ceremony
+from ..certificate import ink
 from ..setup.fields import FIELDS, FieldErrors
 from ..words import messages
 from ..words.catalogue import LANGUAGES, language, word
@@ -62,6 +63,11 @@ def page_context(surface: str, **extra) -> dict:
         "w": words["words"],
         **extra,
     }
+
+
+def ink_settings() -> dict:
+    """The settings (``<script id="kiosk-settings">``, as the admin's) of a page that draws or sends ink."""
+    return {"ink": ink.for_pages()}
 
 
 @bp.get("/words/<surface>.<lg>.json")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
 
 from ..reporting import charts
-from .common import ceremony, page_context
+from .common import ceremony, ink_settings, page_context
+from .devices import SCREEN_NAME_MAX
 
 bp = Blueprint("display", __name__)
 
@@ -13,8 +14,10 @@ bp = Blueprint("display", __name__)
 @bp.get("/display")
 def big_screen():
     """The audience's picture. It draws only from the ``state`` broadcasts; ``?name=`` labels it on the console."""
-    name = (request.args.get("name") or "").strip()[:40]
-    return render_template("display/display.html", **page_context("display", screen_name=name))
+    name = (request.args.get("name") or "").strip()[:SCREEN_NAME_MAX]
+    return render_template(
+        "display/display.html", **page_context("display", screen_name=name, settings=ink_settings())
+    )
 
 
 @bp.get("/overlay")

@@ -27,7 +27,7 @@ from ..core.model import LAYOUTS
 from ..logs import LogBudget
 from ..store.shared import LocalCluster, Shared
 from ..words.catalogue import N_, gettext
-from . import auth, pads
+from . import auth, devices, pads
 
 log = logging.getLogger("kiosk.live")
 
@@ -317,7 +317,7 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
                 entry = displays.add(request.sid, screen.name, request.remote_addr, screen.id, screen.layout)
                 holders[request.sid] = screen.id
             else:
-                name = str(data.get("name") or gettext(UNNAMED, ceremony.lang))[:40]
+                name = str(data.get("name") or gettext(UNNAMED, ceremony.lang))[: devices.SCREEN_NAME_MAX]
                 entry = displays.add(request.sid, name, request.remote_addr)
             # The page shows its pairing code (or that it is paired) after its first state.
             extra.append(("screen", screen_info(entry)))
@@ -473,8 +473,11 @@ def register(app: Flask, socketio: SocketIO, ceremony: Ceremony) -> None:
         ids = data.get("pad_ids") if isinstance(data, dict) else None
         if not isinstance(ids, list):
             return {}
+        # Each pad of the ceremony at most once: a round may put more pads on the wall than any fixed cap.
         known = {d.id for d in ceremony.pads}
-        return ceremony.signing.ink_of([i for i in ids[:50] if isinstance(i, str) and i in known])
+        return ceremony.signing.ink_of(
+            list(dict.fromkeys(i for i in ids if isinstance(i, str) and i in known))
+        )
 
     def ink_added(_sender, **batch):
         socketio.emit("ink", batch, to="ink")

@@ -24,7 +24,7 @@ from ..setup.fields import FieldError, FieldErrors, Problem
 from ..words.catalogue import word
 from . import auth
 from .admin import media_dir
-from .common import ceremony, error, field_errors, lang, page_context
+from .common import ceremony, error, field_errors, ink_settings, lang, page_context
 
 bp = Blueprint("pads", __name__)
 log = logging.getLogger("kiosk.pads")
@@ -381,7 +381,9 @@ def pad_page(token: str):
             return render_template("sign/notice.html", **page_context("sign", notice="claimed")), 409, headers
         cookie = key
         log.warning("pad '%s' opened from %s", pad.name, auth.client_id())
-    response = Response(render_template("sign/pad.html", **page_context("sign", pad_token=token)))
+    response = Response(
+        render_template("sign/pad.html", **page_context("sign", pad_token=token, settings=ink_settings()))
+    )
     response.headers.update(headers)
     if cookie is not None:
         response.set_cookie(

@@ -15,9 +15,9 @@ import { KA } from "./shell.js";
 
 var t = KA.t, $ = KA.$, el = KA.el, setText = KA.setText, clear = KA.clear;
 
-// What a colour looks like here: only to keep the colour picker in step with the text; the server
-// checks the colour itself on save and its answer is what the field shows.
-var HEX = /^#[0-9a-fA-F]{6}$/;
+// What a colour looks like here, from the server's rule for the field: only to keep the colour picker in
+// step with the text; the server checks the colour itself on save and its answer is what the field shows.
+var HEX = new RegExp("^(?:" + KA.settings.limits.ink_color.pattern + ")$");
 var MAX_IMAGE = KA.settings.max_image_bytes;
 var POLL_MS = 5000;
 // The server may name a field by its stored key; the forms name it as the API's body does.

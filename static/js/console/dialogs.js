@@ -111,7 +111,7 @@ export function wireDialogs() {
   settings.addEventListener("close", () => {
     hideSignout();
     if (settings.returnValue !== "save") return;
-    const name = input.value.trim().slice(0, input.maxLength > 0 ? input.maxLength : 20);
+    const name = input.value.trim().slice(0, input.maxLength > 0 ? input.maxLength : undefined);
     ui.deviceName = name && name !== t("device_default") ? name : "";
     storageSet(DEVICE_KEY, ui.deviceName);
     announceName();

@@ -10,7 +10,7 @@
  * next animation frame, from the points kept here (common/ink.js draws them as the pad and the server do).
  * The words (a place's state, the remote mark) arrive written in the view; this module only lays out.
  */
-import { add, el } from "../common/dom.js";
+import { add, el, pageData } from "../common/dom.js";
 import { drawInk } from "../common/ink.js";
 import { t } from "../common/words.js";
 import { fitText, setWords } from "./fit.js";
@@ -32,6 +32,8 @@ const pads = new Map();
 const cleared = new Set();
 // Syncs for one gap before the wall waits for the pad's next batch (a batch the server never got).
 const GAP_TRIES = 5;
+// The pads' field in canonical units: the server's (certificate/ink.py), handed to the page.
+const CANONICAL = pageData("kiosk-settings").ink.canonical_width;
 let socket = null;
 let signing = null; // the latest view's `signing`
 let signingKey = "";
@@ -241,8 +243,8 @@ function drawCanvas(canvas) {
   ctx.clearRect(0, 0, canvas.width, canvas.height);
   const points = pointsOf(canvas._padId);
   if (!points.length || !signing) return;
-  // Canonical units: the place is 1000 wide, whatever its size on this screen.
-  drawInk(ctx, points, signing.pen, { scale: canvas.width / 1000, color: signing.ink });
+  // Canonical units: the place is CANONICAL wide, whatever its size on this screen.
+  drawInk(ctx, points, signing.pen, { scale: canvas.width / CANONICAL, color: signing.ink });
 }
 
 function refitCanvases() {

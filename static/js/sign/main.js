@@ -10,7 +10,7 @@
  * view); the page decides nothing about the ceremony: the server says when it may sign and whether a
  * submission counts.
  */
-import { $, setText } from "../common/dom.js";
+import { $, pageData, setText } from "../common/dom.js";
 import { get } from "../common/http.js";
 import { drawInk } from "../common/ink.js";
 import { applyWords, ensureLanguage, t } from "../common/words.js";
@@ -22,7 +22,9 @@ const CONFIRM_GUARD_MS = 450; // a double tap on the submit button must not also
 const RELOAD_GUARD_MS = 30000;
 const SAVING_DELAY_MS = 250; // "saving" shows only when an ack is slow, not between every stroke
 const SMALL_FIELD_PX = 190; // below this height a phone held upright is asked to turn
-const CANONICAL = 1000;
+// The field's width in canonical units, a batch's size and the pen: the server's (certificate/ink.py).
+const INK = pageData("kiosk-settings").ink;
+const CANONICAL = INK.canonical_width;
 
 const pad = $("pad");
 const token = pad.getAttribute("data-token") || "";
@@ -235,7 +237,7 @@ function aspect() {
 }
 
 function pen() {
-  return (current && current.pen) || { size: 16, thinning: 0.6, smoothing: 0.5, streamline: 0.5 };
+  return (current && current.pen) || INK.pen;
 }
 
 function inkColour() {
@@ -595,6 +597,7 @@ function hideError() {
 outbox = new Outbox({
   socket,
   scope: token,
+  maxBatch: INK.max_batch,
   onChange: () => refreshControls(),
   // A refusal while signing is the signatory's to read; one while waiting (disarmed) the state says better.
   onError: (answer) => {

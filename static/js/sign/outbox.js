@@ -3,7 +3,7 @@
  * the Wi-Fi or the phone's 4G does meanwhile.
  *
  * One attempt (one signature id) at a time. Points are sealed into numbered batches (from 1 per attempt,
- * at most 400 points each) every 40 ms while drawing and at each pen lift, and sent with an ack:
+ * at most the server's batch size each, `maxBatch`) every 40 ms while drawing and at each pen lift, and sent with an ack:
  *   clear (abandoned attempts, oldest first) -> attempt -> ink 1, 2, 3 ... -> submit
  * Each step waits for the ack of the one before it (the server refuses ink for an attempt it has not
  * heard of, and a submit that does not cover every batch); batches themselves go out back to back, since
@@ -21,7 +21,6 @@
  */
 
 export const FLUSH_MS = 40;
-export const MAX_BATCH = 400;
 export const ACK_MS = 3000;
 const RETRY_MS = 800;
 const REFUSED_RETRY_MS = 5000;
@@ -58,8 +57,8 @@ export class Outbox {
   /**
    * options: socket, scope (this pad: the link's token), storage (sessionStorage by default; null keeps
    * nothing), onChange() after anything the page shows changed, onError(answer) for a refusal,
-   * onStall() when acks stop coming on a socket that says it is connected, ackMs, flushMs, maxBatch,
-   * now() (ms).
+   * onStall() when acks stop coming on a socket that says it is connected, ackMs, flushMs, now() (ms),
+   * and maxBatch: the points a batch may hold, the server's (its settings for the page), never a copy.
    */
   constructor(options) {
     this.socket = options.socket;
@@ -70,7 +69,8 @@ export class Outbox {
     this.onStall = options.onStall || (() => {});
     this.ackMs = options.ackMs || ACK_MS;
     this.flushMs = options.flushMs || FLUSH_MS;
-    this.maxBatch = options.maxBatch || MAX_BATCH;
+    if (!(options.maxBatch > 0)) throw new Error("Outbox: maxBatch is the server's batch size");
+    this.maxBatch = options.maxBatch;
     this.now = options.now || (() => Date.now());
 
     // What is on the wire now (reset on every reconnect and retry, so everything unacked goes again).
