@@ -29,10 +29,10 @@ from .web import (
     concierge,
     console,
     devices,
-    display,
     live,
     pads,
-    public_live,
+    screens,
+    sockets,
     stage,
 )
 from .web.transport import Limits, TransportGuard
@@ -141,13 +141,13 @@ def build(test_config: dict | None = None) -> Flask:
     app.register_blueprint(common.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(console.bp)
-    app.register_blueprint(display.bp)
+    app.register_blueprint(screens.bp)
     app.register_blueprint(concierge.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(devices.bp)
     app.register_blueprint(stage.bp)
     app.register_blueprint(pads.bp)
-    app.register_blueprint(public_live.bp)
+    app.register_blueprint(live.bp)
 
     # One SocketIO per app (not a module global): tests build many apps in one process.
     socketio = SocketIO(
@@ -162,8 +162,8 @@ def build(test_config: dict | None = None) -> Flask:
         **({"client_manager": cluster.manager} if hasattr(cluster, "manager") else {}),
     )
     join_cluster(app, socketio, ceremony, cluster)
+    sockets.register(app, socketio, ceremony)
     live.register(app, socketio, ceremony)
-    public_live.register(app, socketio, ceremony)
     # The AV desk hears each fired cue and signing (webhooks, OSC); without targets nothing runs.
     register_outbound(app, ceremony)
     # In front of Flask-SocketIO's own middleware: every packet a client sends is checked here first.

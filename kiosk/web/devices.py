@@ -79,7 +79,7 @@ def list_devices():
     its role, last activity and open sockets; and the screens waiting to be paired."""
     lang = ceremony().lang
     seen = auth.last_seen()
-    # Sockets open now in every server process (kiosk.web.live.Sockets).
+    # Sockets open now in every server process (kiosk.web.sockets.Sockets).
     online = current_app.extensions["kiosk_online"]()
     caller = auth.current()
     me = caller.device.id if caller.device else None

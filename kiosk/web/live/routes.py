@@ -21,13 +21,13 @@ from flask import Blueprint, Flask, current_app, jsonify, render_template, reque
 from flask_socketio import SocketIO
 from socketio import packet as sio_packet
 
-from ..ceremony import signals
-from ..ceremony.live_view import live as live_projection
-from ..ceremony.service import Ceremony
-from ..words.catalogue import word
-from ..words.live import LIVE
-from .common import ceremony, lang
-from .live_stream import Publisher
+from ...ceremony import signals
+from ...ceremony.live_view import live as live_projection
+from ...ceremony.service import Ceremony
+from ...words.catalogue import word
+from ...words.live import LIVE
+from ..common import ceremony, lang
+from .stream import Publisher
 
 NAMESPACE = "/live"
 # Where nginx serves nchan's stream to the viewers (deploy/nginx/kiosk.conf), when KIOSK_LIVE_PUBLISH is set.
@@ -113,7 +113,7 @@ def register(app: Flask, socketio: SocketIO, service: Ceremony) -> None:
     server = socketio.server
     manager = server.manager
     accepted: set[str] = set()
-    # Chained, not replaced: kiosk.web.live wraps the same method for its own namespace.
+    # Chained, not replaced: kiosk.web.sockets wraps the same method for its own namespace.
     previous_connect = manager.connect
 
     def connect(sid, namespace):

@@ -4,7 +4,7 @@
 A pad's local link is opened once on the tablet at the signing table: the first browser to open it keeps
 it (a cookie whose hash the pad row holds), like a paired screen. A remote link (云签约) is a capability
 shown once and revocable: whoever holds it may sign for that pad, from any city. The strokes themselves
-come over Socket.IO (``kiosk.web.live``).
+come over Socket.IO (``kiosk.web.sockets``).
 """
 
 from __future__ import annotations
@@ -15,16 +15,16 @@ import secrets
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
-from ..ceremony.rules import CeremonyError, is_public
-from ..certificate import render
-from ..certificate.layout import TEMPLATE_LABELS, TEMPLATES
-from ..certificate.layout import layout as certificate_layout
-from ..setup.event import MAX_IMAGE_BYTES
-from ..setup.fields import FieldError, FieldErrors, Problem
-from ..words.catalogue import word
-from . import auth
-from .admin import media_dir
-from .common import ceremony, error, field_errors, lang, page_context
+from ...ceremony.rules import CeremonyError, is_public
+from ...certificate import render
+from ...certificate.layout import TEMPLATE_LABELS, TEMPLATES
+from ...certificate.layout import layout as certificate_layout
+from ...setup.event import MAX_IMAGE_BYTES
+from ...setup.fields import FieldError, FieldErrors, Problem
+from ...words.catalogue import word
+from .. import auth
+from ..admin import media_dir
+from ..common import ceremony, error, field_errors, lang, page_context
 
 bp = Blueprint("pads", __name__)
 log = logging.getLogger("kiosk.pads")
@@ -73,7 +73,7 @@ def _pads_json(pads) -> list[dict]:
 
 
 def word_for_state(state: str) -> str:
-    from ..ceremony.views import PAD_STATE_LABELS
+    from ...ceremony.views import PAD_STATE_LABELS
 
     return word(PAD_STATE_LABELS[state], lang())
 
@@ -154,7 +154,7 @@ def new_link(pad_id: str):
 @auth.requires("run")
 def pad_qr(pad_id: str):
     """The local link as a QR code: the tablet at the signing table scans it with its camera."""
-    from ..reporting import qr
+    from ...reporting import qr
 
     token = ceremony().storage.pad_secrets().get(pad_id, {}).get("token")
     if token is None or ceremony().signing.pad(pad_id) is None:
@@ -322,7 +322,7 @@ def press_folder():
     import io
     import zipfile
 
-    from ..reporting import report
+    from ...reporting import report
 
     data = ceremony().report()
     out = io.BytesIO()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
 
-from ..reporting import charts
-from .common import ceremony, page_context
+from ...reporting import charts
+from ..common import ceremony, page_context
 
 bp = Blueprint("display", __name__)
 

@@ -27,7 +27,8 @@ from ..ceremony.service import Ceremony
 from ..logs import LogBudget
 from ..store.shared import LocalCluster, Shared
 from ..words.catalogue import N_, gettext
-from . import auth, pads
+from . import auth
+from .pads import routes as pads
 
 log = logging.getLogger("kiosk.live")
 
