@@ -13,8 +13,9 @@ from flask_compress import Compress
 from flask_socketio import SocketIO
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .ceremony import signals
+from .ceremony import access, signals
 from .ceremony.clock import Clock
+from .ceremony.credentials import Credentials
 from .ceremony.service import Ceremony
 from .config import data_dir, redacted, resolve, share_kept_secrets
 from .outbound.hub import register as register_outbound
@@ -29,6 +30,7 @@ from .web import (
     concierge,
     console,
     devices,
+    errors,
     live,
     pads,
     screens,
@@ -92,6 +94,8 @@ def build(test_config: dict | None = None) -> Flask:
         load_sample(ceremony)
         app.logger.info("empty data folder: loaded the sample ceremony")
     app.extensions["kiosk"] = ceremony
+    pins = {role: app.config[f"{role.upper()}_PIN"] for role in access.ROLES}
+    app.extensions["kiosk_credentials"] = Credentials(storage, clock, pins, app.config["API_TOKEN"])
     app.extensions["kiosk_clock"] = clock
     app.extensions["kiosk_cluster"] = cluster
     app.extensions["kiosk_shared"] = (
@@ -138,6 +142,7 @@ def build(test_config: dict | None = None) -> Flask:
         return response
 
     auth.init_app(app)
+    errors.init_app(app)
     app.register_blueprint(common.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(console.bp)

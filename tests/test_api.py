@@ -309,3 +309,11 @@ def test_text_goes_compressed_to_a_browser_that_asks(client):
     view = client.get("/api/v1/state", headers={"Accept-Encoding": "gzip, deflate"})
     assert view.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(view.data) == client.get("/api/v1/state").data
+
+
+def test_every_code_given_a_status_has_its_words():
+    """The edge's one table of statuses names only codes the catalogue puts into words."""
+    from kiosk.web.errors import STATUS
+    from kiosk.words.messages import MESSAGES
+
+    assert set(STATUS) <= set(MESSAGES)

@@ -319,6 +319,14 @@ class Ceremony:
         self._after_setup()
         return self.run
 
+    def runs(self) -> list[dict]:
+        """Every run so far (rehearsals and live), oldest first: nothing is ever deleted."""
+        return self.storage.runs()
+
+    def store_ok(self, deep: bool = False) -> bool:
+        """The store takes writes now (``deep``: and its integrity check passes), for monitoring."""
+        return self.storage.writable() and (not deep or self.storage.integrity_check() == "ok")
+
     def report(self) -> dict:
         """The current run's report: projects with contacts, totals, breakdowns, audit, press summary."""
         from ..reporting import report

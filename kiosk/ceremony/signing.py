@@ -147,6 +147,29 @@ class Signing:
             self.storage.set_pad_secret(pad_id, self.c.clock.now_iso(), remote_hash=None)
         self.c._after_setup()
 
+    def links(self) -> dict[str, dict]:
+        """pad id -> its local link's token, whether a browser holds it, whether a remote link is live."""
+        return self.storage.pad_secrets()
+
+    def local_link(self, pad_id: str) -> str:
+        """The local link's token (for its QR code on the console)."""
+        token = self.links().get(self._known(pad_id).id, {}).get("token")
+        if token is None:
+            raise CeremonyError("unknown_pad")
+        return token
+
+    def by_link(self, token: str, digest) -> tuple[Pad, str, str | None] | None:
+        """(pad, "local" or "remote", the local link's claim hash) for a link's token, or None."""
+        if not token or len(token) > 100:
+            return None
+        found = self.storage.pad_by_token(token, digest(token))
+        pad = self.pad(found[0]) if found is not None else None
+        return None if pad is None else (pad, found[1], found[2])
+
+    def claim(self, pad_id: str, claim_hash: str) -> bool:
+        """The first browser to open a local link keeps it; True when the one holding ``claim_hash`` does."""
+        return self.storage.claim_pad(pad_id, claim_hash)
+
     def _known(self, pad_id: str) -> Pad:
         pad = self.pad(pad_id)
         if pad is None:

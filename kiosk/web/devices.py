@@ -5,43 +5,29 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import datetime
 
 from flask import Blueprint, current_app, jsonify, redirect, request, url_for
 
 from ..ceremony import access, signals
+from ..ceremony.credentials import SCREEN_NAME_MAX, name_of
 from ..ceremony.model import LAYOUTS
-from ..ceremony.rules import CeremonyError
 from ..words import format as fmt
 from ..words.catalogue import gettext
 from ..words.messages import PARTY_ROLE, ROLE_LABELS, SCOPE_LABELS
 from . import auth
-from .common import ceremony, error
+from .common import ceremony, public_base
+from .errors import Refused
 
 bp = Blueprint("devices", __name__)
 log = logging.getLogger("kiosk.devices")
 
-TOKEN_NAME_MAX = 40
-SCREEN_NAME_MAX = 40
 PAIRING_TTL_S = 15 * 60
 # A screen key lives in the wall PC's browser for good: it is one cookie, cut off from the console.
 SCREEN_COOKIE_DAYS = 400
-TOKEN_PREFIX = "kt_"  # noqa: S105 - a marker that makes a leaked token recognisable, not a secret
 
 
 def _shared():
     return current_app.extensions["kiosk_shared"]
-
-
-def _now() -> str:
-    return current_app.extensions["kiosk_clock"].now_iso()
-
-
-def _name(body: dict, key: str, limit: int) -> str | None:
-    value = body.get(key)
-    if not isinstance(value, str) or not value.strip() or len(value.strip()) > limit:
-        return None
-    return value.strip()
 
 
 def _body() -> dict:
@@ -83,15 +69,7 @@ def list_devices():
     online = current_app.extensions["kiosk_online"]()
     caller = auth.current()
     me = caller.device.id if caller.device else None
-    # A session idle longer than a session lives cannot come back: it is no longer listed.
-    horizon = current_app.extensions["kiosk_clock"].now() - current_app.permanent_session_lifetime
-    devices = [
-        d
-        for d in ceremony().storage.devices()
-        if d.kind != "session" or datetime.fromisoformat(seen.get(d.id) or d.created_at) > horizon
-    ]
-    if auth.env_token_active():
-        devices.append(auth.env_token_device())
+    devices = auth.credentials().listed(seen, current_app.permanent_session_lifetime)
     displays = current_app.extensions["kiosk_displays"]
     listed = [_device_json(d, seen, online, me, lang) for d in devices]
     listed += _pads_json(seen, online, lang)
@@ -111,7 +89,7 @@ def _pads_json(seen: dict, online: dict, lang: str) -> list[dict]:
     """The signing pads a browser holds (a local link opened, or a remote link made), listed with the other
     devices so that one list says what may act on the ceremony; they sign only their own signature."""
     c = ceremony()
-    held = c.storage.pad_secrets()
+    held = c.signing.links()
     names = {p.id: p.name for p in c.projects}
     rows = []
     for pad in c.pads:
@@ -148,16 +126,13 @@ def sign_out_device(device_id: str):
     signing pad is cut off: a new local link (the tablet must open it again) and no remote link."""
     if device_id.startswith(PAD_DEVICE):
         pad_id = device_id[len(PAD_DEVICE) :]
-        try:
-            ceremony().signing.new_link(pad_id)
-            ceremony().signing.revoke_remote(pad_id)
-        except CeremonyError as err:
-            return error(404, err.code)
+        ceremony().signing.new_link(pad_id)
+        ceremony().signing.revoke_remote(pad_id)
         current_app.extensions["kiosk_drop_pad"](pad_id)
         log.warning("pad %s cut off by %s", pad_id, auth.device_name())
         return jsonify(status="ok")
     if not auth.sign_out(device_id):
-        return error(404, "unknown_device")
+        raise Refused("unknown_device")
     signals.device_signed_out.send(current_app._get_current_object(), device_id=device_id)
     log.warning("device %s signed out by %s", device_id, auth.device_name())
     return jsonify(status="ok")
@@ -172,24 +147,8 @@ def create_token():
     """A named token with a scope (``read`` or ``control``) for an AV desk or a script. The token itself
     is in this answer only: the server keeps its hash."""
     body = _body()
-    name = _name(body, "name", TOKEN_NAME_MAX)
-    if name is None:
-        return error(400, "invalid_token_name", {"max": TOKEN_NAME_MAX})
-    scope = body.get("scope")
-    if not isinstance(scope, str) or scope not in access.SCOPES:
-        return error(400, "invalid_scope")
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    device = access.Device(
-        id=secrets.token_hex(8),
-        kind="token",
-        name=name,
-        role=access.SCOPES[scope],
-        created_at=_now(),
-        scope=scope,
-        addr=auth.client_id(),
-    )
-    ceremony().storage.add_device(device, secret_hash=auth.secret_hash(secret))
-    log.warning("token '%s' (%s) made by %s", name, scope, auth.device_name())
+    secret, device = auth.credentials().new_token(body.get("name"), body.get("scope"), auth.client_id())
+    log.warning("token '%s' (%s) made by %s", device.name, device.scope, auth.device_name())
     lang = ceremony().lang
     return jsonify(token=secret, device=_device_json(device, {}, {}, None, lang)), 201
 
@@ -208,8 +167,7 @@ def _pairing_path(name: str) -> str:
 
 
 def _pairing_link(name: str) -> str:
-    base = current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
-    return base + _pairing_path(name)
+    return public_base() + _pairing_path(name)
 
 
 @bp.post("/api/v1/screens/pairing-links")
@@ -218,14 +176,14 @@ def pairing_link():
     """A link that pairs the screen it is opened on, once, within 15 minutes: ``{"name"}`` names the
     screen on the console."""
     body = _body()
-    name = _name(body, "name", SCREEN_NAME_MAX)
+    name = name_of(body.get("name"), SCREEN_NAME_MAX)
     if name is None:
-        return error(400, "invalid_token_name", {"max": SCREEN_NAME_MAX})
+        raise Refused("invalid_token_name", {"max": SCREEN_NAME_MAX})
     # ``"page": "stage"``: the link is for the MC's monitor (a floor monitor's PC): it lands there, paired.
     page = body.get("page") or "display"
     landing = PAIRED_PAGES.get(page) if isinstance(page, str) else None
     if landing is None:
-        return error(400, "invalid_request", {"variant": "not_object"})
+        raise Refused("invalid_request", {"variant": "not_object"})
     url = _pairing_link(name) + ("?to=stage" if landing == "stage.monitor" else "")
     return jsonify(url=url, expires_in=PAIRING_TTL_S), 201
 
@@ -240,9 +198,9 @@ def pair_waiting():
     code = body.get("code")
     found = displays.waiting_with_code(code) if isinstance(code, str) else None
     if found is None:
-        return error(404, "unknown_device")
+        raise Refused("unknown_device")
     sid, entry = found
-    name = _name(body, "name", SCREEN_NAME_MAX) or entry["name"]
+    name = name_of(body.get("name"), SCREEN_NAME_MAX) or entry["name"]
     # A path, not an address: the key must land on the host name the wall itself opened.
     current_app.extensions["kiosk_pair_waiting"](None, sid=sid, url=_pairing_path(name))
     log.warning("screen '%s' (%s) approved by %s", name, entry["addr"], auth.device_name())
@@ -255,10 +213,7 @@ def set_screen_layout(device_id: str):
     """Choose what a paired screen draws: ``{"layout": "main" | "totem" | "side" | "lobby" | null}``
     (null: the layout its shape calls for). The screen redraws at once, without a reload."""
     layout = _body().get("layout")
-    if layout is not None and layout not in LAYOUTS:
-        return error(400, "invalid_layout", {"choices": " / ".join(LAYOUTS)})
-    if not ceremony().storage.set_layout(device_id, layout):
-        return error(404, "unknown_device")
+    auth.credentials().set_layout(device_id, layout, LAYOUTS)
     current_app.extensions["kiosk_relayout"](device_id, layout)
     log.warning("screen %s set to layout %s by %s", device_id, layout or "auto", auth.device_name())
     return jsonify(status="ok", layout=layout)
@@ -271,20 +226,10 @@ def open_pairing(secret: str):
     key = "pairing:" + auth.secret_hash(secret)
     name = _shared().get(key)
     if name is None or not _shared().add(key + ":used", "1", ttl=PAIRING_TTL_S):
-        response, status = error(404, "pairing_expired")
-        return response, status
+        raise Refused("pairing_expired")
     _shared().delete(key)
     name = name.decode() if isinstance(name, bytes) else name
-    screen_key = secrets.token_urlsafe(32)
-    device = access.Device(
-        id=secrets.token_hex(8),
-        kind="screen",
-        name=name,
-        role=None,
-        created_at=_now(),
-        addr=auth.client_id(),
-    )
-    ceremony().storage.add_device(device, secret_hash=auth.secret_hash(screen_key))
+    screen_key = auth.credentials().pair_screen(name, auth.client_id())
     log.warning("screen '%s' paired from %s", name, auth.client_id())
     response = redirect(url_for(PAIRED_PAGES.get(request.args.get("to", ""), "display.big_screen")))
     response.set_cookie(
@@ -310,10 +255,7 @@ def unlock_edits():
     again; either is a line in the audit with the device."""
     unlocked = _body().get("unlocked")
     if not isinstance(unlocked, bool):
-        return error(400, "invalid_request")
-    try:
-        ceremony().set_edits_unlocked(unlocked, device=auth.device_name())
-    except CeremonyError as err:
-        return error(409, err.code, err.params)
+        raise Refused("invalid_request")
+    ceremony().set_edits_unlocked(unlocked, device=auth.device_name())
     log.warning("running order %s by %s", "unlocked" if unlocked else "locked", auth.device_name())
     return jsonify(status="ok", edits=ceremony().view("operator")["edits"])

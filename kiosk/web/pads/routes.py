@@ -15,16 +15,17 @@ import secrets
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
-from ...ceremony.rules import CeremonyError, is_public
+from ...ceremony.rules import is_public
 from ...certificate import render
 from ...certificate.layout import TEMPLATE_LABELS, TEMPLATES
 from ...certificate.layout import layout as certificate_layout
 from ...setup.event import MAX_IMAGE_BYTES
-from ...setup.fields import FieldError, FieldErrors, Problem
+from ...setup.fields import FieldError
 from ...words.catalogue import word
 from .. import auth
 from ..admin import media_dir
-from ..common import ceremony, error, field_errors, lang, page_context
+from ..common import ceremony, lang, page_context, public_base
+from ..errors import Refused, fields_refused_as, one_field
 
 bp = Blueprint("pads", __name__)
 log = logging.getLogger("kiosk.pads")
@@ -36,10 +37,6 @@ _RENDERED: dict[tuple[str, str], bytes] = {}
 RENDER_CACHE = 64
 
 
-def _base_url() -> str:
-    return (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
-
-
 def _body() -> dict:
     body = request.get_json(silent=True)
     return body if isinstance(body, dict) else {}
@@ -49,7 +46,7 @@ def _pads_json(pads) -> list[dict]:
     """``pads`` as ``GET /api/v1/pads`` lists them: the operator view's row, the links, the state with
     "signing" (strokes held, not yet submitted), read once for the whole list."""
     c = ceremony()
-    held = c.storage.pad_secrets()
+    held = c.signing.links()
     rows = {r["id"]: r for r in c.view("operator")["pads"]}
     names = {p.id: p.name for p in c.projects}
     out = []
@@ -61,7 +58,7 @@ def _pads_json(pads) -> list[dict]:
                 **rows.get(pad.id, {}),
                 "order": pad.order,
                 "project_name": names.get(pad.project_id, ""),
-                "url": f"{_base_url()}/sign/{secret.get('token', '')}",
+                "url": f"{public_base()}/sign/{secret.get('token', '')}",
                 "remote_url": None,
                 "remote_active": secret.get("remote", False),
                 "claimed": secret.get("claimed", False),
@@ -78,10 +75,6 @@ def word_for_state(state: str) -> str:
     return word(PAD_STATE_LABELS[state], lang())
 
 
-def _refused(err: CeremonyError, status: int = 400):
-    return error(status, err.code, err.params)
-
-
 # -- the organiser's pads ------------------------------------------------------------------------------
 
 
@@ -94,46 +87,35 @@ def list_pads():
 
 @bp.post("/api/v1/pads")
 @auth.requires("prepare")
+@fields_refused_as("invalid_pad")
 def add_pad():
-    try:
-        pad = ceremony().signing.add_pad(_body())
-    except FieldErrors as err:
-        return field_errors(err, "invalid_pad")
+    pad = ceremony().signing.add_pad(_body())
     log.warning("pad '%s' made by %s", pad.name, auth.device_name())
     return jsonify(_pads_json([pad])[0]), 201
 
 
 @bp.post("/api/v1/pads/from-signatories")
 @auth.requires("prepare")
+@fields_refused_as("invalid_pad")
 def pads_from_signatories():
     """Pads from each project's 签约代表 (the company's), and with ``{"host_name"}`` the district's
     signatory for every project."""
-    try:
-        made = ceremony().signing.from_signatories(_body().get("host_name"))
-    except FieldErrors as err:
-        return field_errors(err, "invalid_pad")
+    made = ceremony().signing.from_signatories(_body().get("host_name"))
     return jsonify(created=len(made), pads=_pads_json(ceremony().pads))
 
 
 @bp.put("/api/v1/pads/<pad_id>")
 @auth.requires("prepare")
+@fields_refused_as("invalid_pad")
 def update_pad(pad_id: str):
-    try:
-        pad = ceremony().signing.update_pad(pad_id, _body())
-    except CeremonyError as err:
-        return _refused(err, 404)
-    except FieldErrors as err:
-        return field_errors(err, "invalid_pad")
+    pad = ceremony().signing.update_pad(pad_id, _body())
     return jsonify(_pads_json([pad])[0])
 
 
 @bp.delete("/api/v1/pads/<pad_id>")
 @auth.requires("prepare")
 def delete_pad(pad_id: str):
-    try:
-        ceremony().signing.delete_pad(pad_id)
-    except CeremonyError as err:
-        return _refused(err, 404 if err.code == "unknown_pad" else 409)
+    ceremony().signing.delete_pad(pad_id)
     return jsonify(status="ok")
 
 
@@ -141,13 +123,10 @@ def delete_pad(pad_id: str):
 @auth.requires("run")
 def new_link(pad_id: str):
     """A new local link: the tablet that holds the old one is cut off (a tablet swapped on the day)."""
-    try:
-        token = ceremony().signing.new_link(pad_id)
-    except CeremonyError as err:
-        return _refused(err, 404)
+    token = ceremony().signing.new_link(pad_id)
     current_app.extensions["kiosk_drop_pad"](pad_id)
     log.warning("pad %s given a new link by %s", pad_id, auth.device_name())
-    return jsonify(url=f"{_base_url()}/sign/{token}")
+    return jsonify(url=f"{public_base()}/sign/{token}")
 
 
 @bp.get("/api/v1/pads/<pad_id>/qr.svg")
@@ -156,10 +135,8 @@ def pad_qr(pad_id: str):
     """The local link as a QR code: the tablet at the signing table scans it with its camera."""
     from ...reporting import qr
 
-    token = ceremony().storage.pad_secrets().get(pad_id, {}).get("token")
-    if token is None or ceremony().signing.pad(pad_id) is None:
-        return error(404, "unknown_pad")
-    response = Response(qr.svg(f"{_base_url()}/sign/{token}"), mimetype="image/svg+xml")
+    token = ceremony().signing.local_link(pad_id)
+    response = Response(qr.svg(f"{public_base()}/sign/{token}"), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -168,22 +145,16 @@ def pad_qr(pad_id: str):
 @auth.requires("prepare")
 def new_remote(pad_id: str):
     """The remote link (云签约), in this answer only: the server keeps its hash."""
-    try:
-        secret = ceremony().signing.new_remote(pad_id, auth.secret_hash)
-    except CeremonyError as err:
-        return _refused(err, 404)
+    secret = ceremony().signing.new_remote(pad_id, auth.secret_hash)
     current_app.extensions["kiosk_drop_pad"](pad_id, via="remote")
     log.warning("pad %s given a remote link by %s", pad_id, auth.device_name())
-    return jsonify(remote_url=f"{_base_url()}/sign/{secret}"), 201
+    return jsonify(remote_url=f"{public_base()}/sign/{secret}"), 201
 
 
 @bp.delete("/api/v1/pads/<pad_id>/remote")
 @auth.requires("prepare")
 def revoke_remote(pad_id: str):
-    try:
-        ceremony().signing.revoke_remote(pad_id)
-    except CeremonyError as err:
-        return _refused(err, 404)
+    ceremony().signing.revoke_remote(pad_id)
     current_app.extensions["kiosk_drop_pad"](pad_id, via="remote")
     log.warning("pad %s remote link revoked by %s", pad_id, auth.device_name())
     return jsonify(status="ok")
@@ -212,24 +183,23 @@ def get_certificate_settings():
 
 @bp.put("/api/v1/certificate")
 @auth.requires("prepare")
+@fields_refused_as("invalid_fields")
 def put_certificate_settings():
-    try:
-        ceremony().signing.update_settings(_body())
-    except FieldErrors as err:
-        return field_errors(err, "invalid_fields")
+    ceremony().signing.update_settings(_body())
     return jsonify(_settings())
 
 
 @bp.post("/api/v1/certificate/background")
 @auth.requires("prepare")
+@fields_refused_as("invalid_image")
 def upload_background():
     upload = request.files.get("file")
     if upload is None:
-        return error(400, "missing_file", {"variant": "image"})
+        raise Refused("missing_file", {"variant": "image"})
     try:
         ceremony().set_media("certificate_background", upload.read(MAX_IMAGE_BYTES + 1), media_dir())
     except FieldError as err:
-        return field_errors(FieldErrors([Problem("background", err.code, err.params)]), "invalid_image")
+        raise one_field("background", err) from err
     return jsonify(_settings())
 
 
@@ -298,10 +268,10 @@ def certificate(project_id: str, fmt: str):
         abort(404)
     blank = request.args.get("blank") == "1"
     if not _may_see(project_id, blank):
-        return error(403 if auth.current().role else 401, "unauthorized")
+        raise Refused("unauthorized")
     body = rendered(project_id, fmt, blank=blank)
     if body is None:
-        return error(404, "unknown_project", {"project_id": project_id})
+        raise Refused("unknown_project", {"project_id": project_id})
     response = Response(body, mimetype=FORMATS[fmt])
     if fmt != "svg":
         project = ceremony().project(project_id)
@@ -352,13 +322,7 @@ def press_folder():
 
 def find_pad(token: str):
     """(pad, "local"|"remote", the local link's claim hash) for a link's token, or None."""
-    if not token or len(token) > 100:
-        return None
-    found = ceremony().storage.pad_by_token(token, auth.secret_hash(token))
-    if found is None:
-        return None
-    pad = ceremony().signing.pad(found[0])
-    return None if pad is None else (pad, found[1], found[2])
+    return ceremony().signing.by_link(token, auth.secret_hash)
 
 
 def holds(pad_id: str, claim_hash: str | None, cookies) -> bool:
@@ -377,7 +341,7 @@ def pad_page(token: str):
     cookie = None
     if via == "local" and not holds(pad.id, claim, request.cookies):
         key = secrets.token_urlsafe(32)
-        if not ceremony().storage.claim_pad(pad.id, auth.secret_hash(key)):
+        if not ceremony().signing.claim(pad.id, auth.secret_hash(key)):
             return render_template("sign/notice.html", **page_context("sign", notice="claimed")), 409, headers
         cookie = key
         log.warning("pad '%s' opened from %s", pad.name, auth.client_id())
@@ -401,5 +365,5 @@ def pad_state(token: str):
     """The party view of this pad (the page's first draw before its socket is up)."""
     found = find_pad(token)
     if found is None or (found[1] == "local" and not holds(found[0].id, found[2], request.cookies)):
-        return error(404, "unknown_pad")
+        raise Refused("unknown_pad")
     return jsonify(ceremony().view("party:" + found[0].id))
