@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 
-from ..certificate.ink import PEN
-from ..certificate.layout import layout as certificate_layout
-from ..words import format as fmt
-from ..words.catalogue import N_, NC_, gettext, language, pgettext, word
-from .access import edits_locked
-from .model import CUE_KINDS, LAYOUTS, SCREENS, SETUP_ACTION, Ceremony, Cue, Pad, Project, State
-from .rules import (
+from ...certificate.ink import PEN
+from ...certificate.layout import layout as certificate_layout
+from ...words import format as fmt
+from ...words.catalogue import N_, NC_, gettext, language, pgettext, word
+from ..access import edits_locked
+from ..model import CUE_KINDS, LAYOUTS, SCREENS, SETUP_ACTION, Ceremony, Cue, Pad, Project, State
+from ..rules import (
     GO_GUARD_MS,
     cue_index,
     figures,
