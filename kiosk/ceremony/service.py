@@ -363,6 +363,10 @@ class Ceremony:
     def card(self, project_id: str) -> Card | None:
         return self.storage.card_for(project_id) if self.project(project_id) else None
 
+    def cards(self) -> dict[str, Card]:
+        """Every project's card, by project id (the editor's list shows their contacts)."""
+        return self.storage.load_cards()
+
     def card_by_token(self, token: str) -> Card | None:
         return self.storage.card_by_token(token) if looks_like_token(token) else None
 

@@ -18,7 +18,7 @@ from ..setup.cards import new_token
 from ..setup.fields import CERTIFICATE_KEYS, PAD_KEYS, FieldErrors, Problem, clean
 from . import signals
 from .model import SUBMIT, Command, Pad
-from .rules import CeremonyError, pad_state, signing_group
+from .rules import CeremonyError, is_public, pad_state, signing_group
 
 if TYPE_CHECKING:
     from .service import Ceremony
@@ -336,6 +336,17 @@ class Signing:
             whole = next((n for n, b in enumerate(batches) if b != n + 1), len(batches))
             out[pad_id] = {"signature_id": sig, "batches": whole, "points": points}
         return out
+
+    def picture_open_to(self, project_id: str, watches: bool, card_token: str, blank: bool) -> bool:
+        """Who may have a project's 签约图: whoever may watch the show, the company holding the project's
+        card token, and for the picture without ink anyone once the room may read the project (the wall
+        draws it while the project is announced)."""
+        if watches:
+            return True
+        card = self.c.card_by_token(card_token) if card_token else None
+        if card is not None and card.project_id == project_id:
+            return True
+        return blank and is_public(self.c.state, project_id, self.c.event.publish_in_advance)
 
     def signed_ink(self, project_id: str) -> dict[str, list]:
         """The standing signatures of a project's pads, pad id -> points (what its 签约图 is drawn from)."""

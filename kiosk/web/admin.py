@@ -6,11 +6,8 @@ goes through the service, so the big screen redraws at once when an edit touches
 
 from __future__ import annotations
 
-import io
 import secrets
 from dataclasses import replace
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 from flask import (
@@ -25,14 +22,14 @@ from flask import (
     session,
 )
 
-from ..ceremony.views import KNOWN_INDUSTRIES
-from ..setup import fields
+from ..ceremony.views import KNOWN_INDUSTRIES, organiser
+from ..setup import fields, template
 from ..setup.agenda import parse_agenda, parse_rows
 from ..setup.cards import DEFAULT_SERVICES
 from ..setup.event import MAX_IMAGE_BYTES, MAX_IMAGE_MB, MEDIA_KINDS, THEME_COLORS
 from ..setup.fields import FieldError, FieldErrors, Problem
 from ..setup.importer import HEADERS, MAX_BYTES, header, parse_projects, preview_projects
-from ..words.catalogue import N_, word
+from ..words.catalogue import word
 from ..words.format import MAX_DECIMALS
 from . import auth
 from .common import ceremony, page_context
@@ -150,19 +147,7 @@ def _cells(body: object) -> dict:
 @auth.requires("watch")
 def list_projects():
     """The running order with what only organisers see (the concierge's name and phone), for the editor."""
-    c = ceremony()
-    cards = c.storage.load_cards()
-    rows = []
-    for p in c.view("operator")["projects"]:
-        card = cards.get(p["id"])
-        rows.append(
-            p
-            | {
-                "concierge_name": card.contact_name if card else None,
-                "concierge_phone": card.contact_phone if card else None,
-            }
-        )
-    return jsonify(projects=rows)
+    return jsonify(projects=organiser.projects(ceremony()))
 
 
 @bp.post("/api/v1/projects")
@@ -231,16 +216,6 @@ def uploads() -> Uploads:
     return Uploads(current_app.extensions["kiosk_shared"])
 
 
-def _plain(value: object) -> object:
-    if value is None or isinstance(value, str | int | bool):
-        return value
-    if isinstance(value, float | Decimal):
-        return format(Decimal(repr(value)) if isinstance(value, float) else value, "f")
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
-
-
 def _existing_names(replacing: bool) -> list[str]:
     return [] if replacing else [p.name for p in ceremony().projects]
 
@@ -257,45 +232,11 @@ def import_preview():
     if upload is None or not upload.filename:
         raise Refused("missing_file", {"variant": "table"})
     data = upload.read(MAX_BYTES + 1)
-    lang = ceremony().lang
     preview = preview_projects(data, upload.filename)
     appended = preview_projects(data, upload.filename, _existing_names(False)) if preview.ok else preview
-    clashes = [
-        {"row": p.row, "name": p.params.get("name"), "text": p.sentence(lang)}
-        for p in appended.all_problems()
-        if p.code == "name_exists"
-    ]
     key = uploads().put(upload.filename, data) if preview.ok else None
-    return jsonify(
-        ok=preview.ok,
-        upload_id=key,
-        filename=upload.filename,
-        columns=preview.columns,
-        ignored_columns=preview.ignored_columns,
-        problems=[p.sentence(lang) for p in preview.problems],
-        clashes=clashes,
-        rows=[
-            {
-                "row": r.row,
-                "cells": {k: _plain(v) for k, v in r.cells.items()},
-                "amount_wan": r.draft.amount_wan if r.draft else None,
-                "amount": ceremony().money(r.draft.amount_wan) if r.draft else None,
-                "problems": [
-                    {
-                        "field": p.key,
-                        "column": p.column or header(p.key, lang),
-                        "reason": p.reason(lang),
-                        "text": p.sentence(lang),
-                    }
-                    for p in r.problems
-                ],
-            }
-            for r in preview.rows
-        ],
-        count=len(preview.drafts()) if preview.ok else 0,
-        total=ceremony().money(sum(d.amount_wan for d in preview.drafts())) if preview.ok else None,
-        signed=ceremony().snapshot()["signed_count"],
-    )
+    view = organiser.import_preview(ceremony(), preview, appended, header)
+    return jsonify(upload_id=key, filename=upload.filename, **view)
 
 
 @bp.post("/api/v1/import/apply")
@@ -379,44 +320,12 @@ def agenda_clear():
 EDITOR_KEYS = ("kind", "title", "person", "role", "projects", "time", "minutes", "script")
 
 
-TEMPLATE_SHEET = N_("签约项目")
-TEMPLATE_EXAMPLE = (
-    1,
-    N_("示例：智能制造产业园项目"),
-    N_("示例科技有限公司"),
-    12.5,
-    300,
-    N_("先进制造"),
-    N_("张三、李四"),
-    N_("王五"),
-    "0731-28800000",
-    N_("一句话介绍项目（可选，最多 500 字）"),
-)
-
-
 @bp.get("/api/v1/import/template.xlsx")
 @auth.requires("watch")
 def import_template():
     """An XLSX to fill in: the import format's headers (in the event's language) and one example row."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
-    lang = ceremony().lang
-    wb = Workbook()
-    ws = wb.active
-    ws.title = word(TEMPLATE_SHEET, lang)
-    ws.append([header(k, lang) for k in fields.PROJECT_KEYS if k != "amount_wan"])
-    ws.append([word(v, lang) if isinstance(v, str) and not v[0].isdigit() else v for v in TEMPLATE_EXAMPLE])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="F8ECD0")
-    for col, width in zip("ABCDEFGHIJ", (6, 34, 28, 14, 10, 12, 16, 10, 16, 40), strict=True):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
     return Response(
-        out.getvalue(),
+        template.xlsx(ceremony().lang),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": "attachment; filename=kiosk-projects-template.xlsx"},
     )

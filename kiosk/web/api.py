@@ -10,7 +10,7 @@ import uuid
 from flask import Blueprint, Response, current_app, jsonify, request, session
 
 from ..ceremony import signals
-from ..words import format as fmt
+from ..ceremony.views import organiser
 from . import auth
 from .common import ceremony
 from .errors import Refused
@@ -83,24 +83,14 @@ def start_run():
         body = {}
     run = ceremony().start_run(body.get("mode"), confirmed=body.get("confirm") is True)
     log.warning("new %s run started by %s", run.mode, auth.device_name())
-    return jsonify(status="ok", run=_run(run), state=ceremony().view("operator"))
-
-
-def _run(run) -> dict:
-    text = fmt.moment(run.started_at, ceremony().lang)
-    return {"id": run.id, "mode": run.mode, "started_at": run.started_at, "started_text": text}
+    return jsonify(status="ok", run=organiser.run(run, ceremony().lang), state=ceremony().view("operator"))
 
 
 @bp.get("/api/v1/runs")
 @auth.requires("watch")
 def runs():
     """Every run so far (rehearsals and live), oldest first: the archive, nothing is ever deleted."""
-    lang = ceremony().lang
-    runs = [
-        r | {"started_text": fmt.moment(r["started_at"], lang), "ended_text": fmt.moment(r["ended_at"], lang)}
-        for r in ceremony().runs()
-    ]
-    return jsonify(runs=runs, current=ceremony().run.id)
+    return jsonify(organiser.runs(ceremony()))
 
 
 @bp.get("/api/v1/state")

@@ -15,11 +15,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 
 from ..ceremony.rules import CeremonyError
+from ..ceremony.views import card as views_card
 from ..reporting import qr
 from ..reporting.vcard import vcard as make_vcard
-from ..setup.cards import MILESTONES
-from ..words import format as fmt
-from ..words.catalogue import N_, gettext, word
+from ..words.catalogue import N_, gettext
 from . import auth
 from .common import ceremony, page_context, public_base
 from .errors import fields_refused_as
@@ -65,28 +64,7 @@ def _project_or_404(project_id: str):
 
 
 def _card_context(project, card) -> dict:
-    c = ceremony()
-    # The card's token is the guest's proof that this is their project: its own figures, even before the
-    # room has seen them (the public view withholds them from everyone else).
-    own = next((p for p in c.view("operator")["projects"] if p["id"] == project.id), None) or {}
-    lang = c.lang
-    signed = own.get("status") == "signed"
-    # The signed 签约图, for the company to download: once the project is signed with every pad's signature.
-    pads = [d for d in c.pads if d.project_id == project.id]
-    certificate = None
-    if signed and pads and all(d.id in c.state.submitted for d in pads):
-        base = f"/api/v1/projects/{project.id}/certificate"
-        certificate = {f: f"{base}.{f}?card={card.token}" for f in ("png", "pdf")}
-    return {
-        **page_context("card"),
-        "project": own,
-        "card": card,
-        "services": c.services_of(card),
-        "milestones": [word(m, lang) for m in MILESTONES],
-        "signed": signed,
-        "signed_text": fmt.moment(own.get("signed_at"), lang) if signed else "",
-        "certificate": certificate,
-    }
+    return {**page_context("card"), **views_card.card_page(ceremony(), project, card)}
 
 
 # -- the guest's side ----------------------------------------------------------------------------------

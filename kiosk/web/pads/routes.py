@@ -15,7 +15,7 @@ import secrets
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
-from ...ceremony.rules import is_public
+from ...ceremony.views import organiser
 from ...certificate import render
 from ...certificate.layout import TEMPLATE_LABELS, TEMPLATES
 from ...certificate.layout import layout as certificate_layout
@@ -43,36 +43,7 @@ def _body() -> dict:
 
 
 def _pads_json(pads) -> list[dict]:
-    """``pads`` as ``GET /api/v1/pads`` lists them: the operator view's row, the links, the state with
-    "signing" (strokes held, not yet submitted), read once for the whole list."""
-    c = ceremony()
-    held = c.signing.links()
-    rows = {r["id"]: r for r in c.view("operator")["pads"]}
-    names = {p.id: p.name for p in c.projects}
-    out = []
-    for pad in pads:
-        secret = held.get(pad.id, {})
-        state = c.signing.state_of(pad)
-        out.append(
-            {
-                **rows.get(pad.id, {}),
-                "order": pad.order,
-                "project_name": names.get(pad.project_id, ""),
-                "url": f"{public_base()}/sign/{secret.get('token', '')}",
-                "remote_url": None,
-                "remote_active": secret.get("remote", False),
-                "claimed": secret.get("claimed", False),
-                "state": state,
-                "state_text": word_for_state(state),
-            }
-        )
-    return out
-
-
-def word_for_state(state: str) -> str:
-    from ...ceremony.views import PAD_STATE_LABELS
-
-    return word(PAD_STATE_LABELS[state], lang())
+    return organiser.pads(ceremony(), pads, public_base())
 
 
 # -- the organiser's pads ------------------------------------------------------------------------------
@@ -245,21 +216,6 @@ def rendered(project_id: str, fmt: str, blank: bool = False) -> bytes | None:
     return _RENDERED[key]
 
 
-def _may_see(project_id: str, blank: bool) -> bool:
-    principal = auth.current()
-    if principal.may("watch"):
-        return True
-    card_token = request.args.get("card", "")
-    card = ceremony().card_by_token(card_token) if card_token else None
-    if card is not None and card.project_id == project_id:
-        return True
-    if blank:
-        # The wall draws it while the project is announced: what the room sees anyway.
-        c = ceremony()
-        return is_public(c.state, project_id, c.event.publish_in_advance)
-    return False
-
-
 @bp.get("/api/v1/projects/<project_id>/certificate.<fmt>")
 def certificate(project_id: str, fmt: str):
     """The 签约图 (CONTRACT.md): for an operator, or the company holding the project's card token
@@ -267,7 +223,8 @@ def certificate(project_id: str, fmt: str):
     if fmt not in FORMATS:
         abort(404)
     blank = request.args.get("blank") == "1"
-    if not _may_see(project_id, blank):
+    watches = auth.current().may("watch")
+    if not ceremony().signing.picture_open_to(project_id, watches, request.args.get("card", ""), blank):
         raise Refused("unauthorized")
     body = rendered(project_id, fmt, blank=blank)
     if body is None:
