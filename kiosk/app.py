@@ -152,6 +152,7 @@ def build(test_config: dict | None = None) -> Flask:
     app.register_blueprint(devices.bp)
     app.register_blueprint(stage.bp)
     app.register_blueprint(pads.bp)
+    app.register_blueprint(pads.pictures.bp)
     app.register_blueprint(live.bp)
 
     # One SocketIO per app (not a module global): tests build many apps in one process.
@@ -167,7 +168,9 @@ def build(test_config: dict | None = None) -> Flask:
         **({"client_manager": cluster.manager} if hasattr(cluster, "manager") else {}),
     )
     join_cluster(app, socketio, ceremony, cluster)
-    sockets.register(app, socketio, ceremony)
+    hub = sockets.register(app, socketio, ceremony)
+    screens.sockets.register(hub)
+    pads.sockets.register(hub)
     live.register(app, socketio, ceremony)
     # The AV desk hears each fired cue and signing (webhooks, OSC); without targets nothing runs.
     register_outbound(app, ceremony)

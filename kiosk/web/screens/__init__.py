@@ -1,5 +1,7 @@
-"""The room's screens at the edge: the big screen's page, the overlay and the charts (``routes``)."""
+"""The room's screens at the edge: the big screen's page, the overlay and the charts (``routes``), and the
+screens' sockets: walls and pages waiting for pairing, what each has drawn (``sockets``)."""
 
+from . import sockets
 from .routes import bp
 
-__all__ = ["bp"]
+__all__ = ["bp", "sockets"]
