@@ -147,6 +147,7 @@ def build(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(console.bp)
     app.register_blueprint(screens.bp)
+    app.register_blueprint(screens.pairing.bp)
     app.register_blueprint(concierge.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(devices.bp)

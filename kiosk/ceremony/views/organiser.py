@@ -10,10 +10,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ...words import format as fmt
-from ...words.catalogue import word
+from ...words.catalogue import gettext, word
+from ...words.messages import PARTY_ROLE, ROLE_LABELS, SCOPE_LABELS
 from . import PAD_STATE_LABELS
 
 if TYPE_CHECKING:
+    from ..access import Device
     from ..model import Pad, Run
     from ..service import Ceremony
 
@@ -127,3 +129,72 @@ def import_preview(c: Ceremony, preview, appended, header) -> dict:
         "total": c.money(sum(d.amount_wan for d in preview.drafts())) if preview.ok else None,
         "signed": c.snapshot()["signed_count"],
     }
+
+
+def device_row(d: Device, seen: dict, online: dict, me: str | None, lang: str) -> dict:
+    """One device as the console's list shows it: its role and scope in words, its times written."""
+    last = seen.get(d.id)
+    return {
+        "id": d.id,
+        "kind": d.kind,
+        "name": d.name,
+        "role": d.role,
+        "role_text": gettext(ROLE_LABELS[d.role], lang) if d.role else "",
+        "scope": d.scope,
+        "scope_text": gettext(SCOPE_LABELS[d.scope], lang) if d.scope else "",
+        "addr": d.addr,
+        "created_at": d.created_at,
+        "created_text": fmt.moment(d.created_at, lang) if d.created_at else "",
+        "last_seen": last,
+        "last_seen_text": fmt.moment(last, lang) if last else "",
+        "online": online.get(d.id, 0),
+        "this_device": d.id == me,
+    }
+
+
+def devices(c: Ceremony, listed: list[Device], seen: dict, online: dict, me: str | None) -> list[dict]:
+    """Who holds credentials now, as ``GET /api/v1/devices`` lists them: each session, token and paired
+    screen (``listed``), and the signing pads a browser holds; this device first, then what is connected
+    now (``online``: sockets by device id), then the most recently active (``seen``)."""
+    lang = c.lang
+    rows = [device_row(d, seen, online, me, lang) for d in listed]
+    rows += pad_devices(c, seen, online, lang)
+    rows.sort(key=lambda d: d["last_seen"] or d["created_at"] or "", reverse=True)
+    rows.sort(key=lambda d: (not d["this_device"], not d["online"]))
+    return rows
+
+
+PAD_DEVICE = "pad:"
+
+
+def pad_devices(c: Ceremony, seen: dict, online: dict, lang: str) -> list[dict]:
+    """The signing pads a browser holds (a local link opened, or a remote link made), listed with the other
+    devices so that one list says what may act on the ceremony; they sign only their own signature."""
+    held = c.signing.links()
+    names = {p.id: p.name for p in c.projects}
+    rows = []
+    for pad in c.pads:
+        secret = held.get(pad.id, {})
+        if not (secret.get("claimed") or secret.get("remote")):
+            continue
+        key = PAD_DEVICE + pad.id
+        last = seen.get(key)
+        rows.append(
+            {
+                "id": key,
+                "kind": "pad",
+                "name": f"{pad.name} · {names.get(pad.project_id, '')}",
+                "role": "party",
+                "role_text": gettext(PARTY_ROLE, lang),
+                "scope": None,
+                "scope_text": "",
+                "addr": None,
+                "created_at": "",
+                "created_text": "",
+                "last_seen": last,
+                "last_seen_text": fmt.moment(last, lang) if last else "",
+                "online": online.get(key, 0),
+                "this_device": False,
+            }
+        )
+    return rows
