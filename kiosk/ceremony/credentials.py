@@ -98,17 +98,23 @@ class Credentials:
 
     # -- devices made -------------------------------------------------------------------------------------
 
-    def begin_session(self, role: str, name: str, addr: str | None) -> Device:
+    def _add(
+        self, kind: str, name: str, role: str | None, addr: str | None, secret: str | None = None, scope=None
+    ):
         device = Device(
             id=secrets.token_hex(8),
-            kind="session",
+            kind=kind,
             name=name,
             role=role,
             created_at=self.clock.now_iso(),
+            scope=scope,
             addr=addr,
         )
-        self.storage.add_device(device)
+        self.storage.add_device(device, secret_hash=secret_hash(secret) if secret is not None else None)
         return device
+
+    def begin_session(self, role: str, name: str, addr: str | None) -> Device:
+        return self._add("session", name, role, addr)
 
     def rename(self, device_id: str, name: str) -> None:
         self.storage.rename_device(device_id, name)
@@ -121,30 +127,13 @@ class Credentials:
         if not isinstance(scope, str) or scope not in SCOPES:
             raise CeremonyError("invalid_scope")
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        device = Device(
-            id=secrets.token_hex(8),
-            kind="token",
-            name=name,
-            role=SCOPES[scope],
-            created_at=self.clock.now_iso(),
-            scope=scope,
-            addr=addr,
-        )
-        self.storage.add_device(device, secret_hash=secret_hash(secret))
-        return secret, device
+        return secret, self._add("token", name, SCOPES[scope], addr, secret, scope)
 
     def pair_screen(self, name: str, addr: str | None) -> str:
-        """A paired screen named ``name``: its key (kept by its browser; the store keeps the hash)."""
+        """A paired screen named ``name``: its key (kept by its browser; the store keeps the hash). A
+        screen acts with no role: it may only report what it has drawn."""
         key = secrets.token_urlsafe(32)
-        device = Device(
-            id=secrets.token_hex(8),
-            kind="screen",
-            name=name,
-            role=None,
-            created_at=self.clock.now_iso(),
-            addr=addr,
-        )
-        self.storage.add_device(device, secret_hash=secret_hash(key))
+        self._add("screen", name, None, addr, key)
         return key
 
     def set_layout(self, device_id: str, layout: str | None, layouts) -> None:
