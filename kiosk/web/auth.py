@@ -16,14 +16,12 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..ceremony import access
 from ..ceremony.clock import Clock
-from ..ceremony.credentials import ENV_DEVICE_ID, Credentials, env_token_device, secret_hash
+from ..ceremony.credentials import Credentials
 from ..logs import LogBudget
 from ..store.shared import MemoryShared, Shared
 from ..words.catalogue import gettext
 from ..words.messages import ROLE_LABELS
 from .errors import Refused
-
-__all__ = ["ENV_DEVICE_ID", "env_token_device", "secret_hash"]
 
 log = logging.getLogger("kiosk.auth")
 

@@ -14,6 +14,7 @@ import secrets
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
+from ...ceremony.credentials import secret_hash
 from ...ceremony.views import organiser
 from .. import auth
 from ..common import ceremony, page_context, public_base
@@ -105,7 +106,7 @@ def pad_qr(pad_id: str):
 @auth.requires("prepare")
 def new_remote(pad_id: str):
     """The remote link (云签约), in this answer only: the server keeps its hash."""
-    secret = ceremony().signing.new_remote(pad_id, auth.secret_hash)
+    secret = ceremony().signing.new_remote(pad_id, secret_hash)
     current_app.extensions["kiosk_drop_pad"](pad_id, via="remote")
     log.warning("pad %s given a remote link by %s", pad_id, auth.device_name())
     return jsonify(remote_url=f"{public_base()}/sign/{secret}"), 201
@@ -125,12 +126,12 @@ def revoke_remote(pad_id: str):
 
 def find_pad(token: str):
     """(pad, "local"|"remote", the local link's claim hash) for a link's token, or None."""
-    return ceremony().signing.by_link(token, auth.secret_hash)
+    return ceremony().signing.by_link(token, secret_hash)
 
 
 def holds(pad_id: str, claim_hash: str | None, cookies) -> bool:
     key = cookies.get(PAD_COOKIE + pad_id)
-    return bool(key) and claim_hash is not None and secrets.compare_digest(auth.secret_hash(key), claim_hash)
+    return bool(key) and claim_hash is not None and secrets.compare_digest(secret_hash(key), claim_hash)
 
 
 @bp.get("/sign/<token>")
@@ -144,7 +145,7 @@ def pad_page(token: str):
     cookie = None
     if via == "local" and not holds(pad.id, claim, request.cookies):
         key = secrets.token_urlsafe(32)
-        if not ceremony().signing.claim(pad.id, auth.secret_hash(key)):
+        if not ceremony().signing.claim(pad.id, secret_hash(key)):
             return render_template("sign/notice.html", **page_context("sign", notice="claimed")), 409, headers
         cookie = key
         log.warning("pad '%s' opened from %s", pad.name, auth.client_id())

@@ -10,7 +10,7 @@ import secrets
 
 from flask import Blueprint, current_app, jsonify, redirect, request, url_for
 
-from ...ceremony.credentials import SCREEN_NAME_MAX, name_of
+from ...ceremony.credentials import SCREEN_NAME_MAX, name_of, secret_hash
 from ...ceremony.model import LAYOUTS
 from .. import auth
 from ..common import public_base
@@ -39,7 +39,7 @@ PAIRED_PAGES = {"display": "display.big_screen", "stage": "stage.monitor"}
 
 def _pairing_path(name: str) -> str:
     secret = secrets.token_urlsafe(24)
-    _shared().set("pairing:" + auth.secret_hash(secret), name, ttl=PAIRING_TTL_S)
+    _shared().set("pairing:" + secret_hash(secret), name, ttl=PAIRING_TTL_S)
     return f"/display/pair/{secret}"
 
 
@@ -100,7 +100,7 @@ def set_screen_layout(device_id: str):
 def open_pairing(secret: str):
     """Opened on the wall PC: makes this browser a paired screen (a key in an HttpOnly cookie) and goes
     to the wall. Each link works once."""
-    key = "pairing:" + auth.secret_hash(secret)
+    key = "pairing:" + secret_hash(secret)
     name = _shared().get(key)
     if name is None or not _shared().add(key + ":used", "1", ttl=PAIRING_TTL_S):
         raise Refused("pairing_expired")
