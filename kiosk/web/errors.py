@@ -144,5 +144,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CeremonyError, lambda err: answer(err.code, err.params))
     app.register_error_handler(CommandRejected, lambda err: answer(err.code, err.params))
     app.register_error_handler(FieldsRefused, lambda err: fields_answer(err.code, err.problems))
+    # Values refused where no route named the form: still each field's problem, never a 500.
+    app.register_error_handler(FieldErrors, lambda err: fields_answer("invalid_fields", err.problems))
     app.register_error_handler(ImportFailed, import_answer)
     app.register_error_handler(HTTPException, framework_error)
