@@ -64,8 +64,8 @@ class FieldsRefused(Exception):
 
 
 def fields_refused_as(code: str):
-    """A route whose form is refused as ``code`` when its values are (``FieldErrors`` or one ``FieldError``
-    on the field ``field``): the form shows each problem beside its field."""
+    """A route whose form is refused as ``code`` when its values are (``FieldErrors``; a single value's
+    ``FieldError`` through ``one_field``): the form shows each problem beside its field."""
 
     def decorate(view):
         @wraps(view)
