@@ -14,8 +14,10 @@ from flask_socketio import SocketIO
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .ceremony import signals
+from .ceremony.credentials import Credentials
 from .ceremony.service import Ceremony
 from .config import data_dir, redacted, resolve, share_kept_secrets
+from .core import access
 from .core.clock import Clock
 from .outbound.hub import register as register_outbound
 from .setup.sample import load_sample
@@ -29,10 +31,11 @@ from .web import (
     concierge,
     console,
     devices,
-    display,
+    errors,
     live,
     pads,
-    public_live,
+    screens,
+    sockets,
     stage,
 )
 from .web.transport import Limits, TransportGuard
@@ -92,6 +95,8 @@ def build(test_config: dict | None = None) -> Flask:
         load_sample(ceremony)
         app.logger.info("empty data folder: loaded the sample ceremony")
     app.extensions["kiosk"] = ceremony
+    pins = {role: app.config[f"{role.upper()}_PIN"] for role in access.ROLES}
+    app.extensions["kiosk_credentials"] = Credentials(storage, clock, pins, app.config["API_TOKEN"])
     app.extensions["kiosk_clock"] = clock
     app.extensions["kiosk_cluster"] = cluster
     app.extensions["kiosk_shared"] = (
@@ -138,16 +143,19 @@ def build(test_config: dict | None = None) -> Flask:
         return response
 
     auth.init_app(app)
+    errors.init_app(app)
     app.register_blueprint(common.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(console.bp)
-    app.register_blueprint(display.bp)
+    app.register_blueprint(screens.bp)
+    app.register_blueprint(screens.pairing.bp)
     app.register_blueprint(concierge.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(devices.bp)
     app.register_blueprint(stage.bp)
     app.register_blueprint(pads.bp)
-    app.register_blueprint(public_live.bp)
+    app.register_blueprint(pads.pictures.bp)
+    app.register_blueprint(live.bp)
 
     # One SocketIO per app (not a module global): tests build many apps in one process.
     socketio = SocketIO(
@@ -162,8 +170,10 @@ def build(test_config: dict | None = None) -> Flask:
         **({"client_manager": cluster.manager} if hasattr(cluster, "manager") else {}),
     )
     join_cluster(app, socketio, ceremony, cluster)
+    hub = sockets.register(app, socketio, ceremony)
+    screens.sockets.register(hub)
+    pads.sockets.register(hub)
     live.register(app, socketio, ceremony)
-    public_live.register(app, socketio, ceremony)
     # The AV desk hears each fired cue and signing (webhooks, OSC); without targets nothing runs.
     register_outbound(app, ceremony)
     # In front of Flask-SocketIO's own middleware: every packet a client sends is checked here first.

@@ -176,7 +176,7 @@ def resolve(folder: Path, env=os.environ) -> dict:
     if queue and queue.split("://", 1)[0] not in ("redis", "rediss", "unix"):
         raise ConfigError("KIOSK_MESSAGE_QUEUE: a redis://, rediss:// or unix:// address")
     cfg["MESSAGE_QUEUE"] = queue
-    # /live's fan-out in nginx (nchan) instead of the processes' own sockets (kiosk/web/live_stream.py).
+    # /live's fan-out in nginx (nchan) instead of the processes' own sockets (kiosk/web/live/stream.py).
     cfg["LIVE_PUBLISH"] = live_publish(env.get("KIOSK_LIVE_PUBLISH"))
     # Signs each webhook's body (X-Kiosk-Signature), so a receiver can tell the server from anyone on the LAN.
     cfg["WEBHOOK_SECRET"] = env.get("KIOSK_WEBHOOK_SECRET") or None

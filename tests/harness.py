@@ -406,7 +406,7 @@ def welcomed(sio_client, until: str = "state", timeout: float = 5.0) -> list[dic
     """What a Socket.IO test client got on connect, once ``until`` is among it.
 
     The server sends a newcomer's first ``state`` from a background task, after the connect acknowledgement
-    (kiosk/web/live.py), so it may land a moment after ``test_client()`` returns.
+    (kiosk/web/sockets.py), so it may land a moment after ``test_client()`` returns.
     """
     got: list[dict] = []
     deadline = time.monotonic() + timeout

@@ -151,6 +151,29 @@ def test_sign_out_every_device(app, operator):
     assert other.get("/api/v1/session").get_json()["operator"] is True
 
 
+def test_sign_out_every_device_is_all_or_nothing(app, operator, monkeypatch):
+    """Voiding the sessions, revoking the tokens and refusing KIOSK_API_TOKEN is one transaction: a failure
+    after the first write (the sessions' new epoch) leaves every credential as it was, not the sessions
+    void while a leaked token still runs the show."""
+    storage = app.extensions["kiosk"].storage
+    bearer = {"Authorization": "Bearer " + app.config["API_TOKEN"]}
+    epoch = storage.get_meta("session_epoch")
+
+    def fails(*_args, **_kwargs):
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(storage, "revoke_devices", fails)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    assert operator.post("/api/v1/session/sign-out-all").status_code == 500
+    assert storage.get_meta("session_epoch") == epoch
+    assert operator.get("/api/v1/session").get_json()["operator"] is True
+    assert app.test_client().get("/api/v1/devices", headers=bearer).status_code == 200
+    monkeypatch.undo()
+    assert operator.post("/api/v1/session/sign-out-all").status_code == 200
+    assert operator.get("/api/v1/session").get_json()["operator"] is False
+    assert app.test_client().get("/api/v1/devices", headers=bearer).status_code == 401
+
+
 def test_cross_origin_writes_are_refused(app, operator):
     r = operator.post(
         "/api/v1/commands",

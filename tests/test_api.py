@@ -309,3 +309,26 @@ def test_text_goes_compressed_to_a_browser_that_asks(client):
     view = client.get("/api/v1/state", headers={"Accept-Encoding": "gzip, deflate"})
     assert view.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(view.data) == client.get("/api/v1/state").data
+
+
+def test_every_code_given_a_status_has_its_words():
+    """The edge's one table of statuses names only codes the catalogue puts into words."""
+    from kiosk.web.errors import STATUS
+    from kiosk.words.messages import MESSAGES
+
+    assert set(STATUS) <= set(MESSAGES)
+
+
+def test_the_web_edge_never_reaches_the_store():
+    """Routes and socket handlers call the service, a view or the credentials (kiosk.ceremony); only the
+    shared store (throttle, uploads, screens) is theirs. A store call at the edge is a decision made there."""
+    import re
+    from pathlib import Path
+
+    edge = Path(__file__).resolve().parent.parent / "kiosk" / "web"
+    found = []
+    for path in sorted(edge.rglob("*.py")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"\.storage\b|from \.+store(\.(sqlite|postgres))? import", line):
+                found.append(f"{path.relative_to(edge)}:{n}: {line.strip()}")
+    assert found == []

@@ -14,6 +14,7 @@ import pytest
 from conftest import operator_client
 from harness import ROOT, projects, welcomed
 
+from kiosk.ceremony import credentials as devices
 from kiosk.ceremony.rules import CeremonyError
 from kiosk.ceremony.service import Ceremony, CommandRejected, parse_command
 from kiosk.certificate import ink
@@ -23,7 +24,7 @@ from kiosk.setup.agenda import parse_agenda
 from kiosk.setup.event import MAX_IMAGE_BYTES
 from kiosk.setup.importer import ImportFailed
 from kiosk.store.sqlite import Storage
-from kiosk.web import auth, devices
+from kiosk.web import auth
 
 
 def _agenda_csv(round_size: int) -> bytes:

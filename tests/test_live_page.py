@@ -20,7 +20,7 @@ from harness import free_port, projects, wait_until
 from kiosk.app import build
 from kiosk.ceremony.live_view import live
 from kiosk.config import ConfigError, resolve
-from kiosk.web.live_stream import TIMEOUT_S
+from kiosk.web.live.stream import TIMEOUT_S
 
 ROOT = Path(__file__).resolve().parent.parent
 PHONE = {"width": 390, "height": 844}

@@ -361,3 +361,38 @@ def test_the_stage_view_goes_to_the_mcs_monitors_only(small):
         small, flask_test_client=paired_client(small, "舞台提词屏"), auth={"role": "stage"}
     )
     assert "stage" in [m for m in welcomed(screen) if m["name"] == "state"][-1]["args"][0]
+
+
+def test_credentials_are_decided_without_the_web(tmp_path):
+    """Whose secret is whose, and signing out, in plain Python (kiosk.ceremony.credentials): the edge only
+    finds the secret in the request."""
+    from kiosk.ceremony.credentials import Credentials
+    from kiosk.ceremony.rules import CeremonyError
+    from kiosk.store.sqlite import Storage
+
+    clock = FixedClock()
+    storage = Storage(tmp_path / "kiosk.sqlite3", clock)
+    pins = {"viewer": "111111", "operator": "222222", "editor": "333333"}
+    creds = Credentials(storage, clock, pins, "env-secret")
+    assert creds.role_of_pin("333333") == "editor" and creds.role_of_pin("999999") is None
+    assert creds.role_of_pin(222222) is None  # a number is not a PIN
+    with pytest.raises(CeremonyError) as refused:
+        creds.new_token("", "control", None)
+    assert refused.value.code == "invalid_token_name"
+    with pytest.raises(CeremonyError) as refused:
+        creds.new_token("AV desk", "admin", None)
+    assert refused.value.code == "invalid_scope"
+    secret, token = creds.new_token(" AV desk ", "read", "10.0.0.5")
+    assert token.name == "AV desk" and creds.bearer(secret) == ("viewer", token)
+    assert creds.bearer("env-secret")[0] == "operator"
+    session = creds.begin_session("operator", "iPad · Safari", "10.0.0.2")
+    epoch = creds.epoch()
+    assert creds.session("operator", session.id, epoch) == session
+    screen_key = creds.pair_screen("主屏", "10.0.0.9")
+    assert creds.screen(screen_key).name == "主屏"
+    assert set(creds.sign_out_everyone()) == {token.id, session.id}
+    assert creds.session("operator", session.id, creds.epoch()) is None
+    assert creds.bearer(secret) == (None, None) and creds.bearer("env-secret") == (None, None)
+    assert not creds.env_token_active()
+    assert creds.screen(screen_key) is not None  # the wall stays paired
+    storage.close()

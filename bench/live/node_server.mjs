@@ -1,5 +1,5 @@
 // Node's socket.io server as the reference for the /live bench: the same namespace, room and event as
-// kiosk/web/public_live.py, the same ping settings, and the app's own projection (read from a file the
+// kiosk/web/live/routes.py, the same ping settings, and the app's own projection (read from a file the
 // orchestrator saved from /live/state.json) re-sent with its version moved, so each frame has the app's size.
 //
 //   node node_server.mjs --port 5001 --projection /tmp/projection.json

@@ -353,6 +353,14 @@ class Ceremony:
             self.storage.start_run(mode, self.clock.now_iso())
         return self.run
 
+    def runs(self) -> list[dict]:
+        """Every run so far (rehearsals and live), oldest first: nothing is ever deleted."""
+        return self.storage.runs()
+
+    def store_ok(self, deep: bool = False) -> bool:
+        """The store takes writes now (``deep``: and its integrity check passes), for monitoring."""
+        return self.storage.writable() and (not deep or self.storage.integrity_check() == "ok")
+
     # -- concierge cards ----------------------------------------------------------------------------------
 
     def default_services(self) -> tuple[str, ...]:
@@ -365,6 +373,10 @@ class Ceremony:
 
     def card(self, project_id: str) -> Card | None:
         return self.storage.card_for(project_id) if self.project(project_id) else None
+
+    def cards(self) -> dict[str, Card]:
+        """Every project's card, by project id (the editor's list shows their contacts)."""
+        return self.storage.load_cards()
 
     def card_by_token(self, token: str) -> Card | None:
         return self.storage.card_by_token(token) if looks_like_token(token) else None

@@ -19,7 +19,7 @@ from ..core.model import Ceremony as Snapshot
 from ..setup.cards import new_token
 from ..setup.fields import CERTIFICATE_KEYS, PAD_KEYS, FieldErrors, Problem, clean
 from . import signals
-from .rules import CeremonyError, pad_state, signing_group
+from .rules import CeremonyError, is_public, pad_state, signing_group
 
 if TYPE_CHECKING:
     from .service import Ceremony
@@ -142,6 +142,29 @@ class Signing:
         with self.c.changing_setup() as now:
             _known(now, pad_id)
             self.storage.set_pad_secret(pad_id, self.c.clock.now_iso(), **secret)
+
+    def links(self) -> dict[str, dict]:
+        """pad id -> its local link's token, whether a browser holds it, whether a remote link is live."""
+        return self.storage.pad_secrets()
+
+    def local_link(self, pad_id: str) -> str:
+        """The local link's token (for its QR code on the console)."""
+        token = self.links().get(_known(self.c.current(), pad_id).id, {}).get("token")
+        if token is None:
+            raise CeremonyError("unknown_pad")
+        return token
+
+    def by_link(self, token: str, digest) -> tuple[Pad, str, str | None] | None:
+        """(pad, "local" or "remote", the local link's claim hash) for a link's token, or None."""
+        if not token or len(token) > 100:
+            return None
+        found = self.storage.pad_by_token(token, digest(token))
+        pad = self.pad(found[0]) if found is not None else None
+        return None if pad is None else (pad, found[1], found[2])
+
+    def claim(self, pad_id: str, claim_hash: str) -> bool:
+        """The first browser to open a local link keeps it; True when the one holding ``claim_hash`` does."""
+        return self.storage.claim_pad(pad_id, claim_hash)
 
     # -- the 签约图's look and the rules ------------------------------------------------------------------
 
@@ -294,6 +317,17 @@ class Signing:
             whole = next((n for n, b in enumerate(batches) if b != n + 1), len(batches))
             out[pad_id] = {"signature_id": sig, "batches": whole, "points": points}
         return out
+
+    def picture_open_to(self, project_id: str, watches: bool, card_token: str, blank: bool) -> bool:
+        """Who may have a project's 签约图: whoever may watch the show, the company holding the project's
+        card token, and for the picture without ink anyone once the room may read the project (the wall
+        draws it while the project is announced)."""
+        if watches:
+            return True
+        card = self.c.card_by_token(card_token) if card_token else None
+        if card is not None and card.project_id == project_id:
+            return True
+        return blank and is_public(self.c.state, project_id, self.c.event.publish_in_advance)
 
     def signed_ink(self, project_id: str) -> dict[str, list]:
         """The standing signatures of a project's pads, pad id -> points (what its 签约图 is drawn from)."""

@@ -6,11 +6,8 @@ goes through the service, so the big screen redraws at once when an edit touches
 
 from __future__ import annotations
 
-import io
 import secrets
 from dataclasses import replace
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 from flask import (
@@ -25,19 +22,20 @@ from flask import (
     session,
 )
 
-from ..ceremony.rules import CeremonyError
-from ..ceremony.views import KNOWN_INDUSTRIES
-from ..setup import fields
+from ..ceremony.credentials import TOKEN_NAME_MAX
+from ..ceremony.views import KNOWN_INDUSTRIES, organiser
+from ..setup import fields, template
 from ..setup.agenda import parse_agenda, parse_rows
 from ..setup.cards import DEFAULT_SERVICES
 from ..setup.event import MAX_IMAGE_BYTES, MAX_IMAGE_MB, MEDIA_KINDS, THEME_COLORS
 from ..setup.fields import FieldError, FieldErrors, Problem
-from ..setup.importer import HEADERS, MAX_BYTES, ImportFailed, header, parse_projects, preview_projects
-from ..words.catalogue import N_, word
+from ..setup.importer import HEADERS, MAX_BYTES, header, parse_projects, preview_projects
+from ..words.catalogue import word
 from ..words.format import MAX_DECIMALS
-from . import auth, devices
-from .common import ceremony, error, field_errors, page_context
+from . import auth
+from .common import ceremony, page_context
 from .console import login_page
+from .errors import Refused, fields_refused_as, one_field
 
 bp = Blueprint("admin", __name__)
 
@@ -46,10 +44,6 @@ UPLOAD_TTL_S = 30 * 60
 
 def media_dir() -> Path:
     return Path(current_app.config["DATA_DIR"]) / "media"
-
-
-def _field_errors(err: FieldErrors):
-    return field_errors(err, "invalid_project")
 
 
 def settings() -> dict:
@@ -72,7 +66,7 @@ def settings() -> dict:
         "max_image_bytes": MAX_IMAGE_BYTES,
         "max_image_mb": MAX_IMAGE_MB,
         "max_import_bytes": MAX_BYTES,
-        "token_name_max": devices.TOKEN_NAME_MAX,
+        "token_name_max": TOKEN_NAME_MAX,
         "max_money_decimals": MAX_DECIMALS,
         "import_headers": {key: header(key, lang) for key in HEADERS},
         "import_keys": list(fields.PROJECT_KEYS),
@@ -113,29 +107,28 @@ def get_event():
 
 @bp.put("/api/v1/event")
 @auth.requires("prepare")
+@fields_refused_as("invalid_event")
 def put_event():
     """Edit title, subtitle, date, venue, host, language, theme and colours. Broadcasts ``state``."""
-    try:
-        ceremony().update_event(request.get_json(silent=True))
-    except FieldErrors as err:
-        return field_errors(err, "invalid_event")
+    ceremony().update_event(request.get_json(silent=True))
     return jsonify(ceremony().view("operator")["event"])
 
 
 @bp.post("/api/v1/event/media/<kind>")
 @auth.requires("prepare")
+@fields_refused_as("invalid_image")
 def upload_media(kind: str):
     """Upload the logo or the background picture (multipart field ``file``); re-encoded before it is kept."""
     if kind not in MEDIA_KINDS:
         abort(404)
     upload = request.files.get("file")
     if upload is None:
-        return error(400, "missing_file", {"variant": "image"})
+        raise Refused("missing_file", {"variant": "image"})
     data = upload.read(MAX_IMAGE_BYTES + 1)
     try:
         ceremony().set_media(kind, data, media_dir())
     except FieldError as err:
-        return field_errors(FieldErrors([Problem(kind, err.code, err.params)]), "invalid_image")
+        raise one_field(kind, err) from err
     return jsonify(ceremony().view("operator")["event"])
 
 
@@ -162,42 +155,24 @@ def _cells(body: object) -> dict:
 @auth.requires("watch")
 def list_projects():
     """The running order with what only organisers see (the concierge's name and phone), for the editor."""
-    c = ceremony()
-    cards = c.storage.load_cards()
-    rows = []
-    for p in c.view("operator")["projects"]:
-        card = cards.get(p["id"])
-        rows.append(
-            p
-            | {
-                "concierge_name": card.contact_name if card else None,
-                "concierge_phone": card.contact_phone if card else None,
-            }
-        )
-    return jsonify(projects=rows)
+    return jsonify(projects=organiser.projects(ceremony()))
 
 
 @bp.post("/api/v1/projects")
 @auth.requires("prepare")
+@fields_refused_as("invalid_project")
 def add_project():
     """Add one project at the end of the running order, validated exactly like an import row."""
-    try:
-        new_id = ceremony().add_project(_cells(request.get_json(silent=True)))
-    except FieldErrors as err:
-        return _field_errors(err)
+    new_id = ceremony().add_project(_cells(request.get_json(silent=True)))
     return jsonify(status="ok", id=new_id, state=ceremony().view("operator")), 201
 
 
 @bp.put("/api/v1/projects/<project_id>")
 @auth.requires("prepare")
+@fields_refused_as("invalid_project")
 def edit_project(project_id: str):
     """Replace one project's fields. Its id and card address stay; the screens redraw if it is shown."""
-    try:
-        ceremony().update_project(project_id, _cells(request.get_json(silent=True)))
-    except FieldErrors as err:
-        return _field_errors(err)
-    except CeremonyError as err:
-        return error(404 if err.code == "unknown_project" else 400, err.code, err.params)
+    ceremony().update_project(project_id, _cells(request.get_json(silent=True)))
     return jsonify(status="ok", state=ceremony().view("operator"))
 
 
@@ -205,10 +180,7 @@ def edit_project(project_id: str):
 @auth.requires("prepare")
 def delete_project(project_id: str):
     """Remove a project that is not signed (its card address dies with it)."""
-    try:
-        ceremony().delete_project(project_id)
-    except CeremonyError as err:
-        return error(404 if err.code == "unknown_project" else 400, err.code, err.params)
+    ceremony().delete_project(project_id)
     return jsonify(status="ok", state=ceremony().view("operator"))
 
 
@@ -217,10 +189,7 @@ def delete_project(project_id: str):
 def reorder():
     """The running order as a list of every project id: ``{"ids": [...]}`` (drag and drop, or up/down)."""
     body = request.get_json(silent=True) or {}
-    try:
-        ceremony().reorder_projects(body.get("ids") if isinstance(body, dict) else None)
-    except CeremonyError as err:
-        return error(400, err.code, err.params)
+    ceremony().reorder_projects(body.get("ids") if isinstance(body, dict) else None)
     return jsonify(status="ok", state=ceremony().view("operator"))
 
 
@@ -255,16 +224,6 @@ def uploads() -> Uploads:
     return Uploads(current_app.extensions["kiosk_shared"])
 
 
-def _plain(value: object) -> object:
-    if value is None or isinstance(value, str | int | bool):
-        return value
-    if isinstance(value, float | Decimal):
-        return format(Decimal(repr(value)) if isinstance(value, float) else value, "f")
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
-
-
 def _existing_names(replacing: bool) -> list[str]:
     return [] if replacing else [p.name for p in ceremony().projects]
 
@@ -279,69 +238,28 @@ def import_preview():
     """
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return error(400, "missing_file", {"variant": "table"})
+        raise Refused("missing_file", {"variant": "table"})
     data = upload.read(MAX_BYTES + 1)
-    lang = ceremony().lang
     preview = preview_projects(data, upload.filename)
     appended = preview_projects(data, upload.filename, _existing_names(False)) if preview.ok else preview
-    clashes = [
-        {"row": p.row, "name": p.params.get("name"), "text": p.sentence(lang)}
-        for p in appended.all_problems()
-        if p.code == "name_exists"
-    ]
     key = uploads().put(upload.filename, data) if preview.ok else None
-    return jsonify(
-        ok=preview.ok,
-        upload_id=key,
-        filename=upload.filename,
-        columns=preview.columns,
-        ignored_columns=preview.ignored_columns,
-        problems=[p.sentence(lang) for p in preview.problems],
-        clashes=clashes,
-        rows=[
-            {
-                "row": r.row,
-                "cells": {k: _plain(v) for k, v in r.cells.items()},
-                "amount_wan": r.draft.amount_wan if r.draft else None,
-                "amount": ceremony().money(r.draft.amount_wan) if r.draft else None,
-                "problems": [
-                    {
-                        "field": p.key,
-                        "column": p.column or header(p.key, lang),
-                        "reason": p.reason(lang),
-                        "text": p.sentence(lang),
-                    }
-                    for p in r.problems
-                ],
-            }
-            for r in preview.rows
-        ],
-        count=len(preview.drafts()) if preview.ok else 0,
-        total=ceremony().money(sum(d.amount_wan for d in preview.drafts())) if preview.ok else None,
-        signed=ceremony().snapshot()["signed_count"],
-    )
+    view = organiser.import_preview(ceremony(), preview, appended, header)
+    return jsonify(upload_id=key, filename=upload.filename, **view)
 
 
 @bp.post("/api/v1/import/apply")
 @auth.requires("prepare")
+@fields_refused_as("invalid_file")
 def import_apply():
     """Import a previewed file: ``{"upload_id", "replace": bool}``. All or nothing, as the command line."""
     body = request.get_json(silent=True) or {}
     found = uploads().get(str(body.get("upload_id", ""))) if isinstance(body, dict) else None
     if found is None:
-        return error(400, "upload_expired")
+        raise Refused("upload_expired")
     name, data = found
     replacing = body.get("replace") is True
-    lang = ceremony().lang
-    try:
-        drafts = parse_projects(data, name, _existing_names(replacing))
-        ceremony().import_projects(drafts, replace_all=replacing, allow_same_name=False)
-    except ImportFailed as failed:
-        return error(400, "invalid_file", problems=failed.sentences(lang))
-    except FieldErrors as err:
-        return field_errors(err, "invalid_file")
-    except CeremonyError as err:
-        return error(400, err.code, err.params)
+    drafts = parse_projects(data, name, _existing_names(replacing))
+    ceremony().import_projects(drafts, replace_all=replacing, allow_same_name=False)
     uploads().drop(str(body["upload_id"]))
     return jsonify(status="ok", imported=len(drafts), state=ceremony().view("operator"))
 
@@ -357,57 +275,38 @@ def import_cancel(upload_id: str):
 # -- the agenda (流程) ---------------------------------------------------------------------------------
 
 
-def _agenda_problems(failed: ImportFailed, lang: str):
-    """400 with every problem of an agenda, each as a sentence and placed (row, field) for the editor."""
-    problems = [
-        {"row": p.row, "field": p.key, "text": p.sentence(lang), "reason": p.reason(lang)}
-        for p in failed.problems
-    ]
-    return error(400, "invalid_file", problems=[p["text"] for p in problems], placed=problems)
-
-
 def _store_agenda(drafts) -> object:
-    try:
-        count = ceremony().import_agenda(drafts)
-    except FieldErrors as err:
-        return field_errors(err, "invalid_file")
-    except CeremonyError as err:
-        return error(400, err.code, err.params)
+    count = ceremony().import_agenda(drafts)
     return jsonify(status="ok", imported=count, state=ceremony().view("operator"))
 
 
 @bp.post("/api/v1/agenda/import")
 @auth.requires("prepare")
+@fields_refused_as("invalid_file")
 def agenda_import():
     """Replace the agenda with an uploaded CSV/XLSX (field ``file``; an XLSX's 流程/agenda sheet, else its
     first), its 项目 numbers read against the running order: all or nothing, as the command line."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return error(400, "missing_file", {"variant": "table"})
-    data = upload.read(MAX_BYTES + 1)
+        raise Refused("missing_file", {"variant": "table"})
     orders = [p.order for p in ceremony().projects]
-    try:
-        drafts = parse_agenda(data, upload.filename, orders)
-    except ImportFailed as failed:
-        return _agenda_problems(failed, ceremony().lang)
+    drafts = parse_agenda(upload.read(MAX_BYTES + 1), upload.filename, orders)
     return _store_agenda(drafts)
 
 
 @bp.put("/api/v1/agenda")
 @auth.requires("prepare")
+@fields_refused_as("invalid_file")
 def agenda_edit():
     """Replace the agenda with the admin editor's rows: ``{"cues": [{"kind", "title", "person", "role",
     "projects", "time", "minutes", "script"}]}`` (the import's columns), under the same rules."""
     body = request.get_json(silent=True)
     rows = body.get("cues") if isinstance(body, dict) else None
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        return error(400, "invalid_request", {"variant": "not_object"})
+        raise Refused("invalid_request", {"variant": "not_object"})
     orders = [p.order for p in ceremony().projects]
     cells = [{f"cue_{key}": row.get(key) for key in EDITOR_KEYS} for row in rows]
-    try:
-        drafts = parse_rows(cells, orders)
-    except ImportFailed as failed:
-        return _agenda_problems(failed, ceremony().lang)
+    drafts = parse_rows(cells, orders)
     # A row the editor loaded from a cue names it: that cue stays itself (the running one stays running).
     drafts = [
         replace(d, keep=row["id"]) if isinstance(row.get("id"), str) and len(row["id"]) <= 40 else d
@@ -418,6 +317,7 @@ def agenda_edit():
 
 @bp.delete("/api/v1/agenda")
 @auth.requires("prepare")
+@fields_refused_as("invalid_file")
 def agenda_clear():
     """Drop the organiser's agenda: the run of show is made from the running order again, as for a ceremony
     that never had one (an empty file or editor is refused instead, as more likely a mistake)."""
@@ -428,44 +328,12 @@ def agenda_clear():
 EDITOR_KEYS = ("kind", "title", "person", "role", "projects", "time", "minutes", "script")
 
 
-TEMPLATE_SHEET = N_("签约项目")
-TEMPLATE_EXAMPLE = (
-    1,
-    N_("示例：智能制造产业园项目"),
-    N_("示例科技有限公司"),
-    12.5,
-    300,
-    N_("先进制造"),
-    N_("张三、李四"),
-    N_("王五"),
-    "0731-28800000",
-    N_("一句话介绍项目（可选，最多 500 字）"),
-)
-
-
 @bp.get("/api/v1/import/template.xlsx")
 @auth.requires("watch")
 def import_template():
     """An XLSX to fill in: the import format's headers (in the event's language) and one example row."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
-    lang = ceremony().lang
-    wb = Workbook()
-    ws = wb.active
-    ws.title = word(TEMPLATE_SHEET, lang)
-    ws.append([header(k, lang) for k in fields.PROJECT_KEYS if k != "amount_wan"])
-    ws.append([word(v, lang) if isinstance(v, str) and not v[0].isdigit() else v for v in TEMPLATE_EXAMPLE])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="F8ECD0")
-    for col, width in zip("ABCDEFGHIJ", (6, 34, 28, 14, 10, 12, 16, 10, 16, 40), strict=True):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
     return Response(
-        out.getvalue(),
+        template.xlsx(ceremony().lang),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": "attachment; filename=kiosk-projects-template.xlsx"},
     )

@@ -8,14 +8,12 @@ import logging
 import uuid
 
 from flask import Blueprint, Response, current_app, jsonify, request, session
-from werkzeug.exceptions import HTTPException
 
 from ..ceremony import signals
-from ..ceremony.rules import CeremonyError
-from ..ceremony.service import CommandRejected
-from ..words import format as fmt
+from ..ceremony.views import organiser
 from . import auth
-from .common import ceremony, error
+from .common import ceremony
+from .errors import Refused
 
 bp = Blueprint("api", __name__)
 log = logging.getLogger("kiosk.api")
@@ -25,14 +23,7 @@ log = logging.getLogger("kiosk.api")
 def create_session():
     """Operator login with ``{"pin": ...}`` from the console's PIN pad or a script. Sets the session cookie."""
     body = request.get_json(silent=True) or {}
-    status, answer = auth.login(body.get("pin") if isinstance(body, dict) else None)
-    if status != 200:
-        extra = {"retry_after": answer["retry_after"]} if "retry_after" in answer else {}
-        response, status = error(status, answer["reason"], answer.get("params"), **extra)
-        if extra:
-            response.headers["Retry-After"] = str(extra["retry_after"])
-        return response, status
-    response = jsonify(answer)
+    response = jsonify(auth.login(body.get("pin") if isinstance(body, dict) else None))
     response.set_cookie(
         auth.KNOWN_COOKIE,
         auth.known_device_token(),
@@ -41,7 +32,7 @@ def create_session():
         samesite="Lax",
         secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
     )
-    return response, status
+    return response
 
 
 @bp.get("/api/v1/session")
@@ -60,7 +51,7 @@ def delete_session():
     """Log out this device. Like every write, it needs the session's CSRF token: another site must not be
     able to sign the console out in the middle of the ceremony."""
     if session.get("csrf") and not auth.csrf_ok():
-        return error(403, "csrf")
+        raise Refused("csrf")
     principal = auth.current()
     if principal.via == "session":
         auth.sign_out(principal.device.id)
@@ -90,29 +81,16 @@ def start_run():
     body = request.get_json(silent=True) or {}
     if not isinstance(body, dict):
         body = {}
-    try:
-        run = ceremony().start_run(body.get("mode"), confirmed=body.get("confirm") is True)
-    except CeremonyError as err:
-        return error(409 if err.code == "confirm_required" else 400, err.code, err.params)
+    run = ceremony().start_run(body.get("mode"), confirmed=body.get("confirm") is True)
     log.warning("new %s run started by %s", run.mode, auth.device_name())
-    return jsonify(status="ok", run=_run(run), state=ceremony().view("operator"))
-
-
-def _run(run) -> dict:
-    text = fmt.moment(run.started_at, ceremony().lang)
-    return {"id": run.id, "mode": run.mode, "started_at": run.started_at, "started_text": text}
+    return jsonify(status="ok", run=organiser.run(run, ceremony().lang), state=ceremony().view("operator"))
 
 
 @bp.get("/api/v1/runs")
 @auth.requires("watch")
 def runs():
     """Every run so far (rehearsals and live), oldest first: the archive, nothing is ever deleted."""
-    lang = ceremony().lang
-    runs = [
-        r | {"started_text": fmt.moment(r["started_at"], lang), "ended_text": fmt.moment(r["ended_at"], lang)}
-        for r in ceremony().storage.runs()
-    ]
-    return jsonify(runs=runs, current=ceremony().run.id)
+    return jsonify(organiser.runs(ceremony()))
 
 
 @bp.get("/api/v1/state")
@@ -122,7 +100,7 @@ def state():
     those and paired screens. A token that was revoked gets 401."""
     principal = auth.current()
     if principal.refused:
-        return error(401, "unauthorized")
+        raise Refused("unauthorized")
     if request.args.get("view") == "stage" and (principal.may("watch") or principal.screen):
         return jsonify(ceremony().view("stage"))
     return jsonify(ceremony().view("operator" if principal.may("watch") else "public"))
@@ -135,10 +113,7 @@ def commands():
     payload = request.get_json(silent=True)
     if isinstance(payload, dict) and "command_id" not in payload and auth.current().via == "token":
         payload = {**payload, "command_id": _press_id(payload)}
-    try:
-        status, answer = ceremony().execute(payload, device=auth.device_name())
-    except CommandRejected as err:
-        return error(400, err.code, err.params)
+    status, answer = ceremony().execute(payload, device=auth.device_name())
     log.info(
         "command %s %s %s -> %s",
         payload.get("action"),
@@ -154,10 +129,7 @@ def commands():
 def preview():
     """``{"action", "project_id"?, "screen"?}`` as for a command: the public view the room would see after
     it, for the console's preview monitor. Runs nothing, stores nothing."""
-    try:
-        status, answer = ceremony().preview(request.get_json(silent=True))
-    except CommandRejected as err:
-        return error(400, err.code, err.params)
+    status, answer = ceremony().preview(request.get_json(silent=True))
     return jsonify(answer), status
 
 
@@ -168,7 +140,7 @@ def report_download(fmt: str):
     from ..reporting import report
 
     if fmt not in report.FORMATS:
-        return error(404, "unknown_format")
+        raise Refused("unknown_format")
     write, mimetype = report.FORMATS[fmt]
     data = report.of(ceremony())
     stamp = (data["event"].get("date") or "report").replace("/", "-")
@@ -203,20 +175,3 @@ def _press_id(payload: dict) -> str:
         return fresh
     known = shared.get(key)
     return known.decode() if isinstance(known, bytes) else (known or fresh)
-
-
-@bp.app_errorhandler(413)
-def too_large(_err):
-    return error(413, "too_large")
-
-
-@bp.app_errorhandler(HTTPException)
-def api_error(err: HTTPException):
-    """Under /api/ an error the framework raises (an address that names nothing, a method the address does
-    not take) is answered like every other there: JSON with ``reason`` and ``message``. Pages keep theirs."""
-    if not request.path.startswith("/api/") or err.code is None or err.response is not None:
-        return err
-    response, status = error(err.code, "not_found" if err.code == 404 else "invalid_request")
-    if "Allow" in (headers := dict(err.get_headers())):
-        response.headers["Allow"] = headers["Allow"]
-    return response, status

@@ -1,9 +1,9 @@
-"""Access at the edge: PIN login with throttling, sessions, tokens and screen keys, the one gate
-(``requires``), CSRF and headers. Which role holds which right is decided in ``kiosk.core.access``."""
+"""Access at the edge: PIN login with throttling, sessions, tokens and screen keys found in a request, the
+one gate (``requires``), CSRF and headers. Whose secret is whose, and signing out, are decided in
+``kiosk.ceremony.credentials``; which role holds which right in ``kiosk.core.access``."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import secrets
@@ -14,13 +14,14 @@ from urllib.parse import unquote
 from flask import Flask, current_app, g, request, session
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from ..ceremony.credentials import Credentials
 from ..core import access
 from ..core.clock import Clock
 from ..logs import LogBudget
 from ..store.shared import MemoryShared, Shared
 from ..words.catalogue import gettext
 from ..words.messages import ROLE_LABELS
-from .common import error
+from .errors import Refused
 
 log = logging.getLogger("kiosk.auth")
 
@@ -96,58 +97,32 @@ def client_id() -> str:
     return request.remote_addr or "unknown"
 
 
-def _ceremony():
-    return current_app.extensions["kiosk"]
+def credentials() -> Credentials:
+    return current_app.extensions["kiosk_credentials"]
 
 
 def _now() -> str:
     return current_app.extensions["kiosk_clock"].now_iso()
 
 
-def secret_hash(secret: str) -> str:
-    # Tokens and screen keys are 32 random bytes: a plain SHA-256 is enough (no password to stretch).
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def role_of_pin(pin: object) -> str | None:
-    """The role whose PIN this is, compared in constant time against every role's."""
-    if not isinstance(pin, str):
-        return None
-    found = [
-        role
-        for role in access.ROLES
-        if hmac.compare_digest(pin.encode(), current_app.config[f"{role.upper()}_PIN"].encode())
-    ]
-    return access.best_role(found)
-
-
-def login(pin: object) -> tuple[int, dict]:
-    """Check a PIN; on success start a fresh session with that PIN's role. Returns (http status, body)."""
+def login(pin: object) -> dict:
+    """Check a PIN; on success start a fresh session with that PIN's role and answer it. Refused with
+    ``throttled`` (and when to try again) or ``wrong_pin``."""
     throttle: Throttle = current_app.extensions["kiosk_throttle"]
     who = client_id()
     wait = throttle.wait_for(who, known=is_known_device())
     if wait > 0:
         log.warning("login throttled for %s (%.0f s)", who, wait)
-        return 429, {
-            "reason": "throttled",
-            "params": {"seconds": int(wait) + 1},
-            "retry_after": int(wait) + 1,
-        }
-    role = role_of_pin(pin)
+        raise Refused("throttled", {"seconds": int(wait) + 1}, retry_after=int(wait) + 1)
+    role = credentials().role_of_pin(pin)
     if role is None:
         throttle.failed(who)
         log.warning("login failed from %s", who)
-        return 401, {"reason": "wrong_pin"}
+        raise Refused("wrong_pin")
     throttle.succeeded(who)
-    device = access.Device(
-        id=secrets.token_hex(8),
-        kind="session",
-        name=_label() or _agent_name(request.headers.get("User-Agent", "")),
-        role=role,
-        created_at=_now(),
-        addr=who,
+    device = credentials().begin_session(
+        role, _label() or _agent_name(request.headers.get("User-Agent", "")), who
     )
-    _ceremony().storage.add_device(device)
     # A fresh session at login: whatever cookie the device had before is not carried into the new rights.
     session.clear()
     session.permanent = True
@@ -157,7 +132,7 @@ def login(pin: object) -> tuple[int, dict]:
     session["epoch"] = session_epoch()
     log.info("%s logged in from %s", role, who)
     g.pop("kiosk_principal", None)
-    return 200, {"status": "ok", "role": role, "csrf_token": session["csrf"]}
+    return {"status": "ok", "role": role, "csrf_token": session["csrf"]}
 
 
 KNOWN_COOKIE = "kiosk_known"
@@ -185,8 +160,7 @@ def is_known_device() -> bool:
 
 
 def session_epoch() -> str:
-    """Sessions carry the epoch they were made in; "sign out every device" starts a new one."""
-    return _ceremony().storage.get_meta("session_epoch") or "0"
+    return credentials().epoch()
 
 
 # -- who is asking ------------------------------------------------------------------------------------
@@ -214,48 +188,22 @@ class Principal:
 
 
 PUBLIC = Principal(None)
-ENV_DEVICE_ID = "env-token"
-
-
-def env_token_device() -> access.Device:
-    return access.Device(
-        id=ENV_DEVICE_ID,
-        kind="token",
-        name="KIOSK_API_TOKEN",
-        role="operator",
-        created_at="",
-        scope="control",
-    )
 
 
 def _from_bearer(secret: str) -> Principal:
-    storage = _ceremony().storage
-    digest = secret_hash(secret)
-    if hmac.compare_digest(secret.encode(), current_app.config["API_TOKEN"].encode()):
-        if storage.get_meta("env_token_revoked") == digest:
-            return Principal(None, refused=True)
-        return Principal("operator", env_token_device())
-    device = storage.device_by_secret(digest)
-    if device is None or not device.active or device.kind != "token":
-        return Principal(None, refused=True)
-    return Principal(access.SCOPES[device.scope], device)
+    role, device = credentials().bearer(secret)
+    return Principal(role, device) if device is not None else Principal(None, refused=True)
 
 
 def _from_session() -> Principal:
-    role, device_id = session.get("role"), session.get("device")
-    if role not in access.RANK or not device_id or session.get("epoch") != session_epoch():
-        return PUBLIC
-    device = _ceremony().storage.device(device_id)
-    if device is None or not device.active:
-        return PUBLIC
-    return Principal(role, device)
+    role = session.get("role")
+    device = credentials().session(role, session.get("device"), session.get("epoch"))
+    return Principal(role, device) if device is not None else PUBLIC
 
 
 def _from_screen_key(key: str) -> Principal:
-    device = _ceremony().storage.device_by_secret(secret_hash(key))
-    if device is None or not device.active or device.kind != "screen":
-        return PUBLIC
-    return Principal(None, device)
+    device = credentials().screen(key)
+    return Principal(None, device) if device is not None else PUBLIC
 
 
 def current() -> Principal:
@@ -280,7 +228,7 @@ def current() -> Principal:
             and label not in _default_console_names()
         ):
             # The console's own name for itself (its settings), so the device list says "舞台左平板".
-            _ceremony().storage.rename_device(principal.device.id, label)
+            credentials().rename(principal.device.id, label)
     g.kiosk_principal = principal
     return principal
 
@@ -313,31 +261,17 @@ def last_seen() -> dict[str, str]:
 
 
 def sign_out_everyone() -> list[str]:
-    """Every PIN session and every token, the environment's too; paired screens stay paired (they can only
-    report what they drew, and the wall must not drop out mid-ceremony)."""
-    storage = _ceremony().storage
-    storage.set_meta("session_epoch", secrets.token_hex(8))
-    ids = storage.revoke_devices(_now(), kinds=("session", "token"))
-    # KIOSK_API_TOKEN cannot be changed from here: it is refused until the variable holds a new one.
-    storage.set_meta("env_token_revoked", secret_hash(current_app.config["API_TOKEN"]))
+    """Every PIN session and every token (kiosk.ceremony.credentials), logged with who asked."""
+    ids = credentials().sign_out_everyone()
     log.warning("every session and token signed out, from %s", client_id())
     return ids
 
 
 def sign_out(device_id: str) -> bool:
-    if device_id == ENV_DEVICE_ID:
-        _ceremony().storage.set_meta("env_token_revoked", secret_hash(current_app.config["API_TOKEN"]))
-        log.warning("KIOSK_API_TOKEN signed out, from %s", client_id())
-        return True
-    done = bool(_ceremony().storage.revoke_devices(_now(), device_id=device_id))
+    done = credentials().sign_out(device_id)
     if done:
         log.warning("device %s signed out, from %s", device_id, client_id())
     return done
-
-
-def env_token_active() -> bool:
-    revoked = _ceremony().storage.get_meta("env_token_revoked")
-    return revoked != secret_hash(current_app.config["API_TOKEN"])
 
 
 def csrf_ok() -> bool:
@@ -348,17 +282,16 @@ def csrf_ok() -> bool:
     return origin is None or origin == request.host_url.rstrip("/")
 
 
-def refusal(principal: Principal, right: str):
-    """Why ``principal`` may not use ``right`` now, as the error to answer, or None when it may."""
+def check(principal: Principal, right: str) -> None:
+    """Refuses (``unauthorized``, ``csrf``, ``forbidden``) unless ``principal`` may use ``right`` now."""
     if principal.role is None:
-        return error(401, "unauthorized")
+        raise Refused("unauthorized")
     if principal.via == "session" and request.method not in ("GET", "HEAD", "OPTIONS") and not csrf_ok():
-        return error(403, "csrf")
+        raise Refused("csrf")
     if not principal.may(right):
-        lang = _ceremony().lang
+        lang = current_app.extensions["kiosk"].lang
         needed = access.RIGHTS[right]
-        return error(
-            403,
+        raise Refused(
             "forbidden",
             {
                 "role": gettext(ROLE_LABELS[principal.role], lang),
@@ -367,7 +300,6 @@ def refusal(principal: Principal, right: str):
             role=principal.role,
             needs=needed,
         )
-    return None
 
 
 def requires(right: str):
@@ -377,8 +309,8 @@ def requires(right: str):
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            refused = refusal(current(), right)
-            return refused if refused is not None else view(*args, **kwargs)
+            check(current(), right)
+            return view(*args, **kwargs)
 
         return wrapper
 

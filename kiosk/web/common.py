@@ -1,5 +1,5 @@
-"""What every page and endpoint of the edge shares: the ceremony service, errors in words, a page's words
-and limits, and the endpoint that serves a page its words in another language."""
+"""What every page and endpoint of the edge shares: the ceremony service, a page's words and limits, and the
+endpoint that serves a page its words in another language. Errors are answered in ``errors``."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from flask import Blueprint, abort, current_app, jsonify, request
 
 from ..ceremony.service import Ceremony
 from ..certificate import ink
-from ..setup.fields import FIELDS, FieldErrors
-from ..words import messages
 from ..words.catalogue import LANGUAGES, language, word
 from ..words.pages import PAGES
 
@@ -23,23 +21,10 @@ def lang() -> str:
     return ceremony().lang
 
 
-def error(status: int, code: str, params: dict | None = None, **extra):
-    """``{"status": "error", "reason": code, "message": <in the event's words>, ...}`` with ``status``."""
-    body = {"status": "error", "reason": code, "message": messages.text(code, lang(), params)}
-    shown = {k: v for k, v in (params or {}).items() if k != "variant"}
-    if shown:
-        body["params"] = shown
-    body.update(extra)
-    return jsonify(body), status
-
-
-def field_errors(err: FieldErrors, code: str, status: int = 400):
-    """400 with every field's problem in words, each with its label (for the form that sent it)."""
-    lg = lang()
-    labels = {key: word(f.label, lg) for key, f in FIELDS.items()}
-    errors = messages.field_problems(err.problems, labels, lg)
-    message = messages.problems_line(errors, lg)
-    return jsonify(status="error", reason=code, message=message, errors=errors), status
+def public_base() -> str:
+    """Where phones reach this server: KIOSK_PUBLIC_URL, else the LAN address found at start, else the
+    address this request came in on. QR codes, card and pad links and pairing links all start with it."""
+    return (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
 
 
 def page_words(surface: str, lg: str) -> dict:
@@ -88,9 +73,7 @@ def healthz():
     for pairing) and sessions connected (``?deep=1`` adds an integrity check). 503 when the store or the
     queue is not working: a process whose listener died would otherwise serve screens that never change."""
     c = ceremony()
-    store = c.storage.writable()
-    if store and request.args.get("deep"):
-        store = c.storage.integrity_check() == "ok"
+    store = c.store_ok(deep=bool(request.args.get("deep")))
     cluster = current_app.extensions.get("kiosk_cluster")
     queue = cluster.health() if cluster is not None else {"ok": True}
     ok = store and queue["ok"]

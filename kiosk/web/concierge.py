@@ -12,26 +12,16 @@ from ipaddress import ip_address
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    jsonify,
-    make_response,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 
+from ..ceremony.rules import CeremonyError
+from ..ceremony.views import card as views_card
 from ..reporting import qr
 from ..reporting.vcard import vcard as make_vcard
-from ..setup.cards import MILESTONES
-from ..setup.fields import FieldErrors
-from ..words import format as fmt
-from ..words.catalogue import N_, gettext, word
+from ..words.catalogue import N_, gettext
 from . import auth
-from .common import ceremony, error, field_errors, page_context
+from .common import ceremony, page_context, public_base
+from .errors import fields_refused_as
 
 bp = Blueprint("concierge", __name__)
 PDF_CACHE_S = 3600
@@ -46,12 +36,6 @@ PRIVATE_HEADERS = {
     "X-Robots-Tag": "noindex, nofollow",
     "Cache-Control": "private, no-cache",
 }
-
-
-def public_base() -> str:
-    """Where phones reach this server: KIOSK_PUBLIC_URL, else the LAN address found at start, else the
-    address this request came in on."""
-    return (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
 
 
 def public_base_warning() -> str | None:
@@ -75,33 +59,12 @@ def _project_or_404(project_id: str):
     card = ceremony().card(project_id)
     if project is None or card is None:
         # JSON like every answer of the API: these are its routes (the card's address has its own page)
-        abort(make_response(*error(404, "unknown_project", {"project_id": project_id[:40]})))
+        raise CeremonyError("unknown_project", project_id=project_id[:40])
     return project, card
 
 
 def _card_context(project, card) -> dict:
-    c = ceremony()
-    # The card's token is the guest's proof that this is their project: its own figures, even before the
-    # room has seen them (the public view withholds them from everyone else).
-    own = next((p for p in c.view("operator")["projects"] if p["id"] == project.id), None) or {}
-    lang = c.lang
-    signed = own.get("status") == "signed"
-    # The signed 签约图, for the company to download: once the project is signed with every pad's signature.
-    pads = [d for d in c.pads if d.project_id == project.id]
-    certificate = None
-    if signed and pads and all(d.id in c.state.submitted for d in pads):
-        base = f"/api/v1/projects/{project.id}/certificate"
-        certificate = {f: f"{base}.{f}?card={card.token}" for f in ("png", "pdf")}
-    return {
-        **page_context("card"),
-        "project": own,
-        "card": card,
-        "services": c.services_of(card),
-        "milestones": [word(m, lang) for m in MILESTONES],
-        "signed": signed,
-        "signed_text": fmt.moment(own.get("signed_at"), lang) if signed else "",
-        "certificate": certificate,
-    }
+    return {**page_context("card"), **views_card.card_page(ceremony(), project, card)}
 
 
 # -- the guest's side ----------------------------------------------------------------------------------
@@ -206,13 +169,11 @@ def card_api(project_id: str):
 
 @bp.put("/api/v1/projects/<project_id>/card")
 @auth.requires("prepare")
+@fields_refused_as("invalid_card")
 def card_edit(project_id: str):
     """An operator edits the contact, services or notes of a card. Broadcasts nothing: cards are private."""
     project, _ = _project_or_404(project_id)
-    try:
-        card = ceremony().update_card(project.id, request.get_json(silent=True))
-    except FieldErrors as err:
-        return field_errors(err, "invalid_card")
+    card = ceremony().update_card(project.id, request.get_json(silent=True))
     log.info("card of %s edited by %s", project.id, auth.device_name())
     return jsonify(_card_json(project, card))
 

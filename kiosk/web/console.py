@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, send_from_directory, session, url_for
 
+from ..ceremony.credentials import SCREEN_NAME_MAX
 from ..core.model import MAX_NOTE
 from ..words.catalogue import word
 from ..words.messages import ROLE_LABELS
-from . import auth, devices
+from . import auth
 from .common import ceremony, page_context
 
 bp = Blueprint("console", __name__)
@@ -44,7 +45,7 @@ def console():
             screens=ceremony().view("operator")["screens"],
             device_name_max=auth.DEVICE_NAME_MAX,
             note_max=MAX_NOTE,
-            screen_name_max=devices.SCREEN_NAME_MAX,
+            screen_name_max=SCREEN_NAME_MAX,
         ),
     )
     # The console's service worker keeps this page (and never the PIN pad) by this mark.

@@ -2,7 +2,7 @@
 metres away. It draws the stage view (``kiosk.ceremony.views.stage``) from the Socket.IO room ``stage``.
 
 The stage view carries the figures and the script before the room hears them, so the page needs what
-that room needs (``kiosk.web.live``): a session of any role (the viewer's PIN is the natural one) or a
+that room needs (``kiosk.web.sockets``): a session of any role (the viewer's PIN is the natural one) or a
 paired screen's key. Anyone else gets the PIN pad at the same address, as on the console.
 """
 

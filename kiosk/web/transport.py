@@ -47,7 +47,7 @@ PATH = "/socket.io"
 CLIENT_EIO_TYPES = {eio_packet.CLOSE, eio_packet.PONG, eio_packet.MESSAGE, eio_packet.UPGRADE}
 PROBE = "2probe"
 NAMESPACE = "/"
-# The namespaces this server has: the room's pages, and the public live page's viewers (kiosk.web.public_live).
+# The namespaces this server has: the room's pages, and the public live page's viewers (kiosk.web.live).
 NAMESPACES = frozenset({NAMESPACE, "/live"})
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
 
-from ..reporting import charts
-from .common import ceremony, ink_settings, page_context
-from .devices import SCREEN_NAME_MAX
+from ...ceremony.credentials import SCREEN_NAME_MAX
+from ...reporting import charts
+from ..common import ceremony, ink_settings, page_context
 
 bp = Blueprint("display", __name__)
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import hashlib
 
-from ..certificate.ink import PEN
-from ..certificate.layout import layout as certificate_layout
-from ..core.access import edits_locked
-from ..core.model import CUE_KINDS, LAYOUTS, SCREENS, SETUP_ACTION, Ceremony, Cue, Pad, Project, State
-from ..words import format as fmt
-from ..words.catalogue import N_, gettext, language, pgettext, word
-from ..words.show import CUE_KIND_LABELS, cue_heading
-from .rules import (
+from ...certificate.ink import PEN
+from ...certificate.layout import layout as certificate_layout
+from ...core.access import edits_locked
+from ...core.model import CUE_KINDS, LAYOUTS, SCREENS, SETUP_ACTION, Ceremony, Cue, Pad, Project, State
+from ...words import format as fmt
+from ...words.catalogue import N_, gettext, language, pgettext, word
+from ...words.show import CUE_KIND_LABELS, cue_heading
+from ..rules import (
     GO_GUARD_MS,
     cue_index,
     figures,
@@ -585,9 +585,33 @@ def operator(c: Ceremony) -> dict:
     w = _Words(c)
     view = _base(c, w, OPERATOR_STATUS)
     state, order = c.state, ordered(c.projects)
-    by_id = {p["id"]: p for p in view["projects"]}
-    on_wall = view["wall"]
+    screen, title, note, spot = _on_air(c, view, w)
+    view["console"] = {
+        "up_id": up_now_id(state, order),
+        "rows": _rows(view, state, order, w),
+        "undo": _undo(view, state, order, w),
+        "idle_hint": w.t(HINT_ALL_DONE, n=len(order)) if order else w.t(HINT_NO_PROJECTS),
+        # The ceremony's latest change, whoever made it: every console's status line can say it.
+        "last_change": _last_change(c, view, w),
+        # Unsigned projects whose name or investor reads like a stand-in: said before they reach the wall.
+        "placeholders": _placeholders(state, order, w),
+        "on_air": {
+            "screen": screen,
+            "label": w.t(SCREEN_LABELS[screen]),
+            "title": title,
+            "note": note,
+            "status": spot["status"] if spot else "",
+        },
+        "progress": _progress(view, w),
+        "planned": w.t(PLANNED, total=view["planned"]["total"]["text"]),
+    }
+    _operator_setup(c, view, w)
+    return view
 
+
+def _rows(view: dict, state: State, order: list[Project], w: _Words) -> dict:
+    """Each project's row on the console: what its button sends next, whether it may sign, its hint."""
+    on_wall = view["wall"]
     rows = {}
     for p in view["projects"]:
         if p["status"] == "signed":
@@ -607,7 +631,12 @@ def operator(c: Ceremony) -> dict:
             "on_air": on_wall["project_id"] == p["id"],
             "hint": hint,
         }
+    return rows
 
+
+def _undo(view: dict, state: State, order: list[Project], w: _Words) -> dict | None:
+    """What undo would take back now (a round as one), and the totals after it."""
+    by_id = {p["id"]: p for p in view["projects"]}
     undo = None
     target = undo_target(state, order)
     if target is not None:
@@ -629,7 +658,13 @@ def operator(c: Ceremony) -> dict:
                 count=w.projects(view["signed_count"] - len(taken)),
             ),
         }
+    return undo
 
+
+def _on_air(c: Ceremony, view: dict, w: _Words) -> tuple[str, str, str, dict | None]:
+    """(screen, title, note, the project in the spotlight) of what the wall shows now."""
+    on_wall = view["wall"]
+    by_id = {p["id"]: p for p in view["projects"]}
     screen = on_wall["screen"]
     spot = by_id.get(on_wall["project_id"]) if screen == "spotlight" else None
     if spot is not None:
@@ -644,8 +679,13 @@ def operator(c: Ceremony) -> dict:
         title, note = "", w.t(ON_AIR_NOTES["roll"], count=view["signed_text"])
     else:
         title, note = "", w.t(ON_AIR_NOTES["blank"])
+    return screen, title, note, spot
 
-    idle_hint = w.t(HINT_ALL_DONE, n=len(order)) if order else w.t(HINT_NO_PROJECTS)
+
+def _last_change(c: Ceremony, view: dict, w: _Words) -> dict | None:
+    """The ceremony's latest change in words, with the device that made it."""
+    state = c.state
+    by_id = {p["id"]: p for p in view["projects"]}
     last_change = None
     entry = state.last
     if entry is not None and entry.action in LAST_CHANGE_PADS:
@@ -675,6 +715,11 @@ def operator(c: Ceremony) -> dict:
             "text": w.t(BY_DEVICE, what=what, device=entry.device) if entry.device else what,
             "what": what,
         }
+    return last_change
+
+
+def _placeholders(state: State, order: list[Project], w: _Words) -> dict | None:
+    """Unsigned projects whose name or investor reads like a stand-in, and the sentence that says so."""
     stand_ins = [p for p in order if placeholder_fields(p) and p.id not in state.signed]
     placeholders = None
     if stand_ins:
@@ -686,25 +731,13 @@ def operator(c: Ceremony) -> dict:
                 orders=w.listing([str(p.order) for p in stand_ins]),
             ),
         }
-    view["console"] = {
-        "up_id": up_now_id(state, order),
-        "rows": rows,
-        "undo": undo,
-        "idle_hint": idle_hint,
-        # The ceremony's latest change, whoever made it: every console's status line can say it.
-        "last_change": last_change,
-        # Unsigned projects whose name or investor reads like a stand-in: said before they reach the wall.
-        "placeholders": placeholders,
-        "on_air": {
-            "screen": screen,
-            "label": w.t(SCREEN_LABELS[screen]),
-            "title": title,
-            "note": note,
-            "status": spot["status"] if spot else "",
-        },
-        "progress": _progress(view, w),
-        "planned": w.t(PLANNED, total=view["planned"]["total"]["text"]),
-    }
+    return placeholders
+
+
+def _operator_setup(c: Ceremony, view: dict, w: _Words) -> None:
+    """What the console's and the admin's settings need: the pads, the signing rules, the screens and
+    layouts, the agenda's kinds, whether the running order may be edited now."""
+    state = c.state
     view["run_of_show"] = _run_of_show(c, w, view)
     # Every pad with its state ("signing" is the console's own, from the ink it sees arrive).
     view["pads"] = [_pad_row(d, state, w) for d in c.pads]
@@ -726,7 +759,6 @@ def operator(c: Ceremony) -> dict:
         if lockable
         else "",
     }
-    return view
 
 
 def _progress(view: dict, w: _Words) -> str:

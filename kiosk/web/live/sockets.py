@@ -1,15 +1,7 @@
-"""The public live page at /live: remote viewers on their phones (the press, sub-venues, citizens opening a
-link shared on the district's official account) follow the running total, the signing of the moment and
-the roll, read-only and without a login.
-
-Its sockets are in their own Socket.IO namespace ``/live`` and room ``live``, apart from the room's
-screens: they get the small live projection (``kiosk.ceremony.live_view``), built once per change and sent
-only when something a viewer sees changed. A viewer sends nothing but an occasional ``check`` when its
-phone wakes up, and ``sync`` when that shows it is behind.
-
-Behind nginx with nchan (``KIOSK_LIVE_PUBLISH``), each changed projection is also handed to nchan
-(``kiosk.web.live_stream``) and the page follows that stream instead; the namespace stays on for a page
-loaded from a process directly.
+"""The /live namespace: remote viewers' sockets in the room ``live``, each sent the small live projection
+of the public view (``kiosk.ceremony.live_view``), built once per change and sent only when something a
+viewer sees changed; handed to nginx's nchan too when ``KIOSK_LIVE_PUBLISH`` is set (``stream``). A viewer
+sends nothing but an occasional ``check`` when its phone wakes up, and ``sync`` when that shows it is behind.
 """
 
 from __future__ import annotations
@@ -17,29 +9,18 @@ from __future__ import annotations
 import threading
 
 from engineio import packet as eio_packet
-from flask import Blueprint, Flask, current_app, jsonify, render_template, request
+from flask import Flask, request
 from flask_socketio import SocketIO
 from socketio import packet as sio_packet
 
-from ..ceremony import signals
-from ..ceremony.live_view import live as live_projection
-from ..ceremony.service import Ceremony
-from ..words.catalogue import word
-from ..words.live import LIVE
-from .common import ceremony, lang
-from .live_stream import Publisher
+from ...ceremony import signals
+from ...ceremony.live_view import live as live_projection
+from ...ceremony.service import Ceremony
+from .stream import Publisher
 
 NAMESPACE = "/live"
-# Where nginx serves nchan's stream to the viewers (deploy/nginx/kiosk.conf), when KIOSK_LIVE_PUBLISH is set.
-STREAM = "/live/sub"
 ROOM = "live"
 EVENT = "live"
-
-bp = Blueprint("public_live", __name__)
-
-
-def live_words(lg: str) -> dict:
-    return {"lang": lg, "surface": "live", "words": {key: word(entry, lg) for key, entry in LIVE.items()}}
 
 
 class Projection:
@@ -74,36 +55,6 @@ class Projection:
             return self._packet
 
 
-@bp.get("/live")
-def page():
-    """The page itself: its words and the event's title rendered in; everything else comes live."""
-    lg = lang()
-    words = live_words(lg)
-    return render_template(
-        "live/live.html",
-        event=ceremony().snapshot()["event"],
-        lang=lg,
-        html_lang="en" if lg == "en" else "zh-CN",
-        page_words=words,
-        w=words["words"],
-        # Only behind nginx with nchan: a page served without it (one laptop) has no stream to open.
-        stream=STREAM if current_app.config.get("LIVE_PUBLISH") else None,
-    )
-
-
-@bp.get("/live/state.json")
-def state():
-    """The projection over HTTP, for a phone whose socket cannot get through (a proxy that drops
-    websockets and long polling alike)."""
-    response = jsonify(_projection().current())
-    response.headers["Cache-Control"] = "no-cache"
-    return response
-
-
-def _projection() -> Projection:
-    return current_app.extensions["kiosk_live_projection"]
-
-
 def register(app: Flask, socketio: SocketIO, service: Ceremony) -> None:
     projection = Projection(service)
     app.extensions["kiosk_live_projection"] = projection
@@ -113,7 +64,7 @@ def register(app: Flask, socketio: SocketIO, service: Ceremony) -> None:
     server = socketio.server
     manager = server.manager
     accepted: set[str] = set()
-    # Chained, not replaced: kiosk.web.live wraps the same method for its own namespace.
+    # Chained, not replaced: kiosk.web.sockets wraps the same method for its own namespace.
     previous_connect = manager.connect
 
     def connect(sid, namespace):

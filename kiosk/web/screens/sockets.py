@@ -1,0 +1,201 @@
+"""The big screens' sockets: the walls (paired screens) and the pages waiting for pairing, listed for the
+operators in the shared store; a screen reports the ``seq`` and the layout it has drawn, so the console can
+show that the wall is current before the operator presses Confirm.
+
+A page says it is a screen with ``auth={"role": "display", "name": ...}``; it joins the ``public`` room
+(``kiosk.web.sockets``) and draws the live ink of the pads (``kiosk.web.pads.sockets``).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+from flask import request
+
+from ...ceremony.credentials import SCREEN_NAME_MAX
+from ...core.clock import Clock
+from ...core.model import LAYOUTS
+from ...store.shared import LocalCluster, Shared
+from ...words.catalogue import N_, gettext
+from ..sockets import INK_ROOM, Hub, alive
+
+UNNAMED = N_("未命名大屏")
+
+
+class Displays:
+    """The big screens connected now, by Socket.IO sid (the sid itself is never shown), in the shared store.
+
+    A paired screen (it holds a screen key, ``kiosk.web.devices``) is a wall: listed, counted toward
+    "synced", allowed to report ``seq``. Any other page that says it is a screen waits for pairing: it is
+    listed apart with the code it shows, so an operator can approve the one on the real wall.
+    """
+
+    TABLE = "displays"
+    MAX_WAITING = 8
+
+    def __init__(self, shared: Shared, clock: Clock, cluster=None):
+        self.shared, self.clock = shared, clock
+        self.cluster = cluster or LocalCluster()
+
+    def add(
+        self, sid: str, name: str, addr: str | None, device_id: str | None = None, layout: str | None = None
+    ) -> dict:
+        present = self._all()
+        if device_id is not None:
+            # A paired screen that reconnects replaces its old entry at once: the old socket may linger
+            # until its ping times out, and one wall must not be listed twice.
+            stale = [key for key, old in present if old["device_id"] == device_id]
+        else:
+            # A phone in the audience opening /display must not push the real wall out of the list for
+            # long: only the newest few waiting screens are kept, this one among them.
+            waiting = [key for key, old in present if not old["paired"]]
+            stale = waiting[: max(0, len(waiting) + 1 - self.MAX_WAITING)]
+        for key in stale:
+            self.shared.hdel(self.TABLE, key)
+        number = self.shared.incr("displays:number")
+        entry = {
+            "id": number,
+            "name": name,
+            "addr": addr,
+            "seq": None,
+            "connected_at": self.clock.now_iso(),
+            "device_id": device_id,
+            "paired": device_id is not None,
+            "code": None if device_id else f"{secrets.randbelow(10**4):04d}",
+            # Chosen on the console (None: by the screen's shape), and the one the screen says it draws.
+            "layout": layout,
+            "drawn_layout": None,
+            # The process holding its socket: a screen of a process that died is no longer listed.
+            "host": self.cluster.host_id,
+        }
+        self.shared.hset(self.TABLE, sid, json.dumps(entry, ensure_ascii=False))
+        return entry
+
+    def seen(self, sid: str, seq: int, drawn: str | None = None) -> bool:
+        raw = self.shared.hget(self.TABLE, sid)
+        if raw is None:
+            return False
+        entry = json.loads(raw)
+        drawn = drawn or entry.get("drawn_layout")
+        if not entry["paired"] or (entry["seq"] == seq and entry.get("drawn_layout") == drawn):
+            return False
+        entry["seq"] = seq
+        entry["drawn_layout"] = drawn
+        self.shared.hset(self.TABLE, sid, json.dumps(entry, ensure_ascii=False))
+        return True
+
+    def set_layout(self, device_id: str, layout: str | None) -> list[str]:
+        """A paired screen's new layout; returns the sids that hold it (to be told)."""
+        sids = []
+        for key, entry in self._all():
+            if entry["device_id"] == device_id:
+                entry["layout"] = layout
+                self.shared.hset(self.TABLE, key, json.dumps(entry, ensure_ascii=False))
+                sids.append(key)
+        return sids
+
+    def remove(self, sid: str) -> bool:
+        return self.shared.hdel(self.TABLE, sid)
+
+    def _all(self) -> list[tuple[str, dict]]:
+        items = [(k, json.loads(v)) for k, v in self.shared.hgetall(self.TABLE).items()]
+        return sorted(alive(self.shared, self.cluster, self.TABLE, items), key=lambda kv: kv[1]["id"])
+
+    def list(self) -> list[dict]:
+        """The paired screens: the walls."""
+        return [e for _, e in self._all() if e["paired"]]
+
+    def waiting(self) -> list[dict]:
+        return [e for _, e in self._all() if not e["paired"]]
+
+    def waiting_with_code(self, code: str) -> tuple[str, dict] | None:
+        """The waiting screen showing ``code``: its sid and its entry."""
+        return next(((k, e) for k, e in self._all() if not e["paired"] and e["code"] == code), None)
+
+
+def screen_info(entry: dict) -> dict:
+    """What a big screen is told about itself: paired or its code, its name, its chosen layout."""
+    return {k: entry[k] for k in ("paired", "code", "name", "layout")}
+
+
+def register(hub: Hub) -> Displays:
+    """The screens' part of the hub: their admission, their reports, and what the console does to them
+    (pairing a waiting one, choosing a wall's layout)."""
+    app, socketio, ceremony, said = hub.app, hub.socketio, hub.ceremony, hub.said
+    displays = Displays(hub.shared, app.extensions["kiosk_clock"], hub.cluster)
+    app.extensions["kiosk_displays"] = displays
+
+    def screens_message() -> dict:
+        return {"displays": displays.list(), "waiting": displays.waiting()}
+
+    def tell_operators() -> None:
+        socketio.emit("displays", screens_message(), to="operators")
+
+    def admit(data: dict, principal) -> None:
+        """Any page that says it is a screen: a paired one is listed as a wall, any other as waiting
+        for pairing with the code it shows (after its first state)."""
+        screen = principal.screen
+        if screen is not None:
+            entry = displays.add(request.sid, screen.name, request.remote_addr, screen.id, screen.layout)
+            hub.holders[request.sid] = screen.id
+        else:
+            name = str(data.get("name") or gettext(UNNAMED, ceremony.lang))[:SCREEN_NAME_MAX]
+            entry = displays.add(request.sid, name, request.remote_addr)
+        said.info(
+            "big screen '%s' connected from %s (%s)",
+            entry["name"],
+            request.remote_addr,
+            "paired" if entry["paired"] else "waiting for pairing",
+        )
+        tell_operators()
+        # The wall draws the pads' live ink; the page shows its pairing code (or that it is paired).
+        hub.accept(request.sid, "public", "public", rooms=(INK_ROOM,), extra=[("screen", screen_info(entry))])
+
+    def welcome(sid: str, room: str) -> None:
+        if room == "operators":
+            socketio.emit("displays", screens_message(), to=sid)
+
+    def leave(sid: str) -> None:
+        try:
+            gone = displays.remove(sid)
+        except Exception as err:  # Redis away: the entry goes with its process's heartbeat, or stays listed
+            said.warn("could not unlist big screen: %s", err)
+            gone = False
+        if gone:
+            said.info("big screen disconnected (%s)", request.remote_addr)
+            tell_operators()
+
+    hub.admissions["display"] = admit
+    hub.welcomes.append(welcome)
+    hub.leaves.append(leave)
+
+    @socketio.on("seen")
+    def on_seen(data=None):
+        """A big screen reports the ``seq`` it has drawn; operators hear when it changes."""
+        seq = data.get("seq") if isinstance(data, dict) else None
+        drawn = data.get("layout") if isinstance(data, dict) else None
+        if drawn not in LAYOUTS:
+            drawn = None
+        # A screen cannot have drawn a seq the log has not reached: a fake one reporting 10**9 would show
+        # as current on the console, the very light operators check before confirming.
+        if type(seq) is not int or not 0 <= seq <= ceremony.view("public")["seq"]:
+            return
+        if displays.seen(request.sid, seq, drawn):
+            tell_operators()
+
+    def pair_waiting(_sender, sid: str, url: str):
+        socketio.emit("pair", {"url": url}, to=sid)
+
+    def relayout(device_id: str, layout: str | None) -> None:
+        # The screen redraws in its new layout at once; the console hears it once the screen reports.
+        for sid in displays.set_layout(device_id, layout):
+            raw = displays.shared.hget(Displays.TABLE, sid)
+            if raw is not None:
+                socketio.emit("screen", screen_info(json.loads(raw)), to=sid)
+        tell_operators()
+
+    app.extensions["kiosk_pair_waiting"] = pair_waiting
+    app.extensions["kiosk_relayout"] = relayout
+    app.extensions["kiosk_tell_operators"] = tell_operators
+    return displays
