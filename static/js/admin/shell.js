@@ -350,7 +350,8 @@ function chip(p) {
     order.forEach(function (id) { if (sections[id].init) sections[id].init(); });
     fromHash();
     live = connect({
-      role: "console",
+      auth: { role: "console" },
+      heartbeat: true,
       onState: onState,
       onStatus: setConn,
       onRefused: function () {

@@ -56,7 +56,7 @@ function draw(view) {
 }
 
 connect({
-  role: "viewer",
+  auth: { role: "viewer" },
   onState: (view) => {
     ensureLanguage(view.lang).then(() => draw(view));
     draw(view);

@@ -11,13 +11,12 @@
  * submission counts.
  */
 import { $, setText } from "../common/dom.js";
-import { get } from "../common/http.js";
 import { drawInk } from "../common/ink.js";
+import { connect } from "../common/live.js";
 import { applyWords, ensureLanguage, t } from "../common/words.js";
 import { Outbox } from "./outbox.js";
 
 const HEARTBEAT_MS = 3000;
-const HEARTBEAT_TIMEOUT_MS = 3000;
 const CONFIRM_GUARD_MS = 450; // a double tap on the submit button must not also confirm
 const RELOAD_GUARD_MS = 30000;
 const SAVING_DELAY_MS = 250; // "saving" shows only when an ack is slow, not between every stroke
@@ -40,15 +39,6 @@ let lastRefused = null;
 
 // -- the link --------------------------------------------------------------------------------------
 
-const socket = window.io({
-  auth: { role: "pad", pad: token },
-  transports: ["websocket", "polling"],
-  tryAllTransports: true,
-  reconnectionDelay: 500,
-  reconnectionDelayMax: 3000,
-  timeout: 5000,
-});
-
 let outbox = null; // made once the page below is ready (it reports to it at once)
 
 function setConn(next) {
@@ -65,18 +55,8 @@ function labelConn() {
   setText($("conn-label"), t(label));
 }
 
-/** Drop a link that stopped answering and open a new one (the outbox resends on connect). */
-function restart() {
-  setConn("reconnecting");
-  socket.disconnect();
-  catchUp();
-  socket.connect();
-}
-
 function accept(view) {
-  if (!view || view.view !== "party" || typeof view.seq !== "number") return;
-  const sameLog = current && view.log_id === current.log_id;
-  if (sameLog && view.seq < current.seq) return;
+  if (view.view !== "party") return false;
   current = view;
   ensureLanguage(view.lang).then((changed) => {
     if (changed && current) {
@@ -89,15 +69,7 @@ function accept(view) {
   } catch (err) {
     if (window.console) console.error(err);
   }
-}
-
-function catchUp() {
-  get(`/api/v1/sign/${encodeURIComponent(token)}/state`, { timeout: 5000 })
-    .then((res) => {
-      if (res.status === 200) accept(res.data);
-      else if (res.status === 404) linkGone();
-    })
-    .catch(() => {});
+  return true;
 }
 
 /**
@@ -116,36 +88,19 @@ function linkGone() {
   else showError(t("err_refused"));
 }
 
-socket.on("connect", () => setConn("live"));
-socket.on("state", (view) => accept(view));
-socket.on("disconnect", (reason) => {
-  setConn("reconnecting");
-  // The server closed on us (a restart, a new link for this pad): socket.io does not retry by itself.
-  if (reason === "io server disconnect") setTimeout(() => socket.connect(), 1000);
+// The token is the link's own: the socket presents it and the HTTP catch-up asks with it. A heartbeat: a
+// pad waiting on stage-side Wi-Fi must not miss its "armed" behind a half-open link. Every view is drawn,
+// also one of the seq on screen: what the page shows depends on its outbox as well.
+const link = connect({
+  auth: { role: "pad", pad: token },
+  statePath: `/api/v1/sign/${encodeURIComponent(token)}/state`,
+  heartbeat: HEARTBEAT_MS,
+  again: true,
+  onState: accept,
+  onStatus: setConn,
+  onGone: linkGone,
 });
-socket.on("connect_error", () => {
-  setConn("reconnecting");
-  catchUp();
-});
-
-// A heartbeat: a pad waiting on stage-side Wi-Fi must not miss its "armed" behind a half-open link.
-setInterval(() => {
-  if (!socket.connected) {
-    catchUp();
-    return;
-  }
-  socket.timeout(HEARTBEAT_TIMEOUT_MS).emit("check", (err, head) => {
-    if (err) {
-      if (socket.connected) restart();
-      return;
-    }
-    if (!current || !head || head.seq !== current.seq || head.log_id !== current.log_id) {
-      socket.timeout(5000).emit("sync", (e, view) => {
-        if (!e) accept(view);
-      });
-    }
-  });
-}, HEARTBEAT_MS);
+const socket = link.socket;
 
 // -- what to show ------------------------------------------------------------------------------------
 
@@ -600,7 +555,7 @@ outbox = new Outbox({
   onError: (answer) => {
     if (mode === "armed") showError(answer && answer.message ? answer.message : t("err_failed"));
   },
-  onStall: () => restart(),
+  onStall: () => link.restart(),
 });
 // What the tests (and a curious engineer at the table) can read.
 window.KioskSign = {
@@ -620,4 +575,4 @@ window.__signRecord = () => ({
 window.addEventListener("pagehide", () => outbox.flush());
 applyWords();
 refreshControls();
-catchUp();
+link.refresh();

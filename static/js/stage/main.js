@@ -423,7 +423,8 @@ window.addEventListener("resize", () => {
 if (document.fonts && document.fonts.ready) document.fonts.ready.then(() => latest && fitAll());
 
 window.KioskStage = connect({
-  role: "stage",
+  auth: { role: "stage" },
+  heartbeat: true,
   statePath: "/api/v1/state?view=stage",
   onState,
   onStatus,
