@@ -298,3 +298,23 @@ def test_a_pad_form_names_each_problem_on_its_field(ceremony):
         ceremony.signing.update_pad(pad.id, {"name": "  "})
     assert [(p.field, p.code) for p in err.value.problems] == [("pad_name", "required")]
     assert ceremony.signing.update_pad(pad.id, {"remote_place": ""}).name == "周建光"
+
+
+def test_the_operator_view_names_the_projects_whose_pads_the_console_shows(ceremony):
+    ids = [p.id for p in sorted(ceremony.projects, key=lambda p: p.order)]
+    ceremony.signing.from_signatories(host_name="周建光")
+    assert ceremony.view("operator")["pads_focus"] == []
+    cmd(ceremony, "go")
+    cmd(ceremony, "go")
+    # The wall is signing the first round: its pads.
+    assert ceremony.view("operator")["pads_focus"] == ids[:2]
+    # Signed, the round stays in the spotlight, and so do its pads (submitted or not).
+    assert cmd(ceremony, "confirm", project_ids=ids[:2])[0] == 200
+    view = ceremony.view("operator")
+    assert view["signing"] is None and view["wall"]["screen"] == "spotlight"
+    assert view["pads_focus"] == ids[:2]
+    # A project without pads is never among them.
+    for d in [d for d in ceremony.pads if d.project_id == ids[2]]:
+        ceremony.signing.delete_pad(d.id)
+    cmd(ceremony, "go")
+    assert ceremony.view("operator")["pads_focus"] == []

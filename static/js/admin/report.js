@@ -50,11 +50,7 @@ import { KA } from "./shell.js";
   }
 
 
-
-  // A cue's state as a chip in the projects' colours: done as signed, running as announced.
-  var AGENDA_CHIP = { done: "signed", running: "announced", skipped: "pending", not_reached: "pending" };
-
-  /** The agenda as it ran: every figure and word comes ready-made in the report's ``agenda``. */
+  /** The agenda as it ran: every figure, word and colour comes ready-made in the report's ``agenda``. */
   function renderAgenda(agenda) {
     var body = $("report-agenda").querySelector("tbody");
     clear(body);
@@ -68,11 +64,10 @@ import { KA } from "./shell.js";
     var done = 0;
     agenda.forEach(function (q) {
       if (q.fired) done += 1;
-      var unrun = q.status === "skipped" || q.status === "not_reached";
       var tr = el("tr", "is-" + q.status.replace("_", "-"));
       tr.setAttribute("data-id", q.id);
       tr.appendChild(el("td", "num", q.order));
-      var what = el("td", unrun ? "muted" : null);
+      var what = el("td", q.ran ? null : "muted");
       what.appendChild(el("span", "name", q.kind_label + " · " + q.title));
       var who = [q.speaker];
       if (q.refired) who.push(t("ag_refired", { n: q.refired }));
@@ -86,7 +81,7 @@ import { KA } from "./shell.js";
       tr.appendChild(el("td", "when", q.actual_text || "—"));
       tr.appendChild(el("td", "when", q.delay_text || "—"));
       var st = el("td");
-      st.appendChild(el("span", "chip is-" + (AGENDA_CHIP[q.status] || "pending"), q.status_text));
+      st.appendChild(el("span", "chip is-" + q.chip, q.status_text));
       tr.appendChild(st);
       body.appendChild(tr);
     });
