@@ -44,3 +44,17 @@ def test_no_page_shows_a_python_object(app, language):
         # A word looked up as ``w.copy`` is the dict's own method, drawn until the page's script replaces it.
         leaked = re.findall(r"&lt;(?:built-in|bound) method [^&]*&gt;", html)
         assert not leaked, f"{name}: {leaked[:2]}"
+
+
+def test_what_the_tests_read_of_a_page_is_behind_one_switch(make_app):
+    """The pages expose their test hooks (window.__kiosk, static/js/common/hooks.js) only when the server
+    marks them, and no other script puts anything of its own on window."""
+    quiet, hooked = make_app(), make_app(TEST_HOOKS=True)
+    for path in ("/display", "/live", "/overlay"):
+        assert " data-hooks" not in quiet.test_client().get(path).get_data(as_text=True)
+        assert " data-hooks" in hooked.test_client().get(path).get_data(as_text=True)
+    globals_ = re.compile(r"window\.(__\w+|Kiosk\w+)")
+    for script in (ROOT / "static" / "js").rglob("*.js"):
+        if script.name != "hooks.js":
+            found = globals_.findall(script.read_text(encoding="utf-8"))
+            assert not found, f"{script.relative_to(ROOT)}: {found}"

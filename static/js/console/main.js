@@ -8,6 +8,7 @@
  * Every piece of data is drawn with textContent: project names are never parsed as HTML.
  */
 import { $, clockText, flash, setText, storageGet } from "../common/dom.js";
+import { expose } from "../common/hooks.js";
 import { get } from "../common/http.js";
 import { keepPage } from "../common/keeper.js";
 import { connect, fetchState } from "../common/live.js";
@@ -216,9 +217,7 @@ const keepView = keptCopy
   ? null
   : keepPage("/control/sw.js", "/control", {
       current: () => ui.state,
-      onKept: (n) => {
-        window.__consoleKept = n;
-      },
+      onKept: (n) => expose("consoleKept", n),
     });
 
 function keep(view) {
@@ -226,10 +225,10 @@ function keep(view) {
 }
 
 // For tests and the AV desk's curiosity: read-only views of what this console believes.
-window.KioskConsole = {
+expose("console", {
   state: () => ui.state,
   pending: () =>
     ui.pending ? { command_id: ui.pending.body.command_id, phase: ui.pending.phase, attempts: ui.pending.attempts } : null,
   selection: selectionId,
   pads: padChips,
-};
+});

@@ -11,6 +11,7 @@
  * The words (a place's state, the remote mark) arrive written in the view; this module only lays out.
  */
 import { add, el } from "../common/dom.js";
+import { expose, exposed, hooksOn } from "../common/hooks.js";
 import { drawInk } from "../common/ink.js";
 import { t } from "../common/words.js";
 import { fitText, setWords } from "./fit.js";
@@ -252,16 +253,18 @@ function refitCanvases() {
   }
 }
 
-/** For tests and the AV desk: what the wall holds of each pad's ink. */
+/** For tests and the bench: what the wall holds of each pad's ink. */
 function exposeForTests() {
+  if (!hooksOn) return;
   const held = {};
   for (const [id, rec] of pads) {
     held[id] = { signature_id: rec.sig, batches: covered(rec), gaps: missing(rec), points: rec.points.length };
   }
   const at = Date.now();
-  window.__wallInk = { pads: held, heardAt, drawnAt: at };
+  expose("wallInk", { pads: held, heardAt, drawnAt: at });
   // Each frame's ink per pad, when it was drawn: what "drawn on the pad to shown on the wall" is measured by.
-  const log = window.__wallInkLog || (window.__wallInkLog = []);
+  const log = exposed("wallInkLog") || [];
+  expose("wallInkLog", log);
   for (const [id, rec] of pads) {
     const before = log.findLast((e) => e.pad === id);
     if (!before || before.points !== rec.points.length) log.push({ pad: id, points: rec.points.length, at });

@@ -9,6 +9,7 @@
  * What the wall shows (view.wall) and every word and figure come from the server; the modules beside this
  * one lay them out: screens, band (the running total), fx (the celebration), look (the event's look).
  */
+import { expose } from "../common/hooks.js";
 import { keepPage } from "../common/keeper.js";
 import { connect } from "../common/live.js";
 import { ensureLanguage } from "../common/words.js";
@@ -298,13 +299,13 @@ function draw(state, live) {
     void stage.offsetWidth;
     body.classList.remove("booting");
   }
-  window.__display = {
+  expose("display", {
     seq: state.seq,
     screen: stage.getAttribute("data-screen"),
     layout,
     live,
     celebrating: isCelebrating(),
-  };
+  });
 }
 
 function onState(state, previous, how) {
@@ -358,9 +359,7 @@ const keepView = preview
   ? null
   : keepPage("/display/sw.js", "/display", {
       current: () => latest,
-      onKept: (n) => {
-        window.__wallKept = n;
-      },
+      onKept: (n) => expose("wallKept", n),
     });
 
 function keep(state) {

@@ -11,6 +11,7 @@
  * read a stale total as the current one.
  */
 import { $, add, clear, clockText, el, setText } from "../common/dom.js";
+import { expose, exposeMore } from "../common/hooks.js";
 import { connect } from "../common/live.js";
 import { lang, t } from "../common/words.js";
 import { openStream } from "./stream.js";
@@ -57,14 +58,14 @@ function draw(data, previous) {
   }
   drawNow(data);
   drawRoll(data, previous);
-  window.__live = {
+  expose("live", {
     version: data.version,
     total: total.text,
     now: data.now ? data.now.projects.map((p) => p.name) : [],
     roll: data.roll.length,
     status,
     transport,
-  };
+  });
   showStatus();
 }
 
@@ -158,14 +159,12 @@ function showStatus() {
 function setStatus(next) {
   status = next;
   showStatus();
-  if (window.__live) window.__live.status = status;
-  else window.__live = { status, transport };
+  exposeMore("live", { status, transport });
 }
 
 function setTransport(next) {
   transport = next;
-  if (window.__live) window.__live.transport = transport;
-  else window.__live = { status, transport };
+  exposeMore("live", { status, transport });
 }
 
 // -- the link -------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@
  * submission counts.
  */
 import { $, setText } from "../common/dom.js";
+import { expose } from "../common/hooks.js";
 import { drawInk } from "../common/ink.js";
 import { connect } from "../common/live.js";
 import { applyWords, ensureLanguage, t } from "../common/words.js";
@@ -177,7 +178,7 @@ function draw(view) {
   if (mode !== "armed") hideError();
   layout();
   refreshControls();
-  window.__sign = { seq: view.seq, mode, state: view.state, id: outbox.id };
+  expose("sign", { seq: view.seq, mode, state: view.state, id: outbox.id });
 }
 
 // -- geometry ----------------------------------------------------------------------------------------
@@ -558,19 +559,19 @@ outbox = new Outbox({
   onStall: () => link.restart(),
 });
 // What the tests (and a curious engineer at the table) can read.
-window.KioskSign = {
+expose("signPad", {
   socket,
   outbox,
   state: () => current,
   mode: () => mode,
   field: () => ({ ...geom }),
-};
+});
 // The attempt as the pad holds it: its id, when its first point was drawn (t counts from it), its points.
-window.__signRecord = () => ({
+expose("signRecord", () => ({
   id: outbox.record.id,
   started: outbox.record.started,
   points: outbox.record.points.map((p) => [...p]),
-});
+}));
 // A reload or a closed tab keeps even the last few milliseconds of ink (the outbox seals them to storage).
 window.addEventListener("pagehide", () => outbox.flush());
 applyWords();

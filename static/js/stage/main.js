@@ -13,6 +13,7 @@
  */
 import { connect } from "../common/live.js";
 import { $, add, clear, el, pad2, setText } from "../common/dom.js";
+import { exposeMore } from "../common/hooks.js";
 import { get } from "../common/http.js";
 import { largestFitting } from "../common/fit.js";
 import { applyWords, ensureLanguage, t } from "../common/words.js";
@@ -118,7 +119,7 @@ function tick() {
     // The timer's rows came or went: the names below it have another height to fit in.
     if (latest) fitAll();
   }
-  window.__stage = Object.assign(window.__stage || {}, {
+  exposeMore("stage", {
     elapsed,
     timer: state,
     skew: clockSync.skew,
@@ -358,7 +359,7 @@ function draw(view) {
 
   tick();
   fitAll();
-  window.__stage = Object.assign(window.__stage || {}, {
+  exposeMore("stage", {
     seq: view.seq,
     current: cue ? cue.id : null,
     standby: next ? next.id : null,
@@ -422,7 +423,7 @@ window.addEventListener("resize", () => {
 });
 if (document.fonts && document.fonts.ready) document.fonts.ready.then(() => latest && fitAll());
 
-window.KioskStage = connect({
+connect({
   auth: { role: "stage" },
   heartbeat: true,
   statePath: "/api/v1/state?view=stage",
