@@ -5,19 +5,8 @@
  */
 import { $, setText } from "../common/dom.js";
 import { t } from "../common/words.js";
-import {
-  clearErrors,
-  confirmDialog,
-  copyText,
-  currentState,
-  errorMessage,
-  get,
-  isShown,
-  section,
-  send,
-  showErrors,
-  toast,
-} from "./shell.js";
+import { clearErrors, confirmDialog, copyText, currentState, errorMessage, get } from "./shell.js";
+import { isShown, section, send, showErrors, toast } from "./shell.js";
 import { renderDevices } from "../common/devices.js";
 
 let busy = false;

@@ -8,19 +8,8 @@
  */
 import { $, clear, el, setText } from "../common/dom.js";
 import { t } from "../common/words.js";
-import {
-  clearErrors,
-  confirmDialog,
-  copyText,
-  errorMessage,
-  get,
-  isShown,
-  section,
-  send,
-  settings,
-  showErrors,
-  toast,
-} from "./shell.js";
+import { clearErrors, confirmDialog, copyText, errorMessage, get, isShown } from "./shell.js";
+import { section, send, settings, showErrors, toast } from "./shell.js";
 
 const TEXT = ["contact_name", "contact_title", "contact_phone", "contact_email", "contact_wechat", "notes"];
 // The event's default list and the most a card may hold come from the server, as the rules live there.
@@ -41,8 +30,7 @@ let loadSeq = 0,
 let form;
 
 function projectById(id) {
-  for (let i = 0; i < projects.length; i++) if (projects[i].id === id) return projects[i];
-  return null;
+  return projects.find((p) => p.id === id) || null;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -4,21 +4,10 @@
  * The form follows the live state while it holds no unsaved edit; with an edit in progress a change made
  * elsewhere is announced (and can be loaded) rather than typed over.
  */
-import { $, setText } from "../common/dom.js";
+import { $, mediaUrl, setText, showImage } from "../common/dom.js";
 import { t } from "../common/words.js";
-import {
-  clearErrors,
-  confirmDialog,
-  currentState,
-  errorMessage,
-  refresh,
-  section,
-  send,
-  settings,
-  showErrors,
-  toast,
-  upload,
-} from "./shell.js";
+import { clearErrors, confirmDialog, currentState, errorMessage, refresh, section } from "./shell.js";
+import { send, settings, showErrors, toast, upload } from "./shell.js";
 
 const TEXT_FIELDS = ["title", "subtitle", "date", "venue", "host"];
 const SELECT_FIELDS = ["money_unit", "money_decimals", "publish_in_advance", "show_goal", "calm"];
@@ -129,10 +118,6 @@ function shade(hex, factor) {
   return "rgb(" + r + "," + g + "," + b + ")";
 }
 
-function safeMedia(url) {
-  return typeof url === "string" && /^\/media\/[A-Za-z0-9._-]+$/.test(url) ? url : null;
-}
-
 function renderPreview() {
   const v = values();
   const s = currentState();
@@ -141,7 +126,7 @@ function renderPreview() {
   const accent = effectiveColor("accent_color", v);
   const bg = $("wall-bg");
   const gradient = "radial-gradient(ellipse at 50% 35%, " + primary + " 0%, " + shade(primary, 0.55) + " 75%)";
-  const picture = safeMedia(e.background_url);
+  const picture = mediaUrl(e.background_url);
   bg.style.backgroundImage = picture
     ? 'linear-gradient(rgba(0,0,0,0.35), rgba(0,0,0,0.35)), url("' + picture + '")'
     : gradient;
@@ -153,15 +138,7 @@ function renderPreview() {
   const date = v.date && v.date === e.date ? e.date_text : v.date;
   const meta = [date, v.venue].filter(Boolean).join(" · ");
   setText($("wall-meta"), meta);
-  const logo = $("wall-logo");
-  const logoUrl = safeMedia(e.logo_url);
-  if (logoUrl) {
-    if (logo.getAttribute("src") !== logoUrl) logo.src = logoUrl;
-    logo.hidden = false;
-  } else {
-    logo.hidden = true;
-    logo.removeAttribute("src");
-  }
+  showImage($("wall-logo"), mediaUrl(e.logo_url));
   $("swatch-primary").style.background = primary;
   $("swatch-accent").style.background = accent;
   setText($("swatch-primary-code"), v.primary_color ? primary : primary + " (" + t("theme_default") + ")");
@@ -171,18 +148,9 @@ function renderPreview() {
 function renderMedia(e) {
   document.querySelectorAll("#sec-event .media").forEach((box) => {
     const kind = box.getAttribute("data-kind");
-    const url = safeMedia(kind === "logo" ? e.logo_url : e.background_url);
-    const img = box.querySelector(".media-thumb img");
-    const empty = box.querySelector(".media-empty");
-    if (url) {
-      if (img.getAttribute("src") !== url) img.src = url;
-      img.hidden = false;
-      empty.hidden = true;
-    } else {
-      img.hidden = true;
-      img.removeAttribute("src");
-      empty.hidden = false;
-    }
+    const url = mediaUrl(kind === "logo" ? e.logo_url : e.background_url);
+    showImage(box.querySelector(".media-thumb img"), url);
+    box.querySelector(".media-empty").hidden = !!url;
     box.querySelector(".media-remove").hidden = !url;
     const label = box.querySelector(".media-upload-label");
     label.setAttribute("data-t", url ? "replace_file" : "upload");

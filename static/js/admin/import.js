@@ -5,18 +5,8 @@
  */
 import { $, clear, el, setText } from "../common/dom.js";
 import { t } from "../common/words.js";
-import {
-  adopt,
-  confirmDialog,
-  currentState,
-  errorMessage,
-  go,
-  section,
-  send,
-  settings,
-  toast,
-  upload,
-} from "./shell.js";
+import { adopt, confirmDialog, currentState, errorMessage, go } from "./shell.js";
+import { section, send, settings, toast, upload } from "./shell.js";
 
 // The import format's fields in column order (the server's list).
 const FIELD_KEYS = settings.import_keys;

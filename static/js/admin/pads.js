@@ -11,23 +11,10 @@
  * shown, after each change made here, whenever the ceremony's state moves, and every few seconds while
  * the section is on screen (a tablet opening its link changes nothing the broadcast carries).
  */
-import { $, clear, el, setText } from "../common/dom.js";
+import { $, clear, el, mediaUrl, setText, showImage } from "../common/dom.js";
 import { t } from "../common/words.js";
-import {
-  clearErrors,
-  confirmDialog,
-  copyText,
-  currentState,
-  errorMessage,
-  get,
-  isShown,
-  section,
-  send,
-  settings,
-  showErrors,
-  toast,
-  upload,
-} from "./shell.js";
+import { clearErrors, confirmDialog, copyText, currentState, errorMessage, get, isShown } from "./shell.js";
+import { section, send, settings, showErrors, toast, upload } from "./shell.js";
 
 // What a colour looks like here: only to keep the colour picker in step with the text; the server
 // checks the colour itself on save and its answer is what the field shows.
@@ -72,13 +59,11 @@ function path(id, tail) {
 }
 
 function projectById(id) {
-  for (let i = 0; i < projects.length; i++) if (projects[i].id === id) return projects[i];
-  return null;
+  return projects.find((x) => x.id === id) || null;
 }
 
 function padById(id) {
-  for (let i = 0; i < pads.length; i++) if (pads[i].id === id) return pads[i];
-  return null;
+  return pads.find((x) => x.id === id) || null;
 }
 
 /** A link as the phone or tablet opens it (the server may send a path). */
@@ -88,10 +73,6 @@ function absolute(url) {
   } catch (e) {
     return String(url || "");
   }
-}
-
-function safeMedia(url) {
-  return typeof url === "string" && /^\/media\/[A-Za-z0-9._-]+$/.test(url) ? url : null;
 }
 
 /**
@@ -205,15 +186,8 @@ function renderTemplates(c) {
 }
 
 function renderBackground(c) {
-  const url = safeMedia(c.background);
-  const img = $("cert-bg-img");
-  if (url) {
-    if (img.getAttribute("src") !== url) img.src = url;
-    img.hidden = false;
-  } else {
-    img.hidden = true;
-    img.removeAttribute("src");
-  }
+  const url = mediaUrl(c.background);
+  showImage($("cert-bg-img"), url);
   // A background the page cannot show as a picture is still there: say so rather than "none".
   $("cert-bg-empty").hidden = !!url;
   setText($("cert-bg-empty"), c.background && !url ? t("cert_background_set") : t("cert_no_background"));

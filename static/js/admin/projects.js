@@ -8,21 +8,8 @@
  */
 import { $, clear, el, setText } from "../common/dom.js";
 import { t } from "../common/words.js";
-import {
-  adopt,
-  chip,
-  clearErrors,
-  confirmDialog,
-  currentState,
-  errorMessage,
-  get,
-  refresh,
-  section,
-  send,
-  settings,
-  showErrors,
-  toast,
-} from "./shell.js";
+import { adopt, chip, clearErrors, confirmDialog, currentState, errorMessage, get } from "./shell.js";
+import { refresh, section, send, settings, showErrors, toast } from "./shell.js";
 
 // Suggestions for the industry field: the names the server knows (in the event's language).
 const INDUSTRIES = settings.industries || [];
@@ -362,8 +349,7 @@ const FIELDS = [
 ];
 
 function projectById(id) {
-  for (let i = 0; i < projects.length; i++) if (projects[i].id === id) return projects[i];
-  return null;
+  return projects.find((p) => p.id === id) || null;
 }
 
 function fillIndustries() {

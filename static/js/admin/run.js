@@ -5,18 +5,8 @@
  */
 import { $, clear, el, setText } from "../common/dom.js";
 import { t } from "../common/words.js";
-import {
-  adopt,
-  confirmDialog,
-  currentState,
-  errorMessage,
-  get,
-  isShown,
-  richText,
-  section,
-  send,
-  toast,
-} from "./shell.js";
+import { adopt, confirmDialog, currentState, errorMessage, get } from "./shell.js";
+import { isShown, richText, section, send, toast } from "./shell.js";
 
 let runs = [],
   currentId = null,
@@ -24,8 +14,7 @@ let runs = [],
   timer = null;
 
 function currentRun() {
-  for (let i = 0; i < runs.length; i++) if (runs[i].id === currentId) return runs[i];
-  return null;
+  return runs.find((x) => x.id === currentId) || null;
 }
 
 function render() {

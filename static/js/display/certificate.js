@@ -10,7 +10,7 @@
  * next animation frame, from the points kept here (common/ink.js draws them as the pad and the server do).
  * The words (a place's state, the remote mark) arrive written in the view; this module only lays out.
  */
-import { add, el } from "../common/dom.js";
+import { add, el, sizeBacking } from "../common/dom.js";
 import { expose, exposed, hooksOn } from "../common/hooks.js";
 import { drawInk } from "../common/ink.js";
 import { t } from "../common/words.js";
@@ -227,14 +227,7 @@ function stageScale() {
  */
 function sizeCanvas(canvas) {
   const k = stageScale() * (window.devicePixelRatio || 1);
-  const w = Math.max(1, Math.round(canvas.clientWidth * k));
-  const h = Math.max(1, Math.round(canvas.clientHeight * k));
-  if (canvas.width !== w || canvas.height !== h) {
-    canvas.width = w;
-    canvas.height = h;
-    return true;
-  }
-  return false;
+  return sizeBacking(canvas, canvas.clientWidth * k, canvas.clientHeight * k);
 }
 
 function drawCanvas(canvas) {

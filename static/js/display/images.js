@@ -41,8 +41,3 @@ function setImage(img, src) {
   };
   probe.src = src;
 }
-
-/** The event's pictures are served by this server under /media/ (content-hashed names); nothing else. */
-export function mediaUrl(url) {
-  return typeof url === "string" && /^\/media\/[\w.-]+$/.test(url) ? url : null;
-}

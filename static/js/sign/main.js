@@ -10,7 +10,7 @@
  * view); the page decides nothing about the ceremony: the server says when it may sign and whether a
  * submission counts.
  */
-import { $, setText } from "../common/dom.js";
+import { $, reloadOnce, setText, sizeBacking } from "../common/dom.js";
 import { expose } from "../common/hooks.js";
 import { drawInk } from "../common/ink.js";
 import { connect } from "../common/live.js";
@@ -78,15 +78,7 @@ function accept(view) {
  * the address itself then says so (claimed or not found). Reload once, not in a loop.
  */
 function linkGone() {
-  let last = 0;
-  try {
-    last = parseInt(window.sessionStorage.getItem("kiosk-sign-reload") || "0", 10);
-    window.sessionStorage.setItem("kiosk-sign-reload", String(Date.now()));
-  } catch (e) {
-    last = 0;
-  }
-  if (Date.now() - last > RELOAD_GUARD_MS) window.location.reload();
-  else showError(t("err_refused"));
+  if (!reloadOnce("sign", RELOAD_GUARD_MS)) showError(t("err_refused"));
 }
 
 // The token is the link's own: the socket presents it and the HTTP catch-up asks with it. A heartbeat: a
@@ -214,12 +206,7 @@ function sizeCanvas(node, size) {
   const dpr = Math.min(3, window.devicePixelRatio || 1);
   node.style.width = size.width + "px";
   node.style.height = size.height + "px";
-  const pw = Math.max(1, Math.round(size.width * dpr));
-  const ph = Math.max(1, Math.round(size.height * dpr));
-  if (node.width !== pw || node.height !== ph) {
-    node.width = pw;
-    node.height = ph;
-  }
+  sizeBacking(node, size.width * dpr, size.height * dpr);
   return dpr;
 }
 

@@ -12,7 +12,7 @@
  * Long scripts shrink to fit their box; past the smallest readable size the box scrolls, never cuts.
  */
 import { connect } from "../common/live.js";
-import { $, add, clear, el, pad2, setText } from "../common/dom.js";
+import { $, add, clear, el, pad2, reloadOnce, setText } from "../common/dom.js";
 import { exposeMore } from "../common/hooks.js";
 import { get } from "../common/http.js";
 import { largestFitting } from "../common/fit.js";
@@ -380,14 +380,7 @@ function onStatus(status) {
 
 /** This device may no longer see the stage view (signed out, unpaired): the address gives the PIN pad. */
 function lostAccess() {
-  let last = 0;
-  try {
-    last = parseInt(window.sessionStorage.getItem("kiosk-stage-reload") || "0", 10);
-    window.sessionStorage.setItem("kiosk-stage-reload", String(Date.now()));
-  } catch (e) {
-    last = 0;
-  }
-  if (Date.now() - last > RELOAD_GUARD_MS) window.location.reload();
+  reloadOnce("stage", RELOAD_GUARD_MS);
 }
 
 function onState(view) {
