@@ -2,8 +2,8 @@
  * The public live page (/live): remote viewers on phones follow the running total, the signing of the
  * moment and the roll. Read-only. It draws only the live projection the server sends, over nginx's nchan
  * stream where the page names one (data-stream, stream.js) and over the process's Socket.IO otherwise
- * (common/live.js): the figures arrive written in the event's words, and a project's amount arrives only once
- * the wall has shown it, so nothing here can reveal one early.
+ * (common/live.js): the figures arrive written in the event's words, and a project's amount arrives only
+ * once the wall has shown it, so nothing here can reveal one early.
  *
  * A phone's link comes and goes (the venue's network, a lift, the screen locking). Both links reconnect by
  * themselves and get the whole projection on every connect, so a missed change costs nothing once back.
