@@ -15,6 +15,7 @@ import { expose, exposed, hooksOn } from "../common/hooks.js";
 import { drawInk } from "../common/ink.js";
 import { t } from "../common/words.js";
 import { fitText, setWords } from "./fit.js";
+import { setImage } from "./images.js";
 
 const SYNC_TIMEOUT_MS = 3000;
 const PICTURE_WAIT_MS = 1500;
@@ -456,18 +457,7 @@ function markPlace(mark, place, padId) {
 
 /** A new version of a certificate replaces the one on screen only once it has arrived whole. */
 function setPicture(img, url) {
-  if (typeof url !== "string" || !url.startsWith("/")) return;
-  if (img.getAttribute("src") === url || img._want === url) return;
-  img._want = url;
-  if (!img.getAttribute("src") || !img.naturalWidth) {
-    img.setAttribute("src", url);
-    return;
-  }
-  const probe = new Image();
-  probe.onload = () => {
-    if (img._want === url) img.setAttribute("src", url);
-  };
-  probe.src = url;
+  if (typeof url === "string" && url.startsWith("/")) setImage(img, url);
 }
 
 // The stage's scale changes with the window: the canvases follow it at once (the layout does not move).

@@ -28,7 +28,8 @@ export function refreshImages(root, view) {
   for (const img of root.querySelectorAll("img[data-base]")) setImage(img, img.getAttribute("data-base") + version);
 }
 
-function setImage(img, src) {
+/** Point ``img`` at ``src``; a picture already on screen is replaced only once the new one has arrived whole. */
+export function setImage(img, src) {
   if (img.getAttribute("src") === src || img._want === src) return;
   img._want = src;
   if (!img.getAttribute("src") || !img.naturalWidth) {
