@@ -705,18 +705,18 @@ function saveEdit(e) {
   });
 }
 
-function remove(pad) {
-  confirmDialog({
-    title: t("pad_delete_q", { name: pad.name }),
-    text: [t("pad_delete_text")],
-    ok: t("delete"),
-    danger: true,
-  }).then((yes) => {
+/**
+ * Ask ``question`` (a confirmDialog's options), then send ``method`` to ``url``: done, say ``done`` (a
+ * toast's text, kind and time) and redraw the list with ``flashId``'s row flashed; refused, the server's
+ * reason (a pad already gone says so itself).
+ */
+function askThenSend(question, method, url, done, flashId) {
+  confirmDialog({ danger: true, ...question }).then((yes) => {
     if (!yes) return;
-    send("DELETE", path(pad.id)).then((res) => {
-      if (res.status === 200 || res.status === 204) {
-        toast(t("pad_deleted", { name: pad.name }), "ok", 2500);
-        reloadAndFlash(null);
+    send(method, url).then((res) => {
+      if ([200, 201, 204].includes(res.status)) {
+        toast(...done);
+        reloadAndFlash(flashId);
       } else if (!gone(res) && res.status !== 401) {
         toast(errorMessage(res), "error", 6000);
       }
@@ -724,23 +724,24 @@ function remove(pad) {
   });
 }
 
+function remove(pad) {
+  askThenSend(
+    { title: t("pad_delete_q", { name: pad.name }), text: [t("pad_delete_text")], ok: t("delete") },
+    "DELETE",
+    path(pad.id),
+    [t("pad_deleted", { name: pad.name }), "ok", 2500],
+    null
+  );
+}
+
 function newLink(pad) {
-  confirmDialog({
-    title: t("pad_link_q", { name: pad.name }),
-    text: [{ warn: t("pad_link_text") }],
-    ok: t("pad_link_ok"),
-    danger: true,
-  }).then((yes) => {
-    if (!yes) return;
-    send("POST", path(pad.id, "/link")).then((res) => {
-      if (res.status === 200 || res.status === 201) {
-        toast(t("pad_link_made", { name: pad.name }), "warn", 5000);
-        reloadAndFlash(pad.id);
-      } else if (!gone(res) && res.status !== 401) {
-        toast(errorMessage(res), "error", 6000);
-      }
-    });
-  });
+  askThenSend(
+    { title: t("pad_link_q", { name: pad.name }), text: [{ warn: t("pad_link_text") }], ok: t("pad_link_ok") },
+    "POST",
+    path(pad.id, "/link"),
+    [t("pad_link_made", { name: pad.name }), "warn", 5000],
+    pad.id
+  );
 }
 
 /** The local link as a QR code, for the tablet at the signing table to scan with its camera. */
@@ -775,22 +776,13 @@ function makeRemote(pad, button) {
 }
 
 function revokeRemote(pad) {
-  confirmDialog({
-    title: t("pad_revoke_q", { name: pad.name }),
-    text: [{ warn: t("pad_revoke_text") }],
-    ok: t("pad_revoke_ok"),
-    danger: true,
-  }).then((yes) => {
-    if (!yes) return;
-    send("DELETE", path(pad.id, "/remote")).then((res) => {
-      if (res.status === 200 || res.status === 204) {
-        toast(t("pad_revoked", { name: pad.name }), "ok", 3000);
-        reloadAndFlash(pad.id);
-      } else if (!gone(res) && res.status !== 401) {
-        toast(errorMessage(res), "error", 6000);
-      }
-    });
-  });
+  askThenSend(
+    { title: t("pad_revoke_q", { name: pad.name }), text: [{ warn: t("pad_revoke_text") }], ok: t("pad_revoke_ok") },
+    "DELETE",
+    path(pad.id, "/remote"),
+    [t("pad_revoked", { name: pad.name }), "ok", 3000],
+    pad.id
+  );
 }
 
 function onListClick(e) {
