@@ -61,7 +61,7 @@ BLANK = """(id) => {
 WATCH_SEQ = """(seq) => {
     window.__seen = null;
     const look = () => {
-        if (window.__display && window.__display.seq >= seq) { window.__seen = Date.now(); return; }
+        if (window.__kiosk?.display && window.__kiosk?.display.seq >= seq) { window.__seen = Date.now(); return; }
         requestAnimationFrame(look);
     };
     requestAnimationFrame(look);
@@ -121,7 +121,7 @@ def main() -> None:
             wall = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
             pair_page(wall, server, "主屏")
             wall.wait_for_function(
-                "() => window.__display && window.__display.screen === 'signing' && "
+                "() => window.__kiosk?.display && window.__kiosk?.display.screen === 'signing' && "
                 "document.querySelectorAll('.screen.is-active .cert:not(.is-pending)').length > 0"
             )
             wall.wait_for_timeout(1500)  # the certificate's entrance over before the first round

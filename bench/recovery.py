@@ -70,8 +70,8 @@ PAGE_SCENARIOS = ("wall-restart", "wall-cut", "wall-stall", "wall-outage", "cons
 SCENARIOS = (*PAGE_SCENARIOS, "redis-restart")
 LIMIT_S = 60.0  # a run that takes longer is recorded as failed
 OUTAGE_S = 6.0
-DISPLAY_SEQ = "window.__display ? window.__display.seq : 0"
-CONSOLE_SEQ = "window.KioskConsole.state() ? window.KioskConsole.state().seq : 0"
+DISPLAY_SEQ = "window.__kiosk?.display ? window.__kiosk?.display.seq : 0"
+CONSOLE_SEQ = "window.__kiosk?.console.state() ? window.__kiosk?.console.state().seq : 0"
 
 
 class Change:

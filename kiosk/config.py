@@ -180,4 +180,6 @@ def resolve(folder: Path, env=os.environ) -> dict:
     cfg["LIVE_PUBLISH"] = live_publish(env.get("KIOSK_LIVE_PUBLISH"))
     # Signs each webhook's body (X-Kiosk-Signature), so a receiver can tell the server from anyone on the LAN.
     cfg["WEBHOOK_SECRET"] = env.get("KIOSK_WEBHOOK_SECRET") or None
+    # The pages expose what the tests read (window.__kiosk) only when this is set (docs/TEST_HOOKS.md).
+    cfg["TEST_HOOKS"] = env.get("KIOSK_TEST_HOOKS") == "1"
     return cfg

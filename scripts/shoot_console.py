@@ -118,7 +118,7 @@ def main() -> int:
                 command(server, "confirm", project_id="p1")
                 command(server, "confirm", project_id="p2")
                 state = command(server, "announce", project_id="p3")["state"]
-                page.wait_for_function(f"() => window.KioskConsole.state().seq === {state['seq']}")
+                page.wait_for_function(f"() => window.__kiosk?.console.state().seq === {state['seq']}")
                 page.wait_for_selector(".wall.is-synced")
                 page.wait_for_timeout(2600)  # toasts gone
                 page.screenshot(path=str(out / "console.png"))
@@ -162,7 +162,7 @@ def main() -> int:
                 page.screenshot(path=str(out / "console-pending.png"))
                 print("console-pending.png", fits(page))
                 server.start()
-                page.wait_for_function("() => window.KioskConsole.pending() === null", timeout=20000)
+                page.wait_for_function("() => window.__kiosk?.console.pending() === null", timeout=20000)
                 page.wait_for_selector('body[data-conn="live"]', timeout=20000)
                 page.wait_for_timeout(600)
                 page.screenshot(path=str(out / "console-after-reconnect.png"))
@@ -171,7 +171,7 @@ def main() -> int:
                 # A command the network swallowed: after giving up, the operator chooses 重试 or 放弃.
                 failing = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
                 failing.add_init_script(
-                    "window.KioskConsoleTuning = {giveUpMs: 2500, attemptTimeoutMs: 1000};"
+                    "window.__kiosk = {tuning: {giveUpMs: 2500, attemptTimeoutMs: 1000}};"
                 )
                 other = failing.new_page()
                 log_in(other, server.url)
@@ -198,7 +198,7 @@ def main() -> int:
                 post(server, "/api/v1/run", {"mode": "rehearsal", "confirm": True})  # archives the live log
                 command(server, "confirm", project_id="p1")
                 state = command(server, "announce", project_id="p2")["state"]
-                page.wait_for_function(f"() => window.KioskConsole.state().seq === {state['seq']}")
+                page.wait_for_function(f"() => window.__kiosk?.console.state().seq === {state['seq']}")
                 page.wait_for_selector(".rehearsal-band:not([hidden])")
                 page.wait_for_timeout(2600)
                 page.screenshot(path=str(out / "console-rehearsal.png"))

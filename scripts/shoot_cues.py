@@ -45,7 +45,7 @@ def main() -> int:
             def shoot_console(tag: str, seq: int) -> None:
                 for size, page in consoles.items():
                     page.wait_for_function(
-                        "(seq) => window.KioskConsole.state() && window.KioskConsole.state().seq >= seq",
+                        "(seq) => window.__kiosk?.console.state() && window.__kiosk?.console.state().seq >= seq",
                         arg=seq,
                     )
                     page.wait_for_timeout(600)

@@ -40,7 +40,7 @@ def shoot(out: Path) -> None:
         try:
             phone = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
             phone.goto(server.url + "/live")
-            phone.wait_for_function("() => window.__live && window.__live.status === 'live'")
+            phone.wait_for_function("() => window.__kiosk?.live && window.__kiosk?.live.status === 'live'")
             phone.screenshot(path=str(out / "live-390x844-before.png"))
 
             ids = server.ids()
@@ -48,18 +48,18 @@ def shoot(out: Path) -> None:
                 server.command("announce", project_id=pid)
                 server.command("confirm", project_id=pid)
             seq = server.command("announce", project_id=ids[3]).json()["seq"]
-            phone.wait_for_function("s => window.__live.version >= s", arg=seq)
+            phone.wait_for_function("s => window.__kiosk?.live.version >= s", arg=seq)
             phone.wait_for_timeout(1800)  # the arrival animations end
             phone.screenshot(path=str(out / "live-390x844.png"))
 
             desk = browser.new_page(viewport=DESKTOP)
             desk.goto(server.url + "/live")
-            desk.wait_for_function("s => window.__live && window.__live.version >= s", arg=seq)
+            desk.wait_for_function("s => window.__kiosk?.live && window.__kiosk?.live.version >= s", arg=seq)
             desk.wait_for_timeout(300)
             desk.screenshot(path=str(out / "live-1920x1080.png"))
 
             server.stop()
-            phone.wait_for_function("() => window.__live.status !== 'live'")
+            phone.wait_for_function("() => window.__kiosk?.live.status !== 'live'")
             phone.wait_for_timeout(600)
             phone.screenshot(path=str(out / "live-390x844-offline.png"))
         finally:

@@ -48,7 +48,9 @@ def main() -> int:
             page = browser.new_page(viewport={"width": 1920, "height": 1080})
             page.goto(server.url + "/overlay")
             seq = server.command("confirm", project_id=ids[6]).json()["seq"]
-            page.wait_for_function("s => window.__overlay && window.__overlay.seq === s", arg=seq)
+            page.wait_for_function(
+                "s => window.__kiosk?.overlay && window.__kiosk?.overlay.seq === s", arg=seq
+            )
             page.wait_for_timeout(1200)  # the lower third and its seal have come in
             layer = Image.open(io.BytesIO(page.screenshot(omit_background=True))).convert("RGBA")
             Image.alpha_composite(test_picture(), layer).convert("RGB").save(out / "overlay-composited.png")

@@ -151,26 +151,26 @@ def open_monitor(browser, server: LiveServer, size: tuple[int, int]) -> Page:
     for digit in VIEWER_PIN:
         page.click(f'.key[data-key="{digit}"]')
     page.click('.key[data-key="ok"]')
-    page.wait_for_function("() => window.__stage && window.__stage.seq !== undefined")
+    page.wait_for_function("() => window.__kiosk?.stage && window.__kiosk?.stage.seq !== undefined")
     return page
 
 
 def shoot(page: Page, server: LiveServer, seconds_in: int, path: Path) -> None:
     """The monitor ``seconds_in`` after the running cue began (the page's clock moved on, not the server's)."""
     seq = stage_view(server)["seq"]
-    page.wait_for_function("s => window.__stage && window.__stage.seq >= s", arg=seq)
+    page.wait_for_function("s => window.__kiosk?.stage && window.__kiosk?.stage.seq >= s", arg=seq)
     page.wait_for_timeout(400)  # the clock has been taken again for the new cue
     page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 0.05)
     for _ in range(3):
         # A jump of minutes makes Socket.IO think its link died: let it reconnect, then come to the second.
-        elapsed = page.evaluate("window.__stage.elapsed") or 0
+        elapsed = page.evaluate("window.__kiosk?.stage.elapsed") or 0
         page.clock.set_system_time(page.evaluate("Date.now()") / 1000 + seconds_in - elapsed - 1)
         for _ in range(50):
             page.clock.run_for(1000)
             page.wait_for_timeout(100)
             if page.get_attribute("body", "data-conn") == "live":
                 break
-        if page.evaluate("window.__stage.elapsed") == seconds_in:
+        if page.evaluate("window.__kiosk?.stage.elapsed") == seconds_in:
             break
     page.wait_for_timeout(300)
     page.screenshot(path=str(path))

@@ -213,6 +213,8 @@ class LiveServer:
             "KIOSK_OPERATOR_PIN": OPERATOR_PIN,
             "KIOSK_VIEWER_PIN": VIEWER_PIN,
             "KIOSK_PUBLIC_URL": self.url,
+            # The pages expose what the tests read of them (window.__kiosk, docs/TEST_HOOKS.md).
+            "KIOSK_TEST_HOOKS": "1",
             **self.extra_env,
         }
         env.pop("PYTHONWARNINGS", None)
@@ -542,9 +544,9 @@ def log_in(page, url: str, path: str = "/control", pin: str = PIN, pad: bool = F
         assert answer.status == 200, answer.text()
         page.goto(url + path)
     if path == "/control":
-        page.wait_for_function("() => window.KioskConsole && window.KioskConsole.state() !== null")
+        page.wait_for_function("() => window.__kiosk?.console && window.__kiosk?.console.state() !== null")
     else:
-        page.wait_for_function("() => window.KioskAdmin && window.KioskAdmin.state() !== null")
+        page.wait_for_function("() => window.__kiosk?.admin && window.__kiosk?.admin.state() !== null")
 
 
 def open_console(browser, server: LiveServer, pin: str = PIN, size: str = "tablet", **context_options):
@@ -608,14 +610,16 @@ def walls_in_layouts(browser, server: LiveServer, walls, **context_options) -> d
     ids = {d["name"]: d["id"] for d in server.devices() if d["kind"] == "screen"}
     for name, layout, _size in walls:
         server.set_layout(ids["屏 " + name], layout)
-        pages[name].wait_for_function("l => window.__display && window.__display.layout === l", arg=layout)
+        pages[name].wait_for_function(
+            "l => window.__kiosk?.display && window.__kiosk?.display.layout === l", arg=layout
+        )
     return pages
 
 
 def console_seen(page, seq: int) -> None:
     """Until the console holds the view with this seq, or a later one (static/js/console's test hook)."""
     page.wait_for_function(
-        "s => window.KioskConsole.state() && window.KioskConsole.state().seq >= s", arg=seq
+        "s => window.__kiosk?.console.state() && window.__kiosk?.console.state().seq >= s", arg=seq
     )
 
 
@@ -630,5 +634,7 @@ def commands_sent(page) -> list[dict]:
 
 
 def wait_drawn(page, seq: int, timeout: float = 10_000) -> None:
-    """Until the big screen has drawn the view with this seq (it records it on window.__display)."""
-    page.wait_for_function("s => window.__display && window.__display.seq >= s", arg=seq, timeout=timeout)
+    """Until the big screen has drawn the view with this seq (it records it on window.__kiosk.display)."""
+    page.wait_for_function(
+        "s => window.__kiosk?.display && window.__kiosk?.display.seq >= s", arg=seq, timeout=timeout
+    )

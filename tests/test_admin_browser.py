@@ -84,13 +84,13 @@ def open_section(page, name: str) -> None:
 
 
 def admin_seq(page) -> int:
-    return page.evaluate("() => window.KioskAdmin.state().seq")
+    return page.evaluate("() => window.__kiosk?.admin.state().seq")
 
 
 def caught_up(page, server) -> None:
     """The admin page shows the server's latest state."""
     seq = server.state(operator=True)["seq"]
-    page.wait_for_function(f"() => window.KioskAdmin.state().seq >= {seq}")
+    page.wait_for_function(f"() => window.__kiosk?.admin.state().seq >= {seq}")
 
 
 def xlsx_file(path: Path, rows: list[list]) -> Path:
@@ -108,11 +108,11 @@ def sign_on_console(console, server, project_id: str) -> None:
 
     The console's clock is paused (Playwright's clock): its rest after a command and the hold are stepped
     over in the page's time instead of waited out."""
-    console.wait_for_function("() => window.KioskConsole.pending() === null")
+    console.wait_for_function("() => window.__kiosk?.console.pending() === null")
     console.clock.run_for(REST_MS)
     console.wait_for_function("() => !document.body.classList.contains('is-cooling')")
     console.locator(f'.row[data-id="{project_id}"] .row-btn').click()
-    console.wait_for_function(f"() => window.KioskConsole.selection() === '{project_id}'")
+    console.wait_for_function(f"() => window.__kiosk?.console.selection() === '{project_id}'")
     box = console.locator("#btn-confirm").bounding_box()
     console.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     console.mouse.down()
@@ -335,7 +335,7 @@ def test_a_different_ceremony_prepared_rehearsed_and_reported_in_the_browser(liv
     console.clock.install()
     console.goto(server.url + "/control")
     console.wait_for_selector("#rows .row")
-    console.wait_for_function("() => window.KioskConsole && window.KioskConsole.state() !== null")
+    console.wait_for_function("() => window.__kiosk?.console && window.__kiosk?.console.state() !== null")
     console.locator('body[data-conn="live"]').wait_for()
     harness.pause_clock(console)
     sign_on_console(console, server, expected[0])
@@ -632,7 +632,7 @@ def test_imported_markup_stays_text_in_every_section(live_server, admin, tmp_pat
         page.wait_for_timeout(400)
         assert page.evaluate("() => typeof window.__xss") == "undefined", name
     page.reload()
-    page.wait_for_function("() => window.KioskAdmin && window.KioskAdmin.state() !== null")
+    page.wait_for_function("() => window.__kiosk?.admin && window.__kiosk?.admin.state() !== null")
     for name in SECTIONS:
         open_section(page, name)
         page.wait_for_timeout(300)

@@ -21,7 +21,7 @@ def test_seven_signings_from_the_console_reach_the_big_screen(live_server, chrom
     wall = chromium.new_page(viewport={"width": 1920, "height": 1080})
     wall.clock.install()
     pair_page(wall, live_server, "主屏")
-    wall.wait_for_function("() => window.__display && window.__display.seq > 0")
+    wall.wait_for_function("() => window.__kiosk?.display && window.__kiosk?.display.seq > 0")
 
     tablet = open_console(chromium, live_server)
     # the console sees the wall, and the wall is current
@@ -35,19 +35,19 @@ def test_seven_signings_from_the_console_reach_the_big_screen(live_server, chrom
         projects = sorted(live_server.state()["projects"], key=lambda p: p["order"])
         for count, project in enumerate(projects, start=1):
             tablet.click(f'.row[data-id="{project["id"]}"]')
-            tablet.wait_for_function("id => window.KioskConsole.selection() === id", arg=project["id"])
+            tablet.wait_for_function("id => window.__kiosk?.console.selection() === id", arg=project["id"])
             tablet.clock.run_for(REST_MS)
             tablet.wait_for_function("() => !document.body.classList.contains('is-cooling')")
             hold(tablet, "#btn-confirm", HOLD_MS + 10)
             tablet.wait_for_function(
-                "id => { const s = window.KioskConsole.state(); return s.projects.some(p => p.id === id && "
+                "id => { const s = window.__kiosk?.console.state(); return s.projects.some(p => p.id === id && "
                 "p.status === 'signed'); }",
                 arg=project["id"],
             )
             state = live_server.state()
             assert state["signed_count"] == count
             # the wall celebrates this project, and its total settles on the exact figure
-            wall.wait_for_function("s => window.__display.seq >= s", arg=state["seq"])
+            wall.wait_for_function("s => window.__kiosk?.display.seq >= s", arg=state["seq"])
             stage = " ".join(wall.text_content("#screens .screen.is-active").split())
             assert project["name"] in stage
             wall.clock.run_for(CLIMB_MS)
@@ -64,7 +64,7 @@ def test_seven_signings_from_the_console_reach_the_big_screen(live_server, chrom
         tablet.wait_for_function("() => !document.body.classList.contains('is-cooling')")
         tablet.click('button.scr[data-screen="finale"]')
         tablet.click('button.scr[data-screen="finale"]')  # the finale asks for a second tap
-        wall.wait_for_function("s => window.__display.seq >= s", arg=finale_seq, timeout=8000)
+        wall.wait_for_function("s => window.__kiosk?.display.seq >= s", arg=finale_seq, timeout=8000)
         # called live, the finale counts its total up first (tests/test_wall_moments.py): the wall's clock is
         # paused, so its time is moved on by hand
         wall.clock.run_for(3500)

@@ -63,7 +63,7 @@ def row(page, project_id: str):
 
 def rest(page) -> None:
     """Step over the console's rest period after a command (instead of waiting it out)."""
-    page.wait_for_function("() => window.KioskConsole.pending() === null")
+    page.wait_for_function("() => window.__kiosk?.console.pending() === null")
     page.clock.run_for(MIN_INTERVAL_MS + 50)
     page.wait_for_function("() => !document.body.classList.contains('is-cooling')")
 
@@ -133,7 +133,7 @@ def test_holding_confirm_signs_the_selected_project_and_a_short_tap_does_not(ser
     page, first = console, server.made_ids[0]
     sent = commands_sent(page)
     start = server.state()["seq"]
-    assert page.evaluate("() => window.KioskConsole.selection()") == first
+    assert page.evaluate("() => window.__kiosk?.console.selection()") == first
     assert "is-selected" in row(page, first).get_attribute("class")
 
     page.click("#btn-confirm")  # a tap: too short
@@ -157,7 +157,7 @@ def test_holding_confirm_signs_the_selected_project_and_a_short_tap_does_not(ser
     assert row(page, first).locator(".row-amount-unit").inner_text() == "亿元"
     assert row(page, first).locator(".row-time").inner_text() == state["projects"][0]["signed_at"][11:16]
     # The selection follows the running order to the next project.
-    page.wait_for_function("id => window.KioskConsole.selection() === id", arg=server.made_ids[1])
+    page.wait_for_function("id => window.__kiosk?.console.selection() === id", arg=server.made_ids[1])
 
 
 def test_confirm_by_touch_needs_a_hold(server, console):
@@ -200,7 +200,7 @@ def test_a_double_tap_fires_once(server, console):
     hold(page, "#btn-confirm", HOLD_MS + 10)
     hold(page, "#btn-confirm", HOLD_MS + 10)
     console_seen(page, start + 2)
-    page.wait_for_function("() => window.KioskConsole.pending() === null")
+    page.wait_for_function("() => window.__kiosk?.console.pending() === null")
     state = server.state()
     assert state["signed_count"] == 1 and state["seq"] == start + 2 and len(sent) == 2
     assert [p["id"] for p in state["projects"] if p["status"] == "signed"] == [server.made_ids[0]]
@@ -219,7 +219,7 @@ def test_announce_and_confirm_are_disabled_with_a_reason_for_a_signed_project(se
     row(page, second).locator(".chip.is-signed").wait_for()
     page.clock.run_for(SETTLE_MS + 50)  # the target moved under the finger: the buttons rest a moment
     row(page, second).click()
-    assert page.evaluate("() => window.KioskConsole.selection()") == second
+    assert page.evaluate("() => window.__kiosk?.console.selection()") == second
     assert page.locator("#btn-announce").is_disabled()
     assert page.locator("#btn-confirm").is_disabled()
     signed_at = server.state()["projects"][1]["signed_at"][11:16]
@@ -315,11 +315,11 @@ def test_a_command_sent_while_the_server_is_down_is_pending_then_applied_once(ow
         wait_until(lambda: len(sent) >= 2, message="the console should have retried")
         # ... and not acknowledged, so not shown as done.
         assert row(page, first).locator(".chip").inner_text() == "待签约"
-        assert page.evaluate("() => window.KioskConsole.pending().phase") in ("sending", "waiting")
+        assert page.evaluate("() => window.__kiosk?.console.pending().phase") in ("sending", "waiting")
 
         server.start()
         page.clock.resume()
-        page.wait_for_function("() => window.KioskConsole.pending() === null", timeout=20000)
+        page.wait_for_function("() => window.__kiosk?.console.pending() === null", timeout=20000)
         state = server.state()
         assert state["seq"] == start + 1 and state["signed_count"] == 1
         assert state["projects"][0]["status"] == "signed"
@@ -364,7 +364,7 @@ def test_after_giving_up_retry_sends_the_same_command_once(server, console):
     seen = commands_sent(page)
     page.click("#btn-retry")
     page.locator('.scr.is-current[data-screen="blank"]').wait_for()
-    page.wait_for_function("() => window.KioskConsole.pending() === null")
+    page.wait_for_function("() => window.__kiosk?.console.pending() === null")
     assert [b["command_id"] for b in seen] == [ids[0]]
     assert server.state()["seq"] == start + 1 and server.state()["screen"] == "blank"
 
@@ -570,7 +570,7 @@ def test_a_wall_back_from_a_wifi_blip_is_green_again_without_a_command(server, c
             timeout=5_000
         )
         assert console.locator(".wall").filter(has_text="主屏").count() == 1
-        assert server.state()["seq"] == console.evaluate("window.KioskConsole.state().seq")
+        assert server.state()["seq"] == console.evaluate("window.__kiosk?.console.state().seq")
     finally:
         context.close()
 

@@ -51,27 +51,27 @@ def test_the_keyboard_runs_the_show(live_server, console):
     cues = live_server.state(operator=True)["run_of_show"]["cues"]
     sent = commands_sent(page)
     page.keyboard.press(" ")
-    page.wait_for_function("id => window.KioskConsole.state().cue.current_id === id", arg=cues[0]["id"])
+    page.wait_for_function("id => window.__kiosk?.console.state().cue.current_id === id", arg=cues[0]["id"])
     rest(page)
     page.keyboard.press("ArrowDown")  # the standby moves one down: the cue after the next
-    page.wait_for_function("id => window.KioskConsole.state().cue.standby_id === id", arg=cues[2]["id"])
+    page.wait_for_function("id => window.__kiosk?.console.state().cue.standby_id === id", arg=cues[2]["id"])
     rest(page)
     page.keyboard.press("ArrowUp")
-    page.wait_for_function("id => window.KioskConsole.state().cue.standby_id === id", arg=cues[1]["id"])
+    page.wait_for_function("id => window.__kiosk?.console.state().cue.standby_id === id", arg=cues[1]["id"])
     rest(page)
     page.keyboard.press("Escape")
-    page.wait_for_function("() => window.KioskConsole.state().cue.panic === true")
+    page.wait_for_function("() => window.__kiosk?.console.state().cue.panic === true")
     assert page.locator("body.is-panic").count() == 1
     assert page.locator("#btn-panic").inner_text() == "恢复大屏"
     rest(page)
     page.keyboard.press("Escape")
-    page.wait_for_function("() => window.KioskConsole.state().cue.panic === false")
+    page.wait_for_function("() => window.__kiosk?.console.state().cue.panic === false")
     assert [b["action"] for b in sent] == ["go", "standby", "standby", "panic", "unpanic"]
     # Space on a focused button is GO, never that button's own click.
     rest(page)
     page.focus("#btn-undo")
     page.keyboard.press(" ")
-    page.wait_for_function("id => window.KioskConsole.state().cue.current_id === id", arg=cues[1]["id"])
+    page.wait_for_function("id => window.__kiosk?.console.state().cue.current_id === id", arg=cues[1]["id"])
     rest(page)
     assert page.locator("#undo-dialog[open]").count() == 0
     assert [b["action"] for b in sent][-1] == "go"
@@ -92,12 +92,12 @@ def test_a_cue_tapped_in_the_list_asks_before_it_jumps(live_server, console):
     assert sent == []
     page.click(f'.cue[data-id="{target["id"]}"]')
     page.click("#cue-standby")
-    page.wait_for_function("id => window.KioskConsole.state().cue.standby_id === id", arg=target["id"])
+    page.wait_for_function("id => window.__kiosk?.console.state().cue.standby_id === id", arg=target["id"])
     assert live_server.state()["cue"]["current_id"] is None  # the wall did not move
     rest(page)
     page.click(f'.cue[data-id="{target["id"]}"]')
     page.click("#cue-jump")
-    page.wait_for_function("id => window.KioskConsole.state().cue.current_id === id", arg=target["id"])
+    page.wait_for_function("id => window.__kiosk?.console.state().cue.current_id === id", arg=target["id"])
     assert [b["action"] for b in sent] == ["standby", "jump"]
 
 
@@ -129,7 +129,7 @@ def test_a_line_for_the_mc(live_server, console):
     page.click('.note-preset[data-t="note_slow"]')
     assert page.input_value("#note-input") == "请放慢"
     page.click("#note-send")
-    page.wait_for_function("() => (window.KioskConsole.state().run_of_show.note || {}).text === '请放慢'")
+    page.wait_for_function("() => (window.__kiosk?.console.state().run_of_show.note || {}).text === '请放慢'")
     assert [(b["action"], b["text"]) for b in sent] == [("note", "请放慢")]
     stage = live_server.state(operator=True)["run_of_show"]["note"]
     assert stage["text"] == "请放慢"

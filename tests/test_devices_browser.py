@@ -44,7 +44,7 @@ def test_an_operator_pairs_the_wall_by_the_code_it_shows(server, chromium):
 
         # the wall opens its one-time link by itself, comes back paired, and the code is gone
         wall.wait_for_url("**/display")
-        wall.wait_for_function("() => window.__display && window.__display.seq >= 0")
+        wall.wait_for_function("() => window.__kiosk?.display && window.__kiosk?.display.seq >= 0")
         wall.locator("#pair-badge[hidden]").wait_for(state="attached")
         assert "kiosk_screen" in {c["name"] for c in wall_context.cookies()}
         console.locator(".wall.is-synced").filter(has_text="主屏").wait_for()

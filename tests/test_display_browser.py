@@ -343,7 +343,7 @@ def test_a_wall_back_within_seconds_of_a_signing_still_celebrates(live_server, p
     answer = act(live_server, "confirm", project_id=first["id"])
     page.context.set_offline(False)
     wait_drawn(page, answer["seq"])
-    assert page.evaluate("window.__display.live") is True
+    assert page.evaluate("window.__kiosk?.display.live") is True
     assert page.locator("#screens .screen.is-active .spot.stamp").count() == 1
     # and "在大屏重现" replays a signing's celebration on purpose
     wait_drawn(page, do(live_server, "confirm", project_id=second["id"]))
@@ -361,7 +361,7 @@ def test_an_edit_after_a_signing_does_not_celebrate_it_again(live_server, page):
     first = projects(live_server)[0]
     open_display(page, live_server)
     wait_drawn(page, do(live_server, "confirm", project_id=first["id"]))
-    page.wait_for_function("() => !window.__display.celebrating", timeout=15_000)
+    page.wait_for_function("() => !window.__kiosk?.display.celebrating", timeout=15_000)
     live_server.unlock_edits()
     edit = {
         "name": first["name"],
@@ -372,7 +372,7 @@ def test_an_edit_after_a_signing_does_not_celebrate_it_again(live_server, page):
     r = live_server.editor().put(f"{live_server.url}/api/v1/projects/{first['id']}", json=edit, timeout=5)
     r.raise_for_status()
     wait_drawn(page, live_server.state()["seq"])
-    assert page.evaluate("window.__display.celebrating") is False
+    assert page.evaluate("window.__kiosk?.display.celebrating") is False
     assert page.locator("#screens .screen.is-active .spot.stamp").count() == 0
 
 

@@ -127,7 +127,7 @@ def test_every_page_speaks_english(server, chromium):
         admin = context.new_page()
         admin.set_viewport_size({"width": 1280, "height": 900})
         admin.goto(server.url + "/admin")
-        admin.wait_for_function("() => window.KioskAdmin && window.KioskAdmin.state() !== null")
+        admin.wait_for_function("() => window.__kiosk?.admin && window.__kiosk?.admin.state() !== null")
         for section in ("event", "projects", "import", "cards", "rehearsal", "report"):
             admin.goto(server.url + f"/admin#{section}")
             admin.wait_for_selector(f'section.section[data-section="{section}"]:not([hidden])')

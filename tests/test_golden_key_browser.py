@@ -117,7 +117,7 @@ def wait_key_card(page, seq: int) -> None:
         """s => { const i = document.querySelector('#screens .screen.is-active .gk-qr-img');
                   return i && i.complete && i.naturalWidth > 0
                          && i.getAttribute('src').split('-').pop().split('.')[0] === String(s)
-                         && !i.closest('.img-pending, .img-failed') && !window.__display.celebrating; }""",
+                         && !i.closest('.img-pending, .img-failed') && !window.__kiosk?.display.celebrating; }""",
         arg=seq,
         timeout=15_000,
     )
@@ -148,7 +148,7 @@ def test_the_wall_hands_over_a_golden_key_that_phones_can_scan(live_server, wall
     open_wall(wall, live_server)
     seq = do(live_server, "confirm", project_id=P(live_server, 2))
     wait_drawn(wall, seq)
-    assert wall.evaluate("window.__display.live") is True  # a live signing, celebrated
+    assert wall.evaluate("window.__kiosk?.display.live") is True  # a live signing, celebrated
     wait_key_card(wall, seq)
 
     card_text = " ".join(wall.text_content("#screens .screen.is-active .gk-card").split())
@@ -193,7 +193,7 @@ def test_a_new_card_address_reaches_the_wall_and_the_old_one_is_dead(live_server
     # The operator shows the card again ("在大屏重现"): the wall fetches the code anew.
     seq = do(live_server, "show", screen="spotlight", project_id=P(live_server, 1))
     wait_drawn(wall, seq)
-    assert wall.evaluate("window.__display.celebrating") is False  # no second celebration
+    assert wall.evaluate("window.__kiosk?.display.celebrating") is False  # no second celebration
     wait_key_card(wall, seq)
     assert wall_qr(wall)[0] == new
     assert wall.errors == []
@@ -384,7 +384,7 @@ def test_a_console_warns_when_phones_cannot_reach_the_cards(live_server, console
     assert "127.0.0.1" in banner.inner_text() and "KIOSK_PUBLIC_URL" in banner.inner_text()
     # It stays: still there after the ceremony moves on.
     seq = do(live_server, "announce", project_id=P(live_server, 1))
-    console.wait_for_function(f"() => window.KioskConsole.state().seq === {seq}")
+    console.wait_for_function(f"() => window.__kiosk?.console.state().seq === {seq}")
     assert banner.is_visible()
     over = console.evaluate(
         "() => [document.documentElement.scrollWidth - innerWidth, document.documentElement.scrollHeight - innerHeight]"

@@ -27,9 +27,7 @@ PHONE = {"width": 390, "height": 844}
 # "light (≤ 60 KB first load)", over the wire.
 BUDGET = 60_000
 # The page has its link ("live", set on connect) and has drawn the projection that comes right after it.
-DRAWN_LIVE = (
-    "() => window.__live && window.__live.status === 'live' && typeof window.__live.version === 'number'"
-)
+DRAWN_LIVE = "() => window.__kiosk?.live && window.__kiosk?.live.status === 'live' && typeof window.__kiosk?.live.version === 'number'"
 
 
 @pytest.fixture
@@ -243,20 +241,20 @@ def open_live(chromium, server, **options):
 def test_the_page_follows_the_signing_and_never_shows_a_figure_early(server, chromium):
     page = open_live(chromium, server, is_mobile=True, has_touch=True)
     try:
-        assert page.evaluate("() => window.__live.transport") == "socket"
+        assert page.evaluate("() => window.__kiosk?.live.transport") == "socket"
         assert page.text_content("#total-value") == "0"
         assert "52亿元" not in text_of(page) and "30亿元" not in text_of(page)
         assert "签约仪式即将开始" in page.inner_text("#now")
 
         first, _second = server.made_ids
         seq = server.command("announce", project_id=first).json()["seq"]
-        page.wait_for_function("s => window.__live.version === s", arg=seq)
+        page.wait_for_function("s => window.__kiosk?.live.version === s", arg=seq)
         now = page.inner_text("#now")
         assert "测试项目一" in now and "52亿元" in now and "签约中" in now
         assert "30亿元" not in text_of(page)
 
         answer = server.command("confirm", project_id=first).json()
-        page.wait_for_function("s => window.__live.version === s", arg=answer["seq"])
+        page.wait_for_function("s => window.__kiosk?.live.version === s", arg=answer["seq"])
         assert page.text_content("#total-value") == "52"
         assert page.text_content("#total-count") == "已签约 1 / 2 个项目"
         assert "已签约" in page.inner_text("#now")
@@ -293,14 +291,14 @@ def test_connected_but_not_yet_sent_its_figures_the_page_says_it_is_connecting(s
     try:
         page.route_web_socket(re.compile(r".*/socket\.io/.*"), route)
         page.goto(server.url + "/live")
-        page.wait_for_function("() => window.__live && window.__live.status === 'live'")
+        page.wait_for_function("() => window.__kiosk?.live && window.__kiosk?.live.status === 'live'")
         # Playwright runs the route's handlers while the test waits in it: poll through the page.
         for _ in range(100):
             if held:
                 break
             page.wait_for_timeout(50)
         assert held, "the server's first projection never came"
-        assert page.evaluate("() => window.__live.version") is None
+        assert page.evaluate("() => window.__kiosk?.live.version") is None
         assert "is-connecting" in page.get_attribute("body", "class")
         assert page.is_visible("#conn") and "连接中" in page.text_content("#conn")
 
@@ -319,7 +317,7 @@ def test_the_page_says_it_is_not_current_while_the_server_is_away(server, chromi
     page = open_live(chromium, server, is_mobile=True)
     try:
         server.kill()
-        page.wait_for_function("() => window.__live.status !== 'live'", timeout=10_000)
+        page.wait_for_function("() => window.__kiosk?.live.status !== 'live'", timeout=10_000)
         assert page.is_visible("#conn")
         assert "连接中断" in page.text_content("#conn")
         assert "is-stale" in page.get_attribute("body", "class")
@@ -330,8 +328,8 @@ def test_the_page_says_it_is_not_current_while_the_server_is_away(server, chromi
         first = server.made_ids[0]
         server.command("announce", project_id=first)
         answer = server.command("confirm", project_id=first).json()
-        page.wait_for_function("s => window.__live.version === s", arg=answer["seq"], timeout=15_000)
-        page.wait_for_function("() => window.__live.status === 'live'")
+        page.wait_for_function("s => window.__kiosk?.live.version === s", arg=answer["seq"], timeout=15_000)
+        page.wait_for_function("() => window.__kiosk?.live.status === 'live'")
         assert page.is_hidden("#conn")
         assert "is-stale" not in page.get_attribute("body", "class")
         assert page.text_content("#total-value") == "52"
@@ -346,13 +344,13 @@ def test_a_phone_that_missed_changes_catches_up_on_reconnect(server, chromium):
     page = open_live(chromium, server)
     try:
         page.context.set_offline(True)
-        page.wait_for_function("() => window.__live.status !== 'live'", timeout=30_000)
+        page.wait_for_function("() => window.__kiosk?.live.status !== 'live'", timeout=30_000)
         first, second = server.made_ids
         for pid in (first, second):
             server.command("announce", project_id=pid)
             answer = server.command("confirm", project_id=pid).json()
         page.context.set_offline(False)
-        page.wait_for_function("s => window.__live.version === s", arg=answer["seq"], timeout=20_000)
+        page.wait_for_function("s => window.__kiosk?.live.version === s", arg=answer["seq"], timeout=20_000)
         assert page.text_content("#total-value") == "82"
         assert page.locator("#roll li").count() == 2
     finally:

@@ -94,8 +94,8 @@ def test_the_screens_dialog_shows_every_wall_and_sets_its_layout(fresh_server, c
         assert lobby.locator('.scr-layout[aria-pressed="true"]').inner_text() == "按形状"
 
         lobby.locator('.scr-layout[data-layout="lobby"]').click()
-        walls[1].wait_for_function("() => window.__display.layout === 'lobby'")
-        assert walls[0].evaluate("window.__display.layout") == "main"  # only that one screen
+        walls[1].wait_for_function("() => window.__kiosk?.display.layout === 'lobby'")
+        assert walls[0].evaluate("window.__kiosk?.display.layout") == "main"  # only that one screen
         # the card follows what the screen reports it draws: its picture and its words
         lobby.locator('.scr-layout[aria-pressed="true"][data-layout="lobby"]').wait_for()
         lobby.locator(".scr-shows").filter(has_text="大厅二维码屏").wait_for()

@@ -25,7 +25,7 @@ def test_the_overlay_is_transparent_and_follows_the_signing(server, chromium):
     page = chromium.new_page(viewport={"width": 1920, "height": 1080})
     try:
         page.goto(server.url + "/overlay")
-        page.wait_for_function("() => window.__overlay && window.__overlay.seq >= 0")
+        page.wait_for_function("() => window.__kiosk?.overlay && window.__kiosk?.overlay.seq >= 0")
         shot = page.screenshot(omit_background=True)
         # nothing but the bug at the start: the programme shows through everywhere else
         assert alpha_at(shot, 960, 540) == 0 and alpha_at(shot, 20, 1060) == 0
@@ -34,7 +34,7 @@ def test_the_overlay_is_transparent_and_follows_the_signing(server, chromium):
 
         first = server.made_ids[0]
         seq = server.command("announce", project_id=first).json()["seq"]
-        page.wait_for_function("s => window.__overlay.seq === s", arg=seq)
+        page.wait_for_function("s => window.__kiosk?.overlay.seq === s", arg=seq)
         page.wait_for_function(
             "() => getComputedStyle(document.getElementById('lower-third')).opacity === '1'"
         )
@@ -47,13 +47,13 @@ def test_the_overlay_is_transparent_and_follows_the_signing(server, chromium):
         assert alpha_at(shot, 960, 300) == 0
 
         answer = server.command("confirm", project_id=first).json()
-        page.wait_for_function("s => window.__overlay.seq === s", arg=answer["seq"])
+        page.wait_for_function("s => window.__kiosk?.overlay.seq === s", arg=answer["seq"])
         assert "is-signed" in page.get_attribute("#overlay", "class")
         assert page.text_content("#bug-number") == answer["state"]["total"]["value"]
         assert page.text_content("#bug-count") == "已签约 1 / 2 个项目"
 
         seq = server.command("show", screen="blank").json()["seq"]
-        page.wait_for_function("s => window.__overlay.seq === s", arg=seq)
+        page.wait_for_function("s => window.__kiosk?.overlay.seq === s", arg=seq)
         wait_until(lambda: page.locator("#bug").evaluate("n => getComputedStyle(n).opacity") == "0")
     finally:
         page.close()
@@ -68,9 +68,9 @@ def test_a_speech_and_a_round_reach_the_livestream(live_server, chromium):
     page = chromium.new_page(viewport={"width": 1920, "height": 1080})
     try:
         page.goto(server.url + "/overlay")
-        page.wait_for_function("() => window.__overlay && window.__overlay.seq >= 0")
+        page.wait_for_function("() => window.__kiosk?.overlay && window.__kiosk?.overlay.seq >= 0")
         seq = server.command("jump", cue_id=speech["id"]).json()["seq"]
-        page.wait_for_function("s => window.__overlay.seq === s", arg=seq)
+        page.wait_for_function("s => window.__kiosk?.overlay.seq === s", arg=seq)
         assert page.text_content("#lt-name") == speech["person"]
         assert page.text_content("#lt-sub") == speech["role"]
         assert page.text_content("#lt-kicker") == "致辞"
@@ -79,15 +79,15 @@ def test_a_speech_and_a_round_reach_the_livestream(live_server, chromium):
         )
 
         seq = server.command("panic").json()["seq"]
-        page.wait_for_function("s => window.__overlay.seq === s", arg=seq)
-        assert page.evaluate("() => window.__overlay.caption") is None
+        page.wait_for_function("s => window.__kiosk?.overlay.seq === s", arg=seq)
+        assert page.evaluate("() => window.__kiosk?.overlay.caption") is None
         page.wait_for_function(
             "() => getComputedStyle(document.getElementById('lower-third')).opacity === '0'"
         )
 
         round_ = next(c for c in cues if c["kind"] == "signing" and len(c["project_ids"]) == 3)
         seq = server.command("jump", cue_id=round_["id"]).json()["seq"]
-        page.wait_for_function("s => window.__overlay.seq === s", arg=seq)
+        page.wait_for_function("s => window.__kiosk?.overlay.seq === s", arg=seq)
         names = {p["id"]: p["name"] for p in server.state()["projects"]}
         assert page.text_content("#lt-name") == "、".join(names[i] for i in round_["project_ids"])
         assert page.text_content("#lt-kicker") == "集中签约 · 3个项目"

@@ -328,3 +328,23 @@ def test_a_pad_whose_round_another_process_arms_as_it_is_deleted_stays(ceremony,
     assert armed[0][0] == 200
     assert [d.id for d in ceremony.storage.load_pads()] == [pad.id]
     other.storage.close()
+
+
+def test_the_operator_view_names_the_projects_whose_pads_the_console_shows(ceremony):
+    ids = [p.id for p in sorted(ceremony.projects, key=lambda p: p.order)]
+    ceremony.signing.from_signatories(host_name="周建光")
+    assert ceremony.view("operator")["pads_focus"] == []
+    cmd(ceremony, "go")
+    cmd(ceremony, "go")
+    # The wall is signing the first round: its pads.
+    assert ceremony.view("operator")["pads_focus"] == ids[:2]
+    # Signed, the round stays in the spotlight, and so do its pads (submitted or not).
+    assert cmd(ceremony, "confirm", project_ids=ids[:2])[0] == 200
+    view = ceremony.view("operator")
+    assert view["signing"] is None and view["wall"]["screen"] == "spotlight"
+    assert view["pads_focus"] == ids[:2]
+    # A project without pads is never among them.
+    for d in [d for d in ceremony.pads if d.project_id == ids[2]]:
+        ceremony.signing.delete_pad(d.id)
+    cmd(ceremony, "go")
+    assert ceremony.view("operator")["pads_focus"] == []

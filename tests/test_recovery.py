@@ -67,8 +67,8 @@ def caught_up(page, expression: str, seq: int) -> None:
     assert page.evaluate("window.__sameDocument") is True
 
 
-DISPLAY_SEQ = "window.__display ? window.__display.seq : 0"
-CONSOLE_SEQ = "window.KioskConsole.state() ? window.KioskConsole.state().seq : 0"
+DISPLAY_SEQ = "window.__kiosk?.display ? window.__kiosk?.display.seq : 0"
+CONSOLE_SEQ = "window.__kiosk?.console.state() ? window.__kiosk?.console.state().seq : 0"
 
 
 def recovers(page, server: LiveServer, fault, index: int) -> None:

@@ -210,6 +210,13 @@ def test_a_show_still_running_and_an_undone_round(show):
     )
     # Not reached yet (the show has not got there) is not skipped.
     assert {r["status"] for r in first[1:]} == {"not_reached"} and first[1]["status_text"] == "未进行"
+    # The admin's report draws each state in a project's colours, and greys what did not run.
+    assert (first[0]["chip"], first[0]["ran"], first[1]["chip"], first[1]["ran"]) == (
+        "announced",
+        True,
+        "pending",
+        False,
+    )
 
     show.do("09:30:00", "jump", cue_id=show.cue("第一轮签约"))
     show.sign_round("09:31:00")
@@ -223,6 +230,12 @@ def test_a_show_still_running_and_an_undone_round(show):
     )
     assert agenda[3]["round"]["confirms"] == [] and agenda[3]["round"]["signed_at"] is None
     assert [r["status"] for r in agenda[1:3]] == ["skipped", "skipped"]
+    assert [(r["chip"], r["ran"]) for r in agenda[:4]] == [
+        ("signed", True),
+        ("pending", False),
+        ("pending", False),
+        ("signed", True),
+    ]
 
 
 def test_a_signing_from_the_project_list_starts_its_round(show):

@@ -16,11 +16,11 @@ HOLD_MS = 800
 
 
 def drawn(page, seq: int) -> None:
-    page.wait_for_function("s => window.__display && window.__display.seq >= s", arg=seq)
+    page.wait_for_function("s => window.__kiosk?.display && window.__kiosk?.display.seq >= s", arg=seq)
 
 
 def stage_saw(page, seq: int) -> None:
-    page.wait_for_function("s => window.__stage && window.__stage.seq >= s", arg=seq)
+    page.wait_for_function("s => window.__kiosk?.stage && window.__kiosk?.stage.seq >= s", arg=seq)
 
 
 def captioned(wall) -> bool:
@@ -51,7 +51,9 @@ def test_the_sample_agenda_runs_with_go_only(live_server, chromium):
         stage = page_of(1024, 768)
         assert stage.context.request.post(server.url + "/api/v1/session", data={"pin": PIN}).status == 200
         stage.goto(server.url + "/stage")
-        stage.wait_for_function("() => window.__stage && typeof window.__stage.seq === 'number'")
+        stage.wait_for_function(
+            "() => window.__kiosk?.stage && typeof window.__kiosk?.stage.seq === 'number'"
+        )
         console = page_of(1024, 768)
         console.clock.install()
         log_in(console, server.url)
@@ -108,7 +110,7 @@ def test_the_sample_agenda_runs_with_go_only(live_server, chromium):
             fired.append(target["id"])
             # The wall follows the cue.
             drawn(wall, now["seq"])
-            screen = wall.evaluate("() => window.__display.screen")
+            screen = wall.evaluate("() => window.__kiosk?.display.screen")
             expected = {
                 "signing": "round" if len(target["project_ids"]) > 1 else "spotlight",
                 "handover": "keys",
@@ -123,7 +125,7 @@ def test_the_sample_agenda_runs_with_go_only(live_server, chromium):
                 assert not captioned(wall)
             # And so does the MC's monitor: this cue, its script, the next one.
             stage_saw(stage, now["seq"])
-            assert stage.evaluate("() => window.__stage.current") == target["id"]
+            assert stage.evaluate("() => window.__kiosk?.stage.current") == target["id"]
             assert stage.locator("#cue-title").inner_text().strip() == target["title"]
 
             if target["kind"] == "speech" and not panicked:
@@ -133,7 +135,7 @@ def test_the_sample_agenda_runs_with_go_only(live_server, chromium):
                 calm = wait_seq(server, now["seq"] + 1)
                 assert calm["wall"]["panic"] is True
                 drawn(wall, calm["seq"])
-                assert wall.evaluate("() => window.__display.screen") == "title"
+                assert wall.evaluate("() => window.__kiosk?.display.screen") == "title"
                 assert not captioned(wall)
                 stage_saw(stage, calm["seq"])
                 assert stage.locator("#panic").is_visible()

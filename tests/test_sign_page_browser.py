@@ -91,7 +91,7 @@ def open_pad(chromium, url: str, viewport=TABLET, clock: bool = False, hold=None
 
         page.route_web_socket(re.compile(r"/socket\.io/"), route)
     page.goto(url)
-    page.wait_for_function("() => window.KioskSign && window.KioskSign.state() !== null")
+    page.wait_for_function("() => window.__kiosk?.signPad && window.__kiosk?.signPad.state() !== null")
     page.wait_for_selector('body[data-conn="live"]')
     return context, page
 
@@ -112,15 +112,15 @@ def open_armed(chromium, ceremony, **options):
 
 
 def mode(page, wanted: str) -> None:
-    page.wait_for_function("m => window.KioskSign.mode() === m", arg=wanted, timeout=10_000)
+    page.wait_for_function("m => window.__kiosk?.signPad.mode() === m", arg=wanted, timeout=10_000)
 
 
 def status(page) -> dict:
-    return page.evaluate("() => window.KioskSign.outbox.status()")
+    return page.evaluate("() => window.__kiosk?.signPad.outbox.status()")
 
 
 def saved(page, timeout: float = 15_000) -> None:
-    page.wait_for_function("() => window.KioskSign.outbox.status().saved", timeout=timeout)
+    page.wait_for_function("() => window.__kiosk?.signPad.outbox.status().saved", timeout=timeout)
 
 
 def draw(page, strokes) -> None:
@@ -171,7 +171,7 @@ def test_the_pad_draws_waiting_armed_submitted_and_signed(chromium, ceremony):
 
         arm(server, host["project_id"])
         mode(page, "armed")
-        view = page.evaluate("() => window.KioskSign.state()")
+        view = page.evaluate("() => window.__kiosk?.signPad.state()")
         assert view["state"] == "armed"
         box = page.locator("#field").bounding_box()
         # The place's own shape, as large as the window allows, and wholly on screen.
@@ -200,7 +200,7 @@ def test_the_pad_draws_waiting_armed_submitted_and_signed(chromium, ceremony):
         page.clock.fast_forward(1000)
         page.click("#confirm-yes")
         mode(page, "submitted")
-        page.wait_for_function("() => window.KioskSign.state().state === 'submitted'")
+        page.wait_for_function("() => window.__kiosk?.signPad.state().state === 'submitted'")
         assert page.inner_text("#done-title") == "已提交签名"
         assert dark_pixels(page, "done-ink") > 300, "the signature is shown as it was sent"
         listed = {p["id"]: p["state"] for p in server.state(operator=True)["pads"]}
@@ -242,8 +242,8 @@ def test_a_stroke_reaches_the_server_as_canonical_points(chromium, ceremony, wal
     try:
         draw(page, [line(0.5, 0.2, 0.8)])
         saved(page)
-        aspect = page.evaluate("() => window.KioskSign.state().signature.aspect")
-        mine = page.evaluate("() => window.KioskSign.outbox.points")
+        aspect = page.evaluate("() => window.__kiosk?.signPad.state().signature.aspect")
+        mine = page.evaluate("() => window.__kiosk?.signPad.outbox.points")
         held = server_ink(wall, host["id"])
         assert held["signature_id"] == status(page)["id"]
         assert held["points"] == mine and held["batches"] == status(page)["batches"]
@@ -267,7 +267,7 @@ def test_clear_abandons_the_attempt_and_starts_a_new_one(chromium, ceremony, wal
         first = status(page)["id"]
         assert server_ink(wall, host["id"])["signature_id"] == first
         page.click("#btn-clear")
-        page.wait_for_function("() => window.KioskSign.outbox.status().clears.length === 0")
+        page.wait_for_function("() => window.__kiosk?.signPad.outbox.status().clears.length === 0")
         assert status(page)["points"] == 0 and status(page)["id"] != first
         assert dark_pixels(page, "ink") == 0 and page.is_disabled("#btn-submit")
         assert server_ink(wall, host["id"]) is None, "the abandoned attempt is no longer shown"
@@ -278,7 +278,7 @@ def test_clear_abandons_the_attempt_and_starts_a_new_one(chromium, ceremony, wal
         assert second["id"] != first
         held = server_ink(wall, host["id"])
         assert held["signature_id"] == second["id"]
-        assert held["points"] == page.evaluate("() => window.KioskSign.outbox.points")
+        assert held["points"] == page.evaluate("() => window.__kiosk?.signPad.outbox.points")
         assert {p[0] for p in held["points"]} == {0}, "stroke numbers start again in a new attempt"
     finally:
         context.close()
@@ -292,18 +292,18 @@ def test_a_reload_mid_signature_keeps_the_strokes_and_sends_what_the_server_lack
         saved(page)
         hold["ink"] = True
         draw(page, [zigzag(0.5, 0.9)])
-        page.wait_for_function("() => window.KioskSign.outbox.status().unacked.length > 0")
-        before = page.evaluate("() => window.KioskSign.outbox.points")
+        page.wait_for_function("() => window.__kiosk?.signPad.outbox.status().unacked.length > 0")
+        before = page.evaluate("() => window.__kiosk?.signPad.outbox.points")
         attempt = status(page)["id"]
         assert hold["held"] > 0
         assert len(server_ink(wall, host["id"])["points"]) < len(before), "the second stroke is held back"
 
         # Reloaded while the batches are still held back: the strokes come from this tab's storage.
         page.reload()
-        page.wait_for_function("() => window.KioskSign && window.KioskSign.state() !== null")
+        page.wait_for_function("() => window.__kiosk?.signPad && window.__kiosk?.signPad.state() !== null")
         mode(page, "armed")
         assert status(page)["id"] == attempt
-        assert page.evaluate("() => window.KioskSign.outbox.points") == before
+        assert page.evaluate("() => window.__kiosk?.signPad.outbox.points") == before
         assert status(page)["unacked"], "what the server lacks is still to be sent"
         assert dark_pixels(page, "ink") > 500, "both strokes are drawn again"
         hold["ink"] = False
@@ -319,10 +319,10 @@ def test_no_submit_while_a_batch_is_unacknowledged(chromium, ceremony, wall):
     host, context, page = open_armed(chromium, ceremony, clock=True, hold=hold)
     try:
         draw(page, [zigzag(0.2, 0.8)])
-        page.wait_for_function("() => window.KioskSign.outbox.status().unacked.length > 0")
+        page.wait_for_function("() => window.__kiosk?.signPad.outbox.status().unacked.length > 0")
         assert page.is_disabled("#btn-submit")
         page.wait_for_function("() => document.getElementById('save-line').textContent === '正在保存笔迹…'")
-        answer = page.evaluate("() => window.KioskSign.outbox.submit()")
+        answer = page.evaluate("() => window.__kiosk?.signPad.outbox.submit()")
         assert answer == {"ok": False, "local": True, "reason": "pending"}
         page.click("#btn-submit", force=True)
         assert page.is_hidden("#confirm")
@@ -331,7 +331,9 @@ def test_no_submit_while_a_batch_is_unacknowledged(chromium, ceremony, wall):
         hold["ink"] = False
         saved(page)
         wait_until(lambda: page.is_enabled("#btn-submit"), timeout=5)
-        assert server_ink(wall, host["id"])["points"] == page.evaluate("() => window.KioskSign.outbox.points")
+        assert server_ink(wall, host["id"])["points"] == page.evaluate(
+            "() => window.__kiosk?.signPad.outbox.points"
+        )
         page.click("#btn-submit")
         page.clock.fast_forward(1000)
         page.click("#confirm-yes")

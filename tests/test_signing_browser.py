@@ -24,7 +24,9 @@ SLOW = {"offline": False, "latency": 300, "downloadThroughput": 50_000, "uploadT
 
 
 def armed(page) -> None:
-    page.wait_for_function("() => window.__sign && window.__sign.mode === 'armed'", timeout=20_000)
+    page.wait_for_function(
+        "() => window.__kiosk?.sign && window.__kiosk?.sign.mode === 'armed'", timeout=20_000
+    )
 
 
 def field_box(page) -> dict:
@@ -57,7 +59,7 @@ def signature(seed: int) -> list[list[tuple[float, float]]]:
 
 def record(page) -> dict:
     """What the pad holds of its attempt: its id, when its first point was drawn, every point."""
-    return page.evaluate("() => window.__signRecord()")
+    return page.evaluate("() => window.__kiosk?.signRecord()")
 
 
 def stored_ink(server, pad_ids: list[str]) -> dict:
@@ -174,7 +176,7 @@ def test_three_pads_sign_a_round_live_on_the_wall(live_server, chromium, tmp_pat
         cdp.send("Network.emulateNetworkConditions", SLOW)
         started = time.monotonic()
         phone.goto(remote_url)
-        phone.wait_for_function("() => window.__sign && window.__sign.mode", timeout=30_000)
+        phone.wait_for_function("() => window.__kiosk?.sign && window.__kiosk?.sign.mode", timeout=30_000)
         phone_load_s = time.monotonic() - started
         assert "远程签约 · 深圳分会场" in phone.locator("#pad").inner_text()
 
@@ -203,7 +205,7 @@ def test_three_pads_sign_a_round_live_on_the_wall(live_server, chromium, tmp_pat
 
         def on_wall(pid: str) -> int:
             return wall.evaluate(
-                "id => (window.__wallInk && window.__wallInk.pads[id] || {}).points || 0", pid
+                "id => (window.__kiosk?.wallInk && window.__kiosk?.wallInk.pads[id] || {}).points || 0", pid
             )
 
         for pid, rec in held.items():
@@ -220,7 +222,7 @@ def test_three_pads_sign_a_round_live_on_the_wall(live_server, chromium, tmp_pat
         assert len({p[0] for p in stored[company["id"]]["points"]}) == 3
 
         # Drawn to shown: each point's time on the pad against the frame the wall drew it in.
-        log = wall.evaluate("() => window.__wallInkLog")
+        log = wall.evaluate("() => window.__kiosk?.wallInkLog")
         latencies = {}
         for pid in (host["id"], company["id"]):
             rec = held[pid]
@@ -240,14 +242,14 @@ def test_three_pads_sign_a_round_live_on_the_wall(live_server, chromium, tmp_pat
 
         # Each submits; the last submission signs the round: one confirm, the wall celebrates.
         submit(pad_a)
-        pad_a.wait_for_function("() => window.__sign.state === 'submitted'")
+        pad_a.wait_for_function("() => window.__kiosk?.sign.state === 'submitted'")
         r = server.command("confirm", project_ids=[ids[5], ids[6]])
         assert r.json()["reason"] == "signatures_missing" and "吴建明、王小粉" in r.json()["message"]
         submit(pad_b)
-        pad_b.wait_for_function("() => window.__sign.state === 'submitted'")
+        pad_b.wait_for_function("() => window.__kiosk?.sign.state === 'submitted'")
         submit(phone)
         for page in (pad_a, pad_b, phone):
-            page.wait_for_function("() => window.__sign.state === 'signed'", timeout=20_000)
+            page.wait_for_function("() => window.__kiosk?.sign.state === 'signed'", timeout=20_000)
         public = server.state()
         assert [public["projects"][i]["status"] for i in (5, 6)] == ["signed", "signed"]
         assert public["signing"] is None

@@ -299,6 +299,7 @@ def _started(folder: Path, redis: RedisServer):
             "KIOSK_EDITOR_PIN": PIN,
             "KIOSK_OPERATOR_PIN": OPERATOR_PIN,
             "KIOSK_VIEWER_PIN": VIEWER_PIN,
+            "KIOSK_TEST_HOOKS": "1",
             **store.env,
         }
         for inherited in ("PYTHONWARNINGS", "KIOSK_PUBLIC_URL", "KIOSK_STACK_HOST", "KIOSK_LIVE_PUBLISH"):
@@ -404,7 +405,7 @@ def test_a_real_wall_through_nginx_draws_a_change_made_on_the_other_process(stac
         assert r.status_code == 200, r.text
         wait_drawn(page, r.json()["state"]["seq"], timeout=5_000)
         # Drawn from the broadcast (through Redis from the other process), not from a catch-up.
-        assert page.evaluate("() => window.__display.live") is True
+        assert page.evaluate("() => window.__kiosk?.display.live") is True
     finally:
         page.context.close()
 
@@ -467,18 +468,18 @@ def test_a_real_phone_on_live_through_nginx_follows_the_stream(stack, chromium):
     try:
         page.goto(stack.url + "/live")
         page.wait_for_function(
-            "() => window.__live && window.__live.status === 'live' && window.__live.total"
+            "() => window.__kiosk?.live && window.__kiosk?.live.status === 'live' && window.__kiosk?.live.total"
         )
-        assert page.evaluate("() => window.__live.transport") == "stream"
+        assert page.evaluate("() => window.__kiosk?.live.transport") == "stream"
         (project,) = stack.pending(1)
         r = stack.command(stack.apps[1], "confirm", project_id=project)
         assert r.status_code == 200, r.text
         seq = r.json()["state"]["seq"]
         total = requests.get(stack.apps[1] + "/live/state.json", timeout=5).json()["total"]
-        page.wait_for_function("s => window.__live.version === s", arg=seq, timeout=5_000)
-        assert page.evaluate("() => window.__live.total") == total["text"]
+        page.wait_for_function("s => window.__kiosk?.live.version === s", arg=seq, timeout=5_000)
+        assert page.evaluate("() => window.__kiosk?.live.total") == total["text"]
         assert page.text_content("#total-value") == total["value"]
-        assert page.evaluate("() => window.__live.transport") == "stream"
+        assert page.evaluate("() => window.__kiosk?.live.transport") == "stream"
         assert page.is_hidden("#conn")
 
         # The same page from a process directly (the console on the LAN): no nchan there, its socket then.
@@ -486,11 +487,11 @@ def test_a_real_phone_on_live_through_nginx_follows_the_stream(stack, chromium):
         # "live" is the link's state, set on connect; the projection comes in the next message: wait until
         # the page has drawn one (a loaded parallel run read the version between the two).
         page.wait_for_function(
-            "() => window.__live && window.__live.status === 'live' && window.__live.transport === 'socket'"
-            " && typeof window.__live.version === 'number'"
+            "() => window.__kiosk?.live && window.__kiosk?.live.status === 'live' && window.__kiosk?.live.transport === 'socket'"
+            " && typeof window.__kiosk?.live.version === 'number'"
         )
-        assert page.evaluate("() => window.__live.version") == seq
-        assert page.evaluate("() => window.__live.total") == total["text"]
+        assert page.evaluate("() => window.__kiosk?.live.version") == seq
+        assert page.evaluate("() => window.__kiosk?.live.total") == total["text"]
         assert page.is_hidden("#conn")
     finally:
         page.close()

@@ -66,13 +66,15 @@ def open_monitor(chromium, server: LiveServer, size=(1920, 1080), pin: str = VIE
     page.clock.install()
     assert page.context.request.post(server.url + "/api/v1/session", data={"pin": pin}).status == 200
     page.goto(server.url + "/stage")
-    page.wait_for_function("() => window.__stage && window.__stage.seq !== undefined")
+    page.wait_for_function("() => window.__kiosk?.stage && window.__kiosk?.stage.seq !== undefined")
     page.wait_for_selector('body[data-conn="live"]')
     return context, page
 
 
 def drawn(page, seq: int) -> None:
-    page.wait_for_function("s => window.__stage && window.__stage.seq >= s", arg=seq, timeout=5000)
+    page.wait_for_function(
+        "s => window.__kiosk?.stage && window.__kiosk?.stage.seq >= s", arg=seq, timeout=5000
+    )
 
 
 def go(server: LiveServer, page, action: str = "go", **fields) -> dict:
@@ -150,25 +152,25 @@ def mmss(seconds: int) -> str:
 
 def go_and_sync(server: LiveServer, page) -> None:
     """GO, and wait until the monitor has taken the server's clock again for the new cue."""
-    synced = page.evaluate("window.__stage.synced")
+    synced = page.evaluate("window.__kiosk?.stage.synced")
     go(server, page)
-    page.wait_for_function("n => window.__stage.synced > n", arg=synced)
+    page.wait_for_function("n => window.__kiosk?.stage.synced > n", arg=synced)
 
 
 def to_mid_second(page) -> None:
     """Move the page's clock to the middle of the server's second. The monitor ticks 15 ms after each
     second turns, so a test that starts counting within those 15 ms would see the last tick one short."""
-    into = page.evaluate("(Date.now() + window.__stage.skew) % 1000")
+    into = page.evaluate("(Date.now() + window.__kiosk?.stage.skew) % 1000")
     page.clock.run_for(int((1500 - into) % 1000) or 1000)
 
 
 def at_second(page, target: int) -> None:
     """Move the page's clock (and nothing else: no timer fires on the way) to one second before ``target``
     seconds into the cue, then let one second tick: the monitor has drawn ``target``."""
-    now = page.evaluate("window.__stage.elapsed")
+    now = page.evaluate("window.__kiosk?.stage.elapsed")
     page.clock.set_system_time(page.evaluate("Date.now()") / 1000 + (target - 1 - now))
     page.clock.run_for(1000)
-    assert page.evaluate("window.__stage.elapsed") == target
+    assert page.evaluate("window.__kiosk?.stage.elapsed") == target
 
 
 def test_the_timer_counts_from_the_cue_and_turns_red_past_its_minutes(server, chromium):
@@ -179,7 +181,7 @@ def test_the_timer_counts_from_the_cue_and_turns_red_past_its_minutes(server, ch
         # The server's clock is taken again as the cue starts: the count begins at the cue's own moment.
         go_and_sync(server, page)  # the speech: 1 minute planned
         to_mid_second(page)
-        start = page.evaluate("window.__stage.elapsed")
+        start = page.evaluate("window.__kiosk?.stage.elapsed")
         assert 0 <= start <= 4  # (the cue's start is kept to the second, and a loaded machine answers late)
         assert page.get_attribute("#timer", "data-state") == "ok"
         assert text(page, "#elapsed") == mmss(start)
@@ -215,10 +217,10 @@ def test_the_timer_turns_15_ms_after_the_second_even_after_a_state_just_past_it(
         go_and_sync(server, page)
         pause_clock(page)
         go_and_sync(server, page)
-        into = page.evaluate("(Date.now() + window.__stage.skew) % 1000")
+        into = page.evaluate("(Date.now() + window.__kiosk?.stage.skew) % 1000")
         page.clock.run_for(int((1005 - into) % 1000) or 1000)  # 5 ms into a second
         go(server, page, "show", screen="spotlight")  # a state lands: a fresh tick, 5 ms in
-        start = page.evaluate("window.__stage.elapsed")
+        start = page.evaluate("window.__kiosk?.stage.elapsed")
         page.clock.run_for(5000)  # 5 ms into the fifth second after: its tick is 10 ms away
         assert text(page, "#elapsed") == mmss(start + 4)
         page.clock.run_for(12)
@@ -237,9 +239,9 @@ def test_the_timer_uses_the_servers_clock_not_the_tablets(server, chromium):
         for digit in VIEWER_PIN:
             page.click(f'.key[data-key="{digit}"]')
         page.click('.key[data-key="ok"]')
-        page.wait_for_function("() => window.__stage && window.__stage.seq !== undefined")
+        page.wait_for_function("() => window.__kiosk?.stage && window.__kiosk?.stage.seq !== undefined")
         go_and_sync(server, page)
-        assert abs(page.evaluate("window.__stage.skew") + 7 * 60 * 1000) < 3000
+        assert abs(page.evaluate("window.__kiosk?.stage.skew") + 7 * 60 * 1000) < 3000
         assert text(page, "#elapsed") in ("00:00", "00:01", "00:02")
     finally:
         context.close()
@@ -270,14 +272,14 @@ def test_only_a_logged_in_device_or_a_paired_screen_sees_the_monitor(server, chr
         for digit in VIEWER_PIN:
             page.click(f'.key[data-key="{digit}"]')
         page.click('.key[data-key="ok"]')
-        page.wait_for_function("() => window.__stage && window.__stage.seq !== undefined")
+        page.wait_for_function("() => window.__kiosk?.stage && window.__kiosk?.stage.seq !== undefined")
         assert page.locator("#pinpad").count() == 0
 
         # A paired screen (a floor monitor's PC, paired once like a wall) needs no PIN.
         floor = chromium.new_context(viewport={"width": 1920, "height": 1080}).new_page()
         pair_page(floor, server, "舞台提词屏")
         floor.goto(server.url + "/stage")
-        floor.wait_for_function("() => window.__stage && window.__stage.seq !== undefined")
+        floor.wait_for_function("() => window.__kiosk?.stage && window.__kiosk?.stage.seq !== undefined")
         floor.wait_for_selector('body[data-conn="live"]')
         go(server, floor)
         assert text(floor, "#cue-title") == "仪式开始"

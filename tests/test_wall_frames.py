@@ -99,7 +99,7 @@ def test_each_signing_frame_by_frame(live_server, chromium, size):
         for p in order:
             announced = live_server.command("announce", project_id=p["id"]).json()
             page.wait_for_function(
-                "s => window.__display && window.__display.seq === s", arg=announced["seq"]
+                "s => window.__kiosk?.display && window.__kiosk?.display.seq === s", arg=announced["seq"]
             )
             one_layout_at_a_time(
                 page.evaluate(SAMPLE, {"until": 1600, "step": FRAME_MS}), f"announce {p['name']}"
@@ -107,7 +107,9 @@ def test_each_signing_frame_by_frame(live_server, chromium, size):
             page.clock.run_for(1000)
             answer = live_server.command("confirm", project_id=p["id"]).json()
             target = Decimal(answer["state"]["total_yi"])
-            page.wait_for_function("s => window.__display && window.__display.seq === s", arg=answer["seq"])
+            page.wait_for_function(
+                "s => window.__kiosk?.display && window.__kiosk?.display.seq === s", arg=answer["seq"]
+            )
             one_layout_at_a_time(
                 page.evaluate(SAMPLE, {"until": 1600, "step": FRAME_MS}), f"confirm {p['name']}"
             )

@@ -42,7 +42,7 @@ def test_a_wall_rebooted_while_the_server_is_down_shows_its_last_picture(tmp_pat
         first = server.ids()[0]
         answer = server.command("confirm", project_id=first).json()
         wait_drawn(page, answer["seq"])
-        page.wait_for_function("() => navigator.serviceWorker.controller && window.__wallKept > 0")
+        page.wait_for_function("() => navigator.serviceWorker.controller && window.__kiosk?.wallKept > 0")
         # the last view has reached the worker's cache (the page posts it: a message, not a fetch)
         page.wait_for_function(
             """async (seq) => {
@@ -65,7 +65,7 @@ def test_a_wall_rebooted_while_the_server_is_down_shows_its_last_picture(tmp_pat
 
         server.start()
         later = server.command("confirm", project_id=server.ids()[1]).json()
-        page.wait_for_function("s => window.__display.seq === s", arg=later["seq"], timeout=5_000)
+        page.wait_for_function("s => window.__kiosk?.display.seq === s", arg=later["seq"], timeout=5_000)
         wall.close()
     finally:
         server.stop()
@@ -87,8 +87,8 @@ def test_a_console_reloaded_while_the_server_is_down_shows_its_last_view_read_on
         page.set_viewport_size({"width": 1024, "height": 768})
         log_in(page, server.url)
         answer = server.command("confirm", project_id=server.ids()[0]).json()
-        page.wait_for_function("s => window.KioskConsole.state().seq === s", arg=answer["seq"])
-        page.wait_for_function("() => navigator.serviceWorker.controller && window.__consoleKept > 0")
+        page.wait_for_function("s => window.__kiosk?.console.state().seq === s", arg=answer["seq"])
+        page.wait_for_function("() => navigator.serviceWorker.controller && window.__kiosk?.consoleKept > 0")
         page.wait_for_function(
             """async (seq) => {
                 const kept = await (await caches.open('kiosk-console-v1')).match(location.origin + '/api/v1/state');
@@ -107,7 +107,8 @@ def test_a_console_reloaded_while_the_server_is_down_shows_its_last_view_read_on
         page.goto(server.url + "/control")
         page.locator("#kept-band:not([hidden])").wait_for()
         page.wait_for_function(
-            "s => window.KioskConsole.state() && window.KioskConsole.state().seq === s", arg=answer["seq"]
+            "s => window.__kiosk?.console.state() && window.__kiosk?.console.state().seq === s",
+            arg=answer["seq"],
         )
         assert "ERR_" not in page.content()
         signed = page.locator('.row[data-status="signed"] .row-name')
@@ -121,7 +122,9 @@ def test_a_console_reloaded_while_the_server_is_down_shows_its_last_view_read_on
         page.locator('body[data-conn="live"]').wait_for(timeout=5_000)
         assert page.locator("#btn-confirm").is_visible()
         later = server.command("confirm", project_id=server.ids()[1]).json()
-        page.wait_for_function("s => window.KioskConsole.state().seq === s", arg=later["seq"], timeout=5_000)
+        page.wait_for_function(
+            "s => window.__kiosk?.console.state().seq === s", arg=later["seq"], timeout=5_000
+        )
         tablet.close()
     finally:
         server.stop()

@@ -117,7 +117,7 @@ def open_wall(browser, server, size=(1920, 1080), name="主屏"):
 def signing_on(page) -> None:
     """Until the wall shows its certificates, come in and still (only the marks' endless pulses run)."""
     page.wait_for_function(
-        "() => window.__display && window.__display.screen === 'signing' && "
+        "() => window.__kiosk?.display && window.__kiosk?.display.screen === 'signing' && "
         "document.querySelectorAll('.screen.is-active .cert:not(.is-pending)').length > 0 && "
         "!document.getAnimations().some(a => a.playState === 'running' && "
         "a.effect.getComputedTiming().iterations !== Infinity)"
@@ -184,7 +184,8 @@ def test_a_pads_ink_is_on_the_wall_at_its_place_within_a_frame(signing, chromium
 
         host.ink(sig, 2, stroke(1, 150, 380, 260, t0=400))
         page.wait_for_function(
-            "(id) => window.__wallInk.pads[id] && window.__wallInk.pads[id].batches === 2", arg=host.id
+            "(id) => window.__kiosk?.wallInk.pads[id] && window.__kiosk?.wallInk.pads[id].batches === 2",
+            arg=host.id,
         )
         drawn = ink(page, host.id)
         # Canonical x 100..380 of 1000: the ink is in the left columns of the place, nowhere else.
@@ -213,7 +214,8 @@ def test_a_missed_batch_is_fetched_again_and_the_wall_ends_with_every_stroke(sig
     try:
         signing_on(page)
         page.wait_for_function(
-            "(id) => window.__wallInk.pads[id] && window.__wallInk.pads[id].batches === 2", arg=host.id
+            "(id) => window.__kiosk?.wallInk.pads[id] && window.__kiosk?.wallInk.pads[id].batches === 2",
+            arg=host.id,
         )
         page.wait_for_timeout(800)  # (the asks of its connect and first view answered: none on its way)
         asked = sum("ink_sync" in f for f in page.sent)
@@ -231,7 +233,7 @@ def test_a_missed_batch_is_fetched_again_and_the_wall_ends_with_every_stroke(sig
         assert asks() > asked, "no ink_sync on a gap"
         host.ink(sig, 3, stroke(2, 400, 600, t0=600))
         page.wait_for_function(
-            "(id) => { const p = window.__wallInk.pads[id]; return p && p.batches === 4 && !p.gaps && p.points === 96; }",
+            "(id) => { const p = window.__kiosk?.wallInk.pads[id]; return p && p.batches === 4 && !p.gaps && p.points === 96; }",
             arg=host.id,
         )
         cols = ink(page, host.id)["cols"]
@@ -249,25 +251,25 @@ def test_a_new_attempt_replaces_the_old_ink(signing, chromium):
         host = pad(ids[0], "host")
         first = host.begin()
         host.ink(first, 1, stroke(0, 60, 300))
-        page.wait_for_function("(id) => window.__wallInk.pads[id]", arg=host.id)
+        page.wait_for_function("(id) => window.__kiosk?.wallInk.pads[id]", arg=host.id)
         assert sum(ink(page, host.id)["cols"][:3]) > 0
         # 重签: the attempt is set aside and the place is empty again, waiting.
         host.call("clear", {"signature_id": first})
-        page.wait_for_function("(id) => !window.__wallInk.pads[id]", arg=host.id)
+        page.wait_for_function("(id) => !window.__kiosk?.wallInk.pads[id]", arg=host.id)
         wait_until(lambda: ink(page, host.id)["n"] == 0, timeout=5, message="the cleared ink stays")
         mark = page.locator(f'.screen.is-active .cert-place[data-pad="{host.id}"] .cert-state')
         assert mark.inner_text() == "请签名"
         second = host.begin()
         host.ink(second, 1, stroke(0, 650, 900))
         page.wait_for_function(
-            "([id, s]) => window.__wallInk.pads[id] && window.__wallInk.pads[id].signature_id === s",
+            "([id, s]) => window.__kiosk?.wallInk.pads[id] && window.__kiosk?.wallInk.pads[id].signature_id === s",
             arg=[host.id, second],
         )
         # A third attempt without a clear (the pad reloaded): its signature id replaces the second's ink.
         third = host.begin()
         host.ink(third, 1, stroke(0, 420, 560))
         page.wait_for_function(
-            "([id, s]) => window.__wallInk.pads[id] && window.__wallInk.pads[id].signature_id === s",
+            "([id, s]) => window.__kiosk?.wallInk.pads[id] && window.__kiosk?.wallInk.pads[id].signature_id === s",
             arg=[host.id, third],
         )
         cols = ink(page, host.id)["cols"]
@@ -319,14 +321,14 @@ def test_a_round_signs_side_by_side_and_stacked_with_its_remote_mark(signing, ch
         # A side screen keeps its roll: the certificates are for the main wall and the totem.
         side = main.context.new_page()
         side.goto(server.url + "/display?layout=side")
-        side.wait_for_function("() => window.__display && window.__display.layout === 'side'")
-        assert side.evaluate("window.__display.screen") == "roll"
+        side.wait_for_function("() => window.__kiosk?.display && window.__kiosk?.display.layout === 'side'")
+        assert side.evaluate("window.__kiosk?.display.screen") == "roll"
         assert side.locator(".cert").count() == 0
         side.close()
         # The round confirmed: the certificates give way to the wall's celebration as before.
         seq = server.command("confirm", project_ids=round_ids).json()["seq"]
         main.wait_for_function(
-            "s => window.__display.seq >= s && window.__display.screen === 'round'", arg=seq
+            "s => window.__kiosk?.display.seq >= s && window.__kiosk?.display.screen === 'round'", arg=seq
         )
         assert main.locator(".screen.is-active .round-stamp").count() == 3
     finally:
@@ -341,7 +343,7 @@ def test_the_consoles_chips_follow_the_pads(signing, chromium):
     console = chromium.new_context(viewport={"width": 1024, "height": 768}).new_page()
     try:
         log_in(console, server.url, pin=OPERATOR_PIN)
-        chips = "() => Object.fromEntries(window.KioskConsole.pads().map(c => [c.id, c.state]))"
+        chips = "() => Object.fromEntries(window.__kiosk?.console.pads().map(c => [c.id, c.state]))"
         host = pad(ids[0], "host")
         investor = pad(ids[0], "investor")
         console.wait_for_function(f"() => Object.values(({chips})()).length === 2")
@@ -364,7 +366,7 @@ def test_the_consoles_chips_follow_the_pads(signing, chromium):
         # waiting for its signature flashes.
         r = web.put(server.url + "/api/v1/certificate", json={"signatures_required": True}, timeout=10)
         assert r.status_code == 200, r.text
-        console.wait_for_function("() => window.KioskConsole.state().signature_rules.required")
+        console.wait_for_function("() => window.__kiosk?.console.state().signature_rules.required")
         hold_confirm(console)
         assert console.locator("#statusline").get_attribute("data-kind") == "error"
         said = console.locator("#status-text").inner_text()

@@ -67,8 +67,6 @@ SCRIPT_NOT_WORDS = {
     # Errors kept to the code, and Socket.IO's own reason for a disconnect that the server asked for.
     "static/js/common/keeper-sw.js": {"no answer in time"},
     "static/js/common/live.js": {"io server disconnect"},
-    "static/js/live/socket.js": {"io server disconnect"},
-    "static/js/sign/main.js": {"io server disconnect"},
     # The separator the signatories' field is filled with: the server splits it again, as it takes
     # what organisers type.
     "static/js/admin/projects.js": {"、"},

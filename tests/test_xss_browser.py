@@ -70,7 +70,7 @@ def test_hostile_names_stay_text_on_every_page(hostile_server, chromium):
         first = server.state()["projects"][0]["id"]
         server.command("confirm", project_id=first)
         page.goto(server.url + "/display")
-        page.wait_for_function("() => window.__display && window.__display.seq > 0")
+        page.wait_for_function("() => window.__kiosk?.display && window.__kiosk?.display.seq > 0")
         assert_inert(page, HOSTILE[0][0])
         seq = server.command("show", screen="roll").json()["seq"]
         wait_drawn(page, seq)
@@ -90,7 +90,7 @@ def test_hostile_names_stay_text_on_every_page(hostile_server, chromium):
         for digit in PIN:
             page.click(f'.key[data-key="{digit}"]')
         page.click('.key[data-key="ok"]')
-        page.wait_for_function("() => window.KioskConsole && window.KioskConsole.state()")
+        page.wait_for_function("() => window.__kiosk?.console && window.__kiosk?.console.state()")
         assert_inert(page, HOSTILE[1][0])
 
         page.goto(server.url + "/print/cards")

@@ -79,6 +79,8 @@ AGENDA_STATUS = {
     "skipped": N_("已跳过"),
     "not_reached": N_("未进行"),
 }
+# The same states in a project's chip colours (a cue done as signed, running as announced), for the pages.
+AGENDA_CHIP = {"done": "signed", "running": "announced", "skipped": "pending", "not_reached": "pending"}
 # The actual length of the cue that started last, when nothing came after it.
 STILL_RUNNING = N_("仍在进行")
 
@@ -334,6 +336,8 @@ def agenda_rows(c: Ceremony, view: dict, log: Sequence[LogEntry]) -> list[dict]:
                 ],
                 "status": run.status,
                 "status_text": gettext(AGENDA_STATUS[run.status], lang),
+                "chip": AGENDA_CHIP[run.status],
+                "ran": run.status in ("done", "running"),
                 "round": signing,
                 "signed_time": fmt.listing([e["time"] for e in signing["confirms"]], lang) if signing else "",
             }

@@ -484,6 +484,18 @@ def _pad_row(d: Pad, state: State, w: _Words, drawing: frozenset[str] = frozense
     }
 
 
+def _pads_focus(view: dict, pads) -> list[str]:
+    """The projects whose pads the console shows: those the wall is signing, else those in its spotlight
+    (a round just signed)."""
+    with_pads = {d.project_id for d in pads}
+    signing = view["signing"]
+    ids = [i for i in (x["project_id"] for x in signing["certificates"]) if i in with_pads] if signing else []
+    wall = view["wall"]
+    if not ids and wall["screen"] == "spotlight":
+        ids = [i for i in wall["project_ids"] or [wall["project_id"]] if i in with_pads]
+    return ids
+
+
 def certificate_version(cert) -> str:
     """Changes exactly when the picture does: the wall fetches it again then, not at every change."""
     return hashlib.sha256(repr(cert).encode()).hexdigest()[:12]
@@ -741,6 +753,7 @@ def _operator_setup(c: Ceremony, view: dict, w: _Words) -> None:
     view["run_of_show"] = _run_of_show(c, w, view)
     # Every pad with its state ("signing" is the console's own, from the ink it sees arrive).
     view["pads"] = [_pad_row(d, state, w) for d in c.pads]
+    view["pads_focus"] = _pads_focus(view, c.pads)
     view["signature_rules"] = {
         "required": c.event.signatures_required,
         "sign_on_submit": c.event.sign_on_submit,

@@ -4,38 +4,46 @@
  * server checks every row with the import's rules and names the row and field of each problem. Without an
  * organiser's agenda the table starts from the one the server made from the projects.
  */
-import { KA } from "./shell.js";
+import { $, clear, el, setText } from "../common/dom.js";
+import { t } from "../common/words.js";
+import { adopt, currentState, errorMessage, section, send, toast, upload } from "./shell.js";
 
-var t = KA.t, $ = KA.$, el = KA.el, setText = KA.setText, clear = KA.clear;
-var FIELDS = ["kind", "title", "person", "role", "projects", "time", "minutes", "script"];
-var rows = [], dirty = false, saving = false, problems = [];
+const FIELDS = ["kind", "title", "person", "role", "projects", "time", "minutes", "script"];
+let rows = [],
+  dirty = false,
+  saving = false,
+  problems = [];
 
 function fromState(s) {
-  var orders = {};
-  s.projects.forEach(function (p) { orders[p.id] = p.order; });
-  return s.run_of_show.cues.map(function (c) {
-    return {
-      // (a cue the agenda made from the projects has no place in the store yet: saved, it is new)
-      id: c.id.indexOf("auto-") === 0 ? null : c.id,
-      kind: c.kind,
-      title: c.title,
-      person: c.person || "",
-      role: c.role || "",
-      projects: c.project_ids.map(function (id) { return orders[id]; }).filter(Boolean).join(t("list_sep")),
-      time: c.planned_time || "",
-      minutes: c.minutes ? String(c.minutes) : "",
-      script: c.script || "",
-    };
+  const orders = {};
+  s.projects.forEach((p) => {
+    orders[p.id] = p.order;
   });
+  return s.run_of_show.cues.map((c) => ({
+    // (a cue the agenda made from the projects has no place in the store yet: saved, it is new)
+    id: c.id.indexOf("auto-") === 0 ? null : c.id,
+
+    kind: c.kind,
+    title: c.title,
+    person: c.person || "",
+    role: c.role || "",
+    projects: c.project_ids
+      .map((id) => orders[id])
+      .filter(Boolean)
+      .join(t("list_sep")),
+    time: c.planned_time || "",
+    minutes: c.minutes ? String(c.minutes) : "",
+    script: c.script || "",
+  }));
 }
 
 function input(row, key, index) {
-  var s = KA.state();
-  var node;
+  const s = currentState();
+  let node;
   if (key === "kind") {
     node = el("select");
-    s.cue_kinds.forEach(function (k) {
-      var option = el("option", null, k.label);
+    s.cue_kinds.forEach((k) => {
+      const option = el("option", null, k.label);
       option.value = k.id;
       node.appendChild(option);
     });
@@ -51,61 +59,67 @@ function input(row, key, index) {
   }
   node.value = row[key] || "";
   node.setAttribute("data-field", key);
-  node.addEventListener("input", function () {
+  node.addEventListener("input", () => {
     rows[index][key] = node.value;
     touched();
   });
-  var label = el("label", "field afield afield-" + key);
+  const label = el("label", "field afield afield-" + key);
   label.appendChild(el("span", "field-label", t("agenda_" + key)));
   label.appendChild(node);
-  var mine = problems.filter(function (p) { return p.row === index + 1 && p.field === "cue_" + key; });
+  const mine = problems.filter((p) => p.row === index + 1 && p.field === "cue_" + key);
   if (mine.length) {
     label.classList.add("is-invalid");
-    label.appendChild(el("span", "field-error", mine.map(function (p) { return p.reason; }).join(" ")));
+    label.appendChild(el("span", "field-error", mine.map((p) => p.reason).join(" ")));
   }
   return label;
 }
 
 function tool(action, glyph, label, index) {
-  var b = el("button", "icon-btn", glyph);
+  const b = el("button", "icon-btn", glyph);
   b.type = "button";
   b.title = label;
   b.setAttribute("aria-label", label);
-  b.addEventListener("click", function () { move(action, index); });
+  b.addEventListener("click", () => {
+    move(action, index);
+  });
   return b;
 }
 
 function render() {
-  var s = KA.state();
+  const s = currentState();
   if (!s || !s.run_of_show) return;
   if (!dirty) rows = fromState(s);
-  var list = $("alist");
+  const list = $("alist");
   clear(list);
-  rows.forEach(function (row, i) {
-    var li = el("li", "arow");
+  rows.forEach((row, i) => {
+    const li = el("li", "arow");
     li.setAttribute("data-row", String(i + 1));
-    var head = el("div", "arow-head");
+    const head = el("div", "arow-head");
     head.appendChild(el("span", "order-dot", i + 1));
-    var tools = el("span", "arow-tools");
+    const tools = el("span", "arow-tools");
     tools.appendChild(tool("up", "↑", t("agenda_up"), i));
     tools.appendChild(tool("down", "↓", t("agenda_down"), i));
     tools.appendChild(tool("remove", "✕", t("agenda_remove"), i));
     head.appendChild(tools);
     li.appendChild(head);
-    var grid = el("div", "arow-grid");
-    FIELDS.forEach(function (key) { grid.appendChild(input(row, key, i)); });
+    const grid = el("div", "arow-grid");
+    FIELDS.forEach((key) => {
+      grid.appendChild(input(row, key, i));
+    });
     li.appendChild(grid);
     list.appendChild(li);
   });
-  var note = $("agenda-note");
-  var made = s.agenda_made && !dirty;
+  const note = $("agenda-note");
+  const made = s.agenda_made && !dirty;
   note.hidden = !(made || dirty);
   setText(note, dirty ? t("agenda_dirty") : made ? t("agenda_made") : "");
-  var box = $("agenda-problems");
+  const box = $("agenda-problems");
   box.hidden = !problems.length;
-  var ul = $("agenda-problem-list");
+  const ul = $("agenda-problem-list");
   clear(ul);
-  problems.forEach(function (p) { ul.appendChild(el("li", null, p.text)); });
+  problems.forEach((p) => {
+    ul.appendChild(el("li", null, p.text));
+  });
   $("agenda-save").disabled = saving || !rows.length;
   setText($("badge-agenda"), rows.length ? String(rows.length) : "");
 }
@@ -113,7 +127,7 @@ function render() {
 function touched() {
   if (!dirty) {
     dirty = true;
-    var note = $("agenda-note");
+    const note = $("agenda-note");
     note.hidden = false;
     setText(note, t("agenda_dirty"));
   }
@@ -122,9 +136,9 @@ function touched() {
 function move(action, i) {
   if (action === "remove") rows.splice(i, 1);
   else {
-    var j = action === "up" ? i - 1 : i + 1;
+    const j = action === "up" ? i - 1 : i + 1;
     if (j < 0 || j >= rows.length) return;
-    var row = rows[i];
+    const row = rows[i];
     rows[i] = rows[j];
     rows[j] = row;
   }
@@ -138,11 +152,11 @@ function answered(res, okWord) {
   if (res.status === 200 && res.data) {
     dirty = false;
     problems = [];
-    KA.adopt(res.data.state);
-    KA.toast(t(okWord, { n: res.data.imported }), "ok", 3000);
+    adopt(res.data.state);
+    toast(t(okWord, { n: res.data.imported }), "ok", 3000);
   } else if (res.status !== 401) {
     problems = (res.data && res.data.placed) || [];
-    if (!problems.length) KA.toast(KA.errorMessage(res), "error", 6000);
+    if (!problems.length) toast(errorMessage(res), "error", 6000);
   }
   render();
 }
@@ -151,29 +165,33 @@ function save() {
   if (saving) return;
   saving = true;
   render();
-  KA.send("PUT", "/api/v1/agenda", { cues: rows }).then(function (res) { answered(res, "agenda_saved"); });
+  send("PUT", "/api/v1/agenda", { cues: rows }).then((res) => {
+    answered(res, "agenda_saved");
+  });
 }
 
 function init() {
   $("agenda-save").addEventListener("click", save);
-  $("agenda-add").addEventListener("click", function () {
+  $("agenda-add").addEventListener("click", () => {
     rows.push({ kind: "speech", title: "", person: "", role: "", projects: "", time: "", minutes: "", script: "" });
     touched();
     render();
   });
-  $("agenda-file").addEventListener("change", function () {
-    var file = $("agenda-file").files[0];
+  $("agenda-file").addEventListener("change", () => {
+    const file = $("agenda-file").files[0];
     $("agenda-file").value = "";
     if (!file) return;
     saving = true;
     render();
-    KA.upload("/api/v1/agenda/import", file).then(function (res) { answered(res, "agenda_imported"); });
+    upload("/api/v1/agenda/import", file).then((res) => {
+      answered(res, "agenda_imported");
+    });
   });
 }
 
-KA.section({
+section({
   id: "agenda",
-  init: init,
+  init,
   show: render,
   state: render,
   language: render,

@@ -1,5 +1,5 @@
 /* The admin page's entry: the shell, then every section (each registers itself), then start. */
-import { KA } from "./shell.js";
+import { start } from "./shell.js";
 import "./event.js";
 import "./projects.js";
 import "./agenda.js";
@@ -10,4 +10,4 @@ import "./run.js";
 import "./report.js";
 import "./access.js";
 
-KA.start();
+start();

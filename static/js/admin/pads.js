@@ -11,17 +11,18 @@
  * shown, after each change made here, whenever the ceremony's state moves, and every few seconds while
  * the section is on screen (a tablet opening its link changes nothing the broadcast carries).
  */
-import { KA } from "./shell.js";
-
-var t = KA.t, $ = KA.$, el = KA.el, setText = KA.setText, clear = KA.clear;
+import { $, clear, el, mediaUrl, setText, showImage } from "../common/dom.js";
+import { t } from "../common/words.js";
+import { clearErrors, confirmDialog, copyText, currentState, errorMessage, get, isShown } from "./shell.js";
+import { section, send, settings, showErrors, toast, upload } from "./shell.js";
 
 // What a colour looks like here, from the server's rule for the field: only to keep the colour picker in
 // step with the text; the server checks the colour itself on save and its answer is what the field shows.
-var HEX = new RegExp("^(?:" + KA.settings.limits.ink_color.pattern + ")$");
-var MAX_IMAGE = KA.settings.max_image_bytes;
-var POLL_MS = 5000;
+const HEX = new RegExp("^(?:" + settings.limits.ink_color.pattern + ")$");
+const MAX_IMAGE = settings.max_image_bytes;
+const POLL_MS = 5000;
 // The server may name a field by its stored key; the forms name it as the API's body does.
-var ALIASES = {
+const ALIASES = {
   ink_color: "ink",
   certificate_template: "template",
   certificate_background: "background",
@@ -32,10 +33,22 @@ var ALIASES = {
   project: "project_id",
 };
 
-var form, addForm, dialog, dform, remoteDialog;
-var projects = [], pads = [], padsLoaded = false, padsKey = "", padsSeq = 0, pollTimer = null, refetchTimer = null;
-var cert = null, baseline = null, certSeq = 0, saving = false;
-var previewId = null, previewCount = 0, editing = null, remoteFor = null;
+let form, addForm, dialog, dform, remoteDialog;
+let projects = [],
+  pads = [],
+  padsLoaded = false,
+  padsKey = "",
+  padsSeq = 0,
+  pollTimer = null,
+  refetchTimer = null;
+let cert = null,
+  baseline = null,
+  certSeq = 0,
+  saving = false;
+let previewId = null,
+  previewCount = 0,
+  editing = null,
+  remoteFor = null;
 
 // ---------------------------------------------------------------------------------------------------
 // Small helpers
@@ -46,13 +59,11 @@ function path(id, tail) {
 }
 
 function projectById(id) {
-  for (var i = 0; i < projects.length; i++) if (projects[i].id === id) return projects[i];
-  return null;
+  return projects.find((x) => x.id === id) || null;
 }
 
 function padById(id) {
-  for (var i = 0; i < pads.length; i++) if (pads[i].id === id) return pads[i];
-  return null;
+  return pads.find((x) => x.id === id) || null;
 }
 
 /** A link as the phone or tablet opens it (the server may send a path). */
@@ -64,30 +75,29 @@ function absolute(url) {
   }
 }
 
-function safeMedia(url) {
-  return typeof url === "string" && /^\/media\/[A-Za-z0-9._-]+$/.test(url) ? url : null;
-}
-
 /**
  * A 400's problems as [{field, reason}], whichever way the server wrote them: the event form's
  * ``errors`` ({field, reason}) or ``problems`` ({field, text}).
  */
 function problemsOf(res) {
-  var d = res.data || {};
-  var list = Array.isArray(d.errors) ? d.errors : Array.isArray(d.problems) ? d.problems : [];
+  const d = res.data || {};
+  const list = Array.isArray(d.errors) ? d.errors : Array.isArray(d.problems) ? d.problems : [];
   return list
-    .filter(function (p) { return p && typeof p === "object"; })
-    .map(function (p) { return { field: p.field, reason: p.reason || p.text || p.message || "" }; });
+    .filter((p) => p && typeof p === "object")
+    .map((p) => ({
+      field: p.field,
+      reason: p.reason || p.text || p.message || "",
+    }));
 }
 
 /** Show a failed write's problems on their fields; what has no field goes to ``message``. */
 function showProblems(root, res, message) {
-  var problems = problemsOf(res);
+  const problems = problemsOf(res);
   if (res.status === 400 && problems.length) {
-    var left = KA.showErrors(root, problems, ALIASES);
-    setText(message, left.length ? left.map(function (p) { return p.reason; }).join(" ") : t("fix_fields"));
+    const left = showErrors(root, problems, ALIASES);
+    setText(message, left.length ? left.map((p) => p.reason).join(" ") : t("fix_fields"));
   } else if (res.status !== 401) {
-    setText(message, KA.errorMessage(res));
+    setText(message, errorMessage(res));
   }
 }
 
@@ -98,8 +108,8 @@ function clearField(field) {
 }
 
 function clearFieldOnInput(root) {
-  root.addEventListener("input", function (e) {
-    var field = e.target.closest(".field");
+  root.addEventListener("input", (e) => {
+    const field = e.target.closest(".field");
     if (field && field.classList.contains("is-invalid")) clearField(field);
   });
 }
@@ -133,20 +143,20 @@ function values() {
 
 function dirty() {
   if (!baseline) return false;
-  var v = values();
-  return Object.keys(baseline).some(function (k) { return v[k] !== baseline[k]; });
+  const v = values();
+  return Object.keys(baseline).some((k) => v[k] !== baseline[k]);
 }
 
 function syncInk() {
-  var ink = form.elements.ink.value.trim().toLowerCase();
+  const ink = form.elements.ink.value.trim().toLowerCase();
   if (HEX.test(ink)) $("cert-ink-pick").value = ink;
-  Array.prototype.forEach.call(document.querySelectorAll("#ink-swatches .ink-swatch"), function (b) {
+  document.querySelectorAll("#ink-swatches .ink-swatch").forEach((b) => {
     b.setAttribute("aria-pressed", b.getAttribute("data-ink") === ink ? "true" : "false");
   });
 }
 
 function changed() {
-  var d = dirty();
+  const d = dirty();
   $("cert-dirty").hidden = !d;
   $("cert-revert").disabled = !d || saving;
   $("cert-save").disabled = saving || !cert;
@@ -154,21 +164,21 @@ function changed() {
 }
 
 function renderTemplates(c) {
-  var select = form.elements.template;
+  const select = form.elements.template;
   // Rebuilt only when the list changed: a state moving elsewhere must not shut an open drop-down.
-  var signature = JSON.stringify([c.templates, c.template]);
+  const signature = JSON.stringify([c.templates, c.template]);
   if (select.getAttribute("data-sig") === signature) return;
   select.setAttribute("data-sig", signature);
-  var keep = select.value || c.template;
+  const keep = select.value || c.template;
   clear(select);
-  (c.templates || []).forEach(function (tpl) {
-    var option = el("option", null, tpl.label || tpl.id);
+  (c.templates || []).forEach((tpl) => {
+    const option = el("option", null, tpl.label || tpl.id);
     option.value = tpl.id;
     select.appendChild(option);
   });
   // A stored template the list does not name still shows (saved again as it is).
   if (c.template && !select.querySelector('option[value="' + CSS.escape(c.template) + '"]')) {
-    var extra = el("option", null, c.template);
+    const extra = el("option", null, c.template);
     extra.value = c.template;
     select.appendChild(extra);
   }
@@ -176,21 +186,14 @@ function renderTemplates(c) {
 }
 
 function renderBackground(c) {
-  var url = safeMedia(c.background);
-  var img = $("cert-bg-img");
-  if (url) {
-    if (img.getAttribute("src") !== url) img.src = url;
-    img.hidden = false;
-  } else {
-    img.hidden = true;
-    img.removeAttribute("src");
-  }
+  const url = mediaUrl(c.background);
+  showImage($("cert-bg-img"), url);
   // A background the page cannot show as a picture is still there: say so rather than "none".
   $("cert-bg-empty").hidden = !!url;
   setText($("cert-bg-empty"), c.background && !url ? t("cert_background_set") : t("cert_no_background"));
   $("cert-bg-remove").hidden = !c.background;
-  var label = $("cert-bg-upload-label");
-  var word = c.background ? "replace_file" : "upload";
+  const label = $("cert-bg-upload-label");
+  const word = c.background ? "replace_file" : "upload";
   label.setAttribute("data-t", word);
   setText(label, t(word));
 }
@@ -204,20 +207,20 @@ function fillCert(c) {
   form.elements.signatures_required.checked = baseline.signatures_required;
   form.elements.sign_on_submit.checked = baseline.sign_on_submit;
   renderBackground(c);
-  KA.clearErrors(form);
+  clearErrors(form);
   setText($("cert-message"), "");
   changed();
 }
 
 function loadCert(force) {
-  var mine = ++certSeq;
-  return KA.get("/api/v1/certificate").then(function (res) {
+  const mine = ++certSeq;
+  return get("/api/v1/certificate").then((res) => {
     if (mine !== certSeq) return;
-    var box = $("cert-unavailable");
+    const box = $("cert-unavailable");
     if (res.status !== 200 || !res.data) {
       if (res.status === 401) return;
       box.hidden = false;
-      setText(box, t("cert_unavailable", { message: KA.errorMessage(res) }));
+      setText(box, t("cert_unavailable", { message: errorMessage(res) }));
       changed();
       return;
     }
@@ -244,16 +247,16 @@ function adoptCert(res) {
 function save(e) {
   e.preventDefault();
   if (saving || !cert) return;
-  KA.clearErrors(form);
+  clearErrors(form);
   setText($("cert-message"), "");
   saving = true;
   busy($("cert-save"), true);
-  KA.send("PUT", "/api/v1/certificate", values()).then(function (res) {
+  send("PUT", "/api/v1/certificate", values()).then((res) => {
     saving = false;
     busy($("cert-save"), false);
     if (res.status === 200) {
-      adoptCert(res).then(function () {
-        KA.toast(t("cert_saved"), "ok", 2500);
+      adoptCert(res).then(() => {
+        toast(t("cert_saved"), "ok", 2500);
         refreshPreview();
       });
       return;
@@ -266,22 +269,22 @@ function save(e) {
 function uploadBackground(file) {
   clearField(form.querySelector('.field[data-field="background"]'));
   if (MAX_IMAGE && file.size > MAX_IMAGE) {
-    KA.showErrors(form, [{ field: "background", reason: t("media_too_big") }]);
+    showErrors(form, [{ field: "background", reason: t("media_too_big") }]);
     return;
   }
-  var button = $("cert-bg-btn");
+  const button = $("cert-bg-btn");
   button.classList.add("is-busy");
-  KA.upload("/api/v1/certificate/background", file).then(function (res) {
+  upload("/api/v1/certificate/background", file).then((res) => {
     button.classList.remove("is-busy");
     if (res.status === 200 || res.status === 201) {
-      adoptBackground(res).then(function () {
-        KA.toast(t("cert_bg_uploaded"), "ok", 2500);
+      adoptBackground(res).then(() => {
+        toast(t("cert_bg_uploaded"), "ok", 2500);
         refreshPreview();
       });
     } else if (res.status !== 401) {
-      var problems = problemsOf(res);
-      var reason = problems.length ? problems.map(function (p) { return p.reason; }).join(" ") : KA.errorMessage(res);
-      KA.showErrors(form, [{ field: "background", reason: reason }]);
+      const problems = problemsOf(res);
+      const reason = problems.length ? problems.map((p) => p.reason).join(" ") : errorMessage(res);
+      showErrors(form, [{ field: "background", reason }]);
     }
   });
 }
@@ -297,22 +300,22 @@ function adoptBackground(res) {
 }
 
 function removeBackground() {
-  KA.confirm({
+  confirmDialog({
     title: t("cert_bg_remove_q"),
     text: [t("cert_bg_remove_text")],
     ok: t("remove"),
     danger: true,
-  }).then(function (yes) {
+  }).then((yes) => {
     if (!yes) return;
-    KA.send("DELETE", "/api/v1/certificate/background").then(function (res) {
+    send("DELETE", "/api/v1/certificate/background").then((res) => {
       if (res.status === 200 || res.status === 204) {
         if (res.status === 204) res.data = { background: null };
-        adoptBackground(res).then(function () {
-          KA.toast(t("cert_bg_removed"), "ok", 2500);
+        adoptBackground(res).then(() => {
+          toast(t("cert_bg_removed"), "ok", 2500);
           refreshPreview();
         });
       } else if (res.status !== 401) {
-        KA.showErrors(form, [{ field: "background", reason: KA.errorMessage(res) }]);
+        showErrors(form, [{ field: "background", reason: errorMessage(res) }]);
       }
     });
   });
@@ -323,13 +326,13 @@ function removeBackground() {
 // ---------------------------------------------------------------------------------------------------
 
 function renderProjectChoices() {
-  var signature = projects.map(function (p) { return p.id + "\u0000" + p.order + "\u0000" + p.name; }).join("\u0001");
-  [$("cert-preview-project"), addForm.elements.project_id].forEach(function (select) {
+  const signature = projects.map((p) => p.id + "\u0000" + p.order + "\u0000" + p.name).join("\u0001");
+  [$("cert-preview-project"), addForm.elements.project_id].forEach((select) => {
     if (select.getAttribute("data-sig") === signature) return;
-    var keep = select.value;
+    const keep = select.value;
     clear(select);
-    projects.forEach(function (p) {
-      var option = el("option", null, p.order + ". " + p.name);
+    projects.forEach((p) => {
+      const option = el("option", null, p.order + ". " + p.name);
       option.value = p.id;
       select.appendChild(option);
     });
@@ -347,20 +350,20 @@ function renderProjectChoices() {
 
 /** The two parties, named as the wall will name them: the district and the project's company. */
 function renderPartyChoices(select, project) {
-  var s = KA.state();
-  var host = (s && s.event && s.event.host) || "";
-  var sides = { host: host, investor: project ? project.investor : "" };
-  Array.prototype.forEach.call(select.options, function (option) {
-    var party = t(option.value === "host" ? "party_host" : "party_investor");
-    var side = sides[option.value];
-    setText(option, side ? t("party_choice", { party: party, side: side }) : party);
+  const s = currentState();
+  const host = (s && s.event && s.event.host) || "";
+  const sides = { host, investor: project ? project.investor : "" };
+  [...select.options].forEach((option) => {
+    const party = t(option.value === "host" ? "party_host" : "party_investor");
+    const side = sides[option.value];
+    setText(option, side ? t("party_choice", { party, side }) : party);
   });
 }
 
 function refreshPreview() {
-  var img = $("cert-preview");
-  var note = $("cert-preview-note");
-  var p = projectById(previewId);
+  const img = $("cert-preview");
+  const note = $("cert-preview-note");
+  const p = projectById(previewId);
   if (!p) {
     img.hidden = true;
     img.removeAttribute("src");
@@ -376,18 +379,18 @@ function refreshPreview() {
 }
 
 function previewLoaded() {
-  var img = $("cert-preview");
+  const img = $("cert-preview");
   img.hidden = false;
   img.setAttribute("data-state", "ok");
   $("cert-preview-note").hidden = true;
 }
 
 function previewFailed() {
-  var img = $("cert-preview");
+  const img = $("cert-preview");
   if (!img.getAttribute("src")) return;
   img.hidden = true;
   img.setAttribute("data-state", "failed");
-  var note = $("cert-preview-note");
+  const note = $("cert-preview-note");
   note.hidden = false;
   setText(note, t("cert_preview_failed"));
 }
@@ -397,17 +400,17 @@ function previewFailed() {
 // ---------------------------------------------------------------------------------------------------
 
 function loadPads() {
-  var mine = ++padsSeq;
-  return KA.get("/api/v1/pads").then(function (res) {
+  const mine = ++padsSeq;
+  return get("/api/v1/pads").then((res) => {
     if (mine !== padsSeq) return;
     if (res.status !== 200 || !res.data) {
       if (res.status !== 401 && !pads.length) {
-        setText($("pads-count"), t("pads_unavailable", { message: KA.errorMessage(res) }));
+        setText($("pads-count"), t("pads_unavailable", { message: errorMessage(res) }));
       }
       return;
     }
-    var list = Array.isArray(res.data) ? res.data : res.data.pads || [];
-    var key = JSON.stringify(list);
+    const list = Array.isArray(res.data) ? res.data : res.data.pads || [];
+    const key = JSON.stringify(list);
     padsLoaded = true;
     if (key === padsKey) return;
     padsKey = key;
@@ -417,13 +420,13 @@ function loadPads() {
 }
 
 function chipFor(className, text, title) {
-  var c = el("span", "chip " + className, text);
+  const c = el("span", "chip " + className, text);
   if (title) c.title = title;
   return c;
 }
 
 function actionButton(action, word, pad, extra) {
-  var b = el("button", "btn small" + (extra ? " " + extra : ""), t(word));
+  const b = el("button", "btn small" + (extra ? " " + extra : ""), t(word));
   b.type = "button";
   b.setAttribute("data-action", action);
   // Every row has the same buttons: the signatory's name tells a screen reader whose pad it is.
@@ -432,33 +435,38 @@ function actionButton(action, word, pad, extra) {
 }
 
 function padRow(pad) {
-  var li = el("li", "pad-row");
+  const li = el("li", "pad-row");
   li.setAttribute("data-id", pad.id);
   li.setAttribute("data-state", pad.state || "");
 
-  var who = el("div", "pad-who");
-  var name = el("span", "pad-name", pad.name);
+  const who = el("div", "pad-who");
+  const name = el("span", "pad-name", pad.name);
   name.id = "pad-who-" + pad._n;
   who.appendChild(name);
   who.appendChild(chipFor("pad-party is-" + (pad.party || ""), pad.party_text || pad.party));
   // The wall's own words for a remote party ("remote_text"), as the room will read them.
-  if (pad.remote_place) who.appendChild(chipFor("pad-remote", pad.remote_text || t("pad_remote_chip", { place: pad.remote_place })));
+  if (pad.remote_place)
+    who.appendChild(chipFor("pad-remote", pad.remote_text || t("pad_remote_chip", { place: pad.remote_place })));
   li.appendChild(who);
 
-  var status = el("div", "pad-status");
+  const status = el("div", "pad-status");
   status.appendChild(chipFor("pad-state is-" + (pad.state || "waiting"), pad.state_text || pad.state));
-  var claimed = el("span", "pad-claimed" + (pad.claimed ? " is-yes" : ""), t(pad.claimed ? "pad_claimed" : "pad_unclaimed"));
+  const claimed = el(
+    "span",
+    "pad-claimed" + (pad.claimed ? " is-yes" : ""),
+    t(pad.claimed ? "pad_claimed" : "pad_unclaimed")
+  );
   status.appendChild(claimed);
   if (pad.remote_active) status.appendChild(chipFor("pad-remote-on", t("pad_remote_active")));
   li.appendChild(status);
 
-  var link = el("div", "pad-link");
-  var inputId = "pad-url-" + pad._n;
-  var label = el("label", "pad-link-label", t("pad_local_link"));
+  const link = el("div", "pad-link");
+  const inputId = "pad-url-" + pad._n;
+  const label = el("label", "pad-link-label", t("pad_local_link"));
   label.htmlFor = inputId;
   link.appendChild(label);
-  var row = el("span", "url-row");
-  var input = el("input");
+  const row = el("span", "url-row");
+  const input = el("input");
   input.type = "text";
   input.readOnly = true;
   input.spellcheck = false;
@@ -472,7 +480,7 @@ function padRow(pad) {
   link.appendChild(row);
   li.appendChild(link);
 
-  var actions = el("div", "pad-actions");
+  const actions = el("div", "pad-actions");
   actions.appendChild(actionButton("link", "pad_new_link", pad));
   if (pad.remote_active) actions.appendChild(actionButton("revoke", "pad_revoke_remote", pad, "danger"));
   else actions.appendChild(actionButton("remote", "pad_remote_link", pad));
@@ -483,48 +491,55 @@ function padRow(pad) {
 }
 
 function renderPads() {
-  var box = $("pad-groups");
+  const box = $("pad-groups");
   // The list is redrawn whole: keep the keyboard where it was (same pad, same control).
-  var focused = document.activeElement;
-  var keep = null;
+  const focused = document.activeElement;
+  let keep = null;
   if (focused && box.contains(focused)) {
-    var row = focused.closest(".pad-row");
+    const row = focused.closest(".pad-row");
     keep = row ? { id: row.getAttribute("data-id"), action: focused.getAttribute("data-action") } : null;
   }
   clear(box);
   $("pads-no-projects").hidden = projects.length > 0;
   // Until the first answer, no group claims to have no pads.
   if (!padsLoaded) return;
-  var byProject = {};
-  pads.forEach(function (pad, i) {
+  const byProject = {};
+  pads.forEach((pad, i) => {
     pad._n = i;
     (byProject[pad.project_id] = byProject[pad.project_id] || []).push(pad);
   });
   // The running order, then any pad whose project this page does not know yet.
-  var groups = projects.map(function (p) { return { id: p.id, order: p.order, name: p.name, investor: p.investor }; });
-  Object.keys(byProject).forEach(function (id) {
+  const groups = projects.map((p) => ({
+    id: p.id,
+    order: p.order,
+    name: p.name,
+    investor: p.investor,
+  }));
+  Object.keys(byProject).forEach((id) => {
     if (projectById(id)) return;
-    var first = byProject[id][0];
-    groups.push({ id: id, order: first.project_order || "", name: first.project_name || id, investor: "" });
+    const first = byProject[id][0];
+    groups.push({ id, order: first.project_order || "", name: first.project_name || id, investor: "" });
   });
-  groups.forEach(function (g, gi) {
-    var mine = (byProject[g.id] || []).slice().sort(function (a, b) { return (a.order || 0) - (b.order || 0); });
-    var group = el("section", "pad-group");
+  groups.forEach((g, gi) => {
+    const mine = (byProject[g.id] || []).slice().sort((a, b) => (a.order || 0) - (b.order || 0));
+    const group = el("section", "pad-group");
     group.setAttribute("data-project", g.id);
-    var headId = "pad-group-" + gi;
+    const headId = "pad-group-" + gi;
     group.setAttribute("aria-labelledby", headId);
-    var head = el("h3", "pad-group-head");
+    const head = el("h3", "pad-group-head");
     head.id = headId;
     head.appendChild(el("span", "order-dot", g.order));
-    var title = el("span", "pad-group-title");
+    const title = el("span", "pad-group-title");
     title.appendChild(el("span", "pad-group-name", g.name));
     if (g.investor) title.appendChild(el("span", "pad-group-investor", g.investor));
     head.appendChild(title);
     head.appendChild(el("span", "pad-group-count", t("pads_count", { n: mine.length })));
     group.appendChild(head);
     if (mine.length) {
-      var ol = el("ol", "pad-list");
-      mine.forEach(function (pad) { ol.appendChild(padRow(pad)); });
+      const ol = el("ol", "pad-list");
+      mine.forEach((pad) => {
+        ol.appendChild(padRow(pad));
+      });
       group.appendChild(ol);
     } else {
       group.appendChild(el("p", "pad-none", t("pads_none_for_project")));
@@ -534,8 +549,8 @@ function renderPads() {
   setText($("pads-count"), t("pads_count", { n: pads.length }));
   setText($("badge-pads"), pads.length ? String(pads.length) : "");
   if (keep) {
-    var again = box.querySelector('.pad-row[data-id="' + CSS.escape(keep.id) + '"]');
-    var target = again && keep.action ? again.querySelector('[data-action="' + keep.action + '"]') : null;
+    const again = box.querySelector('.pad-row[data-id="' + CSS.escape(keep.id) + '"]');
+    const target = again && keep.action ? again.querySelector('[data-action="' + keep.action + '"]') : null;
     if (target) target.focus();
     else focusPad(again ? keep.id : null, null);
   }
@@ -546,16 +561,16 @@ function renderPads() {
  * redrawn meanwhile): that control, else the row's first button, else the next thing in the section.
  */
 function focusPad(id, action) {
-  var box = $("pad-groups");
-  var row = id ? box.querySelector('.pad-row[data-id="' + CSS.escape(id) + '"]') : null;
-  var target = row && action ? row.querySelector('[data-action="' + action + '"]') : null;
+  const box = $("pad-groups");
+  const row = id ? box.querySelector('.pad-row[data-id="' + CSS.escape(id) + '"]') : null;
+  let target = row && action ? row.querySelector('[data-action="' + action + '"]') : null;
   if (!target && row) target = row.querySelector("button");
   if (!target) target = $("pads-generate");
   target.focus();
 }
 
 function flashRow(id) {
-  var row = $("pad-groups").querySelector('.pad-row[data-id="' + CSS.escape(id) + '"]');
+  const row = $("pad-groups").querySelector('.pad-row[data-id="' + CSS.escape(id) + '"]');
   if (!row) return;
   row.classList.remove("is-flash");
   void row.offsetWidth;
@@ -564,12 +579,14 @@ function flashRow(id) {
 
 function reloadAndFlash(id) {
   padsKey = "";
-  return loadPads().then(function () { if (id) flashRow(id); });
+  return loadPads().then(() => {
+    if (id) flashRow(id);
+  });
 }
 
 function gone(res) {
   if (res.status === 404) {
-    KA.toast(t("pads_gone"), "warn", 4000);
+    toast(t("pads_gone"), "warn", 4000);
     reloadAndFlash(null);
     return true;
   }
@@ -580,23 +597,23 @@ function gone(res) {
 
 function add(e) {
   e.preventDefault();
-  KA.clearErrors(addForm);
-  var message = $("pad-add-message");
+  clearErrors(addForm);
+  const message = $("pad-add-message");
   setText(message, "");
-  var body = {
+  const body = {
     name: addForm.elements.name.value.trim(),
     project_id: addForm.elements.project_id.value,
     party: addForm.elements.party.value,
     remote_place: addForm.elements.remote_place.value.trim(),
   };
-  var button = $("pad-add");
+  const button = $("pad-add");
   busy(button, true);
-  KA.send("POST", "/api/v1/pads", body).then(function (res) {
+  send("POST", "/api/v1/pads", body).then((res) => {
     busy(button, false);
     if (res.status === 201 || res.status === 200) {
       addForm.elements.name.value = "";
       addForm.elements.remote_place.value = "";
-      KA.toast(t("pad_added", { name: body.name }), "ok", 2500);
+      toast(t("pad_added", { name: body.name }), "ok", 2500);
       reloadAndFlash(res.data && res.data.id);
       addForm.elements.name.focus();
       return;
@@ -607,32 +624,32 @@ function add(e) {
 
 /** The add form opens under the panel's head (the list stays in view) and closes with Esc or Cancel. */
 function showAddForm(open) {
-  var toggle = $("pad-add-toggle");
+  const toggle = $("pad-add-toggle");
   addForm.hidden = !open;
   toggle.setAttribute("aria-expanded", open ? "true" : "false");
   if (open) {
     renderPartyChoices(addForm.elements.party, projectById(addForm.elements.project_id.value));
     addForm.elements.name.focus();
   } else {
-    KA.clearErrors(addForm);
+    clearErrors(addForm);
     setText($("pad-add-message"), "");
     toggle.focus();
   }
 }
 
 function generate() {
-  var button = $("pads-generate");
+  const button = $("pads-generate");
   busy(button, true);
   // The district's signatory (one official for every project), when the organiser names one.
-  var host = $("pads-host-name").value.trim();
-  KA.send("POST", "/api/v1/pads/from-signatories", host ? { host_name: host } : {}).then(function (res) {
+  const host = $("pads-host-name").value.trim();
+  send("POST", "/api/v1/pads/from-signatories", host ? { host_name: host } : {}).then((res) => {
     busy(button, false);
     if (res.status === 200 || res.status === 201) {
-      var n = (res.data && res.data.created) || 0;
-      KA.toast(n ? t("pads_generated", { n: n }) : t("pads_generated_none"), n ? "ok" : "warn", 4000);
+      const n = (res.data && res.data.created) || 0;
+      toast(n ? t("pads_generated", { n }) : t("pads_generated_none"), n ? "ok" : "warn", 4000);
       reloadAndFlash(null);
     } else if (res.status !== 401) {
-      KA.toast(KA.errorMessage(res), "error", 6000);
+      toast(errorMessage(res), "error", 6000);
     }
   });
 }
@@ -641,11 +658,14 @@ function generate() {
 
 function openEdit(pad) {
   editing = pad.id;
-  KA.clearErrors(dform);
+  clearErrors(dform);
   setText($("pad-message"), "");
   setText($("pad-dialog-title"), t("pad_edit_title", { name: pad.name }));
-  var p = projectById(pad.project_id);
-  setText($("pad-dialog-project"), t("pad_dialog_project", { name: p ? p.order + ". " + p.name : pad.project_name || "" }));
+  const p = projectById(pad.project_id);
+  setText(
+    $("pad-dialog-project"),
+    t("pad_dialog_project", { name: p ? p.order + ". " + p.name : pad.project_name || "" })
+  );
   renderPartyChoices(dform.elements.party, p);
   dform.elements.name.value = pad.name || "";
   dform.elements.party.value = pad.party || "host";
@@ -657,22 +677,22 @@ function openEdit(pad) {
 
 function saveEdit(e) {
   e.preventDefault();
-  var id = editing;
+  const id = editing;
   if (!id) return;
-  KA.clearErrors(dform);
+  clearErrors(dform);
   setText($("pad-message"), "");
-  var body = {
+  const body = {
     name: dform.elements.name.value.trim(),
     party: dform.elements.party.value,
     remote_place: dform.elements.remote_place.value.trim(),
   };
-  var button = $("pad-save");
+  const button = $("pad-save");
   busy(button, true);
-  KA.send("PUT", path(id), body).then(function (res) {
+  send("PUT", path(id), body).then((res) => {
     busy(button, false);
     if (res.status === 200) {
       dialog.close("saved");
-      KA.toast(t("pad_saved", { name: body.name }), "ok", 2500);
+      toast(t("pad_saved", { name: body.name }), "ok", 2500);
       reloadAndFlash(id);
       return;
     }
@@ -685,49 +705,50 @@ function saveEdit(e) {
   });
 }
 
-function remove(pad) {
-  KA.confirm({
-    title: t("pad_delete_q", { name: pad.name }),
-    text: [t("pad_delete_text")],
-    ok: t("delete"),
-    danger: true,
-  }).then(function (yes) {
+/**
+ * Ask ``question`` (a confirmDialog's options), then send ``method`` to ``url``: done, say ``done`` (a
+ * toast's text, kind and time) and redraw the list with ``flashId``'s row flashed; refused, the server's
+ * reason (a pad already gone says so itself).
+ */
+function askThenSend(question, method, url, done, flashId) {
+  confirmDialog({ danger: true, ...question }).then((yes) => {
     if (!yes) return;
-    KA.send("DELETE", path(pad.id)).then(function (res) {
-      if (res.status === 200 || res.status === 204) {
-        KA.toast(t("pad_deleted", { name: pad.name }), "ok", 2500);
-        reloadAndFlash(null);
+    send(method, url).then((res) => {
+      if ([200, 201, 204].includes(res.status)) {
+        toast(...done);
+        reloadAndFlash(flashId);
       } else if (!gone(res) && res.status !== 401) {
-        KA.toast(KA.errorMessage(res), "error", 6000);
+        toast(errorMessage(res), "error", 6000);
       }
     });
   });
 }
 
+function remove(pad) {
+  askThenSend(
+    { title: t("pad_delete_q", { name: pad.name }), text: [t("pad_delete_text")], ok: t("delete") },
+    "DELETE",
+    path(pad.id),
+    [t("pad_deleted", { name: pad.name }), "ok", 2500],
+    null
+  );
+}
+
 function newLink(pad) {
-  KA.confirm({
-    title: t("pad_link_q", { name: pad.name }),
-    text: [{ warn: t("pad_link_text") }],
-    ok: t("pad_link_ok"),
-    danger: true,
-  }).then(function (yes) {
-    if (!yes) return;
-    KA.send("POST", path(pad.id, "/link")).then(function (res) {
-      if (res.status === 200 || res.status === 201) {
-        KA.toast(t("pad_link_made", { name: pad.name }), "warn", 5000);
-        reloadAndFlash(pad.id);
-      } else if (!gone(res) && res.status !== 401) {
-        KA.toast(KA.errorMessage(res), "error", 6000);
-      }
-    });
-  });
+  askThenSend(
+    { title: t("pad_link_q", { name: pad.name }), text: [{ warn: t("pad_link_text") }], ok: t("pad_link_ok") },
+    "POST",
+    path(pad.id, "/link"),
+    [t("pad_link_made", { name: pad.name }), "warn", 5000],
+    pad.id
+  );
 }
 
 /** The local link as a QR code, for the tablet at the signing table to scan with its camera. */
 function showQr(pad) {
-  var dialog = $("pad-qr-dialog");
+  const dialog = $("pad-qr-dialog");
   setText($("pad-qr-title"), t("pad_qr_title", { name: pad.name }));
-  var img = $("pad-qr-img");
+  const img = $("pad-qr-img");
   img.alt = t("pad_qr_alt", { name: pad.name });
   img.src = path(pad.id, "/qr.svg") + "?t=" + encodeURIComponent(pad.url || "");
   dialog.showModal();
@@ -735,9 +756,9 @@ function showQr(pad) {
 
 function makeRemote(pad, button) {
   busy(button, true);
-  KA.send("POST", path(pad.id, "/remote")).then(function (res) {
+  send("POST", path(pad.id, "/remote")).then((res) => {
     busy(button, false);
-    var url = res.data && res.data.remote_url;
+    const url = res.data && res.data.remote_url;
     if ((res.status === 200 || res.status === 201) && url) {
       // Shown this once: the server keeps no copy it could show again.
       remoteFor = pad.id;
@@ -749,38 +770,29 @@ function makeRemote(pad, button) {
       $("remote-copy").focus();
       reloadAndFlash(pad.id);
     } else if (!gone(res) && res.status !== 401) {
-      KA.toast(KA.errorMessage(res), "error", 6000);
+      toast(errorMessage(res), "error", 6000);
     }
   });
 }
 
 function revokeRemote(pad) {
-  KA.confirm({
-    title: t("pad_revoke_q", { name: pad.name }),
-    text: [{ warn: t("pad_revoke_text") }],
-    ok: t("pad_revoke_ok"),
-    danger: true,
-  }).then(function (yes) {
-    if (!yes) return;
-    KA.send("DELETE", path(pad.id, "/remote")).then(function (res) {
-      if (res.status === 200 || res.status === 204) {
-        KA.toast(t("pad_revoked", { name: pad.name }), "ok", 3000);
-        reloadAndFlash(pad.id);
-      } else if (!gone(res) && res.status !== 401) {
-        KA.toast(KA.errorMessage(res), "error", 6000);
-      }
-    });
-  });
+  askThenSend(
+    { title: t("pad_revoke_q", { name: pad.name }), text: [{ warn: t("pad_revoke_text") }], ok: t("pad_revoke_ok") },
+    "DELETE",
+    path(pad.id, "/remote"),
+    [t("pad_revoked", { name: pad.name }), "ok", 3000],
+    pad.id
+  );
 }
 
 function onListClick(e) {
-  var button = e.target.closest("button[data-action]");
+  const button = e.target.closest("button[data-action]");
   if (!button) return;
-  var row = button.closest(".pad-row");
-  var pad = row && padById(row.getAttribute("data-id"));
+  const row = button.closest(".pad-row");
+  const pad = row && padById(row.getAttribute("data-id"));
   if (!pad) return;
-  var action = button.getAttribute("data-action");
-  if (action === "copy") KA.copyText(absolute(pad.url), button);
+  const action = button.getAttribute("data-action");
+  if (action === "copy") copyText(absolute(pad.url), button);
   else if (action === "qr") showQr(pad);
   else if (action === "link") newLink(pad);
   else if (action === "remote") makeRemote(pad, button);
@@ -795,8 +807,8 @@ function onListClick(e) {
 
 function poll() {
   clearTimeout(pollTimer);
-  pollTimer = setTimeout(function () {
-    if (!KA.isShown("pads")) return;
+  pollTimer = setTimeout(() => {
+    if (!isShown("pads")) return;
     if (!document.hidden) loadPads();
     poll();
   }, POLL_MS);
@@ -811,41 +823,47 @@ function init() {
 
   form.addEventListener("submit", save);
   clearFieldOnInput(form);
-  form.addEventListener("input", function (e) {
+  form.addEventListener("input", (e) => {
     if (e.target.id === "cert-ink-pick") form.elements.ink.value = e.target.value.toLowerCase();
     changed();
   });
   form.addEventListener("change", changed);
-  $("ink-swatches").addEventListener("click", function (e) {
-    var b = e.target.closest(".ink-swatch");
+  $("ink-swatches").addEventListener("click", (e) => {
+    const b = e.target.closest(".ink-swatch");
     if (!b) return;
     form.elements.ink.value = b.getAttribute("data-ink");
     clearField(form.querySelector('.field[data-field="ink"]'));
     changed();
   });
-  $("cert-revert").addEventListener("click", function () { if (cert) fillCert(cert); });
-  $("cert-bg-file").addEventListener("change", function () {
-    var input = $("cert-bg-file");
-    var file = input.files && input.files[0];
+  $("cert-revert").addEventListener("click", () => {
+    if (cert) fillCert(cert);
+  });
+  $("cert-bg-file").addEventListener("change", () => {
+    const input = $("cert-bg-file");
+    const file = input.files && input.files[0];
     input.value = "";
     if (file) uploadBackground(file);
   });
   $("cert-bg-remove").addEventListener("click", removeBackground);
   $("cert-preview").addEventListener("load", previewLoaded);
   $("cert-preview").addEventListener("error", previewFailed);
-  $("cert-preview-project").addEventListener("change", function () {
+  $("cert-preview-project").addEventListener("change", () => {
     previewId = $("cert-preview-project").value;
     refreshPreview();
   });
 
   addForm.addEventListener("submit", add);
   clearFieldOnInput(addForm);
-  addForm.elements.project_id.addEventListener("change", function () {
+  addForm.elements.project_id.addEventListener("change", () => {
     renderPartyChoices(addForm.elements.party, projectById(addForm.elements.project_id.value));
   });
-  $("pad-add-toggle").addEventListener("click", function () { showAddForm(addForm.hidden); });
-  $("pad-add-cancel").addEventListener("click", function () { showAddForm(false); });
-  addForm.addEventListener("keydown", function (e) {
+  $("pad-add-toggle").addEventListener("click", () => {
+    showAddForm(addForm.hidden);
+  });
+  $("pad-add-cancel").addEventListener("click", () => {
+    showAddForm(false);
+  });
+  addForm.addEventListener("keydown", (e) => {
     if (e.key === "Escape") {
       e.preventDefault();
       showAddForm(false);
@@ -856,24 +874,26 @@ function init() {
 
   dform.addEventListener("submit", saveEdit);
   clearFieldOnInput(dform);
-  $("pad-cancel").addEventListener("click", function () { dialog.close("cancel"); });
-  dialog.addEventListener("close", function () {
-    var id = editing;
+  $("pad-cancel").addEventListener("click", () => {
+    dialog.close("cancel");
+  });
+  dialog.addEventListener("close", () => {
+    const id = editing;
     editing = null;
     focusPad(id, "edit");
   });
 
-  $("remote-copy").addEventListener("click", function () {
-    KA.copyText($("remote-url").textContent, $("remote-copy"));
+  $("remote-copy").addEventListener("click", () => {
+    copyText($("remote-url").textContent, $("remote-copy"));
   });
   // Closing the dialog forgets the link for good: nothing on the page keeps it.
-  remoteDialog.addEventListener("close", function () {
+  remoteDialog.addEventListener("close", () => {
     setText($("remote-url"), "");
     focusPad(remoteFor, "revoke");
     remoteFor = null;
   });
 
-  window.addEventListener("beforeunload", function (e) {
+  window.addEventListener("beforeunload", (e) => {
     if (dirty()) {
       e.preventDefault();
       e.returnValue = "";
@@ -884,12 +904,12 @@ function init() {
 
 function onState(s) {
   projects = (s.projects || []).slice();
-  if (!KA.isShown("pads")) return;
+  if (!isShown("pads")) return;
   if (renderProjectChoices()) refreshPreview();
   renderPads();
   // A command or an edit elsewhere may have changed a pad's state or the settings: ask again, once.
   clearTimeout(refetchTimer);
-  refetchTimer = setTimeout(function () {
+  refetchTimer = setTimeout(() => {
     loadPads();
     loadCert(false);
   }, 200);
@@ -911,18 +931,18 @@ function language() {
   renderPartyChoices(addForm.elements.party, projectById(addForm.elements.project_id.value));
   if (cert) renderBackground(cert);
   changed();
-  if (KA.isShown("pads")) {
+  if (isShown("pads")) {
     loadPads();
     loadCert(false);
     refreshPreview();
   }
 }
 
-KA.section({
+section({
   id: "pads",
-  init: init,
-  show: show,
+  init,
+  show,
   state: onState,
-  language: language,
-  dirty: dirty,
+  language,
+  dirty,
 });

@@ -3,52 +3,63 @@
  * record; and the archive of every run. Leaving a live run that has commands needs the word typed in
  * (the server answers 409 confirm_required otherwise).
  */
-import { KA } from "./shell.js";
+import { $, clear, el, setText } from "../common/dom.js";
+import { t } from "../common/words.js";
+import { adopt, confirmDialog, currentState, errorMessage, get } from "./shell.js";
+import { isShown, richText, section, send, toast } from "./shell.js";
 
-  var t = KA.t, $ = KA.$, el = KA.el, setText = KA.setText, clear = KA.clear;
+let runs = [],
+  currentId = null,
+  busy = false,
+  timer = null;
 
-  var runs = [], currentId = null, busy = false, timer = null;
+function currentRun() {
+  return runs.find((x) => x.id === currentId) || null;
+}
 
-  function currentRun() {
-    for (var i = 0; i < runs.length; i++) if (runs[i].id === currentId) return runs[i];
-    return null;
-  }
+function render() {
+  const s = currentState();
+  if (!s) return;
+  const rehearsal = s.mode === "rehearsal";
+  setText($("run-mode-value"), rehearsal ? t("mode_rehearsal") : t("mode_live"));
+  const run = currentRun();
+  setText(
+    $("run-mode-detail"),
+    run
+      ? t("run_since", {
+          when: run.started_text,
+          entries: run.entries,
+          signed: s.signed_count,
+        })
+      : ""
+  );
+  const explain = $("run-explain");
+  clear(explain);
+  const p1 = el("p");
+  richText(p1, t(rehearsal ? "run_explain_rehearsal" : "run_explain_live"));
+  explain.appendChild(p1);
+  explain.appendChild(el("p", null, t(rehearsal ? "run_explain_rehearsal_2" : "run_explain_live_2")));
 
-  function render() {
-    var s = KA.state();
-    if (!s) return;
-    var rehearsal = s.mode === "rehearsal";
-    setText($("run-mode-value"), rehearsal ? t("mode_rehearsal") : t("mode_live"));
-    var run = currentRun();
-    setText($("run-mode-detail"), run ? t("run_since", {
-      when: run.started_text,
-      entries: run.entries,
-      signed: s.signed_count,
-    }) : "");
-    var explain = $("run-explain");
-    clear(explain);
-    var p1 = el("p");
-    KA.richText(p1, t(rehearsal ? "run_explain_rehearsal" : "run_explain_live"));
-    explain.appendChild(p1);
-    explain.appendChild(el("p", null, t(rehearsal ? "run_explain_rehearsal_2" : "run_explain_live_2")));
+  const rLabel = $("run-rehearsal-label");
+  rLabel.setAttribute("data-t", rehearsal ? "reset_rehearsal" : "start_rehearsal");
+  setText(rLabel, t(rehearsal ? "reset_rehearsal" : "start_rehearsal"));
+  const lLabel = $("run-live-label");
+  lLabel.setAttribute("data-t", rehearsal ? "go_live" : "restart_live");
+  setText(lLabel, t(rehearsal ? "go_live" : "restart_live"));
+  $("run-rehearsal").classList.toggle("is-busy", busy);
+  $("run-live").classList.toggle("is-busy", busy);
 
-    var rLabel = $("run-rehearsal-label");
-    rLabel.setAttribute("data-t", rehearsal ? "reset_rehearsal" : "start_rehearsal");
-    setText(rLabel, t(rehearsal ? "reset_rehearsal" : "start_rehearsal"));
-    var lLabel = $("run-live-label");
-    lLabel.setAttribute("data-t", rehearsal ? "go_live" : "restart_live");
-    setText(lLabel, t(rehearsal ? "go_live" : "restart_live"));
-    $("run-rehearsal").classList.toggle("is-busy", busy);
-    $("run-live").classList.toggle("is-busy", busy);
-
-    var tbody = $("runs-table").querySelector("tbody");
-    clear(tbody);
-    runs.slice().reverse().forEach(function (r) {
-      var number = runs.indexOf(r) + 1;
-      var tr = el("tr", r.id === currentId ? "is-current" : "");
+  const tbody = $("runs-table").querySelector("tbody");
+  clear(tbody);
+  runs
+    .slice()
+    .reverse()
+    .forEach((r) => {
+      const number = runs.indexOf(r) + 1;
+      const tr = el("tr", r.id === currentId ? "is-current" : "");
       tr.setAttribute("data-run", r.id);
       tr.appendChild(el("td", "num", number));
-      var mode = el("td");
+      const mode = el("td");
       mode.appendChild(el("span", "chip is-" + r.mode, r.mode === "rehearsal" ? t("mode_rehearsal") : t("mode_live")));
       tr.appendChild(mode);
       tr.appendChild(el("td", "when", r.started_text));
@@ -57,111 +68,121 @@ import { KA } from "./shell.js";
       tr.appendChild(el("td", "num", r.signed));
       tbody.appendChild(tr);
     });
-  }
+}
 
-  function load() {
-    clearTimeout(timer);
-    timer = setTimeout(function () {
-      KA.get("/api/v1/runs").then(function (res) {
-        if (res.status !== 200 || !res.data) return;
-        runs = res.data.runs || [];
-        currentId = res.data.current;
-        render();
-      });
-    }, 150);
-  }
-
-  function post(mode, confirmed) {
-    return KA.send("POST", "/api/v1/run", { mode: mode, confirm: confirmed });
-  }
-
-  function typedConfirm(mode) {
-    var s = KA.state();
-    var word = t("run_type_word");
-    return KA.confirm({
-      title: t(mode === "rehearsal" ? "run_q_rehearsal" : "run_q_restart_live"),
-      text: [
-        { warn: t("run_confirm_required", { signed: s ? s.signed_count : 0 }) },
-        t("run_type_text"),
-      ],
-      ok: t("run_type_ok"),
-      danger: true,
-      typeWord: word,
+function load() {
+  clearTimeout(timer);
+  timer = setTimeout(() => {
+    get("/api/v1/runs").then((res) => {
+      if (res.status !== 200 || !res.data) return;
+      runs = res.data.runs || [];
+      currentId = res.data.current;
+      render();
     });
-  }
+  }, 150);
+}
 
-  function done(mode, res) {
-    busy = false;
-    if (res.status === 200 && res.data) {
-      KA.adopt(res.data.state);
-      KA.toast(t(mode === "rehearsal" ? "run_started_rehearsal" : "run_started_live"), "ok", 3000);
-    } else if (res.status !== 401) {
-      KA.toast(KA.errorMessage(res), "error", 6000);
-    }
-    load();
-    render();
-  }
+function post(mode, confirmed) {
+  return send("POST", "/api/v1/run", { mode, confirm: confirmed });
+}
 
-  function start(mode) {
-    var s = KA.state();
-    if (!s || busy) return;
-    var fromLive = s.mode === "live";
-    // A live run that has had a command (state.last is the latest accepted one) is the real record.
-    var guarded = fromLive && s.last !== null && s.last !== undefined;
-    if (guarded) {
-      typedConfirm(mode).then(function (yes) {
-        if (!yes) return;
-        busy = true;
-        render();
-        post(mode, true).then(function (res) { done(mode, res); });
-      });
-      return;
-    }
-    var title = mode === "rehearsal"
-      ? t(s.mode === "rehearsal" ? "run_q_reset_rehearsal" : "run_q_rehearsal")
-      : t(s.mode === "rehearsal" ? "run_q_live" : "run_q_restart_live");
-    var text = [t("run_text_common")];
-    if (mode === "live") text.push(t("run_text_live"));
-    KA.confirm({
-      title: title,
-      text: text,
-      ok: mode === "rehearsal"
-        ? t(s.mode === "rehearsal" ? "reset_rehearsal" : "start_rehearsal")
-        : t(s.mode === "rehearsal" ? "go_live" : "restart_live"),
-      danger: mode === "live" && s.mode === "live",
-    }).then(function (yes) {
+function typedConfirm(mode) {
+  const s = currentState();
+  const word = t("run_type_word");
+  return confirmDialog({
+    title: t(mode === "rehearsal" ? "run_q_rehearsal" : "run_q_restart_live"),
+    text: [{ warn: t("run_confirm_required", { signed: s ? s.signed_count : 0 }) }, t("run_type_text")],
+    ok: t("run_type_ok"),
+    danger: true,
+    typeWord: word,
+  });
+}
+
+function done(mode, res) {
+  busy = false;
+  if (res.status === 200 && res.data) {
+    adopt(res.data.state);
+    toast(t(mode === "rehearsal" ? "run_started_rehearsal" : "run_started_live"), "ok", 3000);
+  } else if (res.status !== 401) {
+    toast(errorMessage(res), "error", 6000);
+  }
+  load();
+  render();
+}
+
+function start(mode) {
+  const s = currentState();
+  if (!s || busy) return;
+  const fromLive = s.mode === "live";
+  // A live run that has had a command (state.last is the latest accepted one) is the real record.
+  const guarded = fromLive && s.last !== null && s.last !== undefined;
+  if (guarded) {
+    typedConfirm(mode).then((yes) => {
       if (!yes) return;
       busy = true;
       render();
-      post(mode, false).then(function (res) {
-        if (res.status === 409 && res.data && res.data.reason === "confirm_required") {
-          busy = false;
-          render();
-          typedConfirm(mode).then(function (sure) {
-            if (!sure) return;
-            busy = true;
-            render();
-            post(mode, true).then(function (again) { done(mode, again); });
-          });
-          return;
-        }
+      post(mode, true).then((res) => {
         done(mode, res);
       });
     });
+    return;
   }
-
-  function init() {
-    $("run-rehearsal").addEventListener("click", function () { start("rehearsal"); });
-    $("run-live").addEventListener("click", function () { start("live"); });
-  }
-
-  KA.section({
-    id: "rehearsal",
-    init: init,
-    show: function () { render(); load(); },
-    state: function (s, previous) {
-      render();
-      if (KA.isShown("rehearsal") || !previous || previous.log_id !== s.log_id) load();
-    },
-    language: render,
+  const title =
+    mode === "rehearsal"
+      ? t(s.mode === "rehearsal" ? "run_q_reset_rehearsal" : "run_q_rehearsal")
+      : t(s.mode === "rehearsal" ? "run_q_live" : "run_q_restart_live");
+  const text = [t("run_text_common")];
+  if (mode === "live") text.push(t("run_text_live"));
+  confirmDialog({
+    title,
+    text,
+    ok:
+      mode === "rehearsal"
+        ? t(s.mode === "rehearsal" ? "reset_rehearsal" : "start_rehearsal")
+        : t(s.mode === "rehearsal" ? "go_live" : "restart_live"),
+    danger: mode === "live" && s.mode === "live",
+  }).then((yes) => {
+    if (!yes) return;
+    busy = true;
+    render();
+    post(mode, false).then((res) => {
+      if (res.status === 409 && res.data && res.data.reason === "confirm_required") {
+        busy = false;
+        render();
+        typedConfirm(mode).then((sure) => {
+          if (!sure) return;
+          busy = true;
+          render();
+          post(mode, true).then((again) => {
+            done(mode, again);
+          });
+        });
+        return;
+      }
+      done(mode, res);
+    });
   });
+}
+
+function init() {
+  $("run-rehearsal").addEventListener("click", () => {
+    start("rehearsal");
+  });
+  $("run-live").addEventListener("click", () => {
+    start("live");
+  });
+}
+
+section({
+  id: "rehearsal",
+  init,
+  show() {
+    render();
+    load();
+  },
+  state(s, previous) {
+    render();
+    if (isShown("rehearsal") || !previous || previous.log_id !== s.log_id) load();
+  },
+  language: render,
+});

@@ -79,3 +79,47 @@ export function storageSet(key, value) {
     /* private mode: keep it for this page */
   }
 }
+
+/**
+ * Reload the page, unless it reloaded (or was held back) for the same ``reason`` within ``guardMs``: a page
+ * the server keeps turning away must not reload in a loop. True when it reloads.
+ */
+export function reloadOnce(reason, guardMs) {
+  const key = "kiosk-" + reason + "-reload";
+  let last = 0;
+  try {
+    last = parseInt(window.sessionStorage.getItem(key) || "0", 10);
+    window.sessionStorage.setItem(key, String(Date.now()));
+  } catch (e) {
+    last = 0;
+  }
+  if (Date.now() - last <= guardMs) return false;
+  window.location.reload();
+  return true;
+}
+
+/** Give a canvas a backing store of w × h device pixels (whole, at least 1); true when that changed it. */
+export function sizeBacking(canvas, w, h) {
+  const pw = Math.max(1, Math.round(w));
+  const ph = Math.max(1, Math.round(h));
+  if (canvas.width === pw && canvas.height === ph) return false;
+  canvas.width = pw;
+  canvas.height = ph;
+  return true;
+}
+
+/** The event's pictures are served by this server under /media/ (content-hashed names); nothing else. */
+export function mediaUrl(url) {
+  return typeof url === "string" && /^\/media\/[\w.-]+$/.test(url) ? url : null;
+}
+
+/** Show ``img`` with ``url`` (fetched again only when it changed), or hide it when there is none. */
+export function showImage(img, url) {
+  if (url) {
+    if (img.getAttribute("src") !== url) img.src = url;
+    img.hidden = false;
+  } else {
+    img.hidden = true;
+    img.removeAttribute("src");
+  }
+}

@@ -8,7 +8,9 @@
  * Every piece of data is drawn with textContent: project names are never parsed as HTML.
  */
 import { $, clockText, flash, setText, storageGet } from "../common/dom.js";
+import { expose } from "../common/hooks.js";
 import { get } from "../common/http.js";
+import { keepPage } from "../common/keeper.js";
 import { connect, fetchState } from "../common/live.js";
 import { applyWords, ensureLanguage, t } from "../common/words.js";
 import { checkWarning, refreshCard, wireCard } from "./card.js";
@@ -178,7 +180,8 @@ tick();
 setInterval(tick, 500);
 
 ui.live = connect({
-  role: "console",
+  auth: { role: "console" },
+  heartbeat: true,
   onState: (view) => adopt(view),
   onStatus: (status) => {
     ui.conn = status;
@@ -209,29 +212,23 @@ fetchState().then(adopt).catch(() => {});
 render();
 
 // The console's shell is kept by a service worker (console/sw.js), so a reload while the server is down
-// shows the last view, read-only, instead of the browser's error page. (A secure origin only: the README.)
-const keeper = "serviceWorker" in navigator ? navigator.serviceWorker : null;
-if (keeper && !keptCopy) {
-  keeper.register("/control/sw.js", { scope: "/control" }).catch(() => {});
-  keeper.addEventListener("message", (event) => {
-    if (event.data && typeof event.data.kept === "number") window.__consoleKept = event.data.kept;
-  });
-  keeper.ready.then((registration) => {
-    const urls = [window.location.href, ...performance.getEntriesByType("resource").map((e) => e.name)];
-    registration.active.postMessage({ keep: urls });
-    if (ui.state) registration.active.postMessage({ state: ui.state });
-  });
-}
+// shows the last view, read-only, instead of the browser's error page. A kept copy keeps nothing itself.
+const keepView = keptCopy
+  ? null
+  : keepPage("/control/sw.js", "/control", {
+      current: () => ui.state,
+      onKept: (n) => expose("consoleKept", n),
+    });
 
 function keep(view) {
-  if (keeper && keeper.controller && !keptCopy) keeper.controller.postMessage({ state: view });
+  if (keepView) keepView(view);
 }
 
 // For tests and the AV desk's curiosity: read-only views of what this console believes.
-window.KioskConsole = {
+expose("console", {
   state: () => ui.state,
   pending: () =>
     ui.pending ? { command_id: ui.pending.body.command_id, phase: ui.pending.phase, attempts: ui.pending.attempts } : null,
   selection: selectionId,
   pads: padChips,
-};
+});

@@ -28,18 +28,10 @@ function viewPads() {
   return s && Array.isArray(s.pads) ? s.pads : [];
 }
 
-/** The projects whose pads the console shows: the wall's signing, else its spotlight (a round just signed). */
+/** The projects whose pads the console shows, as the server chose them (the wall's signing, else its spotlight). */
 function focusIds() {
   const s = ui.state;
-  const pads = viewPads();
-  if (!s || !pads.length) return [];
-  const withPads = new Set(pads.map((d) => d.project_id));
-  const keep = (ids) => (ids || []).filter((id) => withPads.has(id));
-  let ids = s.signing && s.signing.certificates ? keep(s.signing.certificates.map((c) => c.project_id)) : [];
-  if (!ids.length && s.wall && s.wall.screen === "spotlight") {
-    ids = keep(s.wall.project_ids && s.wall.project_ids.length ? s.wall.project_ids : [s.wall.project_id]);
-  }
-  return ids;
+  return s && Array.isArray(s.pads_focus) ? s.pads_focus : [];
 }
 
 /** A pad as the chip shows it: the log's state, or "signing" while the server sees strokes come in. */

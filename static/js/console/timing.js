@@ -1,9 +1,9 @@
 /*
- * Every wait the console keeps, in one place. A test may change any of them before the page loads
- * (Playwright's add_init_script: window.KioskConsoleTuning = {holdMs: 200}); nothing on the page sets them.
- * With Playwright's clock the tests need not shorten them at all: they move the clock instead.
+ * Every wait the console keeps, in one place. A test may change any of them before the page loads, on a
+ * page with the test hooks on (common/hooks.js); nothing on the page sets them. With Playwright's clock the
+ * tests need not shorten them at all: they move the clock instead.
  */
-const tuning = window.KioskConsoleTuning || {};
+import { tuning } from "../common/hooks.js";
 
 export const HOLD_MS = tuning.holdMs || 800; // press and hold Confirm this long
 export const MIN_INTERVAL_MS = tuning.minIntervalMs || 1500; // after any command, buttons rest this long

@@ -10,10 +10,12 @@
  * next animation frame, from the points kept here (common/ink.js draws them as the pad and the server do).
  * The words (a place's state, the remote mark) arrive written in the view; this module only lays out.
  */
-import { add, el, pageData } from "../common/dom.js";
+import { add, el, pageData, sizeBacking } from "../common/dom.js";
+import { expose, exposed, hooksOn } from "../common/hooks.js";
 import { drawInk } from "../common/ink.js";
 import { t } from "../common/words.js";
 import { fitText, setWords } from "./fit.js";
+import { setImage } from "./images.js";
 
 const SYNC_TIMEOUT_MS = 3000;
 const PICTURE_WAIT_MS = 1500;
@@ -228,14 +230,7 @@ function stageScale() {
  */
 function sizeCanvas(canvas) {
   const k = stageScale() * (window.devicePixelRatio || 1);
-  const w = Math.max(1, Math.round(canvas.clientWidth * k));
-  const h = Math.max(1, Math.round(canvas.clientHeight * k));
-  if (canvas.width !== w || canvas.height !== h) {
-    canvas.width = w;
-    canvas.height = h;
-    return true;
-  }
-  return false;
+  return sizeBacking(canvas, canvas.clientWidth * k, canvas.clientHeight * k);
 }
 
 function drawCanvas(canvas) {
@@ -254,16 +249,18 @@ function refitCanvases() {
   }
 }
 
-/** For tests and the AV desk: what the wall holds of each pad's ink. */
+/** For tests and the bench: what the wall holds of each pad's ink. */
 function exposeForTests() {
+  if (!hooksOn) return;
   const held = {};
   for (const [id, rec] of pads) {
     held[id] = { signature_id: rec.sig, batches: covered(rec), gaps: missing(rec), points: rec.points.length };
   }
   const at = Date.now();
-  window.__wallInk = { pads: held, heardAt, drawnAt: at };
+  expose("wallInk", { pads: held, heardAt, drawnAt: at });
   // Each frame's ink per pad, when it was drawn: what "drawn on the pad to shown on the wall" is measured by.
-  const log = window.__wallInkLog || (window.__wallInkLog = []);
+  const log = exposed("wallInkLog") || [];
+  expose("wallInkLog", log);
   for (const [id, rec] of pads) {
     const before = log.findLast((e) => e.pad === id);
     if (!before || before.points !== rec.points.length) log.push({ pad: id, points: rec.points.length, at });
@@ -462,18 +459,7 @@ function markPlace(mark, place, padId) {
 
 /** A new version of a certificate replaces the one on screen only once it has arrived whole. */
 function setPicture(img, url) {
-  if (typeof url !== "string" || !url.startsWith("/")) return;
-  if (img.getAttribute("src") === url || img._want === url) return;
-  img._want = url;
-  if (!img.getAttribute("src") || !img.naturalWidth) {
-    img.setAttribute("src", url);
-    return;
-  }
-  const probe = new Image();
-  probe.onload = () => {
-    if (img._want === url) img.setAttribute("src", url);
-  };
-  probe.src = url;
+  if (typeof url === "string" && url.startsWith("/")) setImage(img, url);
 }
 
 // The stage's scale changes with the window: the canvases follow it at once (the layout does not move).

@@ -2,6 +2,8 @@
  * The celebration: gold bursting from the seal as it lands, a gentle gold rain over the wall, sparkles
  * around the seal. Drawn on one canvas over the stage, at most 2× the stage's pixels.
  */
+import { exposed } from "../common/hooks.js";
+
 // The stage's own size: 1920x1080, or 1080x1920 for a portrait layout (main.js sets it).
 const stageSize = { w: 1920, h: 1080 };
 const FX_MS = 3300;
@@ -11,9 +13,10 @@ const canvas = document.getElementById("fx");
 const fx = { ctx: null, k: 1, parts: [], raf: 0, start: 0, origin: null, timer: 0 };
 let stageScale = 1;
 
-/** For tests and the AV desk: whether gold is falling right now (window.__display.celebrating). */
+/** For tests: whether gold is falling right now (the hooks' display.celebrating). */
 function celebrating(on) {
-  if (window.__display) window.__display.celebrating = on;
+  const shown = exposed("display");
+  if (shown) shown.celebrating = on;
 }
 
 export function isCelebrating() {

@@ -28,7 +28,8 @@ export function refreshImages(root, view) {
   for (const img of root.querySelectorAll("img[data-base]")) setImage(img, img.getAttribute("data-base") + version);
 }
 
-function setImage(img, src) {
+/** Point ``img`` at ``src``; a picture already on screen is replaced only once the new one has arrived whole. */
+export function setImage(img, src) {
   if (img.getAttribute("src") === src || img._want === src) return;
   img._want = src;
   if (!img.getAttribute("src") || !img.naturalWidth) {
@@ -40,9 +41,4 @@ function setImage(img, src) {
     if (img._want === src) img.setAttribute("src", src);
   };
   probe.src = src;
-}
-
-/** The event's pictures are served by this server under /media/ (content-hashed names); nothing else. */
-export function mediaUrl(url) {
-  return typeof url === "string" && /^\/media\/[\w.-]+$/.test(url) ? url : null;
 }

@@ -3,7 +3,7 @@
  * but the title screen, which shows it large), background picture (behind the stage, under a tint that
  * keeps the text legible) and colours (primary replaces the theme's red or blue, accent its gold).
  */
-import { mediaUrl } from "./images.js";
+import { mediaUrl, showImage } from "../common/dom.js";
 
 const body = document.body;
 let lookKey = null;
@@ -80,14 +80,7 @@ function applyLook(e) {
   body.classList.toggle("custom-primary", !!primary);
   body.classList.toggle("custom-accent", !!accent);
 
-  const mastLogo = document.getElementById("masthead-logo");
-  if (logo) {
-    if (mastLogo.getAttribute("src") !== logo) mastLogo.src = logo;
-    mastLogo.hidden = false;
-  } else {
-    mastLogo.hidden = true;
-    mastLogo.removeAttribute("src");
-  }
+  showImage(document.getElementById("masthead-logo"), logo);
   body.classList.toggle("has-logo", !!logo);
 
   const photoNode = document.getElementById("backdrop-photo");

@@ -9,6 +9,8 @@
  * What the wall shows (view.wall) and every word and figure come from the server; the modules beside this
  * one lay them out: screens, band (the running total), fx (the celebration), look (the event's look).
  */
+import { expose } from "../common/hooks.js";
+import { keepPage } from "../common/keeper.js";
 import { connect } from "../common/live.js";
 import { ensureLanguage } from "../common/words.js";
 import { resetTotal, updateBand } from "./band.js";
@@ -297,13 +299,13 @@ function draw(state, live) {
     void stage.offsetWidth;
     body.classList.remove("booting");
   }
-  window.__display = {
+  expose("display", {
     seq: state.seq,
     screen: stage.getAttribute("data-screen"),
     layout,
     live,
     celebrating: isCelebrating(),
-  };
+  });
 }
 
 function onState(state, previous, how) {
@@ -352,23 +354,16 @@ function onScreen(info) {
 }
 
 // The wall keeps its page and last view in a service worker (sw.js), so a reboot while the server is down
-// comes back to the last picture. Browsers offer it on a secure origin only (see the README).
-const keeper = !preview && "serviceWorker" in navigator ? navigator.serviceWorker : null;
-if (keeper) {
-  keeper.register("/display/sw.js", { scope: "/display" }).catch(() => {});
-  keeper.addEventListener("message", (event) => {
-    if (event.data && typeof event.data.kept === "number") window.__wallKept = event.data.kept;
-  });
-  keeper.ready.then((registration) => {
-    // What this first load fetched before the worker was there to keep it.
-    const urls = [window.location.href, ...performance.getEntriesByType("resource").map((e) => e.name)];
-    registration.active.postMessage({ keep: urls });
-    if (latest) registration.active.postMessage({ state: latest });
-  });
-}
+// comes back to the last picture (a preview keeps nothing).
+const keepView = preview
+  ? null
+  : keepPage("/display/sw.js", "/display", {
+      current: () => latest,
+      onKept: (n) => expose("wallKept", n),
+    });
 
 function keep(state) {
-  if (keeper && keeper.controller) keeper.controller.postMessage({ state });
+  if (keepView) keepView(state);
 }
 
 fitStage();
@@ -395,9 +390,10 @@ if (fed) {
 }
 
 link = fed ? null : connect({
-  role: preview ? "viewer" : "display",
-  report: () => ({ layout }),
-  name: body.getAttribute("data-screen-name") || "",
+  auth: { role: preview ? "viewer" : "display", name: body.getAttribute("data-screen-name") || "" },
+  // A preview is no big screen: it neither proves its link every 2 s nor reports what it drew.
+  heartbeat: !preview,
+  report: preview ? null : () => ({ layout }),
   onState,
   onStatus,
   onScreen: preview ? null : onScreen,

@@ -3,10 +3,10 @@
  * once signed, its golden key), the roll of projects, the finale with the server's charts, and black.
  * Every figure and word arrives ready (view figures, the page's words); these functions only lay out.
  */
-import { add, clear, el } from "../common/dom.js";
+import { add, clear, el, mediaUrl } from "../common/dom.js";
 import { t, tNodes } from "../common/words.js";
 import { fitText, setWords, splitTitle } from "./fit.js";
-import { liveImage, mediaUrl } from "./images.js";
+import { liveImage } from "./images.js";
 import { buildLobby } from "./lobby.js";
 import { buildSigning } from "./certificate.js";
 

@@ -2,8 +2,8 @@
  * The public live page (/live): remote viewers on phones follow the running total, the signing of the
  * moment and the roll. Read-only. It draws only the live projection the server sends, over nginx's nchan
  * stream where the page names one (data-stream, stream.js) and over the process's Socket.IO otherwise
- * (socket.js): the figures arrive written in the event's words, and a project's amount arrives only once
- * the wall has shown it, so nothing here can reveal one early.
+ * (common/live.js): the figures arrive written in the event's words, and a project's amount arrives only
+ * once the wall has shown it, so nothing here can reveal one early.
  *
  * A phone's link comes and goes (the venue's network, a lift, the screen locking). Both links reconnect by
  * themselves and get the whole projection on every connect, so a missed change costs nothing once back.
@@ -11,8 +11,9 @@
  * read a stale total as the current one.
  */
 import { $, add, clear, clockText, el, setText } from "../common/dom.js";
+import { expose, exposeMore } from "../common/hooks.js";
+import { connect } from "../common/live.js";
 import { lang, t } from "../common/words.js";
-import { openSocket } from "./socket.js";
 import { openStream } from "./stream.js";
 
 const body = document.body;
@@ -57,14 +58,14 @@ function draw(data, previous) {
   }
   drawNow(data);
   drawRoll(data, previous);
-  window.__live = {
+  expose("live", {
     version: data.version,
     total: total.text,
     now: data.now ? data.now.projects.map((p) => p.name) : [],
     roll: data.roll.length,
     status,
     transport,
-  };
+  });
   showStatus();
 }
 
@@ -158,14 +159,12 @@ function showStatus() {
 function setStatus(next) {
   status = next;
   showStatus();
-  if (window.__live) window.__live.status = status;
-  else window.__live = { status, transport };
+  exposeMore("live", { status, transport });
 }
 
 function setTransport(next) {
   transport = next;
-  if (window.__live) window.__live.transport = transport;
-  else window.__live = { status, transport };
+  exposeMore("live", { status, transport });
 }
 
 // -- the link -------------------------------------------------------------------------------------------
@@ -173,9 +172,24 @@ function setTransport(next) {
 // Both links feed the same accept(); its version check keeps them from ever drawing an older projection.
 const link = { accept, setStatus, showStatus, current: () => current };
 
+/**
+ * The process's own Socket.IO (namespace /live): the one link on a single laptop, and the fallback when
+ * nginx's stream cannot be opened. The server sends the whole projection on every connect, so a reconnect
+ * is also the catch-up; every one is drawn, also of the version on screen (it says since when the figures
+ * are).
+ */
 function useSocket() {
   setTransport("socket");
-  openSocket(link);
+  connect({
+    namespace: "/live",
+    event: "live",
+    counter: "version",
+    statePath: "/live/state.json",
+    crowd: true,
+    again: true,
+    onState: (data) => accept(data),
+    onStatus: setStatus,
+  });
 }
 
 if (body.dataset.stream && window.EventSource) {

@@ -3,6 +3,7 @@
  * A lower third names the project on the wall (and seals it when signed); a corner bug keeps the running
  * total. It draws only from the public view, like the wall, and follows it: the same seq, the same words.
  */
+import { expose } from "../common/hooks.js";
 import { connect } from "../common/live.js";
 import { ensureLanguage, t } from "../common/words.js";
 
@@ -47,16 +48,16 @@ function draw(view) {
   $("bug-unit").textContent = view.total.unit;
   $("bug-count").textContent = t("count", { n: view.signed_count, m: view.project_count });
   root.classList.toggle("is-dark", wall.screen === "blank");
-  window.__overlay = {
+  expose("overlay", {
     seq: view.seq,
     screen: wall.screen,
     project: up && project ? project.id : null,
     caption: caption ? caption.name : null,
-  };
+  });
 }
 
 connect({
-  role: "viewer",
+  auth: { role: "viewer" },
   onState: (view) => {
     ensureLanguage(view.lang).then(() => draw(view));
     draw(view);

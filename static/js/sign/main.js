@@ -10,14 +10,14 @@
  * view); the page decides nothing about the ceremony: the server says when it may sign and whether a
  * submission counts.
  */
-import { $, pageData, setText } from "../common/dom.js";
-import { get } from "../common/http.js";
+import { $, pageData, reloadOnce, setText, sizeBacking } from "../common/dom.js";
+import { expose } from "../common/hooks.js";
 import { drawInk } from "../common/ink.js";
+import { connect } from "../common/live.js";
 import { applyWords, ensureLanguage, t } from "../common/words.js";
 import { Outbox } from "./outbox.js";
 
 const HEARTBEAT_MS = 3000;
-const HEARTBEAT_TIMEOUT_MS = 3000;
 const CONFIRM_GUARD_MS = 450; // a double tap on the submit button must not also confirm
 const RELOAD_GUARD_MS = 30000;
 const SAVING_DELAY_MS = 250; // "saving" shows only when an ack is slow, not between every stroke
@@ -42,15 +42,6 @@ let lastRefused = null;
 
 // -- the link --------------------------------------------------------------------------------------
 
-const socket = window.io({
-  auth: { role: "pad", pad: token },
-  transports: ["websocket", "polling"],
-  tryAllTransports: true,
-  reconnectionDelay: 500,
-  reconnectionDelayMax: 3000,
-  timeout: 5000,
-});
-
 let outbox = null; // made once the page below is ready (it reports to it at once)
 
 function setConn(next) {
@@ -67,18 +58,8 @@ function labelConn() {
   setText($("conn-label"), t(label));
 }
 
-/** Drop a link that stopped answering and open a new one (the outbox resends on connect). */
-function restart() {
-  setConn("reconnecting");
-  socket.disconnect();
-  catchUp();
-  socket.connect();
-}
-
 function accept(view) {
-  if (!view || view.view !== "party" || typeof view.seq !== "number") return;
-  const sameLog = current && view.log_id === current.log_id;
-  if (sameLog && view.seq < current.seq) return;
+  if (view.view !== "party") return false;
   current = view;
   ensureLanguage(view.lang).then((changed) => {
     if (changed && current) {
@@ -91,15 +72,7 @@ function accept(view) {
   } catch (err) {
     if (window.console) console.error(err);
   }
-}
-
-function catchUp() {
-  get(`/api/v1/sign/${encodeURIComponent(token)}/state`, { timeout: 5000 })
-    .then((res) => {
-      if (res.status === 200) accept(res.data);
-      else if (res.status === 404) linkGone();
-    })
-    .catch(() => {});
+  return true;
 }
 
 /**
@@ -107,47 +80,22 @@ function catchUp() {
  * the address itself then says so (claimed or not found). Reload once, not in a loop.
  */
 function linkGone() {
-  let last = 0;
-  try {
-    last = parseInt(window.sessionStorage.getItem("kiosk-sign-reload") || "0", 10);
-    window.sessionStorage.setItem("kiosk-sign-reload", String(Date.now()));
-  } catch (e) {
-    last = 0;
-  }
-  if (Date.now() - last > RELOAD_GUARD_MS) window.location.reload();
-  else showError(t("err_refused"));
+  if (!reloadOnce("sign", RELOAD_GUARD_MS)) showError(t("err_refused"));
 }
 
-socket.on("connect", () => setConn("live"));
-socket.on("state", (view) => accept(view));
-socket.on("disconnect", (reason) => {
-  setConn("reconnecting");
-  // The server closed on us (a restart, a new link for this pad): socket.io does not retry by itself.
-  if (reason === "io server disconnect") setTimeout(() => socket.connect(), 1000);
+// The token is the link's own: the socket presents it and the HTTP catch-up asks with it. A heartbeat: a
+// pad waiting on stage-side Wi-Fi must not miss its "armed" behind a half-open link. Every view is drawn,
+// also one of the seq on screen: what the page shows depends on its outbox as well.
+const link = connect({
+  auth: { role: "pad", pad: token },
+  statePath: `/api/v1/sign/${encodeURIComponent(token)}/state`,
+  heartbeat: HEARTBEAT_MS,
+  again: true,
+  onState: accept,
+  onStatus: setConn,
+  onGone: linkGone,
 });
-socket.on("connect_error", () => {
-  setConn("reconnecting");
-  catchUp();
-});
-
-// A heartbeat: a pad waiting on stage-side Wi-Fi must not miss its "armed" behind a half-open link.
-setInterval(() => {
-  if (!socket.connected) {
-    catchUp();
-    return;
-  }
-  socket.timeout(HEARTBEAT_TIMEOUT_MS).emit("check", (err, head) => {
-    if (err) {
-      if (socket.connected) restart();
-      return;
-    }
-    if (!current || !head || head.seq !== current.seq || head.log_id !== current.log_id) {
-      socket.timeout(5000).emit("sync", (e, view) => {
-        if (!e) accept(view);
-      });
-    }
-  });
-}, HEARTBEAT_MS);
+const socket = link.socket;
 
 // -- what to show ------------------------------------------------------------------------------------
 
@@ -224,7 +172,7 @@ function draw(view) {
   if (mode !== "armed") hideError();
   layout();
   refreshControls();
-  window.__sign = { seq: view.seq, mode, state: view.state, id: outbox.id };
+  expose("sign", { seq: view.seq, mode, state: view.state, id: outbox.id });
 }
 
 // -- geometry ----------------------------------------------------------------------------------------
@@ -260,12 +208,7 @@ function sizeCanvas(node, size) {
   const dpr = Math.min(3, window.devicePixelRatio || 1);
   node.style.width = size.width + "px";
   node.style.height = size.height + "px";
-  const pw = Math.max(1, Math.round(size.width * dpr));
-  const ph = Math.max(1, Math.round(size.height * dpr));
-  if (node.width !== pw || node.height !== ph) {
-    node.width = pw;
-    node.height = ph;
-  }
+  sizeBacking(node, size.width * dpr, size.height * dpr);
   return dpr;
 }
 
@@ -603,24 +546,24 @@ outbox = new Outbox({
   onError: (answer) => {
     if (mode === "armed") showError(answer && answer.message ? answer.message : t("err_failed"));
   },
-  onStall: () => restart(),
+  onStall: () => link.restart(),
 });
 // What the tests (and a curious engineer at the table) can read.
-window.KioskSign = {
+expose("signPad", {
   socket,
   outbox,
   state: () => current,
   mode: () => mode,
   field: () => ({ ...geom }),
-};
+});
 // The attempt as the pad holds it: its id, when its first point was drawn (t counts from it), its points.
-window.__signRecord = () => ({
+expose("signRecord", () => ({
   id: outbox.record.id,
   started: outbox.record.started,
   points: outbox.record.points.map((p) => [...p]),
-});
+}));
 // A reload or a closed tab keeps even the last few milliseconds of ink (the outbox seals them to storage).
 window.addEventListener("pagehide", () => outbox.flush());
 applyWords();
 refreshControls();
-catchUp();
+link.refresh();

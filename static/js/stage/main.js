@@ -12,7 +12,8 @@
  * Long scripts shrink to fit their box; past the smallest readable size the box scrolls, never cuts.
  */
 import { connect } from "../common/live.js";
-import { $, add, clear, clockText, el, pad2, setText } from "../common/dom.js";
+import { $, add, clear, clockText, el, pad2, reloadOnce, setText } from "../common/dom.js";
+import { exposeMore } from "../common/hooks.js";
 import { get } from "../common/http.js";
 import { largestFitting } from "../common/fit.js";
 import { applyWords, ensureLanguage, t } from "../common/words.js";
@@ -117,7 +118,7 @@ function tick() {
     // The timer's rows came or went: the names below it have another height to fit in.
     if (latest) fitAll();
   }
-  window.__stage = Object.assign(window.__stage || {}, {
+  exposeMore("stage", {
     elapsed,
     timer: state,
     skew: clockSync.skew,
@@ -357,7 +358,7 @@ function draw(view) {
 
   tick();
   fitAll();
-  window.__stage = Object.assign(window.__stage || {}, {
+  exposeMore("stage", {
     seq: view.seq,
     current: cue ? cue.id : null,
     standby: next ? next.id : null,
@@ -378,14 +379,7 @@ function onStatus(status) {
 
 /** This device may no longer see the stage view (signed out, unpaired): the address gives the PIN pad. */
 function lostAccess() {
-  let last = 0;
-  try {
-    last = parseInt(window.sessionStorage.getItem("kiosk-stage-reload") || "0", 10);
-    window.sessionStorage.setItem("kiosk-stage-reload", String(Date.now()));
-  } catch (e) {
-    last = 0;
-  }
-  if (Date.now() - last > RELOAD_GUARD_MS) window.location.reload();
+  reloadOnce("stage", RELOAD_GUARD_MS);
 }
 
 function onState(view) {
@@ -421,8 +415,9 @@ window.addEventListener("resize", () => {
 });
 if (document.fonts && document.fonts.ready) document.fonts.ready.then(() => latest && fitAll());
 
-window.KioskStage = connect({
-  role: "stage",
+connect({
+  auth: { role: "stage" },
+  heartbeat: true,
   statePath: "/api/v1/state?view=stage",
   onState,
   onStatus,
