@@ -322,6 +322,15 @@ def test_amount_in_wan_must_be_a_whole_number():
     assert problems_of(csv_bytes(rows)) == ["row 3, column 投资额（万元）: 必须是不小于 0 的整数"]
 
 
+@pytest.mark.parametrize("blank", [None, "", "  ", []])
+def test_an_amount_sent_blank_is_missing_whatever_its_blank(blank):
+    """The editors and the API send JSON: an empty list is as blank as an empty cell (the API fuzz sent
+    ``amount_wan: []``, which the fields read as blank and the amount check did not, and got a 500)."""
+    with pytest.raises(FieldErrors) as err:
+        draft_from_cells({"name": "A", "investor": "x", "amount_wan": blank})
+    assert [(p.field, p.code) for p in err.value.problems] == [("amount_yi", "amount_missing")]
+
+
 def test_both_amounts_must_agree():
     rows = table(simple("A", **{"投资额（亿元）": "1.5", "投资额（万元）": "15000"}))
     assert parse_projects(csv_bytes(rows), "p.csv")[0].amount_wan == 15000

@@ -120,8 +120,9 @@ def _finite(value: float | Decimal) -> bool:
 
 
 def is_blank(value: object) -> bool:
-    """True for a cell with nothing in it: None, empty or whitespace only."""
-    return value is None or (isinstance(value, str) and not value.strip())
+    """True for a cell with nothing in it: None, empty or whitespace only, or an empty list (a list field
+    sent empty as JSON). The one test of blank: the fields and the amount's either-column rule both ask it."""
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
 def _raw_text(value: object) -> str:
@@ -531,7 +532,7 @@ def clean(
         if partial and key not in payload:
             continue
         raw = payload.get(key)
-        if is_blank(raw) or raw == []:
+        if is_blank(raw):
             if key in required:
                 problems.append(Problem(key, "required"))
             else:
