@@ -110,6 +110,9 @@ class _Words:
     def listing(self, items: list[str]) -> str:
         return fmt.listing(items, self.lang)
 
+    def listing_parts(self, items: list[str]) -> list[str]:
+        return fmt.listing_parts(items, self.lang)
+
 
 def _project(p: Project, state: State, w: _Words, statuses: dict) -> dict:
     status = status_of(state, p.id)
@@ -127,6 +130,8 @@ def _project(p: Project, state: State, w: _Words, statuses: dict) -> dict:
         "industry": p.industry,
         "industry_label": industry_label(p.industry, w.lang) if p.industry else None,
         "signatories": list(p.signatories),
+        # The names as the wall lists them, each with the separator after it (a name never breaks inside).
+        "signatories_listed": w.listing_parts([n for n in p.signatories if n]),
         "summary": p.summary,
         "status": status,
         "status_text": w.t(statuses[status]),
@@ -168,6 +173,16 @@ def _figures(projects: list[Project], w: _Words) -> dict:
             for r in f["industries"]
         ],
         "industries_in_order": f["industries_in_order"],
+        # The charts' alternative text: what each bar says, listed.
+        "tiers_text": w.listing(
+            [
+                f"{fmt.tier_label(floor, w.lang, w.unit, w.decimals)} {w.projects(n)}"
+                for floor, n in f["tiers"]
+            ]
+        ),
+        "industries_text": w.listing(
+            [f"{industry_label(r['name'], w.lang)} {w.money_text(r['amount_wan'])}" for r in f["industries"]]
+        ),
     }
 
 
@@ -317,6 +332,7 @@ def _round(ids: list[str], order: list[Project], w: _Words) -> dict:
     return {
         "count": len(chosen),
         "text": w.t(ROUND_LINE, count=w.projects(len(chosen))),
+        "names": w.listing([p.name for p in chosen]),
         "amount": w.money(total),
     }
 
@@ -367,7 +383,9 @@ def _base(c: Ceremony, w: _Words, statuses: dict) -> dict:
         "land_mu": done["land_mu"],
         "land": done["land"],
         "tiers": done["tiers"],
+        "tiers_text": done["tiers_text"],
         "industries": done["industries"],
+        "industries_text": done["industries_text"],
         "planned": {k: planned[k] for k in ("total_wan", "total_yi", "total", "land_mu", "land", "count")},
         "screen": state.screen,
         "wall": {
@@ -676,6 +694,9 @@ def _operator_setup(c: Ceremony, view: dict, w: _Words) -> None:
     # Every pad with its state ("signing" is the console's own, from the ink it sees arrive).
     view["pads"] = [_pad_row(d, state, w) for d in c.pads]
     view["pads_focus"] = _pads_focus(view, c.pads)
+    # Their names as the console's pending line and its toast name them, listed the event's way.
+    by_id = {p.id: p.name for p in c.projects}
+    view["pads_focus_names"] = w.listing([by_id[i] for i in view["pads_focus"] if i in by_id])
     view["signature_rules"] = {
         "required": c.event.signatures_required,
         "sign_on_submit": c.event.sign_on_submit,
