@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import uuid
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -138,6 +139,29 @@ def test_a_round_signs_at_one_moment_and_is_undone_as_one():
     v = show.view()
     assert v["wall"]["screen"] == "keys" and v["wall"]["project_ids"] == ["p1", "p2", "p3"]
     assert replay(show.log) == show.state
+
+
+def test_the_lists_a_page_shows_come_written_in_the_events_language():
+    """The wall's round names, a project's signatories and the finale's chart texts are listed by the server
+    (kiosk.words.format.listing), so English reads "a, b and c" there too: no page joins a list itself."""
+    ps = [replace(p, signatories=("周建光", "吴建明", "李明")) if p.id == "p1" else p for p in projects()]
+    show = Show(ps)
+    for _ in range(3):
+        show.do("go")
+    show.do("confirm", project_ids=("p1", "p2", "p3"))
+
+    def view(lang):
+        event = Event(title="签约仪式", language=lang)
+        return views.public(Ceremony(event, tuple(show.ps), show.state, Run("r", "live", AT), show.cs))
+
+    zh, en = view("zh"), view("en")
+    assert zh["wall"]["round"]["names"] == "项目1、项目2、项目3"
+    assert en["wall"]["round"]["names"] == "项目1, 项目2 and 项目3"
+    assert zh["projects"][0]["signatories_listed"] == ["周建光、", "吴建明、", "李明"]
+    assert en["projects"][0]["signatories_listed"] == ["周建光, ", "吴建明 and ", "李明"]
+    assert zh["projects"][1]["signatories_listed"] == []
+    assert en["tiers_text"].count(" and ") <= 1 and "、" not in en["tiers_text"] + en["industries_text"]
+    assert zh["tiers_text"] == "、".join(f"{t['label']} {t['count_text']}" for t in zh["tiers"])
 
 
 def test_a_round_refuses_a_signed_project_and_changes_nothing():

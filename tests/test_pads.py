@@ -338,6 +338,8 @@ def test_the_operator_view_names_the_projects_whose_pads_the_console_shows(cerem
     cmd(ceremony, "go")
     # The wall is signing the first round: its pads.
     assert ceremony.view("operator")["pads_focus"] == ids[:2]
+    names = [p.name for p in sorted(ceremony.projects, key=lambda p: p.order)][:2]
+    assert ceremony.view("operator")["pads_focus_names"] == "、".join(names)
     # Signed, the round stays in the spotlight, and so do its pads (submitted or not).
     assert cmd(ceremony, "confirm", project_ids=ids[:2])[0] == 200
     view = ceremony.view("operator")

@@ -127,6 +127,15 @@ def test_dates_times_and_counts():
         fmt.listing(["党工委书记、区委书记周建光", "总裁吴建明"], "zh")
         == "党工委书记、区委书记周建光，总裁吴建明"
     )
+    # The same list cut after each separator, for a page that keeps each item whole as the list wraps.
+    assert fmt.listing_parts(["a", "b", "c"], "en") == ["a, ", "b and ", "c"]
+    assert fmt.listing_parts(["党工委书记、区委书记周建光", "总裁吴建明"], "zh") == [
+        "党工委书记、区委书记周建光，",
+        "总裁吴建明",
+    ]
+    for items in ([], ["a"], ["a", "b"], ["a", "b", "c", "d"], ["新材料", "生物医药", "现代农业"]):
+        for lang in ("zh", "en"):
+            assert "".join(fmt.listing_parts(items, lang)) == fmt.listing(items, lang)
 
 
 # -- the catalogue --------------------------------------------------------------------------------------

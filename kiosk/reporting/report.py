@@ -26,6 +26,7 @@ from ..words import format as fmt
 from ..words.catalogue import N_, NC_, gettext, pgettext
 from ..words.columns import agenda_label, project_label
 from ..words.show import cue_heading
+from ..words.views import PARTY_LABELS, SCREEN_LABELS
 from .agenda import delay, planned_at, run_of, seconds, show_entries
 from .press import press_summary, speaker
 
@@ -145,8 +146,8 @@ def build(
     def audit_row(a: dict) -> dict:
         request = a["request"] if isinstance(a["request"], dict) else {}
         action, screen, outcome = request.get("action"), request.get("screen"), a["outcome"]
-        if action == "show" and screen in views.SCREEN_LABELS:
-            action_text = gettext(SHOW_SCREEN, lang, screen=gettext(views.SCREEN_LABELS[screen], lang))
+        if action == "show" and screen in SCREEN_LABELS:
+            action_text = gettext(SHOW_SCREEN, lang, screen=gettext(SCREEN_LABELS[screen], lang))
         else:
             action_text = gettext(ACTION_WORDS[action], lang) if action in ACTION_WORDS else action
         if outcome in OUTCOME_WORDS:
@@ -226,7 +227,7 @@ def signature_rows(c: Ceremony, view: dict, attempts: Sequence[dict]) -> list[di
                     "pad_id": pad.id,
                     "name": pad.name,
                     "party": pad.party,
-                    "party_text": gettext(views.PARTY_LABELS[pad.party], lang),
+                    "party_text": gettext(PARTY_LABELS[pad.party], lang),
                     "via": a["via"],
                     "via_text": gettext(VIA_WORDS[a["via"]], lang),
                     "device": a["device"],

@@ -23,7 +23,7 @@ from flask import (
 )
 
 from ..ceremony.credentials import TOKEN_NAME_MAX
-from ..ceremony.views import KNOWN_INDUSTRIES, organiser
+from ..ceremony.views import organiser
 from ..setup import fields, template
 from ..setup.agenda import parse_agenda, parse_rows
 from ..setup.cards import DEFAULT_SERVICES
@@ -32,6 +32,7 @@ from ..setup.fields import FieldError, FieldErrors, Problem
 from ..setup.importer import HEADERS, MAX_BYTES, header, parse_projects, preview_projects
 from ..words.catalogue import word
 from ..words.format import MAX_DECIMALS
+from ..words.views import KNOWN_INDUSTRIES
 from . import auth
 from .common import ceremony, page_context
 from .console import login_page

@@ -245,8 +245,16 @@ def tier_label(floor_yi: int, lang: str, unit: str = "auto", decimals: int = DEF
 def listing(items: list[str], lang: str) -> str:
     """ "新能源汽车、生物医药" / "new energy vehicles, biomedicine and new materials"; in Chinese, items that
     hold 、 themselves ("党工委书记、区委书记周建光") are parted by ， so that each reads as one."""
+    return "".join(listing_parts(items, lang))
+
+
+def listing_parts(items: list[str], lang: str) -> list[str]:
+    """``listing``'s text cut after each item's separator (["周建光、", "李明"] / ["Zhou, ", "Li and ",
+    "Wang"]), for a page that keeps each item from breaking inside while the list wraps between them."""
+    items = list(items)
     if language(lang) != "en":
-        return ("，" if any("、" in item for item in items) else "、").join(items)
+        sep = "，" if any("、" in item for item in items) else "、"
+        return [item + sep for item in items[:-1]] + items[-1:]
     if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+        return items
+    return [item + ", " for item in items[:-2]] + [items[-2] + " and ", items[-1]]

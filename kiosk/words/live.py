@@ -20,7 +20,6 @@ LIVE = {
     "roll": N_("已签约项目"),
     "roll_none": N_("尚无项目签约"),
     "signed_at": N_("%(time)s 签约"),
-    "listSep": N_("、"),
     "conn_connecting": N_("连接中…"),
     "conn_reconnecting": N_("连接中断 · 正在重连"),
     "conn_lost": N_("连接中断 · 以下为 %(time)s 的信息"),

@@ -219,7 +219,6 @@ CONSOLE = {
     "act_disarm": N_("停用签字板：%(name)s"),
     "act_reopen": N_("允许「%(name)s」重签"),
     "st_done": N_("已完成：%(what)s"),
-    "list_sep": N_("、"),
 }
 
 ADMIN = {
@@ -314,7 +313,6 @@ ADMIN = {
     "confirm_ok": N_("确定"),
     "unit_yi": N_("亿元"),
     "unit_wan": N_("万元"),
-    "sep": N_("、"),
     "event_lead": N_("活动名称、日期和大屏外观。保存后大屏立即更新。"),
     "event_remote": N_("活动设置已在其他设备上修改。"),
     "event_reload": N_("载入最新设置（放弃本页未保存的修改）"),
@@ -582,7 +580,6 @@ DISPLAY = {
     "gk_title": N_("%(small)s%(big)s"),
     "keyScan": N_("扫码获取专属服务"),
     "host": N_("主办单位："),
-    "listSep": N_("、"),
     "pairCode": N_("配对码"),
     # The lobby screen: every signed project's golden key, to scan on the way out.
     "lobbyHeading": N_("项目专属服务金钥匙 · 扫码领取"),
@@ -782,7 +779,6 @@ OVERLAY = {
     "signed": N_("签约成功"),
     "total": N_("累计签约"),
     "count": N_("已签约 %(n)s / %(m)s 个项目"),
-    "listSep": N_("、"),
 }
 
 # The MC's confidence monitor (/stage). The cues' kinds, titles, figures, progress and the safe look's line

@@ -107,6 +107,7 @@ def import_preview(c: Ceremony, preview, appended, header) -> dict:
         "ignored_columns": preview.ignored_columns,
         "problems": [p.sentence(lang) for p in preview.problems],
         "clashes": clashes,
+        "clash_names": fmt.listing([str(x["name"]) for x in clashes], lang),
         "rows": [
             {
                 "row": r.row,

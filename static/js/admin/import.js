@@ -158,7 +158,7 @@ function renderActions() {
   const blocked = clashes.length > 0 && !replacing;
   note.classList.toggle("is-warn", blocked);
   if (blocked) {
-    const names = clashes.map((c) => c.name).join(t("sep"));
+    const names = preview.clash_names || "";
     setText(note, t(canReplace ? "clash_note" : "clash_note_signed", { count: clashes.length, names }));
     note.hidden = false;
   } else if (signed > 0) {

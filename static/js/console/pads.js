@@ -164,8 +164,10 @@ function inkSeen() {
 
 // ---------------------------------------------------------------- the buttons
 
-function roundName(ids) {
-  return ids.map((id) => (projectById(id) || {}).name).filter(Boolean).join(t("list_sep"));
+/** The focused projects' names, listed by the server in the event's language. */
+function focusNames() {
+  const s = ui.state;
+  return (s && s.pads_focus_names) || "";
 }
 
 function padById(id) {
@@ -175,11 +177,11 @@ function padById(id) {
 export function wirePads() {
   $("pads-arm").addEventListener("click", () => {
     const ids = focusIds();
-    if (ids.length) send("pads-arm", "arm", { project_ids: ids }, { projectName: roundName(ids) });
+    if (ids.length) send("pads-arm", "arm", { project_ids: ids }, { projectName: focusNames() });
   });
   $("pads-disarm").addEventListener("click", () => {
     const ids = focusIds();
-    if (ids.length) send("pads-disarm", "disarm", { project_ids: ids }, { projectName: roundName(ids) });
+    if (ids.length) send("pads-disarm", "disarm", { project_ids: ids }, { projectName: focusNames() });
   });
   $("pads-reopen").addEventListener("click", () => {
     // Letting a signatory sign again sets their signature aside: the console asks first, naming them.

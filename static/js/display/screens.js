@@ -90,11 +90,11 @@ export function buildSpotlight(view, project) {
   if (project.industry) {
     add(facts, add(el("div", "fact fact-industry"), el("div", "fact-label", t("industry")), setWords(el("div", "fact-value one-line"), project.industry_label)));
   }
-  const people = (project.signatories || []).filter(Boolean);
+  const people = project.signatories_listed || [];
   if (people.length) {
     // Names never break in the middle: each is a nowrap span; when the list wraps, it wraps between them.
     const who = el("div", "fact-value");
-    people.forEach((person, i) => add(who, el("span", "person", person + (i < people.length - 1 ? t("listSep") : ""))));
+    people.forEach((person) => add(who, el("span", "person", person)));
     add(facts, add(el("div", "fact"), el("div", "fact-label", t("signatories")), who));
   }
   if (project.land) {
@@ -285,10 +285,11 @@ export function buildFinale(view) {
   add(stats, row);
 
   const charts = el("div", "finale-charts");
-  const sep = t("listSep");
-  const industriesAlt = view.industries.map((i) => i.label + " " + i.amount.text).join(sep);
-  const tiersAlt = view.tiers.map((tier) => tier.label + " " + tier.count_text).join(sep);
-  add(charts, chart("industries", t("chartIndustries"), industriesAlt), chart("tiers", t("chartTiers"), tiersAlt));
+  add(
+    charts,
+    chart("industries", t("chartIndustries"), view.industries_text),
+    chart("tiers", t("chartTiers"), view.tiers_text)
+  );
   add(body, stats, el("div", "finale-divider"), charts);
   add(fin, body);
   add(sec, fin);

@@ -29,7 +29,7 @@ function draw(view) {
   } else if (round.length > 1) {
     // A round signing at one moment: its projects together, and their total.
     $("lt-kicker").textContent = wall.round.text;
-    $("lt-name").textContent = round.map((p) => p.name).join(t("listSep"));
+    $("lt-name").textContent = wall.round.names;
     $("lt-sub").textContent = wall.round.amount.text;
     root.classList.toggle("is-signed", round.every((p) => p.status === "signed"));
   } else if (up) {

@@ -1,0 +1,120 @@
+"""The words the views write: each audience's labels for a state, a screen, a cue, a pad, the console's hints
+and its sentence for each change (``kiosk.ceremony.views`` picks them; the catalogue translates them)."""
+
+from __future__ import annotations
+
+from .catalogue import N_
+
+# The wall's words for a project's state, and the console's (an announced project is "signing" to the
+# room, "announced" to the operator).
+PUBLIC_STATUS = {"pending": N_("待签约"), "announced": N_("签约中"), "signed": N_("已签约")}
+OPERATOR_STATUS = {"pending": N_("待签约"), "announced": N_("已宣布"), "signed": N_("已签约")}
+SCREEN_LABELS = {
+    "title": N_("标题"),
+    "spotlight": N_("聚焦"),
+    "roll": N_("签约名单"),
+    "finale": N_("总结"),
+    "blank": N_("黑屏"),
+    "keys": N_("金钥匙"),
+}
+# A cue's place in the run as the console's list and the MC's monitor mark it.
+CUE_STATES = {"done": N_("已完成"), "current": N_("进行中"), "standby": N_("待命"), "later": N_("未开始")}
+ROUND_LINE = N_("集中签约 · %(count)s")
+GO_NEXT = N_("GO → %(title)s")
+GO_END = N_("流程已到最后一项")
+GO_WAITS = N_("本轮尚未签约：先按住「确认签约」")
+PANIC_ON = N_("安全画面中 · 大屏只显示标题与标志")
+# A project's next step on the console: announce it, confirm it, or (signed) show it again.
+NEXT_ACTION = {"pending": "announce", "announced": "confirm", "signed": "show"}
+# A paired screen's layout as the console names it.
+LAYOUT_LABELS = {
+    "main": N_("主屏"),
+    "totem": N_("竖屏"),
+    "side": N_("侧屏"),
+    "lobby": N_("大厅二维码屏"),
+}
+# Industries as the English press release names them; any other keeps its name as typed (it is data).
+KNOWN_INDUSTRIES = (
+    N_("新能源汽车"),
+    N_("生物医药"),
+    N_("现代农业"),
+    N_("新材料"),
+    N_("产业综合平台"),
+    N_("新能源"),
+    N_("电子信息"),
+    N_("装备制造"),
+    N_("先进制造"),
+    N_("数字经济"),
+    N_("节能环保"),
+    N_("文化旅游"),
+    N_("现代服务业"),
+    N_("人工智能"),
+    N_("集成电路"),
+    N_("轨道交通"),
+    N_("航空航天"),
+)
+
+HINT_SIGNED = N_("「%(name)s」已于 %(time)s 签约，不能再次宣布或签约")
+HINT_ANNOUNCED = N_("大屏正在宣布此项目 · 按住「确认签约」完成签约")
+HINT_PENDING = N_("可先「宣布」，或直接按住「确认签约」")
+HINT_OTHER_ON_AIR = N_("大屏正在显示其他项目：「宣布」会切换到此项目")
+HINT_ALL_DONE = N_("全部 %(n)s 个项目已签约，可切换到「总结」画面")
+HINT_NO_PROJECTS = N_("尚无签约项目：请先用 python -m kiosk import 导入项目清单")
+ON_AIR_NOTES = {
+    "announced": N_("宣布中 · 等待签约"),
+    "signed": N_("签约庆祝 · %(time)s 已签约 · 金钥匙二维码展示中"),
+    "pending": N_("项目介绍"),
+    "title": N_("仪式标题页"),
+    "roll": N_("已签约 %(count)s"),
+    "finale": N_("总投资 %(total)s · %(count)s"),
+    "blank": N_("大屏现在是黑屏"),
+}
+PROGRESS = N_("已签约 %(done)s/%(all)s 项 · %(total)s")
+PLANNED = N_("计划 %(total)s")
+# The goal gauge on the wall (when the organiser shows it): the planned total, and a milestone passed.
+GOAL = N_("目标 %(total)s")
+MILESTONE = N_("突破%(amount)s")
+PLACEHOLDERS = N_("%(count)s仍像示例或占位数据（第 %(orders)s 项）：上大屏前请在「准备与报告」中改为真实名称")
+EDITS_LOCKED = N_("正式签约已开始：项目与金额已锁定")
+EDITS_UNLOCKED = N_("项目与金额已由编辑者解锁，可以修改（已记入审计）")
+# The latest change in the log, as every console's status line says it (the same words a console uses
+# for its own commands).
+LAST_CHANGE = {
+    "announce": N_("已宣布「%(name)s」"),
+    "confirm": N_("已签约「%(name)s」"),
+    "undo": N_("已撤销「%(name)s」的签约"),
+    "show": N_("大屏已切换到「%(screen)s」"),
+    "reshow": N_("大屏已重现「%(name)s」"),
+    "go": N_("GO：%(cue)s"),
+    "jump": N_("已跳转到：%(cue)s"),
+    "back": N_("已返回：%(cue)s"),
+    "standby": N_("待命：%(cue)s"),
+    "panic": N_("大屏已切到安全画面"),
+    "unpanic": N_("大屏已恢复"),
+    "note": N_("已更新给主持人的提示"),
+}
+BY_DEVICE = N_("%(what)s（%(device)s）")
+# The signing pads: the two parties, what a pad is at, and the line its signatory reads.
+PARTY_LABELS = {"host": N_("甲方"), "investor": N_("乙方")}
+PAD_STATE_LABELS = {
+    "waiting": N_("等待签约"),
+    "armed": N_("请签名"),
+    "signing": N_("签名中"),
+    "submitted": N_("已提交签名"),
+    "signed": N_("签约完成"),
+}
+PAD_HINTS = {
+    "waiting": N_("请稍候：主持人宣布本轮签约后即可签名"),
+    "armed": N_("请在签名区域内签名，写好后点「确认签名」"),
+    "submitted": N_("签名已提交，请稍候签约完成"),
+    "signed": N_("签约完成，感谢您"),
+}
+REMOTE_PLACE = N_("远程签约 · %(place)s")
+# The commands that changed the pads, as the consoles' status line says them.
+LAST_CHANGE_PADS = {
+    "arm": N_("签字板已启用：%(name)s"),
+    "disarm": N_("签字板已停用：%(name)s"),
+    "submit": N_("%(pad)s 已提交签名"),
+    "reopen": N_("已允许 %(pad)s 重新签名"),
+}
+UNDO_FACTS = N_("%(time)s 签约 · %(amount)s。撤销后累计：%(before)s → %(after)s（%(count)s）")
