@@ -18,6 +18,8 @@ from kiosk.ceremony import credentials as devices
 from kiosk.ceremony.rules import CeremonyError
 from kiosk.ceremony.service import Ceremony, CommandRejected, parse_command
 from kiosk.certificate import ink
+from kiosk.config import ConfigError, resolve
+from kiosk.core.access import PIN_MAX_DIGITS
 from kiosk.core.model import MAX_COMMAND_ID, MAX_NOTE, MAX_ROUND
 from kiosk.setup import fields, importer
 from kiosk.setup.agenda import parse_agenda
@@ -131,6 +133,9 @@ def test_the_limits_each_page_receives_are_the_domains(small):
     link = urlsplit(editor.get("/api/v1/pads").get_json()[0]["url"]).path
     assert _settings(small.test_client().get(link)) == {"ink": ink_settings}
 
+    # The PIN pad types as many digits as a configured PIN may hold (kiosk/config.py refuses a longer one).
+    assert _settings(small.test_client().get("/control")) == {"pin_max_digits": PIN_MAX_DIGITS}
+
     console = editor.get("/control")
     assert _maxlength(console, "note-input") == MAX_NOTE
     assert _maxlength(console, "dev-link-name") == devices.SCREEN_NAME_MAX
@@ -143,7 +148,6 @@ STATIC_JS = ROOT / "static" / "js"
 PAGE_OWN = {
     ("display/certificate.js", "GAP_TRIES"),  # syncs for one gap of batch numbers before waiting
     ("display/lobby.js", "MAX_PER_PAGE"),  # QR codes a lobby screen shows at once
-    ("login/main.js", "MAX_DIGITS"),  # dots the PIN pad draws; the server compares whatever is typed
     ("sign/outbox.js", "STALL_AFTER"),  # timeouts in a row that mean a half-open link
 }
 # A page's timings and sizes in its own units are its own too.
@@ -228,3 +232,15 @@ def test_a_text_field_takes_the_length_the_pages_are_given_and_refuses_one_more(
 
 def test_the_text_fields_are_found():
     assert {"name", "summary", "pad_project", "cue_title", "cue_script"} <= set(TEXT_FIELDS)
+
+
+@pytest.mark.parametrize("pin", ["1" * (PIN_MAX_DIGITS + 1), "12a4", "12 34"])
+def test_a_configured_pin_the_pin_pad_cannot_type_is_refused_at_start(tmp_path, pin):
+    """The pad types digits, at most PIN_MAX_DIGITS: a longer or non-digit PIN would lock everyone out, so the
+    server says so when it starts, naming the variable; one of the limit's length still starts."""
+    with pytest.raises(ConfigError, match="KIOSK_OPERATOR_PIN"):
+        resolve(tmp_path, {"KIOSK_OPERATOR_PIN": pin})
+    assert (
+        resolve(tmp_path, {"KIOSK_OPERATOR_PIN": "9" * PIN_MAX_DIGITS})["OPERATOR_PIN"]
+        == "9" * PIN_MAX_DIGITS
+    )

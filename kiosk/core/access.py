@@ -24,6 +24,8 @@ RIGHTS = {
 
 # A token's scope and the role it acts with: an AV desk that fires commands, or a script that only reads.
 SCOPES = {"read": "viewer", "control": "operator"}
+# A PIN is digits typed on the PIN pad; the pad takes at most this many, so a configured PIN may not be longer.
+PIN_MAX_DIGITS = 12
 
 # What a device is: a browser logged in with a PIN, a token, or a paired big screen.
 KINDS = ("session", "token", "screen")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, send_from_directory, session, url_for
 
 from ..ceremony.credentials import SCREEN_NAME_MAX
+from ..core.access import PIN_MAX_DIGITS
 from ..core.model import MAX_NOTE
 from ..words.catalogue import word
 from ..words.messages import ROLE_LABELS
@@ -18,7 +19,10 @@ def login_page(needs: str | None = None, behind: str = "console"):
     """The PIN pad, for the console, the admin pages and the MC's monitor alike, in the event's language.
     ``needs`` names the role this page wants when the device is logged in with a lesser one (a viewer's
     tablet on /admin); ``behind`` names the page the PIN opens (``console`` or ``stage``), for its words."""
-    return render_template("console/login.html", **page_context("login", needs=needs, behind=behind))
+    settings = {"pin_max_digits": PIN_MAX_DIGITS}
+    return render_template(
+        "console/login.html", **page_context("login", needs=needs, behind=behind, settings=settings)
+    )
 
 
 @bp.get("/")

@@ -2,11 +2,12 @@
  * The PIN pad (/control and /admin when this device is not logged in). Touch first, keyboard too
  * (digits, Backspace, Enter, Escape). On success the page that asked reloads, now for an operator.
  */
-import { $, flash } from "../common/dom.js";
+import { $, flash, pageData } from "../common/dom.js";
 import { request } from "../common/http.js";
 import { applyWords, t } from "../common/words.js";
 
-const MAX_DIGITS = 12;
+// The longest PIN the server accepts (kiosk.core.access.PIN_MAX_DIGITS).
+const maxDigits = pageData("kiosk-settings").pin_max_digits;
 let pin = "";
 let busy = false;
 let blockedUntil = 0;
@@ -45,7 +46,7 @@ function press(key) {
   else if (key === "ok") {
     submit();
     return;
-  } else if (/^[0-9]$/.test(key) && pin.length < MAX_DIGITS) {
+  } else if (/^[0-9]$/.test(key) && pin.length < maxDigits) {
     pin += key;
     if (message.classList.contains("is-error")) say("");
   }
