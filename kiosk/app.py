@@ -96,6 +96,15 @@ def build(test_config: dict | None = None) -> Flask:
         app.logger.info("empty data folder: loaded the sample ceremony")
     app.extensions["kiosk"] = ceremony
     pins = {role: app.config[f"{role.upper()}_PIN"] for role in access.ROLES}
+    for role, pin in pins.items():
+        if not access.pin_pad_types(pin):
+            app.logger.warning(
+                "the %s PIN (%s) cannot be typed on the PIN pad (digits only, at most %d): it logs in through"
+                " the API only",
+                role,
+                app.config.get(f"{role.upper()}_PIN_SOURCE", "config"),
+                access.PIN_MAX_DIGITS,
+            )
     app.extensions["kiosk_credentials"] = Credentials(storage, clock, pins, app.config["API_TOKEN"])
     app.extensions["kiosk_clock"] = clock
     app.extensions["kiosk_cluster"] = cluster

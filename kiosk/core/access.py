@@ -24,8 +24,15 @@ RIGHTS = {
 
 # A token's scope and the role it acts with: an AV desk that fires commands, or a script that only reads.
 SCOPES = {"read": "viewer", "control": "operator"}
-# A PIN is digits typed on the PIN pad; the pad takes at most this many, so a configured PIN may not be longer.
+# A PIN is digits typed on the PIN pad, at most this many.
 PIN_MAX_DIGITS = 12
+
+
+def pin_pad_types(pin: str) -> bool:
+    """Whether the PIN pad can enter ``pin``: digits only, at most PIN_MAX_DIGITS. A configured PIN that is
+    not still works through ``POST /api/v1/session`` (the contract sets no shape), but not on a tablet."""
+    return pin.isascii() and pin.isdigit() and len(pin) <= PIN_MAX_DIGITS
+
 
 # What a device is: a browser logged in with a PIN, a token, or a paired big screen.
 KINDS = ("session", "token", "screen")
