@@ -141,6 +141,47 @@ function render() {
   renderActions();
 }
 
+// The agenda the file leaves, for the way of importing now chosen (appending or replacing name the
+// running order differently, so the server sent both).
+function chosenAgenda() {
+  if (!preview || !preview.agenda) return null;
+  const replacing = $("import-replace").checked && !$("replace-wrap").hidden;
+  return preview.agenda[replacing ? "replace" : "append"];
+}
+
+function renderAgenda() {
+  const box = $("import-agenda");
+  const agenda = chosenAgenda();
+  box.hidden = !agenda || !preview.ok;
+  if (box.hidden) return;
+  box.classList.toggle("is-bad", !agenda.ok);
+  setText($("import-agenda-count"), agenda.count ? t("import_agenda_count", { n: agenda.count }) : "");
+  setText($("import-agenda-note"), agenda.note);
+  const problems = $("import-agenda-problems");
+  clear(problems);
+  agenda.problems.forEach((p) => {
+    problems.appendChild(el("li", null, p));
+  });
+  problems.hidden = !agenda.problems.length;
+  const list = $("import-cues");
+  clear(list);
+  agenda.cues.forEach((cue, i) => {
+    const li = el("li", "import-cue is-" + cue.change);
+    li.setAttribute("data-change", cue.change);
+    li.appendChild(el("span", "cue-no", i + 1));
+    const head = el("span", "cue-head");
+    head.appendChild(el("span", "cue-kind", cue.kind_text));
+    head.appendChild(document.createTextNode(cue.title));
+    li.appendChild(head);
+    li.appendChild(el("span", "chip" + (cue.change === "same" ? "" : " is-announced"), t("agenda_change_" + cue.change)));
+    if (cue.detail) li.appendChild(el("span", "cue-detail", cue.detail));
+    list.appendChild(li);
+  });
+  const removed = $("import-agenda-removed");
+  removed.hidden = !agenda.removed.length;
+  setText(removed, agenda.removed.length ? t("import_agenda_removed", { n: agenda.removed.length, names: agenda.removed_text }) : "");
+}
+
 function renderActions() {
   if (!preview) return;
   const s = currentState();
@@ -170,7 +211,9 @@ function renderActions() {
   } else {
     note.hidden = true;
   }
-  $("import-apply").disabled = !preview.ok || !preview.upload_id || busy || blocked;
+  renderAgenda();
+  const agenda = chosenAgenda();
+  $("import-apply").disabled = !preview.ok || !preview.upload_id || busy || blocked || (agenda && !agenda.ok);
   $("import-replace").disabled = !preview.ok;
 }
 
@@ -238,7 +281,8 @@ function apply() {
         preview = null;
         render();
         adopt(res.data.state);
-        toast(t("imported", { count: res.data.imported }), "ok", 3500);
+        const cues = res.data.agenda_imported;
+        toast(cues === null ? t("imported", { count: res.data.imported }) : t("imported_with_agenda", { count: res.data.imported, n: cues }), "ok", 3500);
         go("projects");
         return;
       }
