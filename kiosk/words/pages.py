@@ -8,7 +8,7 @@ names are not here: they arrive ready-made in the views the server builds.
 from __future__ import annotations
 
 from .catalogue import N_, NC_
-from .columns import project_label
+from .columns import agenda_label, project_label
 
 CONSOLE = {
     "console_name": N_("签约仪式控制台"),
@@ -293,8 +293,9 @@ ADMIN = {
     "agenda_kind": N_("环节"),
     "agenda_title": N_("标题"),
     "agenda_person": N_("人物"),
-    "agenda_role": N_("职务"),
-    "agenda_projects": N_("项目"),
+    # The import's column names (an agenda's 职务 is a speaker's role, its 项目 a round's projects).
+    "agenda_role": agenda_label("cue_role"),
+    "agenda_projects": agenda_label("cue_projects"),
     "agenda_time": N_("计划时间"),
     "agenda_minutes": N_("时长（分钟）"),
     "agenda_script": N_("主持词"),
