@@ -332,3 +332,35 @@ def test_the_admins_import_loads_a_workbooks_agenda_as_the_command_line_does(mak
     ids = [p["id"] for p in state["projects"]]
     assert [c["project_ids"] for c in shown if c["kind"] == "signing"] == [ids[:2], ids[2:]]
     assert applied.get_json()["agenda_imported"] == 5
+
+
+def test_a_file_without_an_agenda_says_what_becomes_of_the_agenda_kept(make_app):
+    """The other half of the report: replacing seven projects by four kept the agenda's rounds on their
+    numbers (round 2 cut to one project, round 3 left empty) and the page said nothing of it."""
+    from conftest import operator_client
+
+    app = make_app()
+    operator = operator_client(app)
+    rounds = [
+        c for c in operator.get("/api/v1/state").get_json()["run_of_show"]["cues"] if c["kind"] == "signing"
+    ]
+    assert len(rounds) == 3
+    body = preview(operator, csv_bytes(projects("1", "2", "3", "4")))
+    assert body["ok"] and body["agenda"]["append"]["sheet"] is False
+    assert all(c["change"] == "same" for c in body["agenda"]["append"]["cues"])
+    replacing = body["agenda"]["replace"]
+    assert "下面标出的环节会变化" in replacing["note"]
+    shown = [c for c in replacing["cues"] if c["kind"] == "signing"]
+    # the same numbers, now other projects: every round changes, the third is left with none
+    assert [c["change"] for c in shown] == ["changed", "changed", "emptied"]
+    assert [[p["order"] for p in c["projects"]] for c in shown] == [[1, 2, 3], [4], []]
+    assert [p["name"] for p in shown[1]["projects"]] == ["测试项目四"]
+
+    applied = operator.post("/api/v1/import/apply", json={"upload_id": body["upload_id"], "replace": True})
+    assert applied.status_code == 200 and applied.get_json()["agenda_imported"] is None
+    state = applied.get_json()["state"]
+    order = {p["id"]: p["order"] for p in state["projects"]}
+    stored = [c for c in state["run_of_show"]["cues"] if c["kind"] == "signing"]
+    assert [[order[i] for i in c["project_ids"]] for c in stored] == [
+        [p["order"] for p in c["projects"]] for c in shown
+    ]

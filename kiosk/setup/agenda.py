@@ -183,6 +183,13 @@ def read_workbook(
     return WorkbookRead(preview, agenda is not None, agenda)
 
 
+def kept_orders(orders: Iterable[int], count: int) -> tuple[int, ...]:
+    """A kept cue's projects once the running order is replaced by ``count`` projects without an agenda:
+    the same running-order numbers, those beyond the new order dropped (the service stores this, the
+    import's preview shows it)."""
+    return tuple(n for n in orders if 0 < n <= count)
+
+
 def agenda_sheet(sheets: list) -> object | None:
     return next((sheet for sheet in sheets if is_agenda_sheet(sheet.title)), None)
 

@@ -441,6 +441,7 @@ ADMIN = {
     "agenda_change_same": N_("不变"),
     "agenda_change_changed": N_("有变化"),
     "agenda_change_added": N_("新增"),
+    "agenda_change_emptied": N_("没有项目了"),
     "import_cancelled": N_("已取消，未导入任何内容"),
     "col_row": N_("行"),
     "col_amount_wan": N_("= 万元"),

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from ...setup.agenda import kept_orders
 from ...words import format as fmt
 from ...words.catalogue import gettext, word
 from ...words.messages import PARTY_ROLE, ROLE_LABELS, SCOPE_LABELS
@@ -213,8 +214,11 @@ def _import_agenda(c: Ceremony, read: WorkbookRead, replacing: bool) -> dict:
     cues = []
     for cue, was in zip(current, current_names, strict=True):
         if replacing:
-            cue["projects"] = [p for p in cue["projects"] if 0 < p["order"] <= len(after)]
+            kept = kept_orders((p["order"] for p in cue["projects"]), len(after))
+            cue["projects"] = [p for p in cue["projects"] if p["order"] in kept]
         cue["change"] = "same" if tuple(p["name"] for p in cue["projects"]) == was else "changed"
+        if was and not cue["projects"]:
+            cue["change"] = "emptied"  # a round with nobody to sign: the console would show it empty
         cues.append(cue)
     changed = any(cue["change"] != "same" for cue in cues)
     note = gettext(IMPORT_AGENDA_NOTES["kept_changed" if changed else "kept"], lang)

@@ -173,7 +173,8 @@ function renderAgenda() {
     head.appendChild(el("span", "cue-kind", cue.kind_text));
     head.appendChild(document.createTextNode(cue.title));
     li.appendChild(head);
-    li.appendChild(el("span", "chip" + (cue.change === "same" ? "" : " is-announced"), t("agenda_change_" + cue.change)));
+    const tone = { same: "", emptied: " is-bad" }[cue.change];
+    li.appendChild(el("span", "chip" + (tone === undefined ? " is-announced" : tone), t("agenda_change_" + cue.change)));
     if (cue.detail) li.appendChild(el("span", "cue-detail", cue.detail));
     list.appendChild(li);
   });
