@@ -831,6 +831,20 @@ def test_a_workbooks_agenda_is_previewed_cue_by_cue_and_imported_with_its_projec
     wb.save(path)
 
     open_section(page, "import")
+    agenda.cell(row=5, column=5).value = "3、4、9"  # a project the running order will not have
+    wb.save(path)
+    page.set_input_files("#import-file", str(path))
+    page.locator(".import-summary.is-ok").wait_for()  # appended after the seven, there is a project 9
+    page.check("#import-replace")
+    page.locator(".import-summary.is-bad").wait_for()
+    page.locator("#import-agenda-problems li").filter(
+        has_text="第 5 行“项目”：签约顺序里没有序号为 9"
+    ).wait_for()
+    assert page.locator("#import-apply").is_disabled()
+    assert server.state(operator=True)["project_count"] == 7
+
+    agenda.cell(row=5, column=5).value = "3、4"
+    wb.save(path)
     page.set_input_files("#import-file", str(path))
     page.locator(".import-summary.is-ok").wait_for()
     page.locator("#import-agenda:not([hidden])").wait_for()

@@ -38,16 +38,20 @@ function render() {
   }
   box.hidden = false;
   const data = preview;
-  const problemCount = (data.problems || []).length + data.rows.reduce((n, r) => n + r.problems.length, 0);
+  const agenda = chosenAgenda();
+  const agendaProblems = agenda && data.ok ? agenda.problems.length : 0;
+  const problemCount =
+    (data.problems || []).length + data.rows.reduce((n, r) => n + r.problems.length, 0) + agendaProblems;
+  const ok = data.ok && !agendaProblems;
 
   // Summary line
   const summary = $("import-summary");
   clear(summary);
-  summary.className = "import-summary " + (data.ok ? "is-ok" : "is-bad");
-  summary.appendChild(el("span", "big-icon", data.ok ? "✓" : "✕"));
-  const text = data.ok
+  summary.className = "import-summary " + (ok ? "is-ok" : "is-bad");
+  summary.appendChild(el("span", "big-icon", ok ? "✓" : "✕"));
+  const text = ok
     ? t("import_ok", { count: data.count, total: data.total.text })
-    : data.rows.length || problemCount > (data.problems || []).length
+    : agendaProblems || data.rows.length || problemCount > (data.problems || []).length
       ? t("import_bad", { count: problemCount })
       : t("import_bad_file");
   summary.appendChild(el("span", "summary-text", text));
@@ -334,7 +338,8 @@ function init() {
     forget();
     toast(t("import_cancelled"), "ok", 2000);
   });
-  $("import-replace").addEventListener("change", renderActions);
+  // The agenda's numbers name other projects when replacing: its preview and the summary follow.
+  $("import-replace").addEventListener("change", render);
 }
 
 section({
