@@ -104,8 +104,7 @@ def _open():
 def import_file(path: Path, replace_all: bool, allow_same_name: bool = False) -> int:
     """The projects of ``path``, and its agenda too when it is a workbook with a 流程/agenda sheet: both
     or neither."""
-    from .setup.agenda import parse_agenda_sheet
-    from .setup.importer import ImportFailed, preview_projects
+    from .setup.agenda import read_workbook
 
     storage, ceremony = _open()
     lang = ceremony.lang
@@ -115,22 +114,15 @@ def import_file(path: Path, replace_all: bool, allow_same_name: bool = False) ->
             return EXIT_BAD_INPUT
         before = ceremony.projects
         existing = [] if replace_all or allow_same_name else [p.name for p in before]
-        preview = preview_projects(data, path.name, existing)
-        groups = [(IN_PROJECTS_SHEET, preview.all_problems())]
-        agenda = None
-        if not preview.problems:  # an unreadable file or header says all there is to say
-            # The agenda names projects by their place in the running order as this import leaves it.
-            after = len(preview.rows) + (0 if replace_all else len(before))
-            try:
-                agenda = parse_agenda_sheet(data, path.name, range(1, after + 1))
-            except ImportFailed as failed:
-                groups.append((IN_AGENDA_SHEET, failed.problems))
-            if agenda is not None:
-                groups.append((IN_AGENDA_SHEET, []))
+        read = read_workbook(data, path.name, existing, len(before), replace_all)
+        groups = [(IN_PROJECTS_SHEET, read.projects.all_problems())]
+        if read.has_agenda:
+            groups.append((IN_AGENDA_SHEET, read.agenda_problems))
         if any(problems for _, problems in groups):
             _print_problems(groups, lang)
             return EXIT_BAD_INPUT
-        drafts = preview.drafts()
+        agenda = read.agenda
+        drafts = read.projects.drafts()
         extra = {} if agenda is None else {"agenda": agenda}
         if not _stored(
             lambda: ceremony.import_projects(

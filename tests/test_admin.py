@@ -259,3 +259,108 @@ def test_the_admin_page_takes_its_limits_from_the_rules(operator):
         assert f'name="{name}" maxlength="{FIELDS[name].max_length}"' in html or (
             f'name="{name}" rows' in html and f'maxlength="{FIELDS[name].max_length}"' in html
         ), name
+
+
+def workbook(*sheets: tuple[str, list[list]]) -> bytes:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets:
+        sheet = wb.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+FOUR = [
+    ["序号", "项目名称", "签约企业", "投资额（亿元）"],
+    [1, "项目甲", "甲公司", 10],
+    [2, "项目乙", "乙公司", 20],
+    [3, "项目丙", "丙公司", 30],
+    [4, "项目丁", "丁公司", 40],
+]
+FOUR_AGENDA = [
+    ["序号", "环节", "标题", "人物", "项目"],
+    [1, "开场", "仪式开始", "", ""],
+    [2, "致辞", "区长致辞", "王区长", ""],
+    [3, "签约", "第一轮签约", "", "1、2"],
+    [4, "签约", "第二轮签约", "", "3、4"],
+    [5, "结束", "结束", "", ""],
+]
+
+
+def test_the_admins_import_loads_a_workbooks_agenda_as_the_command_line_does(make_app):
+    """Reported: the admin's 导入 replaced the projects and kept the sample's 11-cue agenda (its speakers,
+    its script about 7 projects), round 2 cut to one project and round 3 left empty, with no warning."""
+    from conftest import operator_client
+
+    app = make_app()  # the sample: seven projects and its agenda of 11 cues
+    operator = operator_client(app)
+    sample = operator.get("/api/v1/state").get_json()
+    assert len(sample["run_of_show"]["cues"]) == 11
+
+    # A bad agenda sheet: the errors the command line gives, under the sheet's name; nothing applies.
+    bad = [*FOUR_AGENDA[:4], [4, "签约", "第二轮签约", "", "2、3、4"], FOUR_AGENDA[5]]
+    body = preview(operator, workbook(("项目", FOUR), ("流程", bad)), "book.xlsx")
+    assert body["upload_id"] is None
+    for mode in ("replace", "append"):
+        assert body["agenda"][mode]["ok"] is False
+        assert body["agenda"][mode]["problems"] == ["第 5 行“项目”：项目 2 已在第 4 行的签约环节中"]
+    assert app.extensions["kiosk"].snapshot()["project_count"] == 7
+
+    body = preview(operator, workbook(("项目", FOUR), ("流程", FOUR_AGENDA)), "book.xlsx")
+    assert body["ok"] and body["count"] == 4
+    replacing = body["agenda"]["replace"]
+    assert replacing["ok"] and replacing["count"] == 5
+    cues = replacing["cues"]
+    assert [c["title"] for c in cues] == ["仪式开始", "区长致辞", "第一轮签约", "第二轮签约", "结束"]
+    assert [p["name"] for p in cues[3]["projects"]] == ["项目丙", "项目丁"]
+    # what goes: the sample's cues beyond the workbook's five
+    assert len(replacing["removed"]) == 6
+    # appended after the sample's seven, the same numbers name the sample's projects: the preview says so
+    appending = body["agenda"]["append"]
+    names = [p["name"] for p in sample["projects"]]
+    assert [p["name"] for p in appending["cues"][2]["projects"]] == names[:2]
+
+    applied = operator.post("/api/v1/import/apply", json={"upload_id": body["upload_id"], "replace": True})
+    assert applied.status_code == 200, applied.get_json()
+    state = applied.get_json()["state"]
+    assert [p["name"] for p in state["projects"]] == ["项目甲", "项目乙", "项目丙", "项目丁"]
+    shown = state["run_of_show"]["cues"]
+    assert [c["title"] for c in shown] == ["仪式开始", "区长致辞", "第一轮签约", "第二轮签约", "结束"]
+    ids = [p["id"] for p in state["projects"]]
+    assert [c["project_ids"] for c in shown if c["kind"] == "signing"] == [ids[:2], ids[2:]]
+    assert applied.get_json()["agenda_imported"] == 5
+
+
+def test_a_file_without_an_agenda_says_what_becomes_of_the_agenda_kept(make_app):
+    """The other half of the report: replacing seven projects by four kept the agenda's rounds on their
+    numbers (round 2 cut to one project, round 3 left empty) and the page said nothing of it."""
+    from conftest import operator_client
+
+    app = make_app()
+    operator = operator_client(app)
+    rounds = [
+        c for c in operator.get("/api/v1/state").get_json()["run_of_show"]["cues"] if c["kind"] == "signing"
+    ]
+    assert len(rounds) == 3
+    body = preview(operator, csv_bytes(projects("1", "2", "3", "4")))
+    assert body["ok"] and body["agenda"]["append"]["sheet"] is False
+    assert all(c["change"] == "same" for c in body["agenda"]["append"]["cues"])
+    replacing = body["agenda"]["replace"]
+    assert "下面标出的环节会变化" in replacing["note"]
+    shown = [c for c in replacing["cues"] if c["kind"] == "signing"]
+    # the same numbers, now other projects: every round changes, the third is left with none
+    assert [c["change"] for c in shown] == ["changed", "changed", "emptied"]
+    assert [[p["order"] for p in c["projects"]] for c in shown] == [[1, 2, 3], [4], []]
+    assert [p["name"] for p in shown[1]["projects"]] == ["测试项目四"]
+
+    applied = operator.post("/api/v1/import/apply", json={"upload_id": body["upload_id"], "replace": True})
+    assert applied.status_code == 200 and applied.get_json()["agenda_imported"] is None
+    state = applied.get_json()["state"]
+    order = {p["id"]: p["order"] for p in state["projects"]}
+    stored = [c for c in state["run_of_show"]["cues"] if c["kind"] == "signing"]
+    assert [[order[i] for i in c["project_ids"]] for c in stored] == [
+        [p["order"] for p in c["projects"]] for c in shown
+    ]

@@ -796,3 +796,89 @@ def test_signing_out_every_device_returns_them_to_the_pin_pad(live_server_with, 
     finally:
         console.close()
         page.context.close()
+
+
+def test_a_workbooks_agenda_is_previewed_cue_by_cue_and_imported_with_its_projects(
+    live_server, admin, tmp_path
+):
+    """Reported: the admin's 导入 ignored the workbook's 流程 sheet (the command line loads both): the old
+    agenda stayed, its rounds cut to the new running order's numbers, with no warning."""
+    page, server = admin, live_server
+    with server.editor() as web:
+        old = [
+            {"kind": "opening", "title": "旧的开场"},
+            {"kind": "speech", "title": "旧的致辞", "person": "旧人物"},
+            {"kind": "signing", "title": "旧的第一轮", "projects": "1、2、3"},
+            {"kind": "signing", "title": "旧的第二轮", "projects": "4、5"},
+            {"kind": "signing", "title": "旧的第三轮", "projects": "6、7"},
+            {"kind": "closing", "title": "旧的结束"},
+        ]
+        assert web.put(server.url + "/api/v1/agenda", json={"cues": old}, timeout=5).status_code == 200
+    path = tmp_path / "签约项目与流程.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "项目"
+    ws.append(HEADER)
+    for row in NEW_PROJECTS:
+        ws.append(row)
+    agenda = wb.create_sheet("流程")
+    agenda.append(["序号", "环节", "标题", "人物", "项目", "计划时间"])
+    agenda.append([1, "开场", "签约仪式开始", "", "", "09:30"])
+    agenda.append([2, "致辞", "区长致辞", "王区长", "", "09:35"])
+    agenda.append([3, "签约", "第一轮签约", "", "1、2", "09:45"])
+    agenda.append([4, "签约", "第二轮签约", "", "3、4", "09:50"])
+    agenda.append([5, "结束", "结束", "", "", "10:00"])
+    wb.save(path)
+
+    open_section(page, "import")
+    agenda.cell(row=5, column=5).value = "3、4、9"  # a project the running order will not have
+    wb.save(path)
+    page.set_input_files("#import-file", str(path))
+    page.locator(".import-summary.is-ok").wait_for()  # appended after the seven, there is a project 9
+    page.check("#import-replace")
+    page.locator(".import-summary.is-bad").wait_for()
+    page.locator("#import-agenda-problems li").filter(
+        has_text="第 5 行“项目”：签约顺序里没有序号为 9"
+    ).wait_for()
+    assert page.locator("#import-apply").is_disabled()
+    assert server.state(operator=True)["project_count"] == 7
+
+    agenda.cell(row=5, column=5).value = "3、4"
+    wb.save(path)
+    page.set_input_files("#import-file", str(path))
+    page.locator(".import-summary.is-ok").wait_for()
+    page.locator("#import-agenda:not([hidden])").wait_for()
+    # Appended after the seven, the sheet's numbers 1–4 name the projects already there: the preview says so.
+    assert NAMES[0] in page.inner_text("#import-cues")
+    page.check("#import-replace")
+    cues = page.locator("#import-cues .import-cue")
+    wait_until(lambda: "高端轴承产业园项目" in page.inner_text("#import-cues"))
+    assert cues.count() == 5
+    assert "替换现有流程（6 个环节）" in page.inner_text("#import-agenda-note")
+    assert "第二轮签约" in cues.nth(3).inner_text() and "数字经济产业园项目" in cues.nth(3).inner_text()
+    assert cues.nth(0).get_attribute("data-change") == "changed"
+    assert "旧的结束" in page.inner_text("#import-agenda-removed")
+    page.click("#import-apply")
+    confirm(page)
+    wait_until(lambda: server.state(operator=True)["project_count"] == 4)
+    state = server.state(operator=True)
+    assert [c["title"] for c in state["run_of_show"]["cues"]] == [
+        "签约仪式开始",
+        "区长致辞",
+        "第一轮签约",
+        "第二轮签约",
+        "结束",
+    ]
+    ids = [p["id"] for p in state["projects"]]
+    assert [c["project_ids"] for c in state["run_of_show"]["cues"] if c["kind"] == "signing"] == [
+        ids[:2],
+        ids[2:],
+    ]
+    page.wait_for_selector("#sec-projects:not([hidden])")
+    open_section(page, "agenda")
+    assert page.locator("#alist .arow").count() == 5
+    assert (
+        page.locator('#alist [data-field="projects"]').first.get_attribute("placeholder") == "例如：1、2、3"
+    )
+    assert "README" not in page.inner_text("#sec-agenda")
+    assert "主持词" in page.inner_text("#agenda-guide")

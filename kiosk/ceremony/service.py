@@ -32,7 +32,7 @@ from ..core.model import (
     State,
 )
 from ..core.model import Ceremony as Snapshot
-from ..setup.agenda import CueDraft
+from ..setup.agenda import CueDraft, kept_orders
 from ..setup.cards import DEFAULT_SERVICES, Card, clean_edit, looks_like_token
 from ..setup.event import clean_event, prepare_image
 from ..setup.fields import FieldErrors, Problem, ProjectDraft, draft_from_cells
@@ -440,9 +440,10 @@ class Ceremony:
                         replace(
                             c,
                             project_ids=tuple(
-                                new_ids[old_orders[pid]]
-                                for pid in c.project_ids
-                                if old_orders.get(pid) in new_ids
+                                new_ids[n]
+                                for n in kept_orders(
+                                    (old_orders.get(pid, 0) for pid in c.project_ids), len(new_ids)
+                                )
                             ),
                         )
                         for c in kept

@@ -12,14 +12,15 @@ project in two rounds). All or nothing: any problem raises ``ImportFailed`` with
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from ..core.model import SPEAKING_KINDS
 from ..words.columns import AGENDA, headers
 from .fields import CUE_KEYS, FieldErrors, Problem, clean
 from .importer import (
     ImportFailed,
+    Preview,
     Row,
     RowLimit,
     Table,
@@ -31,6 +32,7 @@ from .importer import (
     is_agenda_sheet,
     is_workbook,
     match_columns,
+    preview_projects,
     read_table,
 )
 from .importer import Problem as FileProblem
@@ -141,6 +143,51 @@ def parse_agenda_sheet(data: bytes, filename: str, project_orders: Collection[in
         return None
     table = read_table(data, filename, agenda_sheet, AGENDA_ROWS)
     return None if table is None else _parse(table, project_orders)
+
+
+@dataclass(frozen=True)
+class WorkbookRead:
+    """A projects' file as ``python -m kiosk import`` and the admin's 导入 both read it: the projects'
+    preview, and the agenda of its 流程/agenda sheet (``has_agenda``: the file has one; ``agenda``: its cues
+    when they passed, else ``agenda_problems``). Both or neither are imported."""
+
+    projects: Preview
+    has_agenda: bool = False
+    agenda: list[CueDraft] | None = None
+    agenda_problems: list[FileProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.projects.ok and not self.agenda_problems
+
+    def problems(self) -> list[FileProblem]:
+        """Every problem, the projects' sheet's first."""
+        return self.projects.all_problems() + self.agenda_problems
+
+
+def read_workbook(
+    data: bytes, filename: str, existing: Iterable[str] = (), before: int = 0, replace_all: bool = False
+) -> WorkbookRead:
+    """Read a projects' file and, when it is a workbook with a 流程/agenda sheet, its agenda. ``existing``:
+    the names already in the running order (``preview_projects``); ``before``: how many projects it has.
+    The agenda names projects by their place in the running order as this import leaves it: after the
+    ``before`` projects there, or (``replace_all``) in the file's own order. Never raises."""
+    preview = preview_projects(data, filename, existing)
+    if preview.problems:  # an unreadable file or header says all there is to say
+        return WorkbookRead(preview)
+    after = len(preview.rows) + (0 if replace_all else before)
+    try:
+        agenda = parse_agenda_sheet(data, filename, range(1, after + 1))
+    except ImportFailed as failed:
+        return WorkbookRead(preview, True, None, failed.problems)
+    return WorkbookRead(preview, agenda is not None, agenda)
+
+
+def kept_orders(orders: Iterable[int], count: int) -> tuple[int, ...]:
+    """A kept cue's projects once the running order is replaced by ``count`` projects without an agenda:
+    the same running-order numbers, those beyond the new order dropped (the service stores this, the
+    import's preview shows it)."""
+    return tuple(n for n in orders if 0 < n <= count)
 
 
 def agenda_sheet(sheets: list) -> object | None:

@@ -24,14 +24,16 @@ from flask import (
 
 from ..ceremony.credentials import TOKEN_NAME_MAX
 from ..ceremony.views import organiser
+from ..core.model import CUE_KINDS
 from ..setup import fields, template
-from ..setup.agenda import parse_agenda, parse_rows
+from ..setup.agenda import AGENDA_HEADERS, parse_agenda, parse_rows, read_workbook
 from ..setup.cards import DEFAULT_SERVICES
 from ..setup.event import MAX_IMAGE_BYTES, MAX_IMAGE_MB, MEDIA_KINDS, THEME_COLORS
 from ..setup.fields import FieldError, FieldErrors, Problem
-from ..setup.importer import HEADERS, MAX_BYTES, header, parse_projects, preview_projects
+from ..setup.importer import HEADERS, MAX_BYTES, ImportFailed, header
 from ..words.catalogue import word
 from ..words.format import MAX_DECIMALS
+from ..words.show import CUE_KIND_LABELS
 from ..words.views import KNOWN_INDUSTRIES
 from . import auth
 from .common import ceremony, page_context
@@ -71,6 +73,11 @@ def settings() -> dict:
         "max_money_decimals": MAX_DECIMALS,
         "import_headers": {key: header(key, lang) for key in HEADERS},
         "import_keys": list(fields.PROJECT_KEYS),
+        # The agenda's format, shown on its page: the headers and 环节 words its import takes.
+        "agenda_headers": {key: header(key, lang, AGENDA_HEADERS) for key in AGENDA_HEADERS},
+        "agenda_kinds": list(CUE_KINDS)
+        if lang == "en"
+        else [word(CUE_KIND_LABELS[kind], lang) for kind in CUE_KINDS],
     }
 
 
@@ -232,19 +239,30 @@ def _existing_names(replacing: bool) -> list[str]:
 @bp.post("/api/v1/import/preview")
 @auth.requires("prepare")
 def import_preview():
-    """Read an uploaded CSV/XLSX (field ``file``) and show every row with its problems; nothing is stored.
+    """Read an uploaded CSV/XLSX (field ``file``) as ``python -m kiosk import`` does, its 流程 sheet too, and
+    show every row with its problems and the agenda as each way of importing leaves it; nothing is stored.
 
     Rows named like a project already in the running order are listed in ``clashes``: they can be
-    imported only by replacing the running order (``"replace": true`` on apply).
+    imported only by replacing the running order (``"replace": true`` on apply). ``agenda``: ``append``
+    and ``replace``, the agenda cue by cue after importing that way (a 流程 sheet's numbers name the
+    running order as the import leaves it, so the two differ).
     """
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise Refused("missing_file", {"variant": "table"})
     data = upload.read(MAX_BYTES + 1)
-    preview = preview_projects(data, upload.filename)
-    appended = preview_projects(data, upload.filename, _existing_names(False)) if preview.ok else preview
-    key = uploads().put(upload.filename, data) if preview.ok else None
-    view = organiser.import_preview(ceremony(), preview, appended, header)
+    c = ceremony()
+    count = len(c.projects)
+    replacing = read_workbook(data, upload.filename, [], count, replace_all=True)
+    appending = read_workbook(data, upload.filename, _existing_names(False), count)
+    preview = replacing.projects
+    agenda_ok = replacing.ok or not (appending.has_agenda and appending.agenda is None)
+    key = uploads().put(upload.filename, data) if preview.ok and agenda_ok else None
+    view = organiser.import_preview(c, preview, appending.projects if preview.ok else preview, header)
+    view["agenda"] = {
+        "append": organiser.import_agenda(c, appending, replacing=False),
+        "replace": organiser.import_agenda(c, replacing, replacing=True),
+    }
     return jsonify(upload_id=key, filename=upload.filename, **view)
 
 
@@ -252,17 +270,26 @@ def import_preview():
 @auth.requires("prepare")
 @fields_refused_as("invalid_file")
 def import_apply():
-    """Import a previewed file: ``{"upload_id", "replace": bool}``. All or nothing, as the command line."""
+    """Import a previewed file: ``{"upload_id", "replace": bool}``. All or nothing, both sheets, as the
+    command line: its projects and, from a workbook's 流程 sheet, the agenda, in one transaction."""
     body = request.get_json(silent=True) or {}
     found = uploads().get(str(body.get("upload_id", ""))) if isinstance(body, dict) else None
     if found is None:
         raise Refused("upload_expired")
     name, data = found
     replacing = body.get("replace") is True
-    drafts = parse_projects(data, name, _existing_names(replacing))
-    ceremony().import_projects(drafts, replace_all=replacing, allow_same_name=False)
+    read = read_workbook(data, name, _existing_names(replacing), len(ceremony().projects), replacing)
+    if not read.ok:
+        raise ImportFailed(read.problems())
+    drafts = read.projects.drafts()
+    ceremony().import_projects(drafts, replace_all=replacing, allow_same_name=False, agenda=read.agenda)
     uploads().drop(str(body["upload_id"]))
-    return jsonify(status="ok", imported=len(drafts), state=ceremony().view("operator"))
+    return jsonify(
+        status="ok",
+        imported=len(drafts),
+        agenda_imported=None if read.agenda is None else len(read.agenda),
+        state=ceremony().view("operator"),
+    )
 
 
 @bp.delete("/api/v1/import/<upload_id>")

@@ -8,7 +8,7 @@ names are not here: they arrive ready-made in the views the server builds.
 from __future__ import annotations
 
 from .catalogue import N_, NC_
-from .columns import project_label
+from .columns import agenda_label, project_label
 
 CONSOLE = {
     "console_name": N_("签约仪式控制台"),
@@ -275,8 +275,17 @@ ADMIN = {
     "agenda_made": N_(
         "还没有导入流程：下面是按签约项目自动生成的流程（开场、每个项目一轮签约、结束），保存后可以修改。"
     ),
-    "agenda_hint": N_(
-        "「项目」填签约顺序中的序号，如 1、2、3：同一轮签约的项目在同一时刻签约。流程文件的格式见 README。"
+    "agenda_hint": N_("「项目」填签约顺序中的序号，如 1、2、3：同一轮签约的项目在同一时刻签约。"),
+    "agenda_guide_title": N_("流程文件的格式"),
+    "agenda_guide_kinds": N_("「环节」填其中之一："),
+    "agenda_guide_1": N_(
+        "红框为必填列；表头在第 1 行，每行一个环节。Excel 中可以放在项目表的“流程”工作表里，与项目一起导入。"
+    ),
+    "agenda_guide_2": N_(
+        "致辞和发言要填「人物」；签约环节要填「项目」（签约顺序中的序号，用“、”分隔），同一个项目只能在一轮签约中。"
+    ),
+    "agenda_guide_3": N_(
+        "「计划时间」填 09:30 这样的时刻，「时长（分钟）」填 1 到 600 的整数；「主持词」显示在主持人提词屏上。"
     ),
     "agenda_up": N_("上移"),
     "agenda_down": N_("下移"),
@@ -284,13 +293,15 @@ ADMIN = {
     "agenda_kind": N_("环节"),
     "agenda_title": N_("标题"),
     "agenda_person": N_("人物"),
-    "agenda_role": N_("职务"),
-    "agenda_projects": N_("项目"),
+    # The import's column names (an agenda's 职务 is a speaker's role, its 项目 a round's projects).
+    "agenda_role": agenda_label("cue_role"),
+    "agenda_projects": agenda_label("cue_projects"),
     "agenda_time": N_("计划时间"),
     "agenda_minutes": N_("时长（分钟）"),
     "agenda_script": N_("主持词"),
     "list_sep": N_("、"),
-    "list_example": N_("1、2、3"),
+    "list_example": N_("例如：1、2、3"),
+    "time_example": N_("例如：09:30"),
     "nav_import": N_("导入"),
     "nav_cards": N_("服务卡（金钥匙）"),
     "nav_rehearsal": N_("彩排与正式"),
@@ -329,6 +340,7 @@ ADMIN = {
     "f_accent": N_("强调色（文字、金线）"),
     "color_default": N_("用主题默认"),
     "theme_default": N_("主题默认"),
+    "color_placeholder": N_("留空：用主题默认"),
     "save_event": N_("保存设置"),
     "event_saved": N_("活动设置已保存，大屏已更新"),
     "preview": N_("大屏预览"),
@@ -388,7 +400,7 @@ ADMIN = {
     "f_amount": N_("投资额"),
     "f_land": project_label("land_mu"),
     "f_industry": project_label("industry"),
-    "f_signatories": N_("签约代表（用“、”分隔）"),
+    "f_signatories": N_("签约代表（用“、”或“；”分隔）"),
     "f_concierge_name": project_label("concierge_name"),
     "f_concierge_phone": project_label("concierge_phone"),
     "f_summary": project_label("summary"),
@@ -404,7 +416,9 @@ ADMIN = {
     "guide_title": N_("文件格式"),
     "guide_or": N_("或"),
     "guide_1": N_("红框为必填列；其他列可以没有，表中多出的列（如“备注”）不会导入。"),
-    "guide_2": N_("金额和用地只填数字（如 52 或 12.5），不要带“亿”“亩”等单位。签约代表之间用“、”分隔。"),
+    "guide_2": N_(
+        "金额和用地只填数字（如 52 或 12.5），不要带“亿”“亩”等单位。签约代表之间用“、”“，”或“；”分隔（半角逗号“,”算作名字的一部分）。"
+    ),
     "guide_3": N_("有“序号”时按序号排序，否则按表中顺序。CSV 可用 UTF-8 或 GBK（Excel“另存为 CSV”即可）。"),
     "guide_4": N_("导入时可以追加到现有签约顺序之后；尚无项目签约时，也可以替换整个签约顺序。"),
     "choose_again": N_("重新选择文件"),
@@ -420,6 +434,14 @@ ADMIN = {
     "badge_ready": N_("待应用"),
     "badge_ready_title": N_("预览完成，尚未导入"),
     "imported": N_("已导入 %(count)s 个项目"),
+    "imported_with_agenda": N_("已导入 %(count)s 个项目和 %(n)s 个环节的流程"),
+    "import_agenda_title": N_("导入后的流程"),
+    "import_agenda_count": N_("%(n)s 个环节"),
+    "import_agenda_removed": N_("将删除现有流程的 %(n)s 个环节：%(names)s"),
+    "agenda_change_same": N_("不变"),
+    "agenda_change_changed": N_("有变化"),
+    "agenda_change_added": N_("新增"),
+    "agenda_change_emptied": N_("没有项目了"),
     "import_cancelled": N_("已取消，未导入任何内容"),
     "col_row": N_("行"),
     "col_amount_wan": N_("= 万元"),

@@ -118,3 +118,13 @@ LAST_CHANGE_PADS = {
     "reopen": N_("已允许 %(pad)s 重新签名"),
 }
 UNDO_FACTS = N_("%(time)s 签约 · %(amount)s。撤销后累计：%(before)s → %(after)s（%(count)s）")
+# The admin's import preview: what the file does to the agenda (流程), per way of importing.
+IMPORT_AGENDA_NOTES = {
+    "sheet": N_("文件的流程工作表有 %(count)s 个环节：导入后替换现有流程（%(before)s 个环节）。"),
+    "sheet_bad": N_("文件的流程工作表有错误：改好后才能导入（项目和流程一起导入，或都不导入）。"),
+    "kept": N_("文件没有流程工作表：现有流程保留不变。"),
+    "kept_changed": N_(
+        "文件没有流程工作表：现有流程保留，其签约环节按序号对应新的签约顺序，下面标出的环节会变化。"
+    ),
+    "made": N_("文件没有流程工作表：流程按导入后的签约项目自动生成。"),
+}

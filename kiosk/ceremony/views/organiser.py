@@ -9,14 +9,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from ...setup.agenda import kept_orders
 from ...words import format as fmt
 from ...words.catalogue import gettext, word
 from ...words.messages import PARTY_ROLE, ROLE_LABELS, SCOPE_LABELS
+from ...words.show import CUE_KIND_LABELS
+from ...words.views import IMPORT_AGENDA_NOTES
 from . import PAD_STATE_LABELS
 
 if TYPE_CHECKING:
     from ...core.access import Device
     from ...core.model import Pad, Run
+    from ...setup.agenda import WorkbookRead
     from ..service import Ceremony
 
 
@@ -130,6 +134,116 @@ def import_preview(c: Ceremony, preview, appended, header) -> dict:
         "total": c.money(sum(d.amount_wan for d in preview.drafts())) if preview.ok else None,
         "signed": c.snapshot()["signed_count"],
     }
+
+
+def import_agenda(c: Ceremony, read: WorkbookRead, replacing: bool) -> dict:
+    return _listed(_import_agenda(c, read, replacing), c.lang)
+
+
+def _import_agenda(c: Ceremony, read: WorkbookRead, replacing: bool) -> dict:
+    """What importing ``read`` one way (``replacing`` the running order, or appending to it) does to the
+    agenda, cue by cue as the agenda will be: each cue's projects by number and name in the running order
+    as the import leaves it, and ``change`` against the cue now in its place ("same", "changed", "added");
+    ``removed``: the cues that go. A workbook's 流程 sheet replaces the agenda; without one the agenda stays,
+    its rounds on the same running-order numbers (``Ceremony.import_projects``)."""
+    lang = c.lang
+    names = {p["id"]: p["name"] for p in c.view("operator")["projects"]}
+    before = [names.get(p.id, p.name) for p in c.projects]
+    new = [d.name for d in read.projects.drafts()]
+    after = new if replacing else before + new
+    order_of = {p.id: p.order for p in c.projects}
+    made = bool(c.cues) and all(q.id.startswith("auto-") for q in c.cues)
+    now = [] if made else c.cues
+
+    def row(kind: str, title: str, person: str, orders: tuple[int, ...], time: str | None) -> dict:
+        return {
+            "kind": kind,
+            "kind_text": word(CUE_KIND_LABELS[kind], lang),
+            "title": title,
+            "person": person,
+            "projects": [{"order": n, "name": after[n - 1] if 0 < n <= len(after) else ""} for n in orders],
+            "time": time or "",
+        }
+
+    def key(cue: dict) -> tuple:
+        return cue["kind"], cue["title"], cue["person"], tuple(p["name"] for p in cue["projects"])
+
+    current = [
+        row(q.kind, q.title, q.person, tuple(order_of.get(i, 0) for i in q.project_ids), q.planned_time)
+        for q in now
+    ]
+    # The names the current agenda's projects have now, to tell a round whose projects change.
+    current_names = [tuple(names.get(i, "") for i in q.project_ids) for q in now]
+    if read.has_agenda:
+        if read.agenda is None:
+            return {
+                "ok": False,
+                "sheet": True,
+                "note": gettext(IMPORT_AGENDA_NOTES["sheet_bad"], lang),
+                "problems": [p.sentence(lang) for p in read.agenda_problems],
+                "cues": [],
+                "removed": [],
+                "count": 0,
+            }
+        cues = [row(d.kind, d.title, d.person, d.project_orders, d.planned_time) for d in read.agenda]
+        for i, cue in enumerate(cues):
+            old = current[i] if i < len(current) else None
+            same = old is not None and key(old)[:3] == key(cue)[:3] and current_names[i] == key(cue)[3]
+            cue["change"] = "added" if old is None else "same" if same else "changed"
+        note = gettext(IMPORT_AGENDA_NOTES["sheet"], lang, count=len(cues), before=len(current))
+        removed = [q["title"] for q in current[len(cues) :]]
+        return {
+            "ok": True,
+            "sheet": True,
+            "note": note,
+            "problems": [],
+            "cues": cues,
+            "removed": removed,
+            "count": len(cues),
+        }
+    if made or not now:
+        return {
+            "ok": True,
+            "sheet": False,
+            "note": gettext(IMPORT_AGENDA_NOTES["made"], lang),
+            "problems": [],
+            "cues": [],
+            "removed": [],
+            "count": 0,
+        }
+    cues = []
+    for cue, was in zip(current, current_names, strict=True):
+        if replacing:
+            kept = kept_orders((p["order"] for p in cue["projects"]), len(after))
+            cue["projects"] = [p for p in cue["projects"] if p["order"] in kept]
+        cue["change"] = "same" if tuple(p["name"] for p in cue["projects"]) == was else "changed"
+        if was and not cue["projects"]:
+            cue["change"] = "emptied"  # a round with nobody to sign: the console would show it empty
+        cues.append(cue)
+    changed = any(cue["change"] != "same" for cue in cues)
+    note = gettext(IMPORT_AGENDA_NOTES["kept_changed" if changed else "kept"], lang)
+    return {
+        "ok": True,
+        "sheet": False,
+        "note": note,
+        "problems": [],
+        "cues": cues,
+        "removed": [],
+        "count": len(cues),
+    }
+
+
+def _listed(agenda: dict, lang: str) -> dict:
+    """The lists the page shows as one line, listed the language's way (a page joins no list)."""
+    for cue in agenda["cues"]:
+        cue["projects_text"] = fmt.listing(
+            [f"{p['order']} {p['name']}".strip() for p in cue["projects"]], lang
+        )
+        cue["detail"] = " · ".join(
+            part for part in (cue["time"], cue["person"], cue["projects_text"]) if part
+        )
+    agenda["removed_text"] = fmt.listing(agenda["removed"], lang)
+    return agenda
 
 
 def device_row(d: Device, seen: dict, online: dict, me: str | None, lang: str) -> dict:

@@ -54,7 +54,7 @@ function input(row, key, index) {
     node = el("input");
     node.type = "text";
     if (key === "minutes") node.inputMode = "numeric";
-    if (key === "time") node.placeholder = "09:30";
+    if (key === "time") node.placeholder = t("time_example");
     if (key === "projects") node.placeholder = t("list_example");
   }
   node.value = row[key] || "";

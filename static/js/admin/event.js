@@ -98,7 +98,7 @@ function syncPickers() {
   COLOR_FIELDS.forEach((k) => {
     form.querySelector('.color-pick[data-for="' + k + '"]').value = effectiveColor(k, v);
     form.querySelector('.color-reset[data-for="' + k + '"]').disabled = !v[k];
-    form.elements[k].placeholder = t("theme_default");
+    form.elements[k].placeholder = t("color_placeholder");
   });
 }
 

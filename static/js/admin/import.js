@@ -38,16 +38,20 @@ function render() {
   }
   box.hidden = false;
   const data = preview;
-  const problemCount = (data.problems || []).length + data.rows.reduce((n, r) => n + r.problems.length, 0);
+  const agenda = chosenAgenda();
+  const agendaProblems = agenda && data.ok ? agenda.problems.length : 0;
+  const problemCount =
+    (data.problems || []).length + data.rows.reduce((n, r) => n + r.problems.length, 0) + agendaProblems;
+  const ok = data.ok && !agendaProblems;
 
   // Summary line
   const summary = $("import-summary");
   clear(summary);
-  summary.className = "import-summary " + (data.ok ? "is-ok" : "is-bad");
-  summary.appendChild(el("span", "big-icon", data.ok ? "✓" : "✕"));
-  const text = data.ok
+  summary.className = "import-summary " + (ok ? "is-ok" : "is-bad");
+  summary.appendChild(el("span", "big-icon", ok ? "✓" : "✕"));
+  const text = ok
     ? t("import_ok", { count: data.count, total: data.total.text })
-    : data.rows.length || problemCount > (data.problems || []).length
+    : agendaProblems || data.rows.length || problemCount > (data.problems || []).length
       ? t("import_bad", { count: problemCount })
       : t("import_bad_file");
   summary.appendChild(el("span", "summary-text", text));
@@ -141,6 +145,48 @@ function render() {
   renderActions();
 }
 
+// The agenda the file leaves, for the way of importing now chosen (appending or replacing name the
+// running order differently, so the server sent both).
+function chosenAgenda() {
+  if (!preview || !preview.agenda) return null;
+  const replacing = $("import-replace").checked && !$("replace-wrap").hidden;
+  return preview.agenda[replacing ? "replace" : "append"];
+}
+
+function renderAgenda() {
+  const box = $("import-agenda");
+  const agenda = chosenAgenda();
+  box.hidden = !agenda || !preview.ok;
+  if (box.hidden) return;
+  box.classList.toggle("is-bad", !agenda.ok);
+  setText($("import-agenda-count"), agenda.count ? t("import_agenda_count", { n: agenda.count }) : "");
+  setText($("import-agenda-note"), agenda.note);
+  const problems = $("import-agenda-problems");
+  clear(problems);
+  agenda.problems.forEach((p) => {
+    problems.appendChild(el("li", null, p));
+  });
+  problems.hidden = !agenda.problems.length;
+  const list = $("import-cues");
+  clear(list);
+  agenda.cues.forEach((cue, i) => {
+    const li = el("li", "import-cue is-" + cue.change);
+    li.setAttribute("data-change", cue.change);
+    li.appendChild(el("span", "cue-no", i + 1));
+    const head = el("span", "cue-head");
+    head.appendChild(el("span", "cue-kind", cue.kind_text));
+    head.appendChild(document.createTextNode(cue.title));
+    li.appendChild(head);
+    const tone = { same: "", emptied: " is-bad" }[cue.change];
+    li.appendChild(el("span", "chip" + (tone === undefined ? " is-announced" : tone), t("agenda_change_" + cue.change)));
+    if (cue.detail) li.appendChild(el("span", "cue-detail", cue.detail));
+    list.appendChild(li);
+  });
+  const removed = $("import-agenda-removed");
+  removed.hidden = !agenda.removed.length;
+  setText(removed, agenda.removed.length ? t("import_agenda_removed", { n: agenda.removed.length, names: agenda.removed_text }) : "");
+}
+
 function renderActions() {
   if (!preview) return;
   const s = currentState();
@@ -170,7 +216,9 @@ function renderActions() {
   } else {
     note.hidden = true;
   }
-  $("import-apply").disabled = !preview.ok || !preview.upload_id || busy || blocked;
+  renderAgenda();
+  const agenda = chosenAgenda();
+  $("import-apply").disabled = !preview.ok || !preview.upload_id || busy || blocked || (agenda && !agenda.ok);
   $("import-replace").disabled = !preview.ok;
 }
 
@@ -238,7 +286,8 @@ function apply() {
         preview = null;
         render();
         adopt(res.data.state);
-        toast(t("imported", { count: res.data.imported }), "ok", 3500);
+        const cues = res.data.agenda_imported;
+        toast(cues === null ? t("imported", { count: res.data.imported }) : t("imported_with_agenda", { count: res.data.imported, n: cues }), "ok", 3500);
         go("projects");
         return;
       }
@@ -289,7 +338,8 @@ function init() {
     forget();
     toast(t("import_cancelled"), "ok", 2000);
   });
-  $("import-replace").addEventListener("change", renderActions);
+  // The agenda's numbers name other projects when replacing: its preview and the summary follow.
+  $("import-replace").addEventListener("change", render);
 }
 
 section({
