@@ -133,6 +133,8 @@ def test_a_round_signs_at_one_moment_and_is_undone_as_one():
     undo = show.do("undo")
     assert undo.project_ids == ("p1", "p2", "p3") and undo.undoes == entry.seq
     assert show.view()["signed_count"] == 0
+    # The console's line names every project the undo took back, not the round's first.
+    assert show.view("operator")["console"]["last_change"]["what"] == "已撤销「项目1、项目2、项目3」的签约"
     assert show.refused("undo") == "nothing_to_undo"
     show.do("confirm", project_ids=("p1", "p2", "p3"))
     show.do("go")  # the handover: the round's golden keys
