@@ -53,6 +53,7 @@ from ...words.views import (
     ROUND_LINE,
     SCREEN_LABELS,
     UNDO_FACTS,
+    device_text,
 )
 from ..rules import (
     GO_GUARD_MS,
@@ -647,7 +648,9 @@ def _last_change(c: Ceremony, view: dict, w: _Words) -> dict | None:
         last_change = {
             "seq": entry.seq,
             "time": fmt.time(entry.at),
-            "text": w.t(BY_DEVICE, what=what, device=entry.device) if entry.device else what,
+            "text": w.t(BY_DEVICE, what=what, device=device_text(entry.device, w.lang))
+            if entry.device
+            else what,
             "what": what,
         }
     if entry is not None and entry.action in LAST_CHANGE:
@@ -664,7 +667,9 @@ def _last_change(c: Ceremony, view: dict, w: _Words) -> dict | None:
         last_change = {
             "seq": entry.seq,
             "time": fmt.time(entry.at),
-            "text": w.t(BY_DEVICE, what=what, device=entry.device) if entry.device else what,
+            "text": w.t(BY_DEVICE, what=what, device=device_text(entry.device, w.lang))
+            if entry.device
+            else what,
             "what": what,
         }
     return last_change
