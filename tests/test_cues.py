@@ -234,6 +234,26 @@ def test_panic_and_the_mcs_line():
     assert show.view("stage")["run_of_show"]["note"] is None
 
 
+def test_the_mcs_line_stays_until_the_next_cue_or_until_cleared():
+    """A line for the MC was still up through the keys and the finale: it belongs to the moment it was
+    sent for, so the next cue fired (GO, a jump, back) takes it down; until then the console sees it too."""
+    show = Show()
+    show.do("go")
+    show.do("note", text="请放慢")
+    show.do("show", screen="roll")  # the wall moving is not a new cue: the line stays
+    show.do("panic")
+    show.do("unpanic")
+    assert show.view("stage")["run_of_show"]["note"]["text"] == "请放慢"
+    assert show.view("operator")["run_of_show"]["note"]["text"] == "请放慢"
+    for fired in (("go", {}), ("back", {}), ("jump", {"cue_id": show.cs[2].id})):
+        show.do("note", text="请放慢")
+        show.do(fired[0], **fired[1])
+        assert show.view("stage")["run_of_show"]["note"] is None, fired
+        assert show.view("operator")["run_of_show"]["note"] is None, fired
+        assert show.refused("note", text="") == "no_note"
+    assert replay(show.log) == show.state
+
+
 def test_without_an_agenda_one_is_made_from_the_projects():
     ps = projects(3)
     made = agenda((), ps)
