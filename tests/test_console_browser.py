@@ -734,3 +734,45 @@ def test_no_row_or_hint_is_cut_off_on_a_tablet_or_a_laptop(live_server_with, fre
                 assert page.evaluate(CLIPPED, venue == "lan") == [], (mode, width, height)
     finally:
         page.context.close()
+
+
+def test_a_refusal_goes_once_the_state_that_caused_it_has_changed(server, console):
+    """With every pad submitted the console still said "未执行：还有签约代表未提交签名（…）": a refusal is
+    about the ceremony as it stood when the server refused, so the status line stops saying it once the
+    ceremony has moved on, and says what moved it instead."""
+    import uuid
+
+    page, first = console, server.made_ids[0]
+    web = server.editor()
+    made = web.post(server.url + "/api/v1/pads/from-signatories", json={"host_name": "周建光"}, timeout=10)
+    assert made.status_code == 200, made.text
+    rules = {"signatures_required": True, "sign_on_submit": False}
+    assert web.put(server.url + "/api/v1/certificate", json=rules, timeout=10).status_code == 200
+    ours = [p for p in web.get(server.url + "/api/v1/pads", timeout=10).json() if p["project_id"] == first]
+    assert len(ours) == 2
+    pads = []
+    for p in ours:
+        cookies = dict(requests.get(p["url"], timeout=10).cookies)
+        cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        pads.append(Recorder(server, {"role": "pad", "pad": p["url"].rsplit("/", 1)[1]}, {"Cookie": cookie}))
+    try:
+        console_seen(page, server.command("announce", project_id=first).json()["seq"])
+        page.clock.run_for(MIN_INTERVAL_MS + 100)
+        hold(page, "#btn-confirm", HOLD_MS + 10)
+        status = page.locator("#statusline")
+        status.filter(has_text="未执行：还有签约代表未提交签名").wait_for()
+        for n, pad in enumerate(pads):
+            sig = "sig" + uuid.uuid4().hex[:16]
+            assert pad.call("attempt", {"signature_id": sig, "width": 800, "height": 320}) == {"ok": True}
+            for b in (1, 2, 3):
+                points = [[b - 1, 200 + 40 * i, 120 + 30 * (i % 3), 0.5, 20 * i] for i in range(12)]
+                assert pad.call("ink", {"signature_id": sig, "batch": b, "points": points})["ok"]
+            done = pad.call("submit", {"signature_id": sig, "batches": 3, "command_id": f"submit-{n}"})
+            assert done.get("ok"), done
+        console_seen(page, server.state(operator=True)["seq"])
+        status.filter(has_text="已提交签名").wait_for()
+        assert "未执行" not in status.inner_text()
+        assert server.state()["signed_count"] == 0  # nothing was signed behind the operator's back
+    finally:
+        for pad in pads:
+            pad.close()

@@ -133,6 +133,8 @@ def test_a_round_signs_at_one_moment_and_is_undone_as_one():
     undo = show.do("undo")
     assert undo.project_ids == ("p1", "p2", "p3") and undo.undoes == entry.seq
     assert show.view()["signed_count"] == 0
+    # The console's line names every project the undo took back, not the round's first.
+    assert show.view("operator")["console"]["last_change"]["what"] == "已撤销「项目1、项目2、项目3」的签约"
     assert show.refused("undo") == "nothing_to_undo"
     show.do("confirm", project_ids=("p1", "p2", "p3"))
     show.do("go")  # the handover: the round's golden keys
@@ -230,6 +232,26 @@ def test_panic_and_the_mcs_line():
     assert "run_of_show" not in show.view()
     show.do("note", text="")
     assert show.view("stage")["run_of_show"]["note"] is None
+
+
+def test_the_mcs_line_stays_until_the_next_cue_or_until_cleared():
+    """A line for the MC was still up through the keys and the finale: it belongs to the moment it was
+    sent for, so the next cue fired (GO, a jump, back) takes it down; until then the console sees it too."""
+    show = Show()
+    show.do("go")
+    show.do("note", text="请放慢")
+    show.do("show", screen="roll")  # the wall moving is not a new cue: the line stays
+    show.do("panic")
+    show.do("unpanic")
+    assert show.view("stage")["run_of_show"]["note"]["text"] == "请放慢"
+    assert show.view("operator")["run_of_show"]["note"]["text"] == "请放慢"
+    for fired in (("go", {}), ("back", {}), ("jump", {"cue_id": show.cs[2].id})):
+        show.do("note", text="请放慢")
+        show.do(fired[0], **fired[1])
+        assert show.view("stage")["run_of_show"]["note"] is None, fired
+        assert show.view("operator")["run_of_show"]["note"] is None, fired
+        assert show.refused("note", text="") == "no_note"
+    assert replay(show.log) == show.state
 
 
 def test_without_an_agenda_one_is_made_from_the_projects():

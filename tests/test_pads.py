@@ -54,6 +54,38 @@ class PadShow:
         return entry
 
 
+def test_the_mcs_call_up_is_who_signs_at_the_table():
+    """/stage's 请上台 listed the companies' signatories from the import: the district's signatory (who has
+    pads) was missing, and a remote signatory in 深圳 was called up as if on stage. With pads, the call-up
+    is the pads' people at the table (the district first, each once), and the remote ones are said apart."""
+    from kiosk.core.model import Ceremony as Snapshot
+    from kiosk.core.model import Event, Run
+
+    show = PadShow()
+    show.ps = [replace(p, signatories=(f"导入代表{p.id}",)) for p in show.ps]
+    show.pads = [
+        Pad(id="h1", order=0, name="周建光", project_id="p1", party="host"),
+        Pad(id="i1", order=1, name="李总", project_id="p1", party="investor"),
+        Pad(id="h2", order=2, name="周建光", project_id="p2", party="host"),
+        Pad(id="i2", order=3, name="王小粉", project_id="p2", party="investor", remote_place="深圳分会场"),
+    ]
+    show.do("go")
+    show.do("go")  # the first round: p1 and p2, the pads above
+    snap = Snapshot(
+        Event(title="签约仪式"), tuple(show.ps), show.state, Run("r", "live", AT), show.cues, tuple(show.pads)
+    )
+    for audience in (views.stage, views.operator):
+        ros = audience(snap)["run_of_show"]
+        assert ros["current"]["id"] == "r1"
+        assert ros["current"]["names"] == ["周建光", "李总"]
+        assert [(r["name"], r["text"]) for r in ros["current"]["remote"]] == [
+            ("王小粉", "远程签约 · 深圳分会场")
+        ]
+        # A project without pads still calls up the signatories the organiser typed.
+        later = next(c for c in ros["cues"] if c["id"] == "r2")
+        assert later["names"] == ["导入代表p3"] and later["remote"] == []
+
+
 def test_go_on_a_round_arms_its_pads_and_the_next_cue_disarms_them():
     show = PadShow()
     show.do("go")

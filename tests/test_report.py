@@ -160,3 +160,58 @@ def test_rehearsal_runs_and_resets_and_going_live_starts_clean(app, operator):
     ]
     assert ceremony.storage.load_log(runs[3]["id"])[-1].action == "confirm"  # archived, not deleted
     assert operator.post("/api/v1/run", json={"mode": "party"}).status_code == 400
+
+
+def test_the_audit_names_projects_commands_and_results_and_the_archive_counts_projects(app, operator):
+    """A round's confirm and its undo name every project (they carry project_ids, not project_id); every
+    command and result, and the unnamed console, read in the event's language; the archive counts
+    projects, not rounds."""
+    unnamed = {"X-Kiosk-Device": "%E6%8E%A7%E5%88%B6%E5%8F%B0"}  # the console's default name, 控制台
+
+    sent = []
+
+    def cmd(action, **fields):
+        sent.append(action)
+        body = {"command_id": f"c{len(sent)}", "action": action, **fields}
+        r = operator.post("/api/v1/commands", json=body, headers=unnamed)
+        assert r.status_code == 200, r.get_json()
+
+    cmd("confirm", project_ids=["p1", "p2"])
+    cmd("undo")
+    cmd("confirm", project_ids=["p1", "p2"])
+    cmd("confirm", project_ids=["p3", "p4"])
+    cmd("note", text="请放慢语速")
+    cmd("panic")
+    cmd("unpanic")
+    cmd("go")
+    names = {p["id"]: p["name"] for p in app.extensions["kiosk"].snapshot()["projects"]}
+
+    audit = operator.get("/api/v1/report.json").get_json()["audit"]
+    rows = [(a["action_text"], a["project"], a["outcome_text"]) for a in audit]
+    both = f"{names['p1']}、{names['p2']}"
+    assert rows[:4] == [
+        ("确认签约", both, "成功"),
+        ("撤销签约", both, "成功"),
+        ("确认签约", both, "成功"),
+        ("确认签约", f"{names['p3']}、{names['p4']}", "成功"),
+    ]
+    assert [r[0] for r in rows[4:]] == ["给主持人的提示", "安全画面", "恢复大屏", "GO"]
+    assert all(a["device"].startswith("控制台 ") for a in audit)
+    rows = list(csv.reader(io.StringIO(operator.get("/api/v1/report.csv").data.decode("utf-8-sig"))))
+    audit_head = rows.index(["时间", "设备", "指令", "项目", "画面", "结果", "序列号", "指令编号"])
+    assert {r[5] for r in rows[audit_head + 1 :]} == {"成功"}
+
+    assert operator.put("/api/v1/event", json={"language": "en"}).status_code == 200
+    audit = operator.get("/api/v1/report.json").get_json()["audit"]
+    assert [a["outcome_text"] for a in audit] == ["done"] * 8
+    assert [a["action_text"] for a in audit][4:] == [
+        "A line for the MC",
+        "Safe look",
+        "Restore wall",
+        "GO",
+    ]
+    assert all(a["device"].startswith("Console ") for a in audit), [a["device"] for a in audit]
+    assert " and " in audit[0]["project"]
+
+    runs = operator.get("/api/v1/runs").get_json()["runs"]
+    assert runs[-1]["signed"] == 4

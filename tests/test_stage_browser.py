@@ -15,6 +15,7 @@ from harness import (
     EventSpec,
     LiveServer,
     ProjectSpec,
+    open_console,
     pair_page,
     pause_clock,
     projects,
@@ -171,6 +172,34 @@ def at_second(page, target: int) -> None:
     page.clock.set_system_time(page.evaluate("Date.now()") / 1000 + (target - 1 - now))
     page.clock.run_for(1000)
     assert page.evaluate("window.__kiosk?.stage.elapsed") == target
+
+
+def test_the_mcs_line_goes_with_the_next_cue_or_the_consoles_cross(server, chromium):
+    """A line sent to the MC was still up through the keys and the finale, and the console showed no sign of
+    it: it stays until the next cue, the console shows it while it is up, and its ✕ takes it down."""
+    context, page = open_monitor(chromium, server)
+    console = open_console(chromium, server)
+    try:
+        go(server, page)
+        go(server, page, "note", text="请放慢")
+        page.locator("#note").filter(has_text="请放慢").wait_for(state="visible")
+        console.locator("#note-up").filter(has_text="请放慢").wait_for(state="visible")
+        go(server, page, "show", screen="roll")  # the wall moving is not the next cue
+        assert page.locator("#note").is_visible() and console.locator("#note-up").is_visible()
+
+        go(server, page)  # the next cue
+        page.locator("#note").wait_for(state="hidden")
+        console.locator("#note-up").wait_for(state="hidden")
+
+        go(server, page, "note", text="领导已到")
+        console.locator("#note-up").filter(has_text="领导已到").wait_for(state="visible")
+        console.click("#note-up-clear")
+        page.locator("#note").wait_for(state="hidden")
+        console.locator("#note-up").wait_for(state="hidden")
+        assert server.state(operator=True)["run_of_show"]["note"] is None
+    finally:
+        console.context.close()
+        context.close()
 
 
 def test_the_timer_counts_from_the_cue_and_turns_red_past_its_minutes(server, chromium):

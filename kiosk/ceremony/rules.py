@@ -123,6 +123,8 @@ def apply_entry(state: State, entry: LogEntry) -> State:
             panic=False,
             # The views name the speaker while the wall still shows this cue's look.
             caption_cue_id=entry.cue_id,
+            # A line for the MC is about the moment it was sent in: the next cue takes it down.
+            note=None,
             # A signing round's pads arm with it; any other cue puts every pad back to waiting.
             armed=frozenset(pid for pid in ids if pid not in state.signed)
             if entry.screen == "spotlight"

@@ -329,6 +329,9 @@ class Ceremony:
             "reason": err.code,
             "message": messages.text(err.code, self.lang, err.params),
             "params": {k: v for k, v in err.params.items() if k != "variant"},
+            # The state the command was refused against: a console stops showing the refusal once the
+            # ceremony has moved past it (the missing signature came in).
+            "seq": self.state.seq,
         }
         if err.code == "seq_conflict":
             return 409, {**body, "state": views.operator(self._snap)}

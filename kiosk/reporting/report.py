@@ -26,7 +26,7 @@ from ..words import format as fmt
 from ..words.catalogue import N_, NC_, gettext, pgettext
 from ..words.columns import agenda_label, project_label
 from ..words.show import cue_heading
-from ..words.views import PARTY_LABELS, SCREEN_LABELS
+from ..words.views import PARTY_LABELS, SCREEN_LABELS, device_text
 from .agenda import delay, planned_at, run_of, seconds, show_entries
 from .press import press_summary, speaker
 
@@ -52,6 +52,13 @@ ACTION_WORDS = {
     "disarm": N_("停用签字板"),
     "submit": N_("提交签名"),
     "reopen": N_("允许重签"),
+    "go": N_("GO"),
+    "standby": N_("设为待命"),
+    "back": N_("返回上一环节"),
+    "jump": N_("跳转"),
+    "panic": N_("安全画面"),
+    "unpanic": N_("恢复大屏"),
+    "note": N_("给主持人的提示"),
 }
 # A signature attempt as the report marks it: the standing one, one set aside (重签), one replaced after
 # the operator let the pad sign again, one still open.
@@ -117,6 +124,9 @@ def build(
     view = views.operator(c)
     lang = view["lang"]
     names = {p["id"]: p["name"] for p in view["projects"]}
+    # What each accepted command did, by its seq: a round's confirm carries project_ids and an undo names
+    # none in its request, so the log says which projects they signed or took back.
+    done = {e.seq: e for e in log}
     projects = []
     for p in view["projects"]:
         card = cards.get(p["id"])
@@ -154,15 +164,19 @@ def build(
             outcome_text = gettext(OUTCOME_WORDS[outcome], lang)
         else:
             outcome_text = gettext(OUTCOME_OTHER, lang, code=outcome)
+        entry = done.get(a["seq"]) if outcome == "ok" else None
+        asked = request.get("project_ids") or [request.get("project_id")]
+        ids = [pid for pid in (entry.projects if entry else asked) if pid]
         return {
             "received_at": a["received_at"],
             "received_time": fmt.clock_seconds(a["received_at"]),
-            "device": a["device"],
+            "device": device_text(a["device"], lang),
             "action": action,
             "action_text": action_text,
             "outcome_text": outcome_text,
-            "project": names.get(request.get("project_id"), request.get("project_id")),
+            "project": fmt.listing([names.get(pid, pid) for pid in ids], lang) if ids else None,
             "screen": request.get("screen"),
+            "screen_text": gettext(SCREEN_LABELS[screen], lang) if screen in SCREEN_LABELS else screen,
             "outcome": a["outcome"],
             "seq": a["seq"],
             "command_id": a["command_id"],
@@ -364,8 +378,8 @@ AUDIT_COLUMNS = [
     ("device", N_("设备")),
     ("action_text", N_("指令")),
     ("project", N_("项目")),
-    ("screen", N_("画面")),
-    ("outcome", N_("结果")),
+    ("screen_text", N_("画面")),
+    ("outcome_text", N_("结果")),
     ("seq", N_("序列号")),
     ("command_id", N_("指令编号")),
 ]

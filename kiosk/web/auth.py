@@ -21,6 +21,7 @@ from ..logs import LogBudget
 from ..store.shared import MemoryShared, Shared
 from ..words.catalogue import gettext
 from ..words.messages import ROLE_LABELS
+from ..words.views import UNNAMED_CONSOLE
 from .errors import Refused
 
 log = logging.getLogger("kiosk.auth")
@@ -354,7 +355,7 @@ def device_name() -> str:
     principal = current()
     if principal.via == "token":
         return f"{principal.device.name} {client_id()}"
-    return f"{_label() or 'console'} {client_id()}"
+    return f"{_label() or UNNAMED_CONSOLE} {client_id()}"
 
 
 def _security_headers(response):

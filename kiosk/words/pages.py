@@ -34,6 +34,9 @@ CONSOLE = {
     "note_wait": N_("请稍候"),
     "note_clear": N_("清除提示"),
     "note_send": N_("发送"),
+    # The line up on the MC's monitor, shown on the console until the next cue or its ✕ takes it down.
+    "note_up": N_("主持人屏上的提示"),
+    "note_up_clear": N_("撤下给主持人的提示"),
     "cue_standby": N_("设为待命"),
     "cue_jump": N_("立即跳转"),
     "jump_q": N_("跳转到「%(cue)s」？"),

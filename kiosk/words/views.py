@@ -3,7 +3,8 @@ and its sentence for each change (``kiosk.ceremony.views`` picks them; the catal
 
 from __future__ import annotations
 
-from .catalogue import N_
+from .catalogue import LANGUAGES, N_, gettext
+from .pages import CONSOLE
 
 # The wall's words for a project's state, and the console's (an announced project is "signing" to the
 # room, "announced" to the operator).
@@ -94,6 +95,24 @@ LAST_CHANGE = {
     "note": N_("已更新给主持人的提示"),
 }
 BY_DEVICE = N_("%(what)s（%(device)s）")
+# What the server calls a console that sent no name of its own (kiosk.web.auth.device_name).
+UNNAMED_CONSOLE = "console"
+
+
+def device_text(device: str | None, lang: str) -> str | None:
+    """A device as the audit and the consoles' status line name it, in ``lang``. An unnamed console is
+    recorded under its page's default name in the language the page had then ("控制台 192.0.2.2") or the
+    server's own; that word follows the event's language, a name the operator gave stays as typed."""
+    if not device:
+        return device
+    word, sep, rest = device.partition(" ")
+    unnamed = {UNNAMED_CONSOLE} | {gettext(CONSOLE["device_default"], code) for code in LANGUAGES}
+    # Exactly the default word and an address: "Console 2 192.0.2.2" is a name someone chose.
+    if sep and word in unnamed and " " not in rest:
+        return gettext(CONSOLE["device_default"], lang) + sep + rest
+    return device
+
+
 # The signing pads: the two parties, what a pad is at, and the line its signatory reads.
 PARTY_LABELS = {"host": N_("甲方"), "investor": N_("乙方")}
 PAD_STATE_LABELS = {

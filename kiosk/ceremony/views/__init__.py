@@ -10,11 +10,23 @@ Neither carries a card's address or a contact.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 from ...certificate.ink import PEN
 from ...certificate.layout import layout as certificate_layout
 from ...core.access import edits_locked
-from ...core.model import CUE_KINDS, LAYOUTS, SCREENS, SETUP_ACTION, Ceremony, Cue, Pad, Project, State
+from ...core.model import (
+    CUE_KINDS,
+    LAYOUTS,
+    PARTIES,
+    SCREENS,
+    SETUP_ACTION,
+    Ceremony,
+    Cue,
+    Pad,
+    Project,
+    State,
+)
 from ...words import format as fmt
 from ...words.catalogue import gettext, language, pgettext, word
 from ...words.show import CUE_KIND_LABELS, cue_heading
@@ -53,6 +65,7 @@ from ...words.views import (
     ROUND_LINE,
     SCREEN_LABELS,
     UNDO_FACTS,
+    device_text,
 )
 from ..rules import (
     GO_GUARD_MS,
@@ -249,16 +262,41 @@ def _cues(c: Ceremony, w: _Words, projects: list[dict]) -> tuple[list[dict], dic
     return rows, cue
 
 
-def _cue_detail(q: Cue | None, row: dict | None, w: _Words, by_id: dict, place: str) -> dict | None:
+def _call_up(q: Cue, projects: list[dict], pads: Sequence[Pad], w: _Words) -> tuple[list[str], list[dict]]:
+    """Who the MC calls to the stage for ``q``, and who signs from elsewhere. A project with pads is signed
+    by its pads' people: those at the table are called up (the district's first, each name once though one
+    signs several projects), the remote ones are named apart with their place. A project without pads
+    falls back to the signatories the organiser typed."""
+    names = [q.person] if q.person else []
+    remote: list[dict] = []
+    ids = {p["id"] for p in projects}
+    signing = sorted(
+        (d for d in pads if d.project_id in ids), key=lambda d: (PARTIES.index(d.party), d.order)
+    )
+    for p in projects:
+        if not any(d.project_id == p["id"] for d in signing):
+            names.extend(p["signatories"])
+    for d in signing:
+        if d.remote_place:
+            if not any(r["name"] == d.name for r in remote):
+                remote.append(
+                    {"name": d.name, "place": d.remote_place, "text": w.t(REMOTE_PLACE, place=d.remote_place)}
+                )
+        elif d.name not in names:
+            names.append(d.name)
+    return names, remote
+
+
+def _cue_detail(
+    q: Cue | None, row: dict | None, w: _Words, by_id: dict, place: str, pads: Sequence[Pad] = ()
+) -> dict | None:
     """A cue as the console and the MC read it: people, times, the script, the projects to call up and
     the figure to announce. Not for the room: the script and the figures come before the moment."""
     if q is None or row is None:
         return None
     projects = [by_id[pid] for pid in q.project_ids if pid in by_id]
     amount = sum(p["amount_wan"] for p in projects) if projects else None
-    names = [q.person] if q.person else []
-    for p in projects:
-        names.extend(p["signatories"])
+    names, remote = _call_up(q, projects, pads, w)
     return {
         **row,
         "heading": cue_heading(row["kind_label"], row["title"]),
@@ -271,6 +309,7 @@ def _cue_detail(q: Cue | None, row: dict | None, w: _Words, by_id: dict, place: 
         "projects": [_brief(p) for p in projects],
         "amount": w.money(amount) if amount is not None else None,
         "names": names,
+        "remote": remote,
         "place": place,
         "place_text": w.t(CUE_STATES[place]),
     }
@@ -290,7 +329,7 @@ def _run_of_show(c: Ceremony, w: _Words, view: dict) -> dict:
             return "standby"
         return "done" if here is not None and i < here else "later"
 
-    detail = [_cue_detail(q, rows[q.id], w, by_id, place(i, q)) for i, q in enumerate(c.cues)]
+    detail = [_cue_detail(q, rows[q.id], w, by_id, place(i, q), c.pads) for i, q in enumerate(c.cues)]
     current = next((d for d in detail if d["place"] == "current"), None)
     standby = next((d for d in detail if d["place"] == "standby"), None)
     waiting = unsigned_in_round(c.state, c.projects, c.cues)
@@ -647,7 +686,9 @@ def _last_change(c: Ceremony, view: dict, w: _Words) -> dict | None:
         last_change = {
             "seq": entry.seq,
             "time": fmt.time(entry.at),
-            "text": w.t(BY_DEVICE, what=what, device=entry.device) if entry.device else what,
+            "text": w.t(BY_DEVICE, what=what, device=device_text(entry.device, w.lang))
+            if entry.device
+            else what,
             "what": what,
         }
     if entry is not None and entry.action in LAST_CHANGE:
@@ -664,7 +705,9 @@ def _last_change(c: Ceremony, view: dict, w: _Words) -> dict | None:
         last_change = {
             "seq": entry.seq,
             "time": fmt.time(entry.at),
-            "text": w.t(BY_DEVICE, what=what, device=entry.device) if entry.device else what,
+            "text": w.t(BY_DEVICE, what=what, device=device_text(entry.device, w.lang))
+            if entry.device
+            else what,
             "what": what,
         }
     return last_change

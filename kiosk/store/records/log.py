@@ -33,14 +33,25 @@ class Runs(Rows):
         return run_id
 
     def runs(self) -> list[dict]:
-        """Every run, oldest first, with how many entries and signings its log holds."""
+        """Every run, oldest first, with how many entries its log holds and how many projects it left
+        signed (a round's confirm signs several at once, its undo takes them all back)."""
         rows = self._all(
-            "SELECT r.*, COUNT(l.seq) AS entries, COUNT(*) FILTER (WHERE l.action = 'confirm') "
-            "- COUNT(*) FILTER (WHERE l.action = 'undo') AS signed, "
+            "SELECT r.*, COUNT(l.seq) AS entries, "
             "(SELECT COUNT(*) FROM commands c WHERE c.run = r.id) AS commands "
             "FROM runs r LEFT JOIN log l ON l.run = r.id GROUP BY r.id ORDER BY r.rowid"
         )
-        return [dict(r) | {"signed": r["signed"] or 0} for r in rows]
+        signed: dict[str, set[str]] = {}
+        for e in self._all(
+            "SELECT run, action, project_id, project_ids FROM log WHERE action IN ('confirm', 'undo') "
+            "ORDER BY run, seq"
+        ):
+            ids = set(json.loads(e["project_ids"])) if e["project_ids"] else {e["project_id"]}
+            held = signed.setdefault(e["run"], set())
+            if e["action"] == "confirm":
+                held |= ids
+            else:
+                held -= ids
+        return [dict(r) | {"signed": len(signed.get(r["id"], ()))} for r in rows]
 
 
 class Log(Rows):

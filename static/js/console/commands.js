@@ -213,6 +213,8 @@ function answered(p, res) {
   }
   const message = (data && data.message) || t("server_error", { code: res.status });
   finish("error", t("rejected", { message }));
+  // Refused against the ceremony at this seq: once it moves on, the reason may be gone, and so is the line.
+  ui.lastOutcome.refusedAt = data && typeof data.seq === "number" ? data.seq : ui.state ? ui.state.seq : 0;
   toast(t("rejected", { message }), "error", 6000);
   if (ui.live) ui.live.refresh();
   changed();

@@ -342,10 +342,17 @@ function renderScreens() {
   }
 }
 
+/** A refusal said about a state the ceremony has since left: it may no longer be true, so it is not said. */
+function refusalExpired() {
+  const o = ui.lastOutcome;
+  return !!o && typeof o.refusedAt === "number" && !!ui.state && ui.state.seq > o.refusedAt;
+}
+
 function newerElsewhere() {
   const change = ui.state && ui.state.console.last_change;
   if (!change) return false;
   if (!ui.lastOutcome) return false; // a fresh console says "ready"; the on-air card shows the wall
+  if (refusalExpired()) return change.seq > ui.lastOutcome.refusedAt;
   return typeof ui.lastOutcome.seq === "number" ? change.seq > ui.lastOutcome.seq : ui.lastOutcome.kind === "ok";
 }
 
@@ -369,7 +376,7 @@ export function renderStatus() {
     kind = "info";
     text = change.text;
     time = change.time;
-  } else if (ui.lastOutcome) {
+  } else if (ui.lastOutcome && !refusalExpired()) {
     kind = ui.lastOutcome.kind;
     text = ui.lastOutcome.text;
     time = clockText(ui.lastOutcome.at);

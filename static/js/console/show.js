@@ -90,6 +90,12 @@ export function renderShow() {
   panicBtn.classList.toggle("is-on", panic);
   setText(panicBtn, t(panic ? "unpanic" : "panic"));
   $("btn-back").disabled = !current || ros.cues[0].id === current.id;
+  // The line the MC is reading now: up until the next cue or until the ✕ takes it down.
+  const note = ros.note;
+  $("note-up").hidden = !note;
+  $("btn-note").classList.toggle("is-on", !!note);
+  setText($("note-up-text"), note ? note.text : "");
+  setText($("note-up-time"), note ? note.time : "");
 }
 
 /** Keep the running cue in sight in the list (after a GO, a jump, another console's change). */
@@ -174,6 +180,7 @@ export function wireShow() {
     $("note-input").value = note ? note.text : "";
     $("note-dialog").showModal();
   });
+  $("note-up-clear").addEventListener("click", () => send("note", "note", { text: "" }));
   for (const preset of document.querySelectorAll(".note-preset")) {
     preset.addEventListener("click", () => {
       $("note-input").value = preset.textContent.trim();

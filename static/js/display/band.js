@@ -1,6 +1,7 @@
 /*
  * The band along the bottom of the wall: the running total, the count of signed projects and a progress
- * line. On a live signing the total climbs to its new figure; on a catch-up it is simply set.
+ * line. On a live signing the total climbs to its new figure; on a catch-up or an undo it is simply set (a
+ * signing taken back must not count down in front of the room).
  *
  * The climb draws frames between two figures the server wrote. It moves in whole wan (10,000 yuan, integers) and
  * shows each frame in the target's unit with the target's decimals, through the target's own scale
@@ -61,14 +62,15 @@ export function updateBand(view, live) {
   const pct = goal
     ? goal.permille / 10
     : view.project_count ? Math.min(100, (100 * (view.signed_count || 0)) / view.project_count) : 0;
+  const climb = live && !(view.last && view.last.action === "undo");
   const fill = document.getElementById("band-progress");
-  if (!live) fill.style.transition = "none";
+  if (!climb) fill.style.transition = "none";
   fill.style.width = pct + "%";
-  if (!live) {
+  if (!climb) {
     void fill.offsetWidth;
     fill.style.transition = "";
   }
-  setTotal(view, live);
+  setTotal(view, climb);
 }
 
 let ticksKey = null;
@@ -105,7 +107,7 @@ function setTotal(view, animate) {
     totalNode.textContent = target.value; // the server's own text, never a computed one
     totalNode.removeAttribute("data-animating");
   };
-  if (!animate || from === null || from === to) {
+  if (!animate || from === null || to <= from) {
     finish();
     return;
   }

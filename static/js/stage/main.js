@@ -262,7 +262,8 @@ function mainLabel(mode, next) {
 
 function drawNames(cue) {
   const names = cue ? cue.names || [] : [];
-  $("callup").hidden = !names.length;
+  const remote = cue ? cue.remote || [] : [];
+  $("callup").hidden = !names.length && !remote.length;
   const list = $("names");
   clear(list);
   names.forEach((name, i) => {
@@ -271,6 +272,8 @@ function drawNames(cue) {
     if (i === 0 && cue.person && name === cue.person && cue.role) add(item, el("span", "name-role", cue.role));
     list.appendChild(item);
   });
+  // Those who sign from another place: named with it, never called to the stage.
+  for (const r of remote) list.appendChild(add(el("span", "name is-remote", r.name), el("span", "name-role", r.text)));
 }
 
 function drawNote(note) {
