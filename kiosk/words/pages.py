@@ -795,6 +795,8 @@ STAGE = {
     "script": N_("主持词"),
     "no_script": N_("本环节没有主持词"),
     "projects": N_("本轮签约项目"),
+    # Projects the operator put on the wall outside the running cue (announced out of order).
+    "wall_projects": N_("大屏上的项目"),
     "signatories": N_("签约代表"),
     "call_up": N_("请上台"),
     "figure": N_("宣布金额"),

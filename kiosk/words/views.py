@@ -18,7 +18,15 @@ SCREEN_LABELS = {
     "keys": N_("金钥匙"),
 }
 # A cue's place in the run as the console's list and the MC's monitor mark it.
-CUE_STATES = {"done": N_("已完成"), "current": N_("进行中"), "standby": N_("待命"), "later": N_("未开始")}
+# "unsigned": a round before the running cue with a project still to sign (a jump passed it, an undo
+# took it back): never "done".
+CUE_STATES = {
+    "done": N_("已完成"),
+    "current": N_("进行中"),
+    "standby": N_("待命"),
+    "later": N_("未开始"),
+    "unsigned": N_("未签约"),
+}
 ROUND_LINE = N_("集中签约 · %(count)s")
 GO_NEXT = N_("GO → %(title)s")
 GO_END = N_("流程已到最后一项")

@@ -67,6 +67,7 @@ from ..rules import (
     pad_state,
     placeholder_fields,
     round_of,
+    round_signed,
     speaking,
     standby_cue,
     status_of,
@@ -288,7 +289,10 @@ def _run_of_show(c: Ceremony, w: _Words, view: dict) -> dict:
             return "current"
         if q.id == cue["standby_id"]:
             return "standby"
-        return "done" if here is not None and i < here else "later"
+        if here is None or i >= here:
+            return "later"
+        # A round passed by a jump, or taken back by an undo, is not done while a project of it is unsigned.
+        return "unsigned" if q.kind == "signing" and not round_signed(c.state, c.projects, q) else "done"
 
     detail = [_cue_detail(q, rows[q.id], w, by_id, place(i, q)) for i, q in enumerate(c.cues)]
     current = next((d for d in detail if d["place"] == "current"), None)
@@ -315,6 +319,8 @@ def _run_of_show(c: Ceremony, w: _Words, view: dict) -> dict:
     return {
         "cues": detail,
         "current": current,
+        # What the MC reads while the wall shows other projects than the running cue: see _on_wall.
+        "on_wall": _on_wall(c, w, view, by_id, current),
         "standby": standby,
         "go": {"cue_id": standby["id"] if standby else None, "blocked": blocked, "line": go_line},
         "round": pending_round,
@@ -323,6 +329,44 @@ def _run_of_show(c: Ceremony, w: _Words, view: dict) -> dict:
         "note": {"text": c.state.note.text, "at": c.state.note.at, "time": fmt.time(c.state.note.at)}
         if c.state.note
         else None,
+    }
+
+
+def _on_wall(c: Ceremony, w: _Words, view: dict, by_id: dict, current: dict | None) -> dict | None:
+    """The cue as the MC reads it while the wall spotlights projects other than the running cue's (part of
+    its round, or a project announced out of order): the wall's projects, their figure and their
+    signatories to call up. Within the running round it keeps the round's title and script; outside it, it
+    is a signing of those projects alone. None while the wall shows what the running cue put there (or no
+    project): the running cue is what the MC reads."""
+    wall = view["wall"]
+    ids = wall["project_ids"] if wall["screen"] == "spotlight" else []
+    if not ids:
+        return None
+    if current is not None and current["kind"] == "signing" and set(ids) == set(current["project_ids"]):
+        return None
+    projects = [by_id[pid] for pid in ids if pid in by_id]
+    names = [n for p in projects for n in p["signatories"]]
+    mine = {
+        "projects": [_brief(p) for p in projects],
+        "amount": w.money(sum(p["amount_wan"] for p in projects)),
+        "names": names,
+        "project_ids": list(ids),
+    }
+    if current is not None and current["kind"] == "signing" and set(ids) <= set(current["project_ids"]):
+        return {**current, **mine, "in_cue": True}
+    kind_label = w.t(CUE_KIND_LABELS["signing"])
+    title = w.listing([p["name"] for p in projects])
+    return {
+        **mine,
+        "id": None,
+        "kind": "signing",
+        "kind_label": kind_label,
+        "title": title,
+        "heading": cue_heading(kind_label, title),
+        "person": None,
+        "role": None,
+        "script": None,
+        "in_cue": False,
     }
 
 
