@@ -212,7 +212,7 @@ def decide(
                 raise CeremonyError("already_signed", name=p.name)
         ids = tuple(p.id for p in chosen)
         if command.action == "confirm" and signatures_required:
-            missing = [d for d in pads if d.project_id in ids and d.id not in state.submitted]
+            missing = unsubmitted(state, pads, ids)
             if missing:
                 raise CeremonyError("signatures_missing", names=[d.name for d in missing])
         round_ = round_of(cues, ids[0])
@@ -380,6 +380,13 @@ def pad_state(state: State, pad: Pad, drawing: bool = False) -> str:
     if pad.project_id in state.armed:
         return "signing" if drawing else "armed"
     return "waiting"
+
+
+def unsubmitted(state: State, pads: Sequence[Pad], ids: Iterable[str]) -> list[Pad]:
+    """The pads of the projects ``ids`` still to submit: with signatures required, what their confirm
+    waits for (decide refuses it, the console's hold button says it before the press)."""
+    wanted = set(ids)
+    return [d for d in pads if d.project_id in wanted and d.id not in state.submitted]
 
 
 def signing_group(state: State, pads: Sequence[Pad], project_id: str) -> tuple[str, ...]:

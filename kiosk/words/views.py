@@ -31,6 +31,8 @@ ROUND_LINE = N_("集中签约 · %(count)s")
 GO_NEXT = N_("GO → %(title)s")
 GO_END = N_("流程已到最后一项")
 GO_WAITS = N_("本轮尚未签约：先按住「确认签约」")
+# What the hold button says it waits for, before the press: submitted and required signatures.
+WAITING_SIGNATURES = N_("等待签名 %(done)s/%(all)s")
 PANIC_ON = N_("安全画面中 · 大屏只显示标题与标志")
 # A project's next step on the console: announce it, confirm it, or (signed) show it again.
 NEXT_ACTION = {"pending": "announce", "announced": "confirm", "signed": "show"}

@@ -53,6 +53,7 @@ from ...words.views import (
     ROUND_LINE,
     SCREEN_LABELS,
     UNDO_FACTS,
+    WAITING_SIGNATURES,
 )
 from ..rules import (
     GO_GUARD_MS,
@@ -73,6 +74,7 @@ from ..rules import (
     status_of,
     undo_target,
     unsigned_in_round,
+    unsubmitted,
     up_now_id,
     yi,
 )
@@ -315,6 +317,7 @@ def _run_of_show(c: Ceremony, w: _Words, view: dict) -> dict:
             "project_ids": [p.id for p in waiting],
             "names": w.listing([p.name for p in waiting]),
             "amount": w.money(total),
+            "confirm_wait": _confirm_wait(c, w, [p.id for p in waiting]),
         }
     return {
         "cues": detail,
@@ -367,6 +370,24 @@ def _on_wall(c: Ceremony, w: _Words, view: dict, by_id: dict, current: dict | No
         "role": None,
         "script": None,
         "in_cue": False,
+    }
+
+
+def _confirm_wait(c: Ceremony, w: _Words, ids: list[str]) -> dict | None:
+    """What a confirm of ``ids`` waits for, said before the press (the hold button shows it and looks not
+    ready): with every signature required, the pads still to submit ("等待签名 3/5"). None: ready."""
+    if not c.event.signatures_required:
+        return None
+    missing = unsubmitted(c.state, c.pads, ids)
+    if not missing:
+        return None
+    required = sum(1 for d in c.pads if d.project_id in ids)
+    submitted = required - len(missing)
+    return {
+        "code": "signatures_missing",
+        "submitted": submitted,
+        "required": required,
+        "text": w.t(WAITING_SIGNATURES, done=submitted, all=required),
     }
 
 
@@ -584,7 +605,7 @@ def operator(c: Ceremony) -> dict:
     screen, title, note, spot = _on_air(c, view, w)
     view["console"] = {
         "up_id": up_now_id(state, order),
-        "rows": _rows(view, state, order, w),
+        "rows": _rows(c, view, w),
         "undo": _undo(view, state, order, w),
         "idle_hint": w.t(HINT_ALL_DONE, n=len(order)) if order else w.t(HINT_NO_PROJECTS),
         # The ceremony's latest change, whoever made it: every console's status line can say it.
@@ -605,8 +626,10 @@ def operator(c: Ceremony) -> dict:
     return view
 
 
-def _rows(view: dict, state: State, order: list[Project], w: _Words) -> dict:
-    """Each project's row on the console: what its button sends next, whether it may sign, its hint."""
+def _rows(c: Ceremony, view: dict, w: _Words) -> dict:
+    """Each project's row on the console: what its button sends next, whether it may sign (and what its
+    confirm still waits for), its hint."""
+    state, order = c.state, ordered(c.projects)
     on_wall = view["wall"]
     rows = {}
     for p in view["projects"]:
@@ -623,6 +646,7 @@ def _rows(view: dict, state: State, order: list[Project], w: _Words) -> dict:
             "next_action": NEXT_ACTION[p["status"]],
             "following_id": following_id(state, order, p["id"]),
             "can_sign": p["status"] != "signed",
+            "confirm_wait": _confirm_wait(c, w, [p["id"]]) if p["status"] != "signed" else None,
             "can_reshow": p["status"] == "signed" and on_wall["project_id"] != p["id"],
             "on_air": on_wall["project_id"] == p["id"],
             "hint": hint,
