@@ -424,3 +424,16 @@ def test_the_mc_reads_the_part_of_a_round_the_wall_shows():
     assert (wall["amount"]["text"], wall["names"], wall["in_cue"]) == ("62亿元", ["甲p3", "乙p3"], True)
     # The running round's own words stay: its title and its script.
     assert (wall["id"], wall["title"]) == ("r2", "第二轮")
+
+
+def test_the_console_is_told_what_an_announce_out_of_order_does_before_it_is_sent():
+    show = three_rounds()
+    show.do("go")
+    show.do("go")
+    rows = show.view("operator")["console"]["rows"]
+    assert rows["p1"]["out_of_order"] is None
+    assert rows["p3"]["out_of_order"] == (
+        "「项目3」属于「第二轮」，而「第一轮」尚未签约：流程停在原处，不会把它标为完成；GO 仍将进入「签约 · 第一轮」。"
+    )
+    show.do("confirm", project_ids=("p1", "p2"))
+    assert show.view("operator")["console"]["rows"]["p3"]["out_of_order"] is None

@@ -98,6 +98,10 @@ CONSOLE = {
     "none_selected": N_("未选择项目"),
     "no_projects": N_("尚无签约项目"),
     "loading": N_("正在载入…"),
+    # An announce out of order (the server's sentence says what it does to the agenda): asked first.
+    "order_q": N_("不按流程宣布？"),
+    "order_cancel": N_("不宣布"),
+    "order_ok": N_("仍然宣布"),
     "undo_q": N_("撤销「%(name)s」的签约？"),
     "undo_explain": N_("大屏上的累计金额和签约名单会随之更新。"),
     "undo_changed": N_("大屏状态刚刚更新，请核对要撤销的项目"),

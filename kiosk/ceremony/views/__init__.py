@@ -41,6 +41,8 @@ from ...words.views import (
     NEXT_ACTION,
     ON_AIR_NOTES,
     OPERATOR_STATUS,
+    OUT_OF_ORDER,
+    OUT_OF_ORDER_GO,
     PAD_HINTS,
     PAD_STATE_LABELS,
     PANIC_ON,
@@ -60,6 +62,7 @@ from ..rules import (
     cue_index,
     figures,
     following_id,
+    in_order,
     is_public,
     milestone_crossed,
     milestones,
@@ -373,6 +376,27 @@ def _on_wall(c: Ceremony, w: _Words, view: dict, by_id: dict, current: dict | No
     }
 
 
+def _out_of_order(c: Ceremony, view: dict, w: _Words, p: dict) -> str | None:
+    """What announcing ``p`` would do to the agenda when that is out of order (``rules.in_order``): its
+    round and the unsigned rounds before it named, and where GO still goes. The console asks with it."""
+    round_ = round_of(c.cues, p["id"])
+    if round_ is None or in_order(c.state, c.projects, c.cues, round_):
+        return None
+    rows = {r["id"]: r for r in view["cues"]}
+    here = cue_index(c.cues, round_.id) or 0
+    skipped = [
+        rows[q.id]["title"]
+        for q in c.cues[:here]
+        if q.kind == "signing" and not round_signed(c.state, c.projects, q)
+    ]
+    said = {"name": p["name"], "round": rows[round_.id]["title"], "skipped": w.listing(skipped)}
+    standby = standby_cue(c.state, c.cues)
+    if standby is None:
+        return w.t(OUT_OF_ORDER, **said)
+    row = rows[standby.id]
+    return w.t(OUT_OF_ORDER_GO, cue=cue_heading(row["kind_label"], row["title"]), **said)
+
+
 def _confirm_wait(c: Ceremony, w: _Words, ids: list[str]) -> dict | None:
     """What a confirm of ``ids`` waits for, said before the press (the hold button shows it and looks not
     ready): with every signature required, the pads still to submit ("等待签名 3/5"). None: ready."""
@@ -647,6 +671,7 @@ def _rows(c: Ceremony, view: dict, w: _Words) -> dict:
             "following_id": following_id(state, order, p["id"]),
             "can_sign": p["status"] != "signed",
             "confirm_wait": _confirm_wait(c, w, [p["id"]]) if p["status"] != "signed" else None,
+            "out_of_order": _out_of_order(c, view, w, p) if p["status"] == "pending" else None,
             "can_reshow": p["status"] == "signed" and on_wall["project_id"] != p["id"],
             "on_air": on_wall["project_id"] == p["id"],
             "hint": hint,
