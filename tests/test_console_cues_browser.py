@@ -134,3 +134,36 @@ def test_a_line_for_the_mc(live_server, console):
     stage = live_server.state(operator=True)["run_of_show"]["note"]
     assert stage["text"] == "请放慢"
     assert "note" not in live_server.state() and "run_of_show" not in live_server.state()
+
+
+def test_an_announce_out_of_order_asks_first_naming_what_it_does_to_the_agenda(live_server, console):
+    """Before: a project of round 2 announced while round 1 was unsigned silently passed round 1 as done.
+    Now the agenda stays (rules.in_order), and the console says so before anything is sent."""
+    page = console
+    ros = live_server.state(operator=True)["run_of_show"]
+    rounds = [c for c in ros["cues"] if c["kind"] == "signing"]
+    later = rounds[1]["project_ids"][0]
+    sent = commands_sent(page)
+    page.click(f'.row[data-id="{later}"]')
+    page.click("#btn-announce")
+    dialog = page.locator("#order-dialog")
+    dialog.wait_for(state="visible")
+    said = page.locator("#order-facts").inner_text()
+    assert said == live_server.state(operator=True)["console"]["rows"][later]["out_of_order"]
+    assert rounds[0]["title"] in said and rounds[1]["title"] in said
+    page.keyboard.press("Enter")  # the safe choice has the focus
+    dialog.wait_for(state="hidden")
+    rest(page)
+    assert sent == []
+    page.click("#btn-announce")
+    page.click("#order-ok")
+    page.wait_for_function("id => window.__kiosk?.console.state().wall.project_id === id", arg=later)
+    assert [b["action"] for b in sent] == ["announce"]
+    state = live_server.state(operator=True)
+    assert state["cue"]["current_id"] is None and state["cue"]["standby_id"] == ros["cues"][0]["id"]
+    # In order, nothing is asked: the first round's project is announced at once.
+    rest(page)
+    page.click(f'.row[data-id="{rounds[0]["project_ids"][0]}"]')
+    page.click("#btn-announce")
+    page.wait_for_function("() => window.__kiosk?.console.state().cue.current_id !== null")
+    assert page.locator("#order-dialog").is_hidden()

@@ -176,6 +176,8 @@ def test_a_round_refuses_a_signed_project_and_changes_nothing():
 
 def test_signing_from_the_project_list_moves_the_run_to_its_round():
     show = Show()
+    # (round 1 signed first: an announce that would leave it unsigned behind is out of order, see below)
+    show.do("confirm", project_ids=("p1", "p2", "p3"))
     show.do("announce", project_id="p4")
     assert show.state.cue_id == "r2"
     assert show.view("stage")["run_of_show"]["current"]["id"] == "r2"
@@ -334,3 +336,126 @@ def test_two_gos_naming_the_same_standby_fire_one_cue(tmp_path: Path):
     # And the log, read again by a fresh process, is the state every client saw.
     again = Service(Storage(tmp_path / "k.sqlite3"))
     assert again.state == service.state
+
+
+# -- one rule for the agenda and the running order ---------------------------------------------------------
+
+
+def three_rounds() -> Show:
+    """The trial's ceremony: three rounds; round 2 is 项目3 (62亿元) and 项目4 (8亿元), 70亿元 together."""
+    amounts = {"p1": 100_000, "p2": 200_000, "p3": 620_000, "p4": 80_000, "p5": 300_000}
+    ps = [replace(p, amount_wan=amounts[p.id], signatories=(f"甲{p.id}", f"乙{p.id}")) for p in projects(5)]
+    return Show(
+        ps,
+        (
+            Cue(id="open", order=1, kind="opening", title="开场"),
+            Cue(id="talk", order=2, kind="speech", title="致辞", person="周建光", role="区委书记"),
+            Cue(id="r1", order=3, kind="signing", title="第一轮", project_ids=("p1", "p2")),
+            Cue(id="r2", order=4, kind="signing", title="第二轮", project_ids=("p3", "p4")),
+            Cue(id="keys", order=5, kind="handover", title="授钥匙"),
+            Cue(id="r3", order=6, kind="signing", title="第三轮", project_ids=("p5",)),
+            Cue(id="end", order=7, kind="closing", title="结束"),
+        ),
+    )
+
+
+def places(show: Show) -> dict[str, str]:
+    return {q["id"]: q["place"] for q in show.view("operator")["run_of_show"]["cues"]}
+
+
+def test_an_announce_out_of_order_leaves_the_agenda_where_it_was_and_the_mc_reads_the_wall():
+    """Seen in the trial: 项目3 announced while round 1 was unsigned marked cues 1–3 done, made round 2 the
+    running cue and the handover the standby; the MC read round 2's 70亿元 while the wall showed 62亿元."""
+    show = three_rounds()
+    show.do("go")
+    show.do("go")
+    show.do("announce", project_id="p3")
+    assert show.view()["wall"]["project_ids"] == ["p3"]
+    # The agenda stays: the speech is running, round 1 is still the standby, and nothing unsigned is done.
+    assert places(show) == {
+        "open": "done",
+        "talk": "current",
+        "r1": "standby",
+        "r2": "later",
+        "keys": "later",
+        "r3": "later",
+        "end": "later",
+    }
+    ros = show.view("stage")["run_of_show"]
+    assert ros["go"]["cue_id"] == "r1"
+    # The MC reads what the room sees: 项目3 alone, its figure, its signatories.
+    wall = ros["on_wall"]
+    assert [p["id"] for p in wall["projects"]] == ["p3"]
+    assert wall["amount"]["text"] == "62亿元"
+    assert wall["names"] == ["甲p3", "乙p3"]
+    assert (wall["kind"], wall["title"], wall["in_cue"]) == ("signing", "项目3", False)
+    show.do("confirm", project_id="p3")
+    assert show.state.cue_id == "talk" and places(show)["r1"] == "standby"
+    # GO takes the show on as planned: round 1 is not skipped.
+    show.do("go")
+    assert show.state.cue_id == "r1" and show.view()["wall"]["project_ids"] == ["p1", "p2"]
+    assert show.view("stage")["run_of_show"]["on_wall"] is None
+
+
+def test_a_round_signed_in_part_out_of_order_comes_round_with_only_the_rest_to_sign():
+    show = three_rounds()
+    show.do("confirm", project_id="p3")
+    assert show.state.cue_id is None
+    for _ in range(3):
+        show.do("go")
+    show.do("confirm", project_ids=("p1", "p2"))
+    show.do("go")
+    assert show.state.cue_id == "r2"
+    ros = show.view("operator")["run_of_show"]
+    # The round's confirm signs what is left of it; GO waits for that, not for 项目3 again.
+    assert ros["round"]["project_ids"] == ["p4"] and ros["go"]["blocked"] is True
+    show.do("confirm", project_ids=("p4",))
+    assert show.view("operator")["run_of_show"]["go"]["blocked"] is False
+    assert replay(show.log) == show.state
+
+
+def test_signing_in_order_from_the_list_still_moves_the_run_to_its_round():
+    show = three_rounds()
+    show.do("announce", project_id="p1")
+    assert show.state.cue_id == "r1"
+    show.do("confirm", project_ids=("p1", "p2"))
+    show.do("announce", project_id="p4")
+    assert show.state.cue_id == "r2"
+    assert places(show)["r1"] == "done" and places(show)["keys"] == "standby"
+
+
+def test_an_unsigned_round_is_never_marked_done():
+    show = three_rounds()
+    show.do("jump", cue_id="r2")
+    ros = show.view("operator")["run_of_show"]
+    r1 = next(q for q in ros["cues"] if q["id"] == "r1")
+    assert (r1["place"], r1["place_text"]) == ("unsigned", "未签约")
+    # Its projects signed from the list take the run back to it; the skipped round is then done in turn.
+    show.do("confirm", project_ids=("p1", "p2"))
+    assert show.state.cue_id == "r1" and places(show)["r2"] == "standby"
+
+
+def test_the_mc_reads_the_part_of_a_round_the_wall_shows():
+    show = three_rounds()
+    show.do("jump", cue_id="r2")
+    assert show.view("stage")["run_of_show"]["current"]["amount"]["text"] == "70亿元"
+    assert show.view("stage")["run_of_show"]["on_wall"] is None
+    show.do("announce", project_id="p3")
+    assert show.state.cue_id == "r2"
+    wall = show.view("stage")["run_of_show"]["on_wall"]
+    assert (wall["amount"]["text"], wall["names"], wall["in_cue"]) == ("62亿元", ["甲p3", "乙p3"], True)
+    # The running round's own words stay: its title and its script.
+    assert (wall["id"], wall["title"]) == ("r2", "第二轮")
+
+
+def test_the_console_is_told_what_an_announce_out_of_order_does_before_it_is_sent():
+    show = three_rounds()
+    show.do("go")
+    show.do("go")
+    rows = show.view("operator")["console"]["rows"]
+    assert rows["p1"]["out_of_order"] is None
+    assert rows["p3"]["out_of_order"] == (
+        "「项目3」属于「第二轮」，而「第一轮」尚未签约：流程停在原处，不会把它标为完成；GO 仍将进入「签约 · 第一轮」。"
+    )
+    show.do("confirm", project_ids=("p1", "p2"))
+    assert show.view("operator")["console"]["rows"]["p3"]["out_of_order"] is None

@@ -16,7 +16,8 @@ from test_cues import projects as domain_projects
 from kiosk.ceremony import views
 from kiosk.ceremony.rules import CeremonyError, apply_entry, decide, pad_state, replay, signing_group
 from kiosk.ceremony.service import Ceremony
-from kiosk.core.model import Command, Cue, Pad, State
+from kiosk.core.model import Ceremony as Ceremony_
+from kiosk.core.model import Command, Cue, Event, Pad, Run, State
 from kiosk.setup.agenda import CueDraft
 from kiosk.store.sqlite import Storage
 from kiosk.words import messages
@@ -382,3 +383,37 @@ def test_the_operator_view_names_the_projects_whose_pads_the_console_shows(cerem
         ceremony.signing.delete_pad(d.id)
     cmd(ceremony, "go")
     assert ceremony.view("operator")["pads_focus"] == []
+
+
+def test_the_console_is_told_what_a_confirm_waits_for_before_the_press():
+    """Seen in the trial: with every signature required and 0/5 submitted, 确认签约 was green with
+    "按住 0.8 秒"; the operator learned only after holding it. The view says it first."""
+    show = PadShow(required=True)
+
+    def view(lang: str = "zh") -> dict:
+        event = Event(title="签约仪式", language=lang, signatures_required=show.required)
+        snap = Ceremony_(
+            event, tuple(show.ps), show.state, Run("r", "rehearsal", AT), show.cues, tuple(show.pads)
+        )
+        return views.operator(snap)
+
+    show.do("go")
+    show.do("go")
+    v = view()
+    assert v["run_of_show"]["round"]["confirm_wait"] == {
+        "code": "signatures_missing",
+        "submitted": 0,
+        "required": 4,
+        "text": "等待签名 0/4",
+    }
+    assert v["console"]["rows"]["p3"]["confirm_wait"]["text"] == "等待签名 0/2"
+    for pad in ("h0", "i0", "h1"):
+        show.do("submit", pad_id=pad, signature_id=f"sig-{pad}")
+    assert view()["run_of_show"]["round"]["confirm_wait"]["text"] == "等待签名 3/4"
+    assert view()["console"]["rows"]["p1"]["confirm_wait"] is None
+    assert view("en")["console"]["rows"]["p2"]["confirm_wait"]["text"] == "Waiting for signatures 1/2"
+    show.do("submit", pad_id="i1", signature_id="sig-i1")
+    assert view()["run_of_show"]["round"]["confirm_wait"] is None
+    # Without the rule, a confirm waits for nobody.
+    show.required = False
+    assert view()["console"]["rows"]["p3"]["confirm_wait"] is None

@@ -242,6 +242,7 @@ def test_a_signing_from_the_project_list_starts_its_round(show):
     """An operator who signs from the project list, without firing the cue, still starts the round: the
     console and the MC's monitor follow it, and so does the report."""
     show.do("09:30:00", "go")
+    show.do("09:35:00", "confirm", project_ids=["p1", "p2"])
     show.do("09:40:00", "announce", project_id="p3")
     show.do("09:41:00", "confirm", project_id="p3")
     show.do("09:42:00", "confirm", project_id="p4")
@@ -258,7 +259,20 @@ def test_a_signing_from_the_project_list_starts_its_round(show):
         "09:41:00、09:42:00",
         None,  # three of its projects are still to sign
     )
-    assert agenda[0]["actual_seconds"] == 600
+    assert (agenda[3]["started_time"], agenda[3]["firings"][0]["action"]) == ("09:35:00", "confirm")
+    assert agenda[0]["actual_seconds"] == 300
+
+
+def test_a_signing_out_of_order_starts_no_round(show):
+    """Round 2's project signed while round 1 is unsigned: the agenda stays where it was (the state's rule,
+    ``rules.in_order``), so the report starts neither round; the signing still stands in round 2's row."""
+    show.do("09:30:00", "go")
+    show.do("09:40:00", "announce", project_id="p3")
+    show.do("09:41:00", "confirm", project_id="p3")
+    agenda = reporting.of(show.ceremony)["agenda"]
+    assert [(r["status"], r["fired"]) for r in (agenda[3], agenda[6])] == [("not_reached", 0)] * 2
+    assert [c["time"] for c in agenda[6]["round"]["confirms"]] == ["09:41:00"]
+    assert agenda[0]["actual_seconds"] == 660
 
 
 def test_delays_by_time_of_day_without_a_date_or_on_another_day(show):

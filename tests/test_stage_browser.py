@@ -147,6 +147,40 @@ def test_the_mc_reads_the_running_cue_the_next_the_names_and_the_figure(server, 
         context.close()
 
 
+THREE_ROUNDS = [
+    ("opening", "仪式开始", "", "", (), None, None, ""),
+    ("speech", "书记致辞", "李明远", "区委书记", (), None, None, ""),
+    ("signing", "第一轮签约", "", "", (1, 2), None, None, ""),
+    ("signing", "第二轮签约", "", "", (3, 4), None, None, ""),
+    ("handover", "授钥匙", "", "", (), None, None, ""),
+    ("signing", "第三轮签约", "", "", (5,), None, None, ""),
+    ("closing", "仪式结束", "", "", (), None, None, ""),
+]
+
+
+def test_a_project_announced_out_of_order_is_what_the_mc_reads(fresh_server, chromium):
+    """The trial: 项目三 (62亿元) announced while round 1 was unsigned; the MC read round 2's 70亿元 and its
+    signatories, which the room could not see. Now /stage reads the wall, and the agenda stays."""
+    server = with_agenda(fresh_server(projects("10", "20", "62", "8", "30")), THREE_ROUNDS)
+    context, page = open_monitor(chromium, server)
+    try:
+        go(server, page)
+        go(server, page)
+        go(server, page, "announce", project_id=server.made_ids[2])
+        assert text(page, "#cue-kind") == "签约" and text(page, "#cue-title") == "测试项目三"
+        assert text(page, "#main-label") == "大屏上的项目"
+        assert page.locator("#main-content .project-name").all_inner_texts() == ["测试项目三"]
+        assert text(page, "#figure-text") == "62亿元" and text(page, "#names") == "代表三"
+        # GO still fires round 1 next.
+        assert text(page, "#next-title") == "第一轮签约"
+        assert page.evaluate("window.__kiosk.stage.reading") == "wall"
+        go(server, page)
+        assert text(page, "#cue-title") == "第一轮签约" and text(page, "#figure-text") == "30亿元"
+        assert page.evaluate("window.__kiosk.stage.reading") == "cue"
+    finally:
+        context.close()
+
+
 def mmss(seconds: int) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 

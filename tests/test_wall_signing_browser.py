@@ -418,3 +418,35 @@ def hold_confirm(console) -> None:
 
 def pad_name(server, pad_id: str) -> str:
     return next(p["name"] for p in server.state(operator=True)["pads"] if p["id"] == pad_id)
+
+
+def test_confirm_says_what_it_waits_for_before_the_press(signing, chromium):
+    """Seen in the trial: with every signature required and none submitted, 确认签约 was green with
+    "按住 0.8 秒"; the operator learned only after holding it. Now it looks not ready and says why."""
+    server, web, _pads, ids, pad = signing
+    r = web.put(server.url + "/api/v1/certificate", json={"signatures_required": True}, timeout=10)
+    assert r.status_code == 200, r.text
+    assert server.command("announce", project_id=ids[0]).status_code == 200
+    console = chromium.new_context(viewport={"width": 1024, "height": 768}).new_page()
+    try:
+        log_in(console, server.url, pin=OPERATOR_PIN)
+        button = console.locator("#btn-confirm")
+        sub = console.locator("#btn-confirm .cmd-sub")
+        console.locator("#btn-confirm.is-unready").wait_for()
+        assert sub.inner_text() == "等待签名 0/2"
+        green = "rgb(22, 101, 52)"  # the announced project's ready confirm
+        assert button.evaluate("b => getComputedStyle(b).backgroundColor") != green
+        host = pad(ids[0], "host")
+        sig = host.begin()
+        host.ink(sig, 1, stroke(0, 100, 400))
+        host.call("submit", {"signature_id": sig, "batches": 1, "command_id": uuid.uuid4().hex})
+        console.locator("#btn-confirm .cmd-sub").filter(has_text="等待签名 1/2").wait_for()
+        investor = pad(ids[0], "investor")
+        sig = investor.begin()
+        investor.ink(sig, 1, stroke(0, 100, 400))
+        investor.call("submit", {"signature_id": sig, "batches": 1, "command_id": uuid.uuid4().hex})
+        console.locator("#btn-confirm:not(.is-unready)").wait_for()
+        assert "等待签名" not in sub.inner_text()
+        assert button.evaluate("b => getComputedStyle(b).backgroundColor") == green
+    finally:
+        console.context.close()

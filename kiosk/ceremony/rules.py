@@ -49,8 +49,8 @@ class CeremonyError(Exception):
 def apply_entry(state: State, entry: LogEntry) -> State:
     """Fold one accepted log entry into the state. Never raises: the log is the truth."""
     ids = entry.projects
-    # A signing or announcement of a round's project makes that round the running cue (decide names it),
-    # so the MC's monitor follows an operator who works from the project list.
+    # A signing or announcement of a round's project makes that round the running cue when decide named
+    # it (only in order: ``in_order``), so the MC's monitor follows an operator who works from the list.
     cue = {"cue_id": entry.cue_id, "cue_at": entry.at, "standby_id": None} if entry.cue_id else {}
     if entry.action == "confirm":
         signed = dict(state.signed)
@@ -214,7 +214,7 @@ def decide(
                 raise CeremonyError("already_signed", name=p.name)
         ids = tuple(p.id for p in chosen)
         if command.action == "confirm" and signatures_required:
-            missing = [d for d in pads if d.project_id in ids and d.id not in state.submitted]
+            missing = unsubmitted(state, pads, ids)
             if missing:
                 raise CeremonyError("signatures_missing", names=[d.name for d in missing])
         round_ = round_of(cues, ids[0])
@@ -222,7 +222,8 @@ def decide(
             action=command.action,
             project_id=ids[0],
             project_ids=ids if len(ids) > 1 else (),
-            cue_id=round_.id if round_ is not None else None,
+            # Named only when the run may follow it there (``in_order``); out of order the agenda stays.
+            cue_id=round_.id if round_ is not None and in_order(state, projects, cues, round_) else None,
             **base,
         )
 
@@ -383,6 +384,13 @@ def pad_state(state: State, pad: Pad, drawing: bool = False) -> str:
     return "waiting"
 
 
+def unsubmitted(state: State, pads: Sequence[Pad], ids: Iterable[str]) -> list[Pad]:
+    """The pads of the projects ``ids`` still to submit: with signatures required, what their confirm
+    waits for (decide refuses it, the console's hold button says it before the press)."""
+    wanted = set(ids)
+    return [d for d in pads if d.project_id in wanted and d.id not in state.submitted]
+
+
 def signing_group(state: State, pads: Sequence[Pad], project_id: str) -> tuple[str, ...]:
     """The projects signed together with ``project_id`` (the round on the wall, else the project alone),
     once every pad of each has submitted: what the last submission signs when the organiser chose so.
@@ -441,6 +449,25 @@ def standby_cue(state: State, cues: Sequence[Cue]) -> Cue | None:
 def round_of(cues: Sequence[Cue], project_id: str) -> Cue | None:
     """The signing round a project belongs to."""
     return next((c for c in cues if c.kind == "signing" and project_id in c.project_ids), None)
+
+
+def round_signed(state: State, projects: Sequence[Project], c: Cue) -> bool:
+    """Whether every project of the round ``c`` (still in the running order) is signed."""
+    live = {p.id for p in projects}
+    return all(pid in state.signed for pid in c.project_ids if pid in live)
+
+
+def in_order(state: State, projects: Sequence[Project], cues: Sequence[Cue], round_: Cue) -> bool:
+    """Whether an announce or confirm in ``round_`` takes the run there: the round is running already, or
+    every signing round before it in the agenda is signed (what GO would reach without leaving a round
+    unsigned behind). Otherwise the signing is out of order: the running cue and the standby stay, so GO
+    still fires the round that was skipped, and no unsigned round is passed as done."""
+    if round_.id == state.cue_id:
+        return True
+    here = cue_index(cues, round_.id)
+    if here is None:
+        return False
+    return all(round_signed(state, projects, c) for c in cues[:here] if c.kind == "signing")
 
 
 def unsigned_in_round(state: State, projects: Sequence[Project], cues: Sequence[Cue]) -> list[Project]:

@@ -101,6 +101,10 @@ CONSOLE = {
     "none_selected": N_("未选择项目"),
     "no_projects": N_("尚无签约项目"),
     "loading": N_("正在载入…"),
+    # An announce out of order (the server's sentence says what it does to the agenda): asked first.
+    "order_q": N_("不按流程宣布？"),
+    "order_cancel": N_("不宣布"),
+    "order_ok": N_("仍然宣布"),
     "undo_q": N_("撤销「%(name)s」的签约？"),
     "undo_explain": N_("大屏上的累计金额和签约名单会随之更新。"),
     "undo_changed": N_("大屏状态刚刚更新，请核对要撤销的项目"),
@@ -820,6 +824,8 @@ STAGE = {
     "script": N_("主持词"),
     "no_script": N_("本环节没有主持词"),
     "projects": N_("本轮签约项目"),
+    # Projects the operator put on the wall outside the running cue (announced out of order).
+    "wall_projects": N_("大屏上的项目"),
     "signatories": N_("签约代表"),
     "call_up": N_("请上台"),
     "figure": N_("宣布金额"),

@@ -19,11 +19,28 @@ SCREEN_LABELS = {
     "keys": N_("金钥匙"),
 }
 # A cue's place in the run as the console's list and the MC's monitor mark it.
-CUE_STATES = {"done": N_("已完成"), "current": N_("进行中"), "standby": N_("待命"), "later": N_("未开始")}
+# "unsigned": a round before the running cue with a project still to sign (a jump passed it, an undo
+# took it back): never "done".
+CUE_STATES = {
+    "done": N_("已完成"),
+    "current": N_("进行中"),
+    "standby": N_("待命"),
+    "later": N_("未开始"),
+    "unsigned": N_("未签约"),
+}
 ROUND_LINE = N_("集中签约 · %(count)s")
 GO_NEXT = N_("GO → %(title)s")
 GO_END = N_("流程已到最后一项")
 GO_WAITS = N_("本轮尚未签约：先按住「确认签约」")
+# What announcing a project out of order does to the agenda (rules.in_order), asked before it is sent.
+OUT_OF_ORDER = N_(
+    "「%(name)s」属于「%(round)s」，而「%(skipped)s」尚未签约：流程停在原处，不会把它标为完成。"
+)
+OUT_OF_ORDER_GO = N_(
+    "「%(name)s」属于「%(round)s」，而「%(skipped)s」尚未签约：流程停在原处，不会把它标为完成；GO 仍将进入「%(cue)s」。"
+)
+# What the hold button says it waits for, before the press: submitted and required signatures.
+WAITING_SIGNATURES = N_("等待签名 %(done)s/%(all)s")
 PANIC_ON = N_("安全画面中 · 大屏只显示标题与标志")
 # A project's next step on the console: announce it, confirm it, or (signed) show it again.
 NEXT_ACTION = {"pending": "announce", "announced": "confirm", "signed": "show"}

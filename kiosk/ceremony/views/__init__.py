@@ -53,6 +53,8 @@ from ...words.views import (
     NEXT_ACTION,
     ON_AIR_NOTES,
     OPERATOR_STATUS,
+    OUT_OF_ORDER,
+    OUT_OF_ORDER_GO,
     PAD_HINTS,
     PAD_STATE_LABELS,
     PANIC_ON,
@@ -65,6 +67,7 @@ from ...words.views import (
     ROUND_LINE,
     SCREEN_LABELS,
     UNDO_FACTS,
+    WAITING_SIGNATURES,
     device_text,
 )
 from ..rules import (
@@ -72,6 +75,7 @@ from ..rules import (
     cue_index,
     figures,
     following_id,
+    in_order,
     is_public,
     milestone_crossed,
     milestones,
@@ -80,11 +84,13 @@ from ..rules import (
     pad_state,
     placeholder_fields,
     round_of,
+    round_signed,
     speaking,
     standby_cue,
     status_of,
     undo_target,
     unsigned_in_round,
+    unsubmitted,
     up_now_id,
     yi,
 )
@@ -262,12 +268,14 @@ def _cues(c: Ceremony, w: _Words, projects: list[dict]) -> tuple[list[dict], dic
     return rows, cue
 
 
-def _call_up(q: Cue, projects: list[dict], pads: Sequence[Pad], w: _Words) -> tuple[list[str], list[dict]]:
-    """Who the MC calls to the stage for ``q``, and who signs from elsewhere. A project with pads is signed
+def _call_up(
+    person: str | None, projects: list[dict], pads: Sequence[Pad], w: _Words
+) -> tuple[list[str], list[dict]]:
+    """Who the MC calls to the stage (the cue's ``person`` first), and who signs from elsewhere. A project with pads is signed
     by its pads' people: those at the table are called up (the district's first, each name once though one
     signs several projects), the remote ones are named apart with their place. A project without pads
     falls back to the signatories the organiser typed."""
-    names = [q.person] if q.person else []
+    names = [person] if person else []
     remote: list[dict] = []
     ids = {p["id"] for p in projects}
     signing = sorted(
@@ -296,7 +304,7 @@ def _cue_detail(
         return None
     projects = [by_id[pid] for pid in q.project_ids if pid in by_id]
     amount = sum(p["amount_wan"] for p in projects) if projects else None
-    names, remote = _call_up(q, projects, pads, w)
+    names, remote = _call_up(q.person, projects, pads, w)
     return {
         **row,
         "heading": cue_heading(row["kind_label"], row["title"]),
@@ -327,7 +335,10 @@ def _run_of_show(c: Ceremony, w: _Words, view: dict) -> dict:
             return "current"
         if q.id == cue["standby_id"]:
             return "standby"
-        return "done" if here is not None and i < here else "later"
+        if here is None or i >= here:
+            return "later"
+        # A round passed by a jump, or taken back by an undo, is not done while a project of it is unsigned.
+        return "unsigned" if q.kind == "signing" and not round_signed(c.state, c.projects, q) else "done"
 
     detail = [_cue_detail(q, rows[q.id], w, by_id, place(i, q), c.pads) for i, q in enumerate(c.cues)]
     current = next((d for d in detail if d["place"] == "current"), None)
@@ -350,10 +361,13 @@ def _run_of_show(c: Ceremony, w: _Words, view: dict) -> dict:
             "project_ids": [p.id for p in waiting],
             "names": w.listing([p.name for p in waiting]),
             "amount": w.money(total),
+            "confirm_wait": _confirm_wait(c, w, [p.id for p in waiting]),
         }
     return {
         "cues": detail,
         "current": current,
+        # What the MC reads while the wall shows other projects than the running cue: see _on_wall.
+        "on_wall": _on_wall(c, w, view, by_id, current),
         "standby": standby,
         "go": {"cue_id": standby["id"] if standby else None, "blocked": blocked, "line": go_line},
         "round": pending_round,
@@ -362,6 +376,85 @@ def _run_of_show(c: Ceremony, w: _Words, view: dict) -> dict:
         "note": {"text": c.state.note.text, "at": c.state.note.at, "time": fmt.time(c.state.note.at)}
         if c.state.note
         else None,
+    }
+
+
+def _on_wall(c: Ceremony, w: _Words, view: dict, by_id: dict, current: dict | None) -> dict | None:
+    """The cue as the MC reads it while the wall spotlights projects other than the running cue's (part of
+    its round, or a project announced out of order): the wall's projects, their figure and their
+    signatories to call up. Within the running round it keeps the round's title and script; outside it, it
+    is a signing of those projects alone. None while the wall shows what the running cue put there (or no
+    project): the running cue is what the MC reads."""
+    wall = view["wall"]
+    ids = wall["project_ids"] if wall["screen"] == "spotlight" else []
+    if not ids:
+        return None
+    if current is not None and current["kind"] == "signing" and set(ids) == set(current["project_ids"]):
+        return None
+    projects = [by_id[pid] for pid in ids if pid in by_id]
+    # Called up as the running cue's people are: the pads at the table, the remote ones apart.
+    names, remote = _call_up(None, projects, c.pads, w)
+    mine = {
+        "projects": [_brief(p) for p in projects],
+        "amount": w.money(sum(p["amount_wan"] for p in projects)),
+        "names": names,
+        "remote": remote,
+        "project_ids": list(ids),
+    }
+    if current is not None and current["kind"] == "signing" and set(ids) <= set(current["project_ids"]):
+        return {**current, **mine, "in_cue": True}
+    kind_label = w.t(CUE_KIND_LABELS["signing"])
+    title = w.listing([p["name"] for p in projects])
+    return {
+        **mine,
+        "id": None,
+        "kind": "signing",
+        "kind_label": kind_label,
+        "title": title,
+        "heading": cue_heading(kind_label, title),
+        "person": None,
+        "role": None,
+        "script": None,
+        "in_cue": False,
+    }
+
+
+def _out_of_order(c: Ceremony, view: dict, w: _Words, p: dict) -> str | None:
+    """What announcing ``p`` would do to the agenda when that is out of order (``rules.in_order``): its
+    round and the unsigned rounds before it named, and where GO still goes. The console asks with it."""
+    round_ = round_of(c.cues, p["id"])
+    if round_ is None or in_order(c.state, c.projects, c.cues, round_):
+        return None
+    rows = {r["id"]: r for r in view["cues"]}
+    here = cue_index(c.cues, round_.id) or 0
+    skipped = [
+        rows[q.id]["title"]
+        for q in c.cues[:here]
+        if q.kind == "signing" and not round_signed(c.state, c.projects, q)
+    ]
+    said = {"name": p["name"], "round": rows[round_.id]["title"], "skipped": w.listing(skipped)}
+    standby = standby_cue(c.state, c.cues)
+    if standby is None:
+        return w.t(OUT_OF_ORDER, **said)
+    row = rows[standby.id]
+    return w.t(OUT_OF_ORDER_GO, cue=cue_heading(row["kind_label"], row["title"]), **said)
+
+
+def _confirm_wait(c: Ceremony, w: _Words, ids: list[str]) -> dict | None:
+    """What a confirm of ``ids`` waits for, said before the press (the hold button shows it and looks not
+    ready): with every signature required, the pads still to submit ("等待签名 3/5"). None: ready."""
+    if not c.event.signatures_required:
+        return None
+    missing = unsubmitted(c.state, c.pads, ids)
+    if not missing:
+        return None
+    required = sum(1 for d in c.pads if d.project_id in ids)
+    submitted = required - len(missing)
+    return {
+        "code": "signatures_missing",
+        "submitted": submitted,
+        "required": required,
+        "text": w.t(WAITING_SIGNATURES, done=submitted, all=required),
     }
 
 
@@ -579,7 +672,7 @@ def operator(c: Ceremony) -> dict:
     screen, title, note, spot = _on_air(c, view, w)
     view["console"] = {
         "up_id": up_now_id(state, order),
-        "rows": _rows(view, state, order, w),
+        "rows": _rows(c, view, w),
         "undo": _undo(view, state, order, w),
         "idle_hint": w.t(HINT_ALL_DONE, n=len(order)) if order else w.t(HINT_NO_PROJECTS),
         # The ceremony's latest change, whoever made it: every console's status line can say it.
@@ -600,8 +693,10 @@ def operator(c: Ceremony) -> dict:
     return view
 
 
-def _rows(view: dict, state: State, order: list[Project], w: _Words) -> dict:
-    """Each project's row on the console: what its button sends next, whether it may sign, its hint."""
+def _rows(c: Ceremony, view: dict, w: _Words) -> dict:
+    """Each project's row on the console: what its button sends next, whether it may sign (and what its
+    confirm still waits for), its hint."""
+    state, order = c.state, ordered(c.projects)
     on_wall = view["wall"]
     rows = {}
     for p in view["projects"]:
@@ -618,6 +713,8 @@ def _rows(view: dict, state: State, order: list[Project], w: _Words) -> dict:
             "next_action": NEXT_ACTION[p["status"]],
             "following_id": following_id(state, order, p["id"]),
             "can_sign": p["status"] != "signed",
+            "confirm_wait": _confirm_wait(c, w, [p["id"]]) if p["status"] != "signed" else None,
+            "out_of_order": _out_of_order(c, view, w, p) if p["status"] == "pending" else None,
             "can_reshow": p["status"] == "signed" and on_wall["project_id"] != p["id"],
             "on_air": on_wall["project_id"] == p["id"],
             "hint": hint,

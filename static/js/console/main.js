@@ -21,7 +21,7 @@ import { nudge, outcome } from "./feedback.js";
 import { checkHold, wireHold } from "./hold.js";
 import { listenPads, padChips, wirePads } from "./pads.js";
 import { refreshPreview, renderScreens, wireMonitors } from "./monitors.js";
-import { changed, onChange, projectById, selected, selectionId, ui } from "./model.js";
+import { changed, onChange, projectById, rowFacts, selected, selectionId, ui } from "./model.js";
 import { render, renderHeader, renderStatus, renderWalls, rowNodes } from "./render.js";
 import { renderShow, scrollToCurrent, wireShow } from "./show.js";
 import { SETTLE_MS } from "./timing.js";
@@ -95,9 +95,31 @@ wireMonitors();
 wireShow();
 wirePads();
 
+function announce(p, seq) {
+  send("announce", "announce", { project_id: p ? p.id : null, expected_seq: seq });
+}
+
+// A project announced out of order leaves the agenda where it is: the server's sentence says so, and the
+// operator answers before anything is sent. The announce carries the seq the question was read at.
+let orderAsked = null;
 $("btn-announce").addEventListener("click", () => {
   const p = selected();
-  send("announce", "announce", { project_id: p ? p.id : null, expected_seq: ui.state ? ui.state.seq : null });
+  const seq = ui.state ? ui.state.seq : null;
+  const facts = p && rowFacts(p.id);
+  if (!facts || !facts.out_of_order || blockedBecause("announce")) {
+    announce(p, seq);
+    return;
+  }
+  orderAsked = { p, seq };
+  setText($("order-facts"), facts.out_of_order);
+  $("order-dialog").returnValue = "";
+  $("order-dialog").showModal();
+  $("order-cancel").focus();
+});
+$("order-dialog").addEventListener("close", () => {
+  const asked = orderAsked;
+  orderAsked = null;
+  if (asked && $("order-dialog").returnValue === "announce") announce(asked.p, asked.seq);
 });
 
 $("btn-reshow").addEventListener("click", () => {

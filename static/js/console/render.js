@@ -237,6 +237,7 @@ function renderTarget() {
   const chip = $("target-chip");
   let reason = "";
   let reshow = false;
+  let wait = null;
   if (!s) {
     setText($("target-order"), "");
     setText($("target-name"), t("loading"));
@@ -269,6 +270,8 @@ function renderTarget() {
     setText(chip, p.status_text + (p.signed_time ? " " + p.signed_time : ""));
     reason = facts.hint;
     reshow = facts.can_reshow;
+    // What the hold would wait for (signatures 3/5), said by the server before the press.
+    wait = (isRound ? round.confirm_wait : facts.confirm_wait) || null;
   }
   if (ui.pending && ui.pending.phase === "failed") reason = t("reason_failed_cmd");
   setText($("reason-text"), reason);
@@ -291,8 +294,13 @@ function renderTarget() {
   // Say so on the button itself, where the thumb is. A side or lobby screen does not show the signing.
   const showsSigning = (w) => !["side", "lobby"].includes(w.drawn_layout || w.layout);
   const unseen = !!s && !ui.walls.some((w) => showsSigning(w) && ["synced", "syncing"].includes(wallInfo(w).cls));
-  confirm.classList.toggle("is-unseen", unseen);
-  if (!ui.hold) setText(confirm.querySelector(".cmd-sub"), t(unseen ? "confirm_no_wall" : "confirm_sub"));
+  // Not ready: it looks disabled and says what it waits for. A hold still reaches the server, whose
+  // refusal names the missing signatures and flashes their chips.
+  confirm.classList.toggle("is-unready", !!wait && !confirmBusy);
+  confirm.classList.toggle("is-unseen", unseen && !wait);
+  if (!ui.hold) {
+    setText(confirm.querySelector(".cmd-sub"), wait ? wait.text : t(unseen ? "confirm_no_wall" : "confirm_sub"));
+  }
 
   const reshowBtn = $("btn-reshow");
   const reshowBusy = !!ui.pending && ui.pending.kind === "reshow";

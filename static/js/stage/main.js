@@ -253,9 +253,9 @@ function mainMode(cue) {
   return "title";
 }
 
-function mainLabel(mode, next) {
+function mainLabel(mode, next, outside) {
   if (mode === "script") return t("script");
-  if (mode === "projects") return t("projects");
+  if (mode === "projects") return t(outside ? "wall_projects" : "projects");
   if (mode === "idle" && next) return t("next");
   return "";
 }
@@ -305,8 +305,11 @@ function drawPlan(cue) {
 function draw(view) {
   const ros = view.run_of_show;
   const cueState = view.cue || {};
-  const cue = ros.current;
+  const running = ros.current;
   const next = ros.standby;
+  // What the MC reads: the wall's projects when it shows others than the running cue's (the server's
+  // on_wall: part of a round, a project announced out of order), else the running cue. Its timer stays.
+  const cue = ros.on_wall || running;
 
   root.setAttribute("data-kind", cue ? cue.kind : "");
   kindChip($("cue-kind"), cue);
@@ -324,7 +327,7 @@ function draw(view) {
   if (signature !== drawnMain) {
     drawnMain = signature;
     root.setAttribute("data-main", mode);
-    setText($("main-label"), mainLabel(mode, next));
+    setText($("main-label"), mainLabel(mode, next, !!ros.on_wall && !ros.on_wall.in_cue));
     $("main-fit").replaceChild(mainContent(shown, mode), $("main-content"));
     $("main-fit").scrollTop = 0;
   }
@@ -333,7 +336,7 @@ function draw(view) {
   const figure = cue && cue.amount ? cue.amount.text : "";
   $("figure").hidden = !figure;
   setText($("figure-text"), figure);
-  drawPlan(cue);
+  drawPlan(running);
 
   const panic = !!cueState.panic;
   $("panic").hidden = !panic;
@@ -348,22 +351,23 @@ function draw(view) {
   setText($("progress"), stage.progress || "");
 
   // The timer: a new cue starts from its own moment; the server's clock is taken again then.
-  const startedAt = cue ? cueState.started_at : null;
-  const key = cue ? cue.id + "|" + startedAt : null;
+  const startedAt = running ? cueState.started_at : null;
+  const key = running ? running.id + "|" + startedAt : null;
   if (key !== timing.key) {
     timing.key = key;
     timing.startedAt = startedAt;
     timing.started = startedAt ? Date.parse(startedAt) : null;
     if (startedAt) syncClock();
   }
-  timing.planned = cue ? cue.planned_seconds || null : null;
-  timing.running = !!cue && timing.started !== null && !Number.isNaN(timing.started);
+  timing.planned = running ? running.planned_seconds || null : null;
+  timing.running = !!running && timing.started !== null && !Number.isNaN(timing.started);
 
   tick();
   fitAll();
   exposeMore("stage", {
     seq: view.seq,
-    current: cue ? cue.id : null,
+    current: running ? running.id : null,
+    reading: ros.on_wall ? "wall" : "cue",
     standby: next ? next.id : null,
     panic,
     lang: view.lang,
