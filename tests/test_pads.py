@@ -85,6 +85,14 @@ def test_the_mcs_call_up_is_who_signs_at_the_table():
         # A project without pads still calls up the signatories the organiser typed.
         later = next(c for c in ros["cues"] if c["id"] == "r2")
         assert later["names"] == ["导入代表p3"] and later["remote"] == []
+    # The wall spotlights one project of the round: what the MC reads of it calls up its pads' people too.
+    show.do("announce", project_id="p2")
+    snap = Snapshot(
+        Event(title="签约仪式"), tuple(show.ps), show.state, Run("r", "live", AT), show.cues, tuple(show.pads)
+    )
+    on_wall = views.stage(snap)["run_of_show"]["on_wall"]
+    assert on_wall["in_cue"] and on_wall["project_ids"] == ["p2"]
+    assert on_wall["names"] == ["周建光"] and [r["name"] for r in on_wall["remote"]] == ["王小粉"]
 
 
 def test_go_on_a_round_arms_its_pads_and_the_next_cue_disarms_them():
