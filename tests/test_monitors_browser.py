@@ -4,8 +4,11 @@ screens dialog shows every paired screen's picture, state and layout, and change
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from harness import log_in, pair_page, projects, wait_drawn
+from PIL import Image
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -68,6 +71,45 @@ def test_program_and_preview_are_the_walls_own_drawing(fresh_server, chromium):
         page.click(f'.row[data-id="{second}"] .row-btn')
         page.locator("#pvw-what").filter(has_text="宣布后").wait_for()
         wait_stage(page, "#pvw-frame", screen="spotlight", names=["测试项目二"], signed=0)
+    finally:
+        context.close()
+
+
+LETTERBOX = (50, 0, 4)  # display.css: the theme-red --letterbox, all a wall shows around a stage it lost
+
+
+def dark_share(page, frame: str) -> float:
+    """How much of a monitor's picture, as the operator sees it on the console, is the bare letterbox."""
+    box = page.locator(frame).bounding_box()
+    clip = {"x": box["x"] + 3, "y": box["y"] + 3, "width": box["width"] - 6, "height": box["height"] - 6}
+    picture = Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB")
+    pixels = [picture.getpixel((x, y)) for x in range(picture.width) for y in range(picture.height)]
+    dark = sum(all(abs(c - bare) <= 6 for c, bare in zip(px, LETTERBOX, strict=True)) for px in pixels)
+    return dark / len(pixels)
+
+
+def test_the_program_monitor_keeps_drawing_after_each_go(fresh_server, chromium):
+    """Item 3 of issue 26: after the first GO the red monitor went dark until a reload (its wall page, in
+    the console's size container, changed its picture without being painted), while the green one drew."""
+    server = fresh_server(None)  # the sample, with its agenda
+    context = chromium.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    try:
+        log_in(page, server.url)
+        page.wait_for_selector('body[data-conn="live"]')
+        wait_stage(page, "#pgm-frame", screen="title")
+        page.wait_for_timeout(1500)  # the wall page's entrance
+        assert dark_share(page, "#pgm-frame") < 0.2
+        for _ in range(3):  # the opening, the first speech, the first round
+            page.locator("#btn-go:not(.is-disabled)").wait_for()
+            page.click("#btn-go")
+            seq = server.state()["seq"]
+            page.wait_for_function(
+                "(seq) => document.getElementById('pgm-frame').contentWindow.__kiosk?.display?.seq >= seq",
+                arg=seq,
+            )
+            page.wait_for_timeout(1500)  # the crossfade
+            assert dark_share(page, "#pgm-frame") < 0.2, server.state()["screen"]
     finally:
         context.close()
 
