@@ -141,11 +141,12 @@ def test_every_cue_and_signing_reaches_the_webhook_and_the_osc_desk_in_order(
     round_seq = sent[-1][1]["seq"]
     do("undo", "undo")
     do("show", "show", screen="roll")
+    # Cleared before the jump: firing a cue takes the MC's line down itself (and then there is none to clear).
+    do(None, "note", text="")
     do("cue.jump", "jump", cue_id="auto-closing")
     do("cue.back", "back")
     do("panic", "panic")
     do("unpanic", "unpanic")
-    do(None, "note", text="")
     # Standby and note are not the desk's business: nothing may come for them. One worker per target sends
     # in order, so once this later change has reached the receiver and the desk, anything sent for the
     # commands before it has too.
