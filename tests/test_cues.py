@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from kiosk.ceremony import views
 from kiosk.ceremony.rules import CeremonyError, agenda, apply_entry, decide, milestone_crossed, replay
 from kiosk.core.model import Ceremony, Command, Cue, Event, Project, Run, State
+from kiosk.reporting import charts
 from kiosk.words import messages
 
 AT = "2021-06-21T09:30:00+08:00"
@@ -146,7 +147,10 @@ def test_a_round_signs_at_one_moment_and_is_undone_as_one():
 def test_the_lists_a_page_shows_come_written_in_the_events_language():
     """The wall's round names, a project's signatories and the finale's chart texts are listed by the server
     (kiosk.words.format.listing), so English reads "a, b and c" there too: no page joins a list itself."""
-    ps = [replace(p, signatories=("周建光", "吴建明", "李明")) if p.id == "p1" else p for p in projects()]
+    ps = [
+        replace(p, signatories=("周建光", "吴建明", "李明"), amount_wan=150000) if p.id == "p1" else p
+        for p in projects()
+    ]
     show = Show(ps)
     for _ in range(3):
         show.do("go")
@@ -163,7 +167,11 @@ def test_the_lists_a_page_shows_come_written_in_the_events_language():
     assert en["projects"][0]["signatories_listed"] == ["周建光, ", "吴建明 and ", "李明"]
     assert zh["projects"][1]["signatories_listed"] == []
     assert en["tiers_text"].count(" and ") <= 1 and "、" not in en["tiers_text"] + en["industries_text"]
-    assert zh["tiers_text"] == "、".join(f"{t['label']} {t['count_text']}" for t in zh["tiers"])
+    assert zh["tiers_text"] == "、".join(f"{t['label']} {t['count_text']}" for t in zh["tiers"] if t["count"])
+    # The finale's chart draws the tiers that hold a project: no "100亿元以上 0个项目" bar on the wall.
+    assert zh["tiers"][0]["count"] == 0 and "100亿元以上" not in zh["tiers_text"]
+    svg = charts.tiers_svg(zh)
+    assert "100亿元以上" not in svg and zh["tiers"][-1]["label"] in svg
 
 
 def test_a_round_refuses_a_signed_project_and_changes_nothing():

@@ -123,7 +123,9 @@ def industries_svg(view: dict, style: str = "dark", width: int = 1100) -> str:
 
 
 def tiers_svg(view: dict, style: str = "dark", width: int = 1100) -> str:
-    """Projects by tier, as the article counts them."""
-    rows = [(t["label"], Decimal(t["count"]), t["count_text"]) for t in view["tiers"]]
+    """Projects by tier, as the article counts them: the tiers that hold a project (a "100亿元以上 0个项目" bar
+    on the wall reads as a failure in front of the room), all of them while none does."""
+    shown = [t for t in view["tiers"] if t["count"]] or view["tiers"]
+    rows = [(t["label"], Decimal(t["count"]), t["count_text"]) for t in shown]
     note = gettext(TIERS_NOTE, view["lang"])
     return _bars(rows, width, style, note, view["event"].get("colors") or {})

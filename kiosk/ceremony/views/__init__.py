@@ -196,7 +196,8 @@ def _figures(projects: list[Project], w: _Words) -> dict:
         "tiers_text": w.listing(
             [
                 f"{fmt.tier_label(floor, w.lang, w.unit, w.decimals)} {w.projects(n)}"
-                for floor, n in f["tiers"]
+                # The bars the chart draws: the tiers holding a project (all while none does).
+                for floor, n in ([t for t in f["tiers"] if t[1]] or f["tiers"])
             ]
         ),
         "industries_text": w.listing(
