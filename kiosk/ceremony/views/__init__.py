@@ -781,14 +781,7 @@ def _last_change(c: Ceremony, view: dict, w: _Words) -> dict | None:
         pad = next((d for d in c.pads if d.id == entry.pad_id), None)
         names = [by_id[pid]["name"] for pid in entry.projects if pid in by_id]
         what = w.t(LAST_CHANGE_PADS[entry.action], name=w.listing(names), pad=pad.name if pad else "")
-        last_change = {
-            "seq": entry.seq,
-            "time": fmt.time(entry.at),
-            "text": w.t(BY_DEVICE, what=what, device=device_text(entry.device, w.lang))
-            if entry.device
-            else what,
-            "what": what,
-        }
+        last_change = _change_line(entry, what, w)
     if entry is not None and entry.action in LAST_CHANGE:
         p = by_id.get(entry.project_id)
         names = [by_id[pid]["name"] for pid in entry.projects if pid in by_id]
@@ -800,15 +793,19 @@ def _last_change(c: Ceremony, view: dict, w: _Words) -> dict | None:
             screen=w.t(SCREEN_LABELS[entry.screen]) if entry.screen in SCREEN_LABELS else "",
             cue=cue_heading(cue_row["kind_label"], cue_row["title"]) if cue_row else "",
         )
-        last_change = {
-            "seq": entry.seq,
-            "time": fmt.time(entry.at),
-            "text": w.t(BY_DEVICE, what=what, device=device_text(entry.device, w.lang))
-            if entry.device
-            else what,
-            "what": what,
-        }
+        last_change = _change_line(entry, what, w)
     return last_change
+
+
+def _change_line(entry, what: str, w: _Words) -> dict:
+    """A change in words (``what``), and the same with the device that made it, when one did."""
+    device = device_text(entry.device, w.lang) if entry.device else None
+    return {
+        "seq": entry.seq,
+        "time": fmt.time(entry.at),
+        "text": w.t(BY_DEVICE, what=what, device=device) if device else what,
+        "what": what,
+    }
 
 
 def _placeholders(state: State, order: list[Project], w: _Words) -> dict | None:
