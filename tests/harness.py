@@ -7,6 +7,7 @@ Tests import it as ``harness`` (pytest puts tests/ on the path); scripts/shoot_*
 
 from __future__ import annotations
 
+import atexit
 import csv
 import io
 import json
@@ -15,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -191,6 +193,93 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# Servers are forked from a process that has done ``serve``'s imports (tests/zygote.py): the same program in
+# its own process, without the 0.8 s of CPU each start spends importing. KIOSK_TEST_ZYGOTE=0 starts each one
+# with ``python -m kiosk serve`` instead.
+ZYGOTE_ON = os.environ.get("KIOSK_TEST_ZYGOTE", "1") != "0"
+
+
+class ForkedServer:
+    """A server forked by the zygote, answering what the tests ask of a ``subprocess.Popen``."""
+
+    def __init__(self, zygote: _Zygote, pid: int):
+        self.zygote, self.pid, self.returncode = zygote, pid, None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            self.returncode = self.zygote.poll(self.pid)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"server {self.pid}", timeout)
+            time.sleep(0.01)
+        return self.returncode
+
+    def send_signal(self, sig: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, sig)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+class _Zygote:
+    def __init__(self):
+        self.proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "zygote.py")],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        # Servers may be started and polled from several threads of one test.
+        self.lock = threading.Lock()
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        """Its input closed, the zygote ends (the servers it forked are the tests' to stop)."""
+        self.proc.stdin.close()
+        self.proc.wait(10)
+        self.proc.stdout.close()
+
+    def ask(self, request: dict) -> dict:
+        with self.lock:
+            self.proc.stdin.write((json.dumps(request) + "\n").encode())
+            self.proc.stdin.flush()
+            line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the test zygote is gone (exit {self.proc.poll()})")
+        return json.loads(line)
+
+    def start(self, argv: list[str], env: dict, log: Path) -> ForkedServer:
+        request = {"argv": argv, "env": env, "cwd": str(ROOT), "log": str(log)}
+        return ForkedServer(self, self.ask({"start": request})["pid"])
+
+    def poll(self, pid: int) -> int | None:
+        return self.ask({"poll": pid})["code"]
+
+
+_zygotes: dict[int, _Zygote] = {}
+
+
+def _zygote() -> _Zygote:
+    """This process's zygote, started at first use (a fork of pytest would not do: it holds Chromium's
+    driver, threads and sockets)."""
+    with _zygote_lock:
+        z = _zygotes.get(os.getpid())
+        if z is None or z.proc.poll() is not None:
+            z = _zygotes[os.getpid()] = _Zygote()
+        return z
+
+
+_zygote_lock = threading.Lock()
+
+
 class LiveServer:
     """``python -m kiosk serve`` in a real process, on its own port and data folder, as a user runs it."""
 
@@ -218,14 +307,18 @@ class LiveServer:
             **self.extra_env,
         }
         env.pop("PYTHONWARNINGS", None)
-        with open(self.log, "ab") as out:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "kiosk", "serve", "--host", self.host, "--port", str(self.port)],
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
+        argv = ["serve", "--host", self.host, "--port", str(self.port)]
+        if ZYGOTE_ON:
+            self.proc = _zygote().start(argv, env, self.log)
+        else:
+            with open(self.log, "ab") as out:
+                self.proc = subprocess.Popen(
+                    [sys.executable, "-m", "kiosk", *argv],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
