@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from harness import EventSpec, open_console, pair_page, projects, wait_drawn
+from harness import EventSpec, console_seen, open_console, pair_page, projects, wait_drawn
 
 from kiosk.words.catalogue import gettext
 from kiosk.words.views import SCREEN_LABELS
@@ -29,6 +29,7 @@ WALL_DRAWN = """() => {
 }"""
 
 LINE = """() => ({
+  confirmed: document.getElementById('onair').getAttribute('data-confirmed'),
   label: document.getElementById('onair-screen').textContent,
   title: document.getElementById('onair-project').textContent,
   note: document.getElementById('onair-note').textContent,
@@ -43,8 +44,9 @@ def wall_at(server, name: str, chromium):
 
 
 def agrees(console, wall, lang: str, timeout: float = 10) -> dict:
-    """Until the console's on-air line says what the wall has drawn; the line then. The wall's own code
-    draws in its own time (a QR code arrives after the picture): the line may follow it a moment later."""
+    """Until the console's on-air line says, as confirmed, what the wall has drawn; the line then. The
+    wall's own code draws in its own time (a QR code arrives after the picture): the line may follow it a
+    moment later."""
     deadline = time.monotonic() + timeout
     while True:
         drawn, line = wall.evaluate(WALL_DRAWN), console.evaluate(LINE)
@@ -52,7 +54,8 @@ def agrees(console, wall, lang: str, timeout: float = 10) -> dict:
         black_said = any(w in line["note"] for w in ("黑屏", "black"))
         label = SCREEN_LABELS.get(drawn["screen"])
         ok = (
-            label is not None
+            line["confirmed"] == "true"
+            and label is not None
             and line["label"] == gettext(label, lang)
             and qr_said == (drawn["qr"] > 0)
             and black_said == (drawn["screen"] == "blank")
@@ -85,7 +88,8 @@ def test_a_rounds_confirm_claims_no_qr_code_the_wall_does_not_draw(fresh_server,
 
         # No main wall any more: the console no longer claims a picture, it says what it sent.
         wall.context.close()
-        server.command("show", screen="roll")
+        seq = server.command("show", screen="roll").json()["state"]["seq"]
+        console_seen(console, seq)
         console.locator("#onair[data-confirmed='false']").wait_for()
         line = console.evaluate(LINE)
         assert line["label"] == "签约名单" and "大屏尚未确认" in line["note"], line
