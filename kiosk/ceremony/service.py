@@ -145,6 +145,13 @@ class Ceremony:
                     self._views[audience] = views.AUDIENCES[audience](self._snap)
             return self._views[audience]
 
+    def on_air(self, walls: list[dict]) -> dict:
+        """The console's on-air line from what the paired walls report drawing (``views.on_air``), against
+        the operator view as it stands."""
+        with self._lock:
+            view = self.view("operator")  # (caught up first: the snapshot below is the one it was built from)
+            return views.on_air(self._snap, view, walls)
+
     def current(self) -> Snapshot:
         """The ceremony as it stands (the model every view is built from)."""
         self.catch_up()

@@ -11,6 +11,9 @@ from decimal import Decimal
 
 # "keys": the golden keys of a handover, handed over on stage (their QR codes, large).
 SCREENS = ("title", "spotlight", "roll", "finale", "blank", "keys")
+# What a screen reports it has drawn (its ``seen``): a screen above, or a round (several projects in the
+# spotlight), their 签约图 with the live ink, the lobby's codes, or the safe look (the title, for panic).
+DRAWN_SCREENS = (*SCREENS, "round", "signing", "lobby", "safe")
 SIGNING_ACTIONS = ("announce", "confirm", "undo", "show")
 # The run of show: fire the standby cue, choose it, go back one, jump to any cue, the safe look and back
 # from it, and a line for the MC's monitor.

@@ -125,9 +125,9 @@ CONSOLE = {
     ),
     "role_is": N_("本机登录身份："),
     "readonly_band": N_("只读 · 查看者：可以看到一切，不能操作"),
-    "arm_blank": N_("再点一次：黑屏"),
+    # A screen that takes a second tap (black, the finale), named as every sentence names it.
+    "arm": N_("再点一次：%(screen)s"),
     "confirm_no_wall": N_("⚠ 大屏未就绪 · 签约仍会记录"),
-    "arm_finale": N_("再点一次：总结"),
     "readonly_nudge": N_("这台设备以查看者身份登录，只能查看"),
     # The copy of the console its service worker kept, shown while the server cannot be reached.
     "kept_band": N_("离线副本 · 只读：服务器连接恢复后自动刷新"),

@@ -10,6 +10,9 @@ from .pages import CONSOLE
 # room, "announced" to the operator).
 PUBLIC_STATUS = {"pending": N_("待签约"), "announced": N_("签约中"), "signed": N_("已签约")}
 OPERATOR_STATUS = {"pending": N_("待签约"), "announced": N_("已宣布"), "signed": N_("已签约")}
+# Every picture a screen can draw, by the code it reports (kiosk.core.model.DRAWN_SCREENS): the one name
+# each has in every sentence that names one (the console's buttons and its on-air line, its status line,
+# the MC's monitor, the audit). The first six are also what ``show`` switches to.
 SCREEN_LABELS = {
     "title": N_("标题"),
     "spotlight": N_("聚焦"),
@@ -17,6 +20,10 @@ SCREEN_LABELS = {
     "finale": N_("总结"),
     "blank": N_("黑屏"),
     "keys": N_("金钥匙"),
+    "round": N_("集中签约"),
+    "signing": N_("签约图"),
+    "lobby": N_("大厅二维码屏"),
+    "safe": N_("安全画面"),
 }
 # A cue's place in the run as the console's list and the MC's monitor mark it.
 # "unsigned": a round before the running cue with a project still to sign (a jump passed it, an undo
@@ -41,7 +48,7 @@ OUT_OF_ORDER_GO = N_(
 )
 # What the hold button says it waits for, before the press: submitted and required signatures.
 WAITING_SIGNATURES = N_("等待签名 %(done)s/%(all)s")
-PANIC_ON = N_("安全画面中 · 大屏只显示标题与标志")
+PANIC_ON = N_("%(screen)s中 · 大屏只显示标题与标志")
 # A project's next step on the console: announce it, confirm it, or (signed) show it again.
 NEXT_ACTION = {"pending": "announce", "announced": "confirm", "signed": "show"}
 # A paired screen's layout as the console names it.
@@ -76,16 +83,28 @@ HINT_SIGNED = N_("「%(name)s」已于 %(time)s 签约，不能再次宣布或�
 HINT_ANNOUNCED = N_("大屏正在宣布此项目 · 按住「确认签约」完成签约")
 HINT_PENDING = N_("可先「宣布」，或直接按住「确认签约」")
 HINT_OTHER_ON_AIR = N_("大屏正在显示其他项目：「宣布」会切换到此项目")
-HINT_ALL_DONE = N_("全部 %(n)s 个项目已签约，可切换到「总结」画面")
+HINT_ALL_DONE = N_("全部 %(n)s 个项目已签约，可切换到「%(screen)s」画面")
 HINT_NO_PROJECTS = N_("尚无签约项目：请先用 python -m kiosk import 导入项目清单")
+# The console's on-air line under the name of the picture the main wall reports drawing: said from that
+# report only (a golden key's QR code only once the wall says it has drawn it), never from the command.
 ON_AIR_NOTES = {
-    "announced": N_("宣布中 · 等待签约"),
-    "signed": N_("签约庆祝 · %(time)s 已签约 · 金钥匙二维码展示中"),
     "pending": N_("项目介绍"),
-    "title": N_("仪式标题页"),
+    "announced": N_("宣布中 · 等待签约"),
+    "signed": N_("签约庆祝 · %(time)s 已签约"),
+    "signed_qr": N_("签约庆祝 · %(time)s 已签约 · 金钥匙二维码展示中"),
+    "round_signed": N_("签约庆祝 · %(count)s已签约"),
+    "signing": N_("签名实时上屏 · 等待签约"),
+    "keys_qr": N_("金钥匙二维码展示中 · %(count)s"),
+    "keys_no_qr": N_("二维码尚未显示"),
     "roll": N_("已签约 %(count)s"),
     "finale": N_("总投资 %(total)s · %(count)s"),
-    "blank": N_("大屏现在是黑屏"),
+    "blank": N_("观众现在看不到任何画面"),
+    "safe": N_("只显示标题与标志"),
+}
+# No main wall has reported drawing the latest change: the line names what was sent and says so.
+ON_AIR_UNCONFIRMED = {
+    "waiting": N_("已发送 · 大屏尚未确认"),
+    "none": N_("已发送 · 大屏尚未确认：没有主屏在线"),
 }
 PROGRESS = N_("已签约 %(done)s/%(all)s 项 · %(total)s")
 PLANNED = N_("计划 %(total)s")
@@ -107,7 +126,7 @@ LAST_CHANGE = {
     "jump": N_("已跳转到：%(cue)s"),
     "back": N_("已返回：%(cue)s"),
     "standby": N_("待命：%(cue)s"),
-    "panic": N_("大屏已切到安全画面"),
+    "panic": N_("大屏已切到「%(screen)s」"),
     "unpanic": N_("大屏已恢复"),
     "note": N_("已更新给主持人的提示"),
 }

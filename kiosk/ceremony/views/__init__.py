@@ -52,6 +52,7 @@ from ...words.views import (
     MILESTONE,
     NEXT_ACTION,
     ON_AIR_NOTES,
+    ON_AIR_UNCONFIRMED,
     OPERATOR_STATUS,
     OUT_OF_ORDER,
     OUT_OF_ORDER_GO,
@@ -373,7 +374,7 @@ def _run_of_show(c: Ceremony, w: _Words, view: dict) -> dict:
         "go": {"cue_id": standby["id"] if standby else None, "blocked": blocked, "line": go_line},
         "round": pending_round,
         "guard_ms": GO_GUARD_MS,
-        "panic_text": w.t(PANIC_ON) if cue["panic"] else "",
+        "panic_text": w.t(PANIC_ON, screen=w.t(SCREEN_LABELS["safe"])) if cue["panic"] else "",
         "note": {"text": c.state.note.text, "at": c.state.note.at, "time": fmt.time(c.state.note.at)}
         if c.state.note
         else None,
@@ -670,23 +671,20 @@ def operator(c: Ceremony) -> dict:
     w = _Words(c)
     view = _base(c, w, OPERATOR_STATUS)
     state, order = c.state, ordered(c.projects)
-    screen, title, note, spot = _on_air(c, view, w)
     view["console"] = {
         "up_id": up_now_id(state, order),
         "rows": _rows(c, view, w),
         "undo": _undo(view, state, order, w),
-        "idle_hint": w.t(HINT_ALL_DONE, n=len(order)) if order else w.t(HINT_NO_PROJECTS),
+        "idle_hint": w.t(HINT_ALL_DONE, n=len(order), screen=w.t(SCREEN_LABELS["finale"]))
+        if order
+        else w.t(HINT_NO_PROJECTS),
         # The ceremony's latest change, whoever made it: every console's status line can say it.
         "last_change": _last_change(c, view, w),
         # Unsigned projects whose name or investor reads like a stand-in: said before they reach the wall.
         "placeholders": _placeholders(state, order, w),
-        "on_air": {
-            "screen": screen,
-            "label": w.t(SCREEN_LABELS[screen]),
-            "title": title,
-            "note": note,
-            "status": spot["status"] if spot else "",
-        },
+        # What was sent to the wall, not yet confirmed by it: the console says what a main wall reports
+        # drawing once one has drawn this change (on_air, in the ``displays`` message).
+        "on_air": _on_air_line(view, w, drawing_of(view), confirmed=False, reason="waiting"),
         "progress": _progress(view, w),
         "planned": w.t(PLANNED, total=view["planned"]["total"]["text"]),
     }
@@ -750,25 +748,98 @@ def _undo(view: dict, state: State, order: list[Project], w: _Words) -> dict | N
     return undo
 
 
-def _on_air(c: Ceremony, view: dict, w: _Words) -> tuple[str, str, str, dict | None]:
-    """(screen, title, note, the project in the spotlight) of what the wall shows now."""
-    on_wall = view["wall"]
+# The layouts that draw the show itself (a side screen keeps the roll, a lobby its codes): the room sees
+# what a main wall draws, or a totem's where there is no main wall.
+ON_AIR_LAYOUTS = ("main", "totem")
+
+
+def drawing_of(view: dict) -> dict:
+    """The picture a main wall draws of ``view``, as static/js/display/main.js works it out and reports it
+    in its ``seen``: a code of DRAWN_SCREENS and the projects on it."""
+    wall = view["wall"]
+    screen, ids = wall["screen"], list(wall["project_ids"])
+    if wall["panic"]:
+        return {"screen": "safe", "project_ids": []}
+    if screen == "spotlight" and view["signing"]:
+        screen, ids = "signing", [cert["project_id"] for cert in view["signing"]["certificates"]]
+    elif screen == "spotlight" and len(ids) > 1:
+        screen = "round"
+    return {
+        "screen": screen,
+        "project_ids": ids if screen in ("spotlight", "round", "signing", "keys") else [],
+    }
+
+
+def on_air(c: Ceremony, view: dict, walls: Sequence[dict]) -> dict:
+    """The console's on-air line from what the paired walls report drawing (their ``seen``: seq, layout,
+    picture, projects, the QR codes that arrived), for the operator ``view`` of ``c``: a main wall's picture
+    once it reports this view's seq (a totem's where no main wall is paired). Else what was sent, said to be
+    unconfirmed, and why: no such wall is there, or none has reported drawing this change yet."""
+    w = _Words(c)
+    paired = [x for x in walls if x.get("paired")]
+    by_layout = [[x for x in paired if x.get("drawn_layout") == layout] for layout in ON_AIR_LAYOUTS]
+    showing = next((found for found in by_layout if found), [])
+    current = [x for x in showing if x.get("seq") == view["seq"] and x.get("drawn")]
+    if not current:
+        reason = "waiting" if showing else "none"
+        return _on_air_line(view, w, drawing_of(view), confirmed=False, reason=reason)
+    wall = min(current, key=lambda x: x["id"])
+    return _on_air_line(view, w, wall["drawn"], confirmed=True) | {"wall": wall["name"]}
+
+
+def _on_air_line(view: dict, w: _Words, drawn: dict, confirmed: bool, reason: str = "") -> dict:
+    """The line for a picture (``drawn``: screen, project_ids, qr): its name, what is on it, and a note
+    that says only what the picture shows (confirmed) or that it is not confirmed (``reason``)."""
     by_id = {p["id"]: p for p in view["projects"]}
-    screen = on_wall["screen"]
-    spot = by_id.get(on_wall["project_id"]) if screen == "spotlight" else None
-    if spot is not None:
-        title = spot["name"]
-        note = w.t(ON_AIR_NOTES[spot["status"]], time=spot["signed_time"])
-    elif screen == "title":
-        title, note = c.event.title, w.t(ON_AIR_NOTES["title"])
-    elif screen == "finale":
-        title = ""
-        note = w.t(ON_AIR_NOTES["finale"], total=view["total"]["text"], count=view["signed_text"])
+    screen = drawn["screen"]
+    shown = [by_id[pid] for pid in drawn["project_ids"] if pid in by_id]
+    qr = [pid for pid in drawn.get("qr", ()) if pid in by_id]
+    statuses = {p["status"] for p in shown}
+    status = "signed" if shown and statuses == {"signed"} else "announced" if "announced" in statuses else ""
+    title, note = "", ""
+    if screen in ("title", "safe"):
+        title = view["event"]["title"]
+        note = w.t(ON_AIR_NOTES["safe"]) if screen == "safe" else ""
+    elif screen == "spotlight" and shown:
+        p = shown[0]
+        title, status = p["name"], p["status"]
+        key = "signed_qr" if status == "signed" and p["id"] in qr else status
+        note = w.t(ON_AIR_NOTES[key], time=p["signed_time"])
+    elif screen in ("round", "signing"):
+        title = w.listing([p["name"] for p in shown])
+        if screen == "signing":
+            note = w.t(ON_AIR_NOTES["signing"])
+        elif status == "signed":
+            note = w.t(ON_AIR_NOTES["round_signed"], count=w.projects(len(shown)))
+        else:
+            note = w.t(ON_AIR_NOTES[status or "pending"])
+    elif screen in ("keys", "lobby"):
+        title = w.listing([p["name"] for p in shown]) if screen == "keys" else ""
+        status = "signed" if qr else ""
+        note = (
+            w.t(ON_AIR_NOTES["keys_qr"], count=w.projects(len(qr))) if qr else w.t(ON_AIR_NOTES["keys_no_qr"])
+        )
     elif screen == "roll":
-        title, note = "", w.t(ON_AIR_NOTES["roll"], count=view["signed_text"])
-    else:
-        title, note = "", w.t(ON_AIR_NOTES["blank"])
-    return screen, title, note, spot
+        note = w.t(ON_AIR_NOTES["roll"], count=view["signed_text"])
+    elif screen == "finale":
+        note = w.t(ON_AIR_NOTES["finale"], total=view["total"]["text"], count=view["signed_text"])
+    elif screen == "blank":
+        note = w.t(ON_AIR_NOTES["blank"])
+    if not confirmed:
+        # What was sent is named; nothing is claimed of the picture (a QR code least of all).
+        status, note = "", w.t(ON_AIR_UNCONFIRMED[reason])
+    return {
+        "seq": view["seq"],
+        "log_id": view["log_id"],
+        "confirmed": confirmed,
+        "screen": screen,
+        "label": w.t(SCREEN_LABELS[screen]),
+        "title": title,
+        "note": note,
+        "status": status,
+        "qr": len(qr),
+        "wall": None,
+    }
 
 
 def _last_change(c: Ceremony, view: dict, w: _Words) -> dict | None:
@@ -786,11 +857,13 @@ def _last_change(c: Ceremony, view: dict, w: _Words) -> dict | None:
         p = by_id.get(entry.project_id)
         names = [by_id[pid]["name"] for pid in entry.projects if pid in by_id]
         key = "reshow" if entry.action == "show" and entry.screen == "spotlight" and p else entry.action
+        # (the safe look is a picture of its own, named as every sentence names it)
+        named = "safe" if entry.action == "panic" else entry.screen
         cue_row = next((r for r in view["cues"] if r["id"] == entry.cue_id), None)
         what = w.t(
             LAST_CHANGE[key],
             name=w.listing(names) if names else (p["name"] if p else ""),
-            screen=w.t(SCREEN_LABELS[entry.screen]) if entry.screen in SCREEN_LABELS else "",
+            screen=w.t(SCREEN_LABELS[named]) if named in SCREEN_LABELS else "",
             cue=cue_heading(cue_row["kind_label"], cue_row["title"]) if cue_row else "",
         )
         last_change = _change_line(entry, what, w)

@@ -1,6 +1,6 @@
 """The big screens' sockets: the walls (paired screens) and the pages waiting for pairing, listed for the
-operators in the shared store; a screen reports the ``seq`` and the layout it has drawn, so the console can
-show that the wall is current before the operator presses Confirm.
+operators in the shared store; a screen reports the ``seq``, the layout and the picture it has drawn, so the
+console can show that the wall is current before the operator presses Confirm, and say what is on it.
 
 A page says it is a screen with ``auth={"role": "display", "name": ...}``; it joins the ``public`` room
 (``kiosk.web.sockets``) and draws the live ink of the pads (``kiosk.web.pads.sockets``).
@@ -13,9 +13,10 @@ import secrets
 
 from flask import request
 
+from ...ceremony import signals
 from ...ceremony.credentials import SCREEN_NAME_MAX
 from ...core.clock import Clock
-from ...core.model import LAYOUTS
+from ...core.model import DRAWN_SCREENS, LAYOUTS, MAX_ROUND
 from ...store.shared import LocalCluster, Shared
 from ...words.catalogue import N_, gettext
 from ..sockets import INK_ROOM, Hub, alive
@@ -66,22 +67,29 @@ class Displays:
             # Chosen on the console (None: by the screen's shape), and the one the screen says it draws.
             "layout": layout,
             "drawn_layout": None,
+            # What it reports drawing at ``seq`` (drawn_of), None until it says.
+            "drawn": None,
             # The process holding its socket: a screen of a process that died is no longer listed.
             "host": self.cluster.host_id,
         }
         self.shared.hset(self.TABLE, sid, json.dumps(entry, ensure_ascii=False))
         return entry
 
-    def seen(self, sid: str, seq: int, drawn: str | None = None) -> bool:
+    def seen(self, sid: str, seq: int, layout: str | None = None, drawn: dict | None = None) -> bool:
+        """A paired screen's report: the ``seq``, the layout and the picture (``drawn``) it has drawn.
+        True when that changed what the operators know."""
         raw = self.shared.hget(self.TABLE, sid)
         if raw is None:
             return False
         entry = json.loads(raw)
-        drawn = drawn or entry.get("drawn_layout")
-        if not entry["paired"] or (entry["seq"] == seq and entry.get("drawn_layout") == drawn):
+        layout = layout or entry.get("drawn_layout")
+        if not entry["paired"] or (
+            entry["seq"] == seq and entry.get("drawn_layout") == layout and entry.get("drawn") == drawn
+        ):
             return False
         entry["seq"] = seq
-        entry["drawn_layout"] = drawn
+        entry["drawn_layout"] = layout
+        entry["drawn"] = drawn
         self.shared.hset(self.TABLE, sid, json.dumps(entry, ensure_ascii=False))
         return True
 
@@ -114,6 +122,23 @@ class Displays:
         return next(((k, e) for k, e in self._all() if not e["paired"] and e["code"] == code), None)
 
 
+def drawn_of(data: dict, known: set[str]) -> dict | None:
+    """What a screen says it has drawn beside its seq, read as any input from the network: a picture of
+    DRAWN_SCREENS, the projects on it and those whose golden-key QR code has arrived, each a project of the
+    ceremony, at most MAX_ROUND of each (the rest is not read). A picture it does not name (a wall page
+    from before the pictures were reported) or one unknown: None, nothing claimed."""
+    screen = data.get("screen")
+    if not isinstance(screen, str) or screen not in DRAWN_SCREENS:
+        return None
+
+    def projects(key: str) -> list[str]:
+        given = data.get(key)
+        listed = given[:MAX_ROUND] if isinstance(given, list) else []
+        return list(dict.fromkeys(p for p in listed if isinstance(p, str) and p in known))
+
+    return {"screen": screen, "project_ids": projects("project_ids"), "qr": projects("qr")}
+
+
 def screen_info(entry: dict) -> dict:
     """What a big screen is told about itself: paired or its code, its name, its chosen layout."""
     return {k: entry[k] for k in ("paired", "code", "name", "layout")}
@@ -127,7 +152,9 @@ def register(hub: Hub) -> Displays:
     app.extensions["kiosk_displays"] = displays
 
     def screens_message() -> dict:
-        return {"displays": displays.list(), "waiting": displays.waiting()}
+        walls = displays.list()
+        # The console's on-air line, said from what the walls report drawing (ceremony.on_air).
+        return {"displays": walls, "waiting": displays.waiting(), "on_air": ceremony.on_air(walls)}
 
     def tell_operators() -> None:
         socketio.emit("displays", screens_message(), to="operators")
@@ -172,16 +199,19 @@ def register(hub: Hub) -> Displays:
 
     @socketio.on("seen")
     def on_seen(data=None):
-        """A big screen reports the ``seq`` it has drawn; operators hear when it changes."""
-        seq = data.get("seq") if isinstance(data, dict) else None
-        drawn = data.get("layout") if isinstance(data, dict) else None
-        if drawn not in LAYOUTS:
-            drawn = None
+        """A big screen reports the ``seq`` it has drawn, in which layout, and the picture (``screen``, its
+        ``project_ids``, the ``qr`` codes that arrived); operators hear when that changes."""
+        data = data if isinstance(data, dict) else {}
+        seq, layout = data.get("seq"), data.get("layout")
+        if not isinstance(layout, str) or layout not in LAYOUTS:
+            layout = None
+        view = ceremony.view("public")
         # A screen cannot have drawn a seq the log has not reached: a fake one reporting 10**9 would show
         # as current on the console, the very light operators check before confirming.
-        if type(seq) is not int or not 0 <= seq <= ceremony.view("public")["seq"]:
+        if type(seq) is not int or not 0 <= seq <= view["seq"]:
             return
-        if displays.seen(request.sid, seq, drawn):
+        drawn = drawn_of(data, {p["id"] for p in view["projects"]})
+        if displays.seen(request.sid, seq, layout, drawn):
             tell_operators()
 
     def pair_waiting(_sender, sid: str, url: str):
@@ -195,6 +225,16 @@ def register(hub: Hub) -> Displays:
                 socketio.emit("screen", screen_info(json.loads(raw)), to=sid)
         tell_operators()
 
+    def changed(_sender):
+        # The on-air line follows every change at once: "not confirmed" until a main wall draws it (or,
+        # with none there, saying so), then what that wall reports.
+        try:
+            tell_operators()
+        except Exception as err:  # the shared store away: the change stands, the next report tells
+            said.warn("could not tell the operators what is on the wall: %s", err)
+
+    # weak=False: a collected closure would stop the line silently. (Once per change across processes.)
+    signals.state_changed.connect(changed, sender=ceremony, weak=False)
     app.extensions["kiosk_pair_waiting"] = pair_waiting
     app.extensions["kiosk_relayout"] = relayout
     app.extensions["kiosk_tell_operators"] = tell_operators

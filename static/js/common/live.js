@@ -48,7 +48,8 @@ export function fetchState(path = "/api/v1/state") {
  *   onState(view, previous, how)  how: "live" for a broadcast, "sync" for a catch-up; returning false says
  *               the page did not take the view
  *   onStatus("connecting" | "live" | "reconnecting"), onRefused() (a guarded role's socket was refused),
- *   onGone() (the catch-up answered 404: the pad's link was taken away), onDisplays(list, waiting),
+ *   onGone() (the catch-up answered 404: the pad's link was taken away), onDisplays(list, waiting, onAir)
+ *   (the paired walls, the screens waiting, and the on-air line said from what the walls report drawing),
  *   onScreen(info), onPair(url), report() (a big screen's report beside the seq it has drawn)
  */
 export function connect(options) {
@@ -96,7 +97,7 @@ export function connect(options) {
     if (options.report && current) report();
   }
 
-  // A big screen's report: the seq it has drawn, and what else it says about itself (its layout).
+  // A big screen's report: the seq it has drawn, and what else it says about itself (its layout, its picture).
   function report() {
     if (current && options.report) socket.emit("seen", { seq: current.seq, ...options.report() });
   }
@@ -149,7 +150,7 @@ export function connect(options) {
     accept(view, how);
   });
   socket.on("displays", (msg) => {
-    if (options.onDisplays) options.onDisplays(msg.displays || [], msg.waiting || []);
+    if (options.onDisplays) options.onDisplays(msg.displays || [], msg.waiting || [], msg.on_air || null);
   });
   // A big screen hears whether it is paired (else the code it shows while it waits), and its pairing link
   // once an operator approves it.

@@ -210,8 +210,9 @@ ui.live = connect({
     if (keptCopy && status === "live") window.location.reload();
     render();
   },
-  onDisplays: (list) => {
+  onDisplays: (list, _waiting, onAir) => {
     ui.walls = Array.isArray(list) ? list : [];
+    ui.onAir = onAir;
     renderWalls();
     render(); // Confirm says when no wall would show the signing
     screensChanged();

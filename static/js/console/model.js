@@ -10,6 +10,7 @@ export const ui = {
   seqChangedAt: 0, // when its seq last moved (for the big screens' grace period)
   conn: "connecting",
   walls: [], // the big screens connected, from the server
+  onAir: null, // what the main wall reports drawing, in words (the server's, with the walls), or not confirmed
   manualId: null, // a row the operator tapped; null: follow the running order
   armed: null, // black or finale after its first tap, waiting for the second
   pending: null, // the one command in flight (or failed, waiting for Retry or Give up)

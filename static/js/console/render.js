@@ -191,9 +191,13 @@ function renderOnAir() {
   const card = $("onair");
   const s = ui.state;
   if (!s) return;
-  const air = s.console.on_air;
+  // The server's line from what the main wall reports drawing, for the view on this console; until it
+  // comes for this view, the view's own: what was sent, not yet confirmed.
+  const told = ui.onAir;
+  const air = told && told.seq === s.seq && told.log_id === s.log_id ? told : s.console.on_air;
   card.setAttribute("data-screen", air.screen);
   card.setAttribute("data-status", air.status);
+  card.setAttribute("data-confirmed", air.confirmed ? "true" : "false");
   setText($("onair-screen"), air.label);
   setText($("onair-project"), air.title);
   setText($("onair-note"), air.note);
@@ -346,7 +350,7 @@ function renderScreens() {
     button.classList.toggle("is-armed", armed);
     button.setAttribute("aria-pressed", current ? "true" : "false");
     setCmdState(button, !ui.state, waiting && !current, busy);
-    setBusyLabel(button, busy, armed ? t("arm_" + screen) : screenLabel(screen));
+    setBusyLabel(button, busy, armed ? t("arm", { screen: screenLabel(screen) }) : screenLabel(screen));
   }
 }
 

@@ -63,7 +63,9 @@ export function buildLobby(view, only) {
       const item = el("li", "lobby-key" + (p.id === latest ? " latest" : ""));
       item.setAttribute("data-id", p.id);
       const qr = el("div", "lobby-qr");
-      add(qr, liveImage("lobby-qr-img", "/display/qr/" + encodeURIComponent(p.id) + ".svg", t("keyScan"), qr));
+      const code = liveImage("lobby-qr-img", "/display/qr/" + encodeURIComponent(p.id) + ".svg", t("keyScan"), qr);
+      code.setAttribute("data-qr", p.id); // reported once it has arrived (main.js)
+      add(qr, code);
       add(item, qr, add(el("div", "lobby-text"),
         add(el("div", "lobby-name"), el("span", "lobby-order", byId.get(p.id).order), setWords(el("span", "lobby-name-text"), p.name)),
         p.investor ? el("div", "lobby-investor", p.investor) : null));

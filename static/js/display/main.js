@@ -251,6 +251,8 @@ function render(state, live) {
   }
   // A signing on screen: its places' marks and its pictures follow every view, in place.
   if (d.screen === "signing") updateSigning(view.node, state.signing);
+  drawn.screen = d.screen === "title" && state.wall.panic ? "safe" : d.screen;
+  drawn.ids = projectsOn(d, state);
 
   // A signing that carried the total past a milestone (the organiser shows the goal): said once the
   // seal has landed, over the spotlight or the roll, never over the lobby's codes.
@@ -266,6 +268,52 @@ function render(state, live) {
   refreshImages(view.node, state);
   updateBand(state, live);
 }
+
+// ---------------------------------------------------------------- what this screen reports
+
+// Beside the seq it has drawn, a screen reports (common/live.js sends it as `seen`) its layout, its picture
+// (the safe look: the title drawn for panic), the projects on it, and the golden keys whose QR code has
+// arrived: the console says what is on the wall from this alone, never from the command it sent.
+const drawn = { screen: null, ids: [], qr: "" };
+
+function projectsOn(d, state) {
+  if (d.screen === "spotlight") return [d.project.id];
+  if (d.screen === "round") return d.projects.map((p) => p.id);
+  if (d.screen === "signing") return state.signing.certificates.map((c) => c.project_id);
+  if (d.screen === "keys") {
+    const signed = new Set(state.projects.filter((p) => p.status === "signed").map((p) => p.id));
+    return d.ids.filter((id) => signed.has(id)); // (lobby.js draws a key for a signed project only)
+  }
+  return [];
+}
+
+/** The projects whose QR code is on the picture now: arrived whole (a code pending or failed is hidden). */
+function arrivedCodes() {
+  if (!view.node) return [];
+  return [...view.node.querySelectorAll("img[data-qr]")]
+    .filter((img) => img.complete && img.naturalWidth > 0)
+    .map((img) => img.getAttribute("data-qr"));
+}
+
+function drawnReport() {
+  const qr = arrivedCodes();
+  drawn.qr = qr.join(",");
+  return { layout, screen: drawn.screen, project_ids: drawn.ids, qr };
+}
+
+// A code arrives (or fails) after its picture was reported: report again, once for a burst of them.
+let codesTimer = 0;
+function codeSettled(event) {
+  const img = event.target;
+  if (!link || !img || !img.hasAttribute || !img.hasAttribute("data-qr")) return;
+  clearTimeout(codesTimer);
+  codesTimer = setTimeout(() => {
+    if (arrivedCodes().join(",") !== drawn.qr) link.report();
+  }, 50);
+}
+// (load and error do not bubble: caught on their way down)
+screensEl.addEventListener("load", codeSettled, true);
+screensEl.addEventListener("error", codeSettled, true);
 
 // ---------------------------------------------------------------- connection
 
@@ -397,7 +445,7 @@ link = fed ? null : connect({
   auth: { role: preview ? "viewer" : "display", name: body.getAttribute("data-screen-name") || "" },
   // A preview is no big screen: it neither proves its link every 2 s nor reports what it drew.
   heartbeat: !preview,
-  report: preview ? null : () => ({ layout }),
+  report: preview ? null : drawnReport,
   onState,
   onStatus,
   onScreen: preview ? null : onScreen,

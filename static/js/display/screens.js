@@ -184,7 +184,9 @@ function buildKeyCard(project) {
   add(card, add(el("div", "gk-head"), el("div", "gk-key"), title));
   const name = setWords(el("div", "gk-name"), project.name);
   const box = el("div", "gk-qr");
-  add(box, liveImage("gk-qr-img", "/display/qr/" + encodeURIComponent(project.id) + ".svg", t("keyScan"), box));
+  const qr = liveImage("gk-qr-img", "/display/qr/" + encodeURIComponent(project.id) + ".svg", t("keyScan"), box);
+  qr.setAttribute("data-qr", project.id); // reported once it has arrived (main.js)
+  add(box, qr);
   add(card, name, box, el("div", "gk-scan", t("keyScan")));
   card._name = name;
   return card;
