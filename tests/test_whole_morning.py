@@ -319,12 +319,16 @@ class Checker:
     def differ(self, step: str, page: str, what: str, drawn, server) -> None:
         self.problems.append(f"[{step}] {page}: {what}: the page draws {drawn!r}, the server says {server!r}")
 
-    def settled(self, page, js: str, ready, timeout: float = WAIT_MS) -> dict:
+    def settled(self, page, js: str, ready, timeout: float = WAIT_MS, reached=None) -> dict:
         """What ``page`` draws once ``ready(drawn)`` holds (bounded: a page that never gets there is
-        itself a disagreement, reported with what it drew last)."""
+        itself a disagreement, reported with what it drew last). With ``reached``, the first drawing that
+        satisfied it is kept as ``self.first`` (what the room saw at once)."""
         deadline = time.monotonic() + timeout / 1000
+        self.first = None
         while True:
             drawn = page.evaluate(js)
+            if reached is not None and self.first is None and reached(drawn):
+                self.first = drawn
             if ready(drawn) or time.monotonic() > deadline:
                 return drawn
             page.wait_for_timeout(50)
@@ -370,10 +374,14 @@ class Checker:
             done = d["seq"] is not None and d["seq"] >= seq and not d["animating"] and not d["pending"]
             return done and (not d["band"] or (d["total"] == expected_total and d["unit"] == total["unit"]))
 
-        d = self.settled(page, WALL_JS, ready)
+        d = self.settled(page, WALL_JS, ready, reached=lambda d: d["seq"] is not None and d["seq"] >= seq)
         if d["seq"] != seq:
             self.differ(step, "wall", "seq drawn", d["seq"], seq)
             return d
+        # A total only climbs: an undo sets the lower one at once, never counting down in front of the
+        # room (issue 26 item 5).
+        if (op["last"] or {}).get("action") == "undo" and self.first and self.first["animating"]:
+            self.differ(step, "wall", "the total after an undo", "counting", total["text"])
         want = op["wall"]["screen"]
         if family(d["screen"]) != want:
             self.differ(step, "wall", "screen", d["screen"], want)
