@@ -24,6 +24,7 @@ import requests
 import socketio
 from harness import PIN, hold, log_in, pair_page, pause_clock, wait_until
 from openpyxl import Workbook, load_workbook
+from playwright.sync_api import Error as PlaywrightError
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -326,7 +327,14 @@ class Checker:
         deadline = time.monotonic() + timeout / 1000
         self.first = None
         while True:
-            drawn = page.evaluate(js)
+            try:
+                drawn = page.evaluate(js)
+            except PlaywrightError:
+                # (a page reloading itself: /live does when the event's language changes)
+                if time.monotonic() > deadline:
+                    raise
+                page.wait_for_timeout(100)
+                continue
             if reached is not None and self.first is None and reached(drawn):
                 self.first = drawn
             if ready(drawn) or time.monotonic() > deadline:
