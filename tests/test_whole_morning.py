@@ -804,7 +804,7 @@ def test_the_whole_morning(fresh_server, chromium, tmp_path):
         log_in(console, server.url)
         console.wait_for_selector('body[data-conn="live"]')
         pause_clock(console)
-        stage = page_of({"width": 1920, "height": 1080})
+        stage = page_of({"width": 1024, "height": 768})  # (the MC's tablet)
         assert stage.context.request.post(server.url + "/api/v1/session", data={"pin": PIN}).status == 200
         stage.goto(server.url + "/stage")
         overlay = page_of({"width": 1920, "height": 1080})
