@@ -114,6 +114,59 @@ def test_the_program_monitor_keeps_drawing_after_each_go(fresh_server, chromium)
         context.close()
 
 
+def program_drawn(page, seq: int) -> None:
+    """Until the program monitor's wall page has drawn the view numbered ``seq``."""
+    page.wait_for_function(
+        "(seq) => document.getElementById('pgm-frame').contentWindow.__kiosk?.display?.seq >= seq", arg=seq
+    )
+
+
+def celebrating(page) -> bool:
+    return page.evaluate("document.getElementById('pgm-frame').contentWindow.__kiosk.display.celebrating")
+
+
+def test_the_program_monitor_keeps_drawing_after_a_confirm(fresh_server, chromium):
+    """Item 3 of issue 26, by another path: after a confirm (the celebration) the red monitor went dark
+    (over 80% letterbox) and stayed dark through the roll, the next announce and a round, until a reload. Any
+    change to its picture drawn while the console changed too went unpainted: its iframe lay in a size
+    query container (console.css: .side), inside which this Chromium did not repaint the frame."""
+    server = fresh_server(projects("52", "30", "20"))
+    first, second, third = server.made_ids
+    context = chromium.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    try:
+        log_in(page, server.url)
+        page.wait_for_selector('body[data-conn="live"]')
+        wait_stage(page, "#pgm-frame", screen="title")
+
+        def step(what: str, action: str, **fields) -> None:
+            answer = server.command(action, **fields)
+            assert answer.status_code == 200, answer.text
+            program_drawn(page, answer.json()["seq"])
+            assert dark_share(page, "#pgm-frame") < 0.2, what
+
+        step("announced", "announce", project_id=first)
+        wait_stage(page, "#pgm-frame", screen="spotlight", names=["测试项目一"], signed=0)
+        step("confirmed", "confirm", project_id=first)
+        # frames over time while the gold falls and the seal lands, and once it has stopped
+        frames = 0
+        while celebrating(page):
+            assert dark_share(page, "#pgm-frame") < 0.2, f"celebrating, frame {frames}"
+            frames += 1
+        assert frames >= 2  # (the gold did fall, and was looked at)
+        assert dark_share(page, "#pgm-frame") < 0.2, "after the celebration"
+        step("the roll", "show", screen="roll")
+        step("the next announce", "announce", project_id=second)
+        step("a round", "announce", project_ids=[second, third])
+        wait_stage(page, "#pgm-frame", screen="round")
+        step("the round signed", "confirm", project_ids=[second, third])
+        while celebrating(page):
+            assert dark_share(page, "#pgm-frame") < 0.2, "the round celebrating"
+        assert dark_share(page, "#pgm-frame") < 0.2, "after the round's celebration"
+    finally:
+        context.close()
+
+
 def test_the_screens_dialog_shows_every_wall_and_sets_its_layout(fresh_server, chromium):
     server = fresh_server(projects("52", "30"))
     walls = []

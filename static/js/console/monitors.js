@@ -169,7 +169,23 @@ export function renderScreens() {
   });
 }
 
+// The side's size, for the monitors' height and their giving way on a short screen (console.css). Read here
+// rather than through a size container around the monitors, in which Chromium stopped painting them.
+const SHORT_SIDE_PX = 430;
+
+function followSide() {
+  const side = document.querySelector(".side");
+  if (!side || typeof ResizeObserver !== "function") return;
+  new ResizeObserver((entries) => {
+    const box = entries[entries.length - 1].contentRect;
+    side.style.setProperty("--side-w", box.width + "px");
+    side.style.setProperty("--side-h", box.height + "px");
+    side.classList.toggle("is-short", box.height <= SHORT_SIDE_PX);
+  }).observe(side);
+}
+
 export function wireMonitors() {
+  followSide();
   const open = () => {
     if (!dialog.open) dialog.showModal();
     renderScreens();

@@ -343,10 +343,6 @@ function draw(state, live) {
     // Never show an error on the wall; keep whatever is there.
     if (window.console) console.error(err);
   }
-  // A preview inside the console's monitors lies in a size container (console.css: .side), and there
-  // Chromium painted a picture changed without a layout of its own as nothing at all: the program monitor
-  // went dark at the first GO and stayed dark. Laying the picture out here has it painted every time.
-  if (preview) void stage.offsetWidth;
   if (body.classList.contains("booting")) {
     void stage.offsetWidth;
     body.classList.remove("booting");
