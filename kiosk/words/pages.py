@@ -28,6 +28,8 @@ CONSOLE = {
     "note_title": N_("给主持人的提示"),
     "note_explain": N_("显示在主持人提词屏上，观众看不到。"),
     "note_label": N_("提示语"),
+    # the note field's count against the server's limit (its maxlength)
+    "note_count": N_("%(n)s / %(max)s 字"),
     "note_slow": N_("请放慢"),
     "note_fast": N_("请加快"),
     "note_arrived": N_("领导已到"),
