@@ -98,7 +98,8 @@ export function renderPads() {
       const chip = el("div", "pad-chip is-" + s.state);
       chip.setAttribute("data-id", pad.id);
       chip.setAttribute("data-state", s.state);
-      chip.appendChild(el("span", "pad-dot"));
+      // (the round's chips are one grid: each carries its project's number)
+      chip.appendChild(el("span", "pad-order", g.project.order));
       const who = el("span", "pad-who");
       who.appendChild(el("b", "pad-name", pad.name));
       const party = el("span", "pad-party", pad.party_text);

@@ -171,6 +171,9 @@ function noteChanged() {
 
 export function wireShow() {
   window.addEventListener("resize", scrollToCurrent);
+  // The list's panel changes height without the window (a round's pads come up, a warning above): the
+  // running cue and its standby are brought back into sight then too.
+  if (window.ResizeObserver) new ResizeObserver(() => scrollToCurrent()).observe($("cues"));
   $("btn-go").addEventListener("click", pressGo);
   $("btn-panic").addEventListener("click", togglePanic);
   $("btn-back").addEventListener("click", () => send("back", "back", {}));
