@@ -479,11 +479,14 @@ IN_SIGHT = """() => {
 }"""
 
 
-def test_with_six_pads_up_the_agenda_and_the_running_order_stay_in_sight(fresh_server, chromium):
+@pytest.mark.parametrize(("size", "n"), [((1024, 768), 2), ((768, 1024), 1)])
+def test_with_six_pads_up_the_agenda_and_the_running_order_stay_in_sight(fresh_server, chromium, size, n):
     """Seen in the trial at 1024x768: with a round's pads up (a two-line chip a pad, two a line) the agenda
-    showed about one cue and the running order one row. The chips are one line now, three a line, and the
-    two lists share what is left: two cues and two rows whole in sight, with the console's own warning
-    about the QR codes' address (this server's 127.0.0.1) above them."""
+    showed about one cue and the running order one row; upright (768x1024) the two lists stepped aside
+    altogether. The chips are one line now (three a line; upright one a line beside the target card) and
+    the lists share what is left: ``n`` cues and ``n`` rows whole in sight under the console's warning
+    about the QR codes' address (this server's 127.0.0.1), as a rehearsal on a laptop sees it. At a venue,
+    its public address set and no warning, the same layout shows 3 and 3, upright 2 and 2."""
     from harness import projects
 
     server = fresh_server(projects("52", "30", "5", "12", signatories="张英"))
@@ -494,24 +497,20 @@ def test_with_six_pads_up_the_agenda_and_the_running_order_stay_in_sight(fresh_s
     assert answer.status_code == 200, answer.text
     assert web.post(server.url + "/api/v1/pads/from-signatories", json={"host_name": "周建光"}, timeout=10).ok
     first = next(c for c in server.state(operator=True)["run_of_show"]["cues"] if c["kind"] == "signing")
-    round_pads = [
-        p
-        for p in web.get(server.url + "/api/v1/pads", timeout=10).json()
-        if p["project_id"] in first["project_ids"]
-    ]
-    assert len(round_pads) == 6
-    console_seen_seq = server.command("jump", cue_id=first["id"]).json()["seq"]
-    console = chromium.new_context(viewport={"width": 1024, "height": 768}, has_touch=True).new_page()
+    pads = web.get(server.url + "/api/v1/pads", timeout=10).json()
+    assert len([p for p in pads if p["project_id"] in first["project_ids"]]) == 6
+    seq = server.command("jump", cue_id=first["id"]).json()["seq"]
+    console = chromium.new_context(viewport={"width": size[0], "height": size[1]}, has_touch=True).new_page()
     try:
         log_in(console, server.url, pin=OPERATOR_PIN)
-        console_seen(console, console_seen_seq)
+        console_seen(console, seq)
         console.wait_for_function(
             "() => document.querySelectorAll('#pads:not([hidden]) .pad-chip').length === 6"
         )
         console.locator("#qr-warning:not([hidden])").wait_for()
         seen = console.evaluate(IN_SIGHT)
-        assert seen["cues"] >= 2 and seen["rows"] >= 2, seen
-        assert seen["chip"] <= 32 and seen["tools"] >= 44, seen  # dense chips, the buttons a thumb's size
+        assert seen["cues"] >= n and seen["rows"] >= n, seen
+        assert seen["chip"] <= 30 and seen["tools"] >= 44, seen  # dense chips, the buttons a thumb's size
         assert seen["overflow"] <= 0, seen
     finally:
         console.context.close()
