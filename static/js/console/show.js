@@ -194,7 +194,7 @@ export function wireShow() {
     const field = $("note-input");
     field.value = note ? note.text : "";
     noteChanged();
-    // (Esc closes a dialog keeping its last answer: a note sent before would be sent again)
+    // (a browser that closes a dialog on Esc keeping its last answer would send the last note again)
     $("note-dialog").returnValue = "";
     $("note-dialog").showModal();
     // the field has the focus (a tablet's keyboard comes up), the caret after what is there
