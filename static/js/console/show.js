@@ -172,8 +172,13 @@ function noteChanged() {
 export function wireShow() {
   window.addEventListener("resize", scrollToCurrent);
   // The list's panel changes height without the window (a round's pads come up, a warning above): the
-  // running cue and its standby are brought back into sight then too.
-  if (window.ResizeObserver) new ResizeObserver(() => scrollToCurrent()).observe($("cues"));
+  // running cue and its standby are brought back into sight then too, while the list scrolls in its own
+  // panel (upright without pads the column scrolls as one, and the operator's scroll is left alone).
+  if (window.ResizeObserver) {
+    new ResizeObserver(() => {
+      if (getComputedStyle($("cues")).overflowY !== "visible") scrollToCurrent();
+    }).observe($("cues"));
+  }
   $("btn-go").addEventListener("click", pressGo);
   $("btn-panic").addEventListener("click", togglePanic);
   $("btn-back").addEventListener("click", () => send("back", "back", {}));
