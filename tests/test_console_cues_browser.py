@@ -136,6 +136,64 @@ def test_a_line_for_the_mc(live_server, console):
     assert "note" not in live_server.state() and "run_of_show" not in live_server.state()
 
 
+@pytest.mark.parametrize("size", ["tablet", "tablet_portrait"])
+def test_the_note_field_is_a_tablets_field_and_enter_sends(live_server, chromium, size):
+    """Seen in the trial: 提示语 was a 156x25 px unstyled field, and Enter in it pressed the form's first
+    button (取消): the note was not sent. Now a large field whose limit is the server's, at the top of the
+    screen (a tablet's keyboard takes its lower half), and Enter sends."""
+    from kiosk.core.model import MAX_NOTE
+
+    page = open_console(chromium, live_server, size=size)
+    try:
+        page.locator("#gocard:not([hidden])").wait_for()
+        sent = commands_sent(page)
+        page.click("#btn-note")
+        page.locator("#note-dialog").wait_for(state="visible")
+        field = page.locator("#note-input")
+        assert page.evaluate("() => document.activeElement.id") == "note-input"
+        assert field.get_attribute("maxlength") == str(MAX_NOTE)
+        assert page.locator("#note-count").inner_text() == f"0 / {MAX_NOTE} 字"
+        assert page.locator("#note-send").is_disabled()  # nothing to send yet
+        box, dialog = field.bounding_box(), page.locator("#note-dialog").bounding_box()
+        view = page.viewport_size
+        assert box["height"] >= 100 and box["width"] >= dialog["width"] - 60, box
+        assert field.evaluate("f => parseFloat(getComputedStyle(f).fontSize)") >= 20
+        assert field.evaluate("f => getComputedStyle(f).borderTopStyle") == "solid"
+        # above an on-screen keyboard: the field and 发送 in the upper part of the screen
+        send_box = page.locator("#note-send").bounding_box()
+        assert box["y"] + box["height"] <= 0.45 * view["height"], (box, view)
+        assert send_box["y"] + send_box["height"] <= 0.6 * view["height"], (send_box, view)
+        assert send_box["height"] >= 48
+
+        text = "第二轮领导还在路上，请主持人多介绍两句产业园的情况再请上台"
+        field.fill(text)
+        assert page.locator("#note-count").inner_text() == f"{len(text)} / {MAX_NOTE} 字"
+        # Enter while an input method composes picks characters: nothing is sent
+        field.evaluate(
+            "f => f.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', isComposing: true, bubbles: true,"
+            " cancelable: true}))"
+        )
+        assert page.locator("#note-dialog[open]").count() == 1
+        field.press("Enter")
+        page.locator("#note-dialog").wait_for(state="hidden")
+        page.wait_for_function(
+            "t => (window.__kiosk?.console.state().run_of_show.note || {}).text === t", arg=text
+        )
+        assert [(b["action"], b["text"]) for b in sent] == [("note", text)]
+        assert live_server.state(operator=True)["run_of_show"]["note"]["text"] == text
+        # Esc closes it again without sending the last note once more
+        page.clock.run_for(MIN_INTERVAL_MS + 100)
+        page.click("#btn-note")
+        page.locator("#note-dialog").wait_for(state="visible")
+        assert field.input_value() == text
+        page.keyboard.press("Escape")
+        page.locator("#note-dialog").wait_for(state="hidden")
+        page.clock.run_for(500)
+        assert len(sent) == 1
+    finally:
+        page.context.close()
+
+
 def test_an_announce_out_of_order_asks_first_naming_what_it_does_to_the_agenda(live_server, console):
     """Before: a project of round 2 announced while round 1 was unsigned silently passed round 1 as done.
     Now the agenda stays (rules.in_order), and the console says so before anything is sent."""

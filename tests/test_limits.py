@@ -108,7 +108,9 @@ def _settings(response) -> dict:
 
 
 def _maxlength(response, element_id: str) -> int:
-    found = re.search(rf'<input[^>]*id="{element_id}"[^>]*maxlength="(\d+)"', response.get_data(as_text=True))
+    found = re.search(
+        rf'<(?:input|textarea)[^>]*id="{element_id}"[^>]*maxlength="(\d+)"', response.get_data(as_text=True)
+    )
     assert found, element_id
     return int(found[1])
 

@@ -237,6 +237,58 @@ def test_a_remote_pad_is_marked_and_fits_a_phone(chromium, ceremony):
         context.close()
 
 
+# Where the armed field stands: its box, the header's last line above it and the guidance between them.
+FIELD_PLACE = """() => {
+    const box = (id) => document.getElementById(id).getBoundingClientRect();
+    const f = box('field');
+    return {x: f.x, y: f.y, width: f.width, height: f.height, signer: box('signer').bottom,
+            hint: box('hint').height, submit: box('btn-submit').bottom};
+}"""
+
+
+def test_a_phone_signs_in_a_field_that_takes_the_screen(chromium, ceremony, wall):
+    """Seen in the trial: upright at 390x844 the signing field was a 135 px strip (the place's wide shape
+    at the phone's width) under empty space. Upright, the field now takes the height under the header and
+    shows the middle of the place at its full height; the strokes still reach the server as canonical
+    points inside the place. Turned (844x390) it keeps the place's shape, under the header."""
+    server, web, made = ceremony
+    remote = web.post(server.url + f"/api/v1/pads/{made['investor']['id']}/remote", timeout=10)
+    assert remote.status_code == 201, remote.text
+    arm(server, made["investor"]["project_id"])
+    context, page = open_pad(chromium, remote.json()["remote_url"], viewport=PHONE)
+    try:
+        mode(page, "armed")
+        place = page.evaluate(FIELD_PLACE)
+        assert place["height"] >= 0.45 * PHONE["height"], place
+        assert place["width"] >= PHONE["width"] - 40, place
+        # under the header, only the line of guidance between them; the buttons on screen
+        assert place["y"] - place["signer"] <= place["hint"] + 24, place
+        assert place["submit"] <= PHONE["height"], place
+
+        draw(page, [line(0.5, 0.1, 0.9)])
+        saved(page)
+        aspect = page.evaluate("() => window.__kiosk?.signPad.state().signature.aspect")
+        mine = page.evaluate("() => window.__kiosk?.signPad.outbox.points")
+        assert server_ink(wall, made["investor"]["id"])["points"] == mine
+        xs = [p[1] for p in mine]
+        # the middle of the place, at its full height: canonical, inside the place, centred
+        assert 0 < min(xs) < 500 < max(xs) < 1000
+        assert min(xs) + max(xs) == pytest.approx(1000, abs=4)
+        assert all(p[2] == pytest.approx(500 / aspect, abs=3) for p in mine)
+
+        page.set_viewport_size({"width": PHONE["height"], "height": PHONE["width"]})
+        page.wait_for_function(
+            "w => Math.round(document.getElementById('field').getBoundingClientRect().width) !== w",
+            arg=round(place["width"]),
+        )
+        turned = page.evaluate(FIELD_PLACE)
+        assert turned["width"] / turned["height"] == pytest.approx(aspect, rel=0.02), turned
+        assert turned["height"] >= 0.55 * PHONE["width"], turned
+        assert turned["y"] - turned["signer"] <= turned["hint"] + 24, turned
+    finally:
+        context.close()
+
+
 def test_a_stroke_reaches_the_server_as_canonical_points(chromium, ceremony, wall):
     host, context, page = open_armed(chromium, ceremony)
     try:

@@ -1,5 +1,6 @@
 """A celebration sized to the moment (The moment on the wall): a milestone passed, the finale's reveal frame
-by frame, and a wall that keeps still when asked to (reduced motion, or the organiser's calm setting)."""
+by frame, a wall that keeps still when asked to (reduced motion, or the organiser's calm setting), and a
+project's name that keeps its lines through the moment of signing."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from harness import pair_page, pause_clock, wait_drawn
+from harness import pair_page, pause_clock, projects, wait_drawn
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -156,3 +157,46 @@ def test_a_wall_asked_to_keep_still_signs_without_confetti(live_server, chromium
         assert page.locator(".screen.is-active .stat-main .stat-value .v").inner_text() == "206"
     finally:
         page.context.close()
+
+
+# The spotlight's name as the room sees it: its box, its size, its lines.
+NAME_BOX = """() => {
+    const n = document.querySelector('.screen.is-active .spot-name');
+    const r = n.getBoundingClientRect();
+    const style = getComputedStyle(n);
+    return {width: Math.round(r.width), height: Math.round(r.height), size: style.fontSize,
+            lines: Math.round(n.offsetHeight / parseFloat(style.lineHeight))};
+}"""
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_a_long_name_keeps_its_lines_through_the_signing(fresh_server, chromium, size):
+    """Seen in the trial: a long project name re-wrapped from two lines to three at the moment of signing
+    (the golden key's card comes in beside it and narrowed its column, so it was fitted again smaller and
+    narrower). Now it is sized for the signed picture from the start: announce -> confirm, same box."""
+    specs = projects("62", "10")
+    specs[0].name = "碳化硅功率半导体晶圆制造及封装测试基地暨第三代半导体产业园项目"
+    server = fresh_server(specs)
+    page = chromium.new_context(
+        viewport={"width": size[0], "height": size[1]}, reduced_motion="reduce"
+    ).new_page()
+    try:
+        page.goto(server.url + "/display?name=test-wall")
+        first = server.made_ids[0]
+        wait_drawn(page, answered_seq(server.command("announce", project_id=first)))
+        page.locator(".screen.is-active .spot:not(.has-card) .spot-name").wait_for()
+        page.evaluate("() => document.fonts.ready")
+        announced = page.evaluate(NAME_BOX)
+        wait_drawn(page, answered_seq(server.command("confirm", project_id=first)))
+        page.locator(".screen.is-active .spot.has-card .spot-name").wait_for()
+        page.evaluate("() => document.fonts.ready")
+        signed = page.evaluate(NAME_BOX)
+        assert signed == announced
+        assert announced["lines"] >= 2  # (a name long enough to wrap)
+    finally:
+        page.context.close()
+
+
+def answered_seq(r) -> int:
+    assert r.status_code == 200, r.text
+    return r.json()["seq"]

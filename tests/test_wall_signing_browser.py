@@ -450,3 +450,68 @@ def test_confirm_says_what_it_waits_for_before_the_press(signing, chromium):
         assert button.evaluate("b => getComputedStyle(b).backgroundColor") == green
     finally:
         console.context.close()
+
+
+# A morning's agenda for four projects with real names (no placeholder warning above the lists).
+AGENDA = """序号,环节,标题,人物,职务,项目,计划时间,时长
+1,开场,签约仪式开始,,,,09:30,5
+2,致辞,区委书记致辞,周建光,区委书记,,09:35,8
+3,签约,第一轮签约,,,1、2、3,09:43,6
+4,签约,第二轮签约,,,4,09:49,5
+5,授钥匙,授予项目专属服务金钥匙,,,1、2、3、4,09:54,6
+6,合影,合影留念,,,,10:00,5
+7,结束,签约仪式结束,,,,10:05,2
+"""
+
+# What of the agenda and the running order is whole in sight, in their panels, and the chips' height.
+IN_SIGHT = """() => {
+    const whole = (items, panel) => {
+        const box = document.querySelector(panel).getBoundingClientRect();
+        return [...document.querySelectorAll(items)].filter((e) => {
+            const r = e.getBoundingClientRect();
+            return r.height > 0 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+        }).length;
+    };
+    const chips = [...document.querySelectorAll('.pad-chip')].map((c) => c.getBoundingClientRect().height);
+    const tools = [...document.querySelectorAll('.pads-tools .small-btn')].map((b) => b.getBoundingClientRect().height);
+    return {cues: whole('.cue', '#cues'), rows: whole('.row', '#rows'), chip: Math.max(...chips), tools: Math.min(...tools),
+            overflow: document.documentElement.scrollHeight - innerHeight};
+}"""
+
+
+@pytest.mark.parametrize(("size", "n"), [((1024, 768), 2), ((768, 1024), 1)])
+def test_with_six_pads_up_the_agenda_and_the_running_order_stay_in_sight(fresh_server, chromium, size, n):
+    """Seen in the trial at 1024x768: with a round's pads up (a two-line chip a pad, two a line) the agenda
+    showed about one cue and the running order one row; upright (768x1024) the two lists stepped aside
+    altogether. The chips are one line now (three a line; upright one a line beside the target card) and
+    the lists share what is left: ``n`` cues and ``n`` rows whole in sight under the console's warning
+    about the QR codes' address (this server's 127.0.0.1), as a rehearsal on a laptop sees it. At a venue,
+    its public address set and no warning, the same layout shows 3 and 3, upright 2 and 2."""
+    from harness import projects
+
+    server = fresh_server(projects("52", "30", "5", "12", signatories="张英"))
+    web = server.editor()
+    answer = web.post(
+        server.url + "/api/v1/agenda/import", files={"file": ("agenda.csv", AGENDA.encode())}, timeout=10
+    )
+    assert answer.status_code == 200, answer.text
+    assert web.post(server.url + "/api/v1/pads/from-signatories", json={"host_name": "周建光"}, timeout=10).ok
+    first = next(c for c in server.state(operator=True)["run_of_show"]["cues"] if c["kind"] == "signing")
+    pads = web.get(server.url + "/api/v1/pads", timeout=10).json()
+    assert len([p for p in pads if p["project_id"] in first["project_ids"]]) == 6
+    seq = server.command("jump", cue_id=first["id"]).json()["seq"]
+    console = chromium.new_context(viewport={"width": size[0], "height": size[1]}, has_touch=True).new_page()
+    try:
+        log_in(console, server.url, pin=OPERATOR_PIN)
+        console_seen(console, seq)
+        console.wait_for_function(
+            "() => document.querySelectorAll('#pads:not([hidden]) .pad-chip').length === 6"
+        )
+        console.locator("#qr-warning:not([hidden])").wait_for()
+        seen = console.evaluate(IN_SIGHT)
+        assert seen["cues"] >= n and seen["rows"] >= n, seen
+        assert seen["chip"] <= 30 and seen["tools"] >= 44, seen  # dense chips, the buttons a thumb's size
+        assert seen["overflow"] <= 0, seen
+    finally:
+        console.context.close()
+        web.close()

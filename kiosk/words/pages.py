@@ -28,6 +28,8 @@ CONSOLE = {
     "note_title": N_("给主持人的提示"),
     "note_explain": N_("显示在主持人提词屏上，观众看不到。"),
     "note_label": N_("提示语"),
+    # the note field's count against the server's limit (its maxlength)
+    "note_count": N_("%(n)s / %(max)s 字"),
     "note_slow": N_("请放慢"),
     "note_fast": N_("请加快"),
     "note_arrived": N_("领导已到"),
@@ -218,6 +220,13 @@ CONSOLE = {
     "pads_disarm": N_("停用"),
     "pads_reopen": N_("允许重签…"),
     "pad_remote": N_("远程：%(place)s"),
+    # a chip's state in a word (its colour says it too): the round's pads are one dense grid on the console
+    "pad_chip_waiting": NC_("pad chip", "等待"),
+    "pad_chip_armed": NC_("pad chip", "请签名"),
+    "pad_chip_signing": NC_("pad chip", "签名中"),
+    "pad_chip_submitted": NC_("pad chip", "已提交"),
+    "pad_chip_signed": NC_("pad chip", "已签约"),
+    "pad_chip_remote": NC_("pad chip", "远程"),
     "reopen_q": N_("允许「%(name)s」重新签名？"),
     "reopen_which": N_("允许哪位签约代表重新签名？"),
     "reopen_explain": N_("之前提交的签名仍保留在记录中；签字人可以在签字板上重新签名。"),

@@ -98,14 +98,18 @@ export function renderPads() {
       const chip = el("div", "pad-chip is-" + s.state);
       chip.setAttribute("data-id", pad.id);
       chip.setAttribute("data-state", s.state);
-      chip.appendChild(el("span", "pad-dot"));
+      // (the round's chips are one grid: each carries its project's number)
+      chip.appendChild(el("span", "pad-order", g.project.order));
       const who = el("span", "pad-who");
       who.appendChild(el("b", "pad-name", pad.name));
       const party = el("span", "pad-party", pad.party_text);
       who.appendChild(party);
-      if (pad.remote_place) who.appendChild(el("span", "pad-remote", t("pad_remote", { place: pad.remote_place })));
+      // (the chip says "remote" in a word; its place is in the chip's title with the full state)
+      if (pad.remote_place) who.appendChild(el("span", "pad-remote", t("pad_chip_remote")));
       chip.appendChild(who);
-      chip.appendChild(el("span", "pad-state", s.text));
+      chip.appendChild(el("span", "pad-state", t("pad_chip_" + s.state)));
+      const place = pad.remote_place ? t("pad_remote", { place: pad.remote_place }) : "";
+      chip.title = [pad.name, pad.party_text, place, s.text].filter(Boolean).join(" · ");
       chips.appendChild(chip);
       nodes.chips[pad.id] = chip;
     }

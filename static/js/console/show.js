@@ -158,8 +158,27 @@ function dialogOpen() {
   return !!document.querySelector("dialog[open]");
 }
 
+/** The note dialog's count against the field's limit (the server's), and what can be pressed: send with
+ * something to send, clear while a note is up. */
+function noteChanged() {
+  const field = $("note-input");
+  const max = Number(field.getAttribute("maxlength")) || 0;
+  setText($("note-count"), t("note_count", { n: field.value.length, max }));
+  $("note-count").classList.toggle("is-full", max > 0 && field.value.length >= max);
+  $("note-send").disabled = !field.value.trim();
+  $("note-clear").disabled = !(show() && show().note);
+}
+
 export function wireShow() {
   window.addEventListener("resize", scrollToCurrent);
+  // The list's panel changes height without the window (a round's pads come up, a warning above): the
+  // running cue and its standby are brought back into sight then too, while the list scrolls in its own
+  // panel (upright without pads the column scrolls as one, and the operator's scroll is left alone).
+  if (window.ResizeObserver) {
+    new ResizeObserver(() => {
+      if (getComputedStyle($("cues")).overflowY !== "visible") scrollToCurrent();
+    }).observe($("cues"));
+  }
   $("btn-go").addEventListener("click", pressGo);
   $("btn-panic").addEventListener("click", togglePanic);
   $("btn-back").addEventListener("click", () => send("back", "back", {}));
@@ -177,15 +196,32 @@ export function wireShow() {
   });
   $("btn-note").addEventListener("click", () => {
     const note = show() && show().note;
-    $("note-input").value = note ? note.text : "";
+    const field = $("note-input");
+    field.value = note ? note.text : "";
+    noteChanged();
+    // (a browser that closes a dialog on Esc keeping its last answer would send the last note again)
+    $("note-dialog").returnValue = "";
     $("note-dialog").showModal();
+    // the field has the focus (a tablet's keyboard comes up), the caret after what is there
+    field.focus();
+    field.setSelectionRange(field.value.length, field.value.length);
   });
   $("note-up-clear").addEventListener("click", () => send("note", "note", { text: "" }));
   for (const preset of document.querySelectorAll(".note-preset")) {
     preset.addEventListener("click", () => {
       $("note-input").value = preset.textContent.trim();
+      noteChanged();
     });
   }
+  $("note-input").addEventListener("input", noteChanged);
+  // The server keeps a note on one line (it folds line breaks into spaces), so Enter sends it. Without
+  // this the form's first button (cancel) took Enter. Not while an input method composes: there Enter
+  // picks the characters.
+  $("note-input").addEventListener("keydown", (e) => {
+    if (e.key !== "Enter" || e.isComposing || e.keyCode === 229) return;
+    e.preventDefault();
+    if (!$("note-send").disabled) $("note-dialog").querySelector("form").requestSubmit($("note-send"));
+  });
   $("note-dialog").addEventListener("close", () => {
     const choice = $("note-dialog").returnValue;
     if (choice === "send") send("note", "note", { text: $("note-input").value });

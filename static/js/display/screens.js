@@ -158,8 +158,20 @@ export function buildSpotlight(view, project) {
     }
     if (project.investor) fitText(investor, 48, 28);
     if (keyName) fitText(keyName, 32, 22, 84);
-    // (upright, the head takes the height its name needs, up to a third of the panel)
-    const room2 = portrait ? 440 : head.clientHeight - kicker.offsetHeight - 34 - (project.investor ? investor.offsetHeight + 26 : 0);
+    // The name is sized for the picture it has once signed (the golden key's card beside it narrows its
+    // column), before the signing too: at the moment of signing it keeps its size and its lines. It
+    // re-wrapped from two lines to three in front of the room when the card came in.
+    const headRoom = () =>
+      portrait ? 440 : head.clientHeight - kicker.offsetHeight - 34 - (project.investor ? investor.offsetHeight + 26 : 0);
+    name.style.maxWidth = "";
+    let room2 = headRoom();
+    if (!spot.classList.contains("has-card")) {
+      spot.classList.add("has-card", "is-sizing");
+      const signedWidth = name.clientWidth;
+      room2 = Math.min(room2, headRoom());
+      spot.classList.remove("has-card", "is-sizing");
+      name.style.maxWidth = signedWidth + "px";
+    }
     // A name that fits on one line at a still-grand size stays on one line; longer ones wrap, balanced.
     name.classList.add("one-line");
     if (fitText(name, 112, 86) > 86 || name.scrollWidth <= name.clientWidth + 1) return;

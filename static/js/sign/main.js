@@ -22,6 +22,9 @@ const CONFIRM_GUARD_MS = 450; // a double tap on the submit button must not also
 const RELOAD_GUARD_MS = 30000;
 const SAVING_DELAY_MS = 250; // "saving" shows only when an ack is slow, not between every stroke
 const SMALL_FIELD_PX = 190; // below this height a phone held upright is asked to turn
+// A phone held upright: the field takes the height the page leaves, down to this shape (width / height),
+// so a very tall screen does not make it a slit.
+const UPRIGHT_MIN_ASPECT = 0.9;
 // The field's width in canonical units, a batch's size and the pen: the server's (certificate/ink.py).
 const INK = pageData("kiosk-settings").ink;
 const CANONICAL = INK.canonical_width;
@@ -192,9 +195,31 @@ function inkColour() {
   return (current && current.ink) || "#1b1b1b";
 }
 
-/** The largest field of the place's shape that fits ``box`` (its content box, in CSS px). */
-function fitField(width, height) {
+/** A phone held upright: a place's wide shape would leave it a strip (135 px high at 390x844) under empty
+ * space. Its field is then as tall as the page lets it be and shows the middle of the place at the
+ * place's full height: the points stay canonical, inside the place, and the wall and the certificate
+ * draw them there as from any pad. */
+function upright() {
+  return window.innerHeight > window.innerWidth && window.innerWidth < 600;
+}
+
+/** The part of the place the armed field shows: canonical x from ``x0``, ``k`` canonical units per CSS
+ * px. The whole place, unless the field is narrower than the place's shape (upright, above). */
+function fieldWindow(width, height) {
+  const full = CANONICAL / aspect();
+  if (!width || !height || width / height >= aspect()) return { x0: 0, k: CANONICAL / (width || 1) };
+  const k = full / height;
+  return { x0: (CANONICAL - width * k) / 2, k };
+}
+
+/** The largest field of the place's shape that fits ``box`` (its content box, in CSS px); upright on a
+ * phone, the whole box down to UPRIGHT_MIN_ASPECT (the armed field only: ``whole``). */
+function fitField(width, height, whole) {
   const a = aspect();
+  if (whole && upright() && width / Math.max(1, height) < a) {
+    const w = Math.max(0, Math.floor(width));
+    return { width: w, height: Math.floor(Math.max(0, Math.min(height, w / UPRIGHT_MIN_ASPECT))) };
+  }
   let w = Math.max(0, width);
   let h = w / a;
   if (h > height) {
@@ -217,12 +242,12 @@ function sizeCanvas(node, size) {
  * all the room left (class is-measuring), that room is measured, and the area then holds just the field,
  * so the field and its buttons sit together in the middle of the screen.
  */
-function measure(panel, area, maxWidth) {
+function measure(panel, area, maxWidth, whole) {
   area.style.height = "";
   panel.classList.add("is-measuring");
   const rect = area.getBoundingClientRect();
   panel.classList.remove("is-measuring");
-  const size = fitField(Math.min(rect.width, maxWidth), rect.height);
+  const size = fitField(Math.min(rect.width, maxWidth), rect.height, whole);
   area.style.height = size.height + "px";
   return size;
 }
@@ -233,11 +258,11 @@ function layout() {
     const area = $("field-area");
     const rotate = $("rotate");
     rotate.hidden = true;
-    let size = measure(panel, area, Infinity);
-    // A phone held upright gives a wide signature little height: say it may turn (and keep the field).
-    if (window.innerHeight > window.innerWidth && window.innerWidth < 600 && size.height < SMALL_FIELD_PX) {
+    let size = measure(panel, area, Infinity, true);
+    // A phone held upright and short leaves the field little height even so: say it may turn.
+    if (upright() && size.height < SMALL_FIELD_PX) {
       rotate.hidden = false;
-      size = measure(panel, area, Infinity);
+      size = measure(panel, area, Infinity, true);
     }
     field.style.width = size.width + "px";
     field.style.height = size.height + "px";
@@ -289,7 +314,9 @@ function redraw() {
     baked = null;
     return;
   }
-  const scale = canvas.width / CANONICAL;
+  const view = fieldWindow(geom.width, geom.height);
+  const scale = canvas.width / Math.max(1, geom.width) / view.k;
+  const ink = { scale, dx: -view.x0 * scale, color: inkColour() };
   // The points of finished strokes: all of them, but for the stroke in hand.
   let done = points.length;
   if (active) {
@@ -303,11 +330,11 @@ function redraw() {
     baked = { canvas: c, count: 0 };
   }
   if (baked.count < done) {
-    drawInk(baked.canvas.getContext("2d"), points.slice(baked.count, done), pen(), { scale, color: inkColour() });
+    drawInk(baked.canvas.getContext("2d"), points.slice(baked.count, done), pen(), ink);
     baked.count = done;
   }
   ctx.drawImage(baked.canvas, 0, 0);
-  if (done < points.length) drawInk(ctx, points.slice(done), pen(), { scale, color: inkColour() });
+  if (done < points.length) drawInk(ctx, points.slice(done), pen(), ink);
 }
 
 function drawDone() {
@@ -329,8 +356,8 @@ let active = null; // the stroke in hand: {id: pointerId, s: stroke number, rect
 
 function toPoint(ev) {
   const rect = active.rect;
-  const k = CANONICAL / rect.width;
-  const x = Math.min(CANONICAL, Math.max(0, (ev.clientX - rect.left) * k));
+  const { x0, k } = fieldWindow(rect.width, rect.height);
+  const x = Math.min(CANONICAL, Math.max(0, x0 + (ev.clientX - rect.left) * k));
   const y = Math.min(CANONICAL / aspect(), Math.max(0, (ev.clientY - rect.top) * k));
   // Only a pen has pressure; a finger or a mouse reports 0.5 (or 0), and the pen then follows the speed.
   const p = ev.pointerType === "pen" && ev.pressure > 0 ? Math.min(1, ev.pressure) : 0.5;
