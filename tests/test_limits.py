@@ -150,6 +150,7 @@ PAGE_OWN = {
     ("display/certificate.js", "GAP_TRIES"),  # syncs for one gap of batch numbers before waiting
     ("display/lobby.js", "MAX_PER_PAGE"),  # QR codes a lobby screen shows at once
     ("sign/outbox.js", "STALL_AFTER"),  # timeouts in a row that mean a half-open link
+    ("sign/main.js", "UPRIGHT_MIN_ASPECT"),  # how tall a phone's upright signing field may get for its width
 }
 # A page's timings and sizes in its own units are its own too.
 _OWN_UNITS = ("_MS", "_S", "_PX")
