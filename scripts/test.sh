@@ -10,5 +10,6 @@ eval "$(bash scripts/services.sh)"
 # Run this way, a test that needs PostgreSQL or Redis fails rather than skips when they are missing.
 export KIOSK_REQUIRE_SERVICES=1
 # On every core (pytest-xdist): a module sharing one server runs on one worker, the tests marked `serial` on
-# one worker one at a time (tests/conftest.py); the 25 slowest tests are listed at the end.
-exec .venv/bin/python -m pytest -n "${KIOSK_TEST_WORKERS:-auto}" --dist loadgroup --durations=25 "$@"
+# one worker one at a time, the longest first (tests/conftest.py, tests/durations.json); the 25 slowest tests
+# are listed at the end.
+exec .venv/bin/python -m pytest -n "${KIOSK_TEST_WORKERS:-auto}" --dist loadgroup --no-loadscope-reorder --durations=25 "$@"
