@@ -425,3 +425,35 @@ def test_the_console_is_told_what_a_confirm_waits_for_before_the_press():
     # Without the rule, a confirm waits for nobody.
     show.required = False
     assert view()["console"]["rows"]["p3"]["confirm_wait"] is None
+
+
+def test_the_mcs_monitor_names_the_picture_the_wall_draws():
+    """/stage said "大屏：聚焦" while the wall drew the round's signing picture (签约图) with its pads up, and
+    would have said "标题" over the safe look: it named the screen sent, not the picture drawn."""
+    from kiosk.core.model import Ceremony as Snapshot
+    from kiosk.core.model import Event, Run
+
+    show = PadShow()
+    show.pads = [
+        Pad(id="h1", order=0, name="周建光", project_id="p1", party="host"),
+        Pad(id="i1", order=1, name="李总", project_id="p1", party="investor"),
+    ]
+
+    def on_wall() -> tuple[str, str]:
+        snap = Snapshot(
+            Event(title="签约仪式"),
+            tuple(show.ps),
+            show.state,
+            Run("r", "live", AT),
+            show.cues,
+            tuple(show.pads),
+        )
+        shown = views.stage(snap)["stage"]["on_wall"]
+        return shown["screen"], shown["label"]
+
+    show.do("go")
+    assert on_wall() == ("title", "标题")
+    show.do("go")  # the first round: its pads are up, the wall draws the signing picture
+    assert on_wall() == ("signing", "签约图")
+    show.do("panic")
+    assert on_wall() == ("safe", "安全画面")

@@ -949,13 +949,16 @@ def stage(c: Ceremony) -> dict:
     view = _base(c, w, OPERATOR_STATUS)
     by_id = {p["id"]: p for p in view["projects"]}
     wall = view["wall"]
+    drawn = drawing_of(view)
     now = by_id.get(wall["project_id"]) if wall["screen"] == "spotlight" else None
     state, order = c.state, ordered(c.projects)
     up = by_id.get(up_now_id(state, order))
     current = now or up
     after = by_id.get(following_id(state, order, current["id"])) if current else None
     view["stage"] = {
-        "on_wall": {"screen": wall["screen"], "label": w.t(SCREEN_LABELS[wall["screen"]])},
+        # The picture a wall draws of this state, named as the console names it: a round with its pads up
+        # is the signing picture (签约图), the safe look is not the title, though both were sent as others.
+        "on_wall": {"screen": drawn["screen"], "label": w.t(SCREEN_LABELS[drawn["screen"]])},
         "current": _brief(current),
         "next": _brief(after),
         "progress": _progress(view, w),
