@@ -12,8 +12,10 @@ restarts, it is killed, its environment, its login throttle, a sign-out of every
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
+import pkgutil
 import tempfile
 from pathlib import Path
 
@@ -31,7 +33,17 @@ from harness import (
     projects,
 )
 
+import kiosk
+
 __all__ = ["PIN", "ROOT"]
+
+# Every module of kiosk imported before any test runs. Hypothesis draws examples from the constants of the
+# project's modules loaded so far (sys.modules), so a module that kiosk imports lazily, first loaded in the
+# middle of a property test, changed what the test drew between two runs of one example and failed it as
+# "Inconsistent data generation" (FlakyStrategyDefinition, test_importer, a fresh clone's run).
+for _module in pkgutil.walk_packages(kiosk.__path__, "kiosk."):
+    if _module.name != "kiosk.__main__":  # (it would run the command line)
+        importlib.import_module(_module.name)
 
 # Every server and command-line process the tests start (a few hundred) keeps the bytecode it compiled, in a
 # folder of its own: where PYTHONDONTWRITEBYTECODE is set (this container sets it), each start compiled
