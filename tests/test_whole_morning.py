@@ -379,10 +379,10 @@ class Checker:
         expected_total = (total.get("prefix") + " " if total.get("prefix") else "") + total["value"]
 
         def ready(d):
-            done = d["seq"] is not None and d["seq"] >= seq and not d["animating"] and not d["pending"]
+            done = d["seq"] == seq and not d["animating"] and not d["pending"]
             return done and (not d["band"] or (d["total"] == expected_total and d["unit"] == total["unit"]))
 
-        d = self.settled(page, WALL_JS, ready, reached=lambda d: d["seq"] is not None and d["seq"] >= seq)
+        d = self.settled(page, WALL_JS, ready, reached=lambda d: d["seq"] == seq)
         if d["seq"] != seq:
             self.differ(step, "wall", "seq drawn", d["seq"], seq)
             return d
@@ -485,7 +485,8 @@ class Checker:
         d = self.settled(
             page,
             CONSOLE_JS,
-            lambda d: d["seq"] is not None and d["seq"] >= seq and (d["pgm"] or {}).get("seq") == seq,
+            # (the on-air line is confirmed once the wall's report of this seq has come back to the console)
+            lambda d: d["seq"] == seq and (d["pgm"] or {}).get("seq") == seq and d["confirmed"] != "false",
         )
         if d["seq"] != seq:
             self.differ(step, "console", "seq", d["seq"], seq)
@@ -582,9 +583,7 @@ class Checker:
 
     def check_stage(self, step: str, op: dict, view: dict, seq: int, wall: dict, lang: str) -> None:
         page = self.pages["stage"]
-        d = self.settled(
-            page, STAGE_JS, lambda d: d["seq"] is not None and d["seq"] >= seq and d["lang"] == lang
-        )
+        d = self.settled(page, STAGE_JS, lambda d: d["seq"] == seq and d["lang"] == lang)
         if d["seq"] != seq:
             self.differ(step, "stage", "seq", d["seq"], seq)
             return
@@ -621,7 +620,8 @@ class Checker:
             self.differ(step, "stage", "the next cue", d["next"], standby["title"])
         if flat(d["progress"]) != flat(view["stage"]["progress"]):
             self.differ(step, "stage", "the progress line", d["progress"], view["stage"]["progress"])
-        key = family(wall["screen"])
+        # /stage names the very picture the wall draws (签约图 with a round's pads up, 安全画面 for the safe look).
+        key = "safe" if wall["screen"] == "title" and op["cue"]["panic"] else wall["screen"]
         label = self._word(self._labels[key], lang) if key in self._labels else None
         if label and label not in d["wall"]:
             self.differ(step, "stage", "what the wall shows", d["wall"], f"the wall draws {wall['screen']}")
@@ -630,7 +630,7 @@ class Checker:
 
     def check_overlay(self, step: str, public: dict, seq: int, names: dict) -> None:
         page = self.pages["overlay"]
-        d = self.settled(page, OVERLAY_JS, lambda d: d["seq"] is not None and d["seq"] >= seq)
+        d = self.settled(page, OVERLAY_JS, lambda d: d["seq"] == seq)
         if d["seq"] != seq:
             self.differ(step, "overlay", "seq", d["seq"], seq)
             return
