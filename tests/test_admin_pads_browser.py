@@ -196,6 +196,9 @@ def test_pads_made_added_edited_linked_and_deleted(live_server, admin, chromium)
     fresh = row(page, "周建光").locator('input[data-action="url"]').input_value()
     assert requests.get(local, timeout=10).status_code == 404
     assert requests.get(fresh, timeout=10).status_code == 200
+    # Opening the new link claims the pad, and the list is drawn again when it hears so: a tap during that
+    # redraw is lost (the list is redrawn whole), so the next one waits for it.
+    row(page, "周建光").locator(".pad-claimed.is-yes").wait_for(timeout=12_000)
 
     # Delete (asked first; cancelling keeps it).
     row(page, "曹政文").locator('[data-action="delete"]').click()
