@@ -12,7 +12,4 @@ export KIOSK_REQUIRE_SERVICES=1
 # On every core (pytest-xdist): a module sharing one server runs on one worker, the tests marked `serial` on
 # one worker one at a time, the longest first (tests/conftest.py, tests/durations.json); the 25 slowest tests
 # are listed at the end.
-# One worker more than the cores: a worker spends much of its time waiting on Chromium and on server processes
-# of its own, and on this 2-core machine 3 workers ran the suite in 9:03 where 2 took 9:33.
-workers="${KIOSK_TEST_WORKERS:-$(($(nproc) + 1))}"
-exec .venv/bin/python -m pytest -n "$workers" --dist loadgroup --no-loadscope-reorder --durations=25 "$@"
+exec .venv/bin/python -m pytest -n "${KIOSK_TEST_WORKERS:-auto}" --dist loadgroup --no-loadscope-reorder --durations=25 "$@"
