@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from harness import log_in, pair_page, projects, wait_drawn
+from harness import log_in, open_console, pair_page, projects, wait_drawn
 from PIL import Image
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -37,11 +37,9 @@ def wait_stage(page, frame: str, **want) -> dict:
 def test_program_and_preview_are_the_walls_own_drawing(fresh_server, chromium):
     server = fresh_server(projects("52", "30"))
     first, second = server.made_ids[:2]
-    context = chromium.new_context(viewport={"width": 1024, "height": 768})
-    page = context.new_page()
+    page = open_console(chromium, server, has_touch=False)
+    context = page.context
     try:
-        log_in(page, server.url)
-        page.wait_for_selector('body[data-conn="live"]')
         # nothing on the wall yet: the program shows the title, the preview what GO brings (the agenda made
         # from the projects opens on the title)
         wait_stage(page, "#pgm-frame", screen="title")
@@ -92,11 +90,9 @@ def test_the_program_monitor_keeps_drawing_after_each_go(fresh_server, chromium)
     """Item 3 of issue 26: after the first GO the red monitor went dark until a reload (its wall page, in
     the console's size container, changed its picture without being painted), while the green one drew."""
     server = fresh_server(None)  # the sample, with its agenda
-    context = chromium.new_context(viewport={"width": 1024, "height": 768})
-    page = context.new_page()
+    page = open_console(chromium, server, has_touch=False)
+    context = page.context
     try:
-        log_in(page, server.url)
-        page.wait_for_selector('body[data-conn="live"]')
         wait_stage(page, "#pgm-frame", screen="title")
         page.wait_for_timeout(1500)  # the wall page's entrance
         assert dark_share(page, "#pgm-frame") < 0.2
@@ -132,11 +128,9 @@ def test_the_program_monitor_keeps_drawing_after_a_confirm(fresh_server, chromiu
     query container (console.css: .side), inside which this Chromium did not repaint the frame."""
     server = fresh_server(projects("52", "30", "20"))
     first, second, third = server.made_ids
-    context = chromium.new_context(viewport={"width": 1024, "height": 768})
-    page = context.new_page()
+    page = open_console(chromium, server, has_touch=False)
+    context = page.context
     try:
-        log_in(page, server.url)
-        page.wait_for_selector('body[data-conn="live"]')
         wait_stage(page, "#pgm-frame", screen="title")
 
         def step(what: str, action: str, **fields) -> None:
