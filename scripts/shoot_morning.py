@@ -123,11 +123,7 @@ def settle(page: Page, ms: int = 800) -> None:
 
 def open_stage(browser, server: LiveServer) -> Page:
     page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
-    page.goto(server.url + "/stage")
-    for digit in VIEWER_PIN:
-        page.click(f'.key[data-key="{digit}"]')
-    page.click('.key[data-key="ok"]')
-    page.wait_for_function("() => window.__kiosk?.stage && window.__kiosk?.stage.seq !== undefined")
+    log_in(page, server.url, "/stage", pin=VIEWER_PIN)
     return page
 
 

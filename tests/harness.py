@@ -622,7 +622,7 @@ def launch_chromium(playwright):
 
 
 def log_in(page, url: str, path: str = "/control", pin: str = PIN, pad: bool = False) -> None:
-    """Log ``page``'s browser in and wait for the page behind the login (the console or the admin).
+    """Log ``page``'s browser in and wait for the page behind the login (the console, /stage or the admin).
 
     ``pad=True`` types the PIN on the login page's pad, as an operator does: the tests about the login
     itself. Otherwise the session is made through the API from the same browser context (its cookie jar and
@@ -638,6 +638,8 @@ def log_in(page, url: str, path: str = "/control", pin: str = PIN, pad: bool = F
         page.goto(url + path)
     if path == "/control":
         page.wait_for_function("() => window.__kiosk?.console && window.__kiosk?.console.state() !== null")
+    elif path == "/stage":
+        page.wait_for_function("() => window.__kiosk?.stage && window.__kiosk?.stage.seq !== undefined")
     else:
         page.wait_for_function("() => window.__kiosk?.admin && window.__kiosk?.admin.state() !== null")
 
