@@ -614,6 +614,16 @@ def wait_until(predicate, timeout: float = 10, message: str = "condition not met
 # -- the browser ----------------------------------------------------------------------------------------
 
 
+# The console's settings switch, as the operator leaves it, unless this device already chose (a test's own).
+MONITORS_OFF = """
+try {
+  if (window.top === window && localStorage.getItem("kiosk.console.monitors") === null) {
+    localStorage.setItem("kiosk.console.monitors", "off");
+  }
+} catch (e) {}
+"""
+
+
 def launch_chromium(playwright):
     """Debian's Chromium (Playwright's own browser downloads are not used)."""
     if not Path(CHROMIUM).exists():
@@ -621,12 +631,20 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
-def log_in(page, url: str, path: str = "/control", pin: str = PIN, pad: bool = False) -> None:
+def log_in(
+    page, url: str, path: str = "/control", pin: str = PIN, pad: bool = False, monitors: bool = False
+) -> None:
     """Log ``page``'s browser in and wait for the page behind the login (the console, /stage or the admin).
 
     ``pad=True`` types the PIN on the login page's pad, as an operator does: the tests about the login
     itself. Otherwise the session is made through the API from the same browser context (its cookie jar and
-    its User-Agent, so the server sees the same device): the same session, without the pad's ~1 s."""
+    its User-Agent, so the server sees the same device): the same session, without the pad's ~1 s.
+
+    A console's program and preview monitors are two more wall pages drawing in the same browser: they are
+    switched off in its settings (this device's choice, kept in its storage) unless ``monitors`` or the
+    test's own choice says otherwise; the tests about them, and the whole morning, keep them on."""
+    if path == "/control" and not monitors:
+        page.context.add_init_script(MONITORS_OFF)
     if pad:
         page.goto(url + path)
         for digit in pin:
@@ -644,13 +662,21 @@ def log_in(page, url: str, path: str = "/control", pin: str = PIN, pad: bool = F
         page.wait_for_function("() => window.__kiosk?.admin && window.__kiosk?.admin.state() !== null")
 
 
-def open_console(browser, server: LiveServer, pin: str = PIN, size: str = "tablet", **context_options):
+def open_console(
+    browser,
+    server: LiveServer,
+    pin: str = PIN,
+    size: str = "tablet",
+    monitors: bool = False,
+    **context_options,
+):
     """A logged-in console (/control) on a touch tablet, live (its socket up), Playwright's clock installed
-    (``pause_clock`` stops it; holds and rests are then stepped through, not waited out)."""
+    (``pause_clock`` stops it; holds and rests are then stepped through, not waited out). ``monitors``: see
+    ``log_in``."""
     options = {"viewport": SIZES[size], "has_touch": True, **context_options}
     page = browser.new_context(**options).new_page()
     page.clock.install()
-    log_in(page, server.url, pin=pin)
+    log_in(page, server.url, pin=pin, monitors=monitors)
     page.wait_for_selector('body[data-conn="live"]')
     return page
 

@@ -459,8 +459,9 @@ def test_project_names_are_drawn_as_text(server, console, tmp_path):
     assert dialogs == []
 
 
-def test_the_console_fits_the_tablet_without_scrolling(server, console):
-    page = console
+def test_the_console_fits_the_tablet_without_scrolling(server, chromium):
+    page = open_console(chromium, server, monitors=True)  # the monitors on: the fullest side
+    pause_clock(page)
     for width, height in ((1024, 768), (1366, 768), (1280, 800)):
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_function("w => innerWidth === w", arg=width)
@@ -472,6 +473,7 @@ def test_the_console_fits_the_tablet_without_scrolling(server, console):
         for selector in ("#btn-announce", "#btn-confirm", "#btn-undo", ".scr", ".row-btn", "#logout-btn"):
             box = page.locator(selector).first.bounding_box()
             assert box["height"] >= 48, (selector, box)
+    page.context.close()
 
 
 def test_a_lost_session_goes_back_to_the_pin_pad(server, console):
@@ -712,7 +714,7 @@ def test_no_row_or_hint_is_cut_off_on_a_tablet_or_a_laptop(live_server_with, fre
         server = live_server_with(env={"KIOSK_PUBLIC_URL": "http://192.168.1.20:5000"})
     else:
         server = fresh_server()
-    page = open_console(chromium, server)
+    page = open_console(chromium, server, monitors=True)  # the monitors on: the fullest side
     try:
         page.locator("#data-warning:not([hidden])").wait_for()
         first = min(server.state()["projects"], key=lambda p: p["order"])["id"]

@@ -143,7 +143,7 @@ def test_the_note_field_is_a_tablets_field_and_enter_sends(live_server, chromium
     screen (a tablet's keyboard takes its lower half), and Enter sends."""
     from kiosk.core.model import MAX_NOTE
 
-    page = open_console(chromium, live_server, size=size)
+    page = open_console(chromium, live_server, size=size, monitors=True)  # the fullest screen
     try:
         page.locator("#gocard:not([hidden])").wait_for()
         sent = commands_sent(page)

@@ -37,7 +37,7 @@ def wait_stage(page, frame: str, **want) -> dict:
 def test_program_and_preview_are_the_walls_own_drawing(fresh_server, chromium):
     server = fresh_server(projects("52", "30"))
     first, second = server.made_ids[:2]
-    page = open_console(chromium, server, has_touch=False)
+    page = open_console(chromium, server, monitors=True, has_touch=False)
     context = page.context
     try:
         # nothing on the wall yet: the program shows the title, the preview what GO brings (the agenda made
@@ -90,7 +90,7 @@ def test_the_program_monitor_keeps_drawing_after_each_go(fresh_server, chromium)
     """Item 3 of issue 26: after the first GO the red monitor went dark until a reload (its wall page, in
     the console's size container, changed its picture without being painted), while the green one drew."""
     server = fresh_server(None)  # the sample, with its agenda
-    page = open_console(chromium, server, has_touch=False)
+    page = open_console(chromium, server, monitors=True, has_touch=False)
     context = page.context
     try:
         wait_stage(page, "#pgm-frame", screen="title")
@@ -128,7 +128,7 @@ def test_the_program_monitor_keeps_drawing_after_a_confirm(fresh_server, chromiu
     query container (console.css: .side), inside which this Chromium did not repaint the frame."""
     server = fresh_server(projects("52", "30", "20"))
     first, second, third = server.made_ids
-    page = open_console(chromium, server, has_touch=False)
+    page = open_console(chromium, server, monitors=True, has_touch=False)
     context = page.context
     try:
         wait_stage(page, "#pgm-frame", screen="title")
@@ -171,7 +171,7 @@ def test_the_screens_dialog_shows_every_wall_and_sets_its_layout(fresh_server, c
             wait_drawn(wall, server.state()["seq"])
             walls.append(wall)
         page = chromium.new_context(viewport={"width": 1024, "height": 768}).new_page()
-        log_in(page, server.url)
+        log_in(page, server.url, monitors=True)
         page.locator(".wall.is-synced").nth(1).wait_for()
         page.click("#walls")
         cards = page.locator("#scr-list .scr-card")
@@ -201,3 +201,49 @@ def test_the_screens_dialog_shows_every_wall_and_sets_its_layout(fresh_server, c
     finally:
         for wall in walls:
             wall.context.close()
+
+
+def test_a_tablet_switches_its_monitors_off_and_the_on_air_line_still_tells_the_truth(fresh_server, chromium):
+    """An older tablet runs warm drawing two wall pages: its settings switch them off (blank documents, not
+    hidden pages still drawing), the choice stays with the device across a reload, and the on-air line still
+    names what the main wall reports drawing. Switched on again, both monitors draw the wall's picture."""
+    server = fresh_server(projects("52", "30"))
+    first = server.made_ids[0]
+    wall = chromium.new_context(viewport={"width": 960, "height": 540}).new_page()
+    page = open_console(chromium, server, monitors=True, has_touch=False)
+    try:
+        pair_page(wall, server, "主屏")
+        wait_stage(page, "#pgm-frame", screen="title")
+        page.click("#device-btn")
+        switch = page.locator("#monitors-input")
+        assert switch.is_checked()
+        assert "在本机显示监看画面" in page.locator(".settings-check").inner_text()
+        switch.uncheck()
+        page.keyboard.press("Escape")
+        frames = (
+            "() => ['pgm-frame', 'pvw-frame'].map((id) => document.getElementById(id).getAttribute('src'))"
+        )
+        page.wait_for_function(f"() => ({frames})().every((src) => src === 'about:blank')")
+        assert not page.locator(".monitors").is_visible()
+
+        seq = server.command("announce", project_id=first).json()["seq"]
+        wait_drawn(wall, seq)
+        page.locator("#onair[data-confirmed='true']").wait_for()
+        page.locator("#onair-project").filter(has_text="测试项目一").wait_for()
+        assert page.locator("#onair-project").is_visible()  # with no picture, the line names the project
+
+        page.reload()
+        page.wait_for_function("() => window.__kiosk?.console && window.__kiosk?.console.state() !== null")
+        assert page.evaluate(frames) == ["about:blank", "about:blank"]
+        assert not page.locator(".monitors").is_visible()
+
+        page.click("#device-btn")
+        assert not switch.is_checked()
+        switch.check()
+        page.keyboard.press("Escape")
+        wait_stage(page, "#pgm-frame", screen="spotlight", names=["测试项目一"], signed=0)
+        wait_stage(page, "#pvw-frame", screen="spotlight", names=["测试项目一"], signed=1)
+        assert page.locator(".monitors").is_visible()
+    finally:
+        page.context.close()
+        wall.context.close()

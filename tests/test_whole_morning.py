@@ -801,7 +801,7 @@ def test_the_whole_morning(fresh_server, chromium, tmp_path):
         wall.wait_for_function("() => typeof window.__kiosk?.display?.seq === 'number'")
         console = page_of({"width": 1024, "height": 768}, has_touch=True)
         console.clock.install()
-        log_in(console, server.url)
+        log_in(console, server.url, monitors=True)
         console.wait_for_selector('body[data-conn="live"]')
         pause_clock(console)
         stage = page_of({"width": 1024, "height": 768})  # (the MC's tablet)

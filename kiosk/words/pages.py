@@ -117,6 +117,11 @@ CONSOLE = {
     "stay": N_("留在控制台"),
     "settings": N_("本机设置"),
     "device_label": N_("本机名称（记录在操作日志中）"),
+    # Per tablet: the two live wall pictures cost an older tablet its battery and warmth.
+    "monitors_label": N_("在本机显示监看画面（节目、预览）"),
+    "monitors_hint": N_(
+        "关闭后本机不再绘制这两幅大屏画面，更省电；「大屏现在显示」一行仍按大屏的回报写明它在显示什么。"
+    ),
     "device_default": N_("控制台"),
     "av_title": N_("AV 中控接入"),
     "av_text": N_(

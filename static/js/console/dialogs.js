@@ -8,6 +8,7 @@ import { t, tNodes } from "../common/words.js";
 import { blockedBecause, send } from "./commands.js";
 import { nudge, toast } from "./feedback.js";
 import { changed, ui } from "./model.js";
+import { monitorsOn, setMonitors } from "./monitors.js";
 import { SETTLE_MS } from "./timing.js";
 
 export const DEVICE_KEY = "kiosk.console.device";
@@ -96,8 +97,11 @@ export function wireDialogs() {
   // Settings: this device's name, and the AV desk's access.
   const settings = $("settings-dialog");
   const input = $("device-input");
+  const monitors = $("monitors-input");
+  monitors.addEventListener("change", () => setMonitors(monitors.checked));
   $("device-btn").addEventListener("click", () => {
     input.value = ui.deviceName || t("device_default");
+    monitors.checked = monitorsOn();
     $("av-curl").value = curlExample();
     settings.returnValue = "";
     settings.showModal();

@@ -34,8 +34,6 @@ const keptCopy = document.body.getAttribute("data-kept") === "1";
 if (keptCopy) {
   document.body.classList.add("is-readonly", "is-kept");
   $("kept-band").hidden = false;
-  // (the monitors are wall pages of their own: without the server they would show the browser's error)
-  for (const id of ["pgm-frame", "pvw-frame"]) $(id).src = "about:blank";
 }
 onChange(render);
 onChange(renderShow);

@@ -6,7 +6,7 @@
  * draws what it is given (/display?preview=1&feed=parent). And the screens dialog: every paired screen
  * with its live picture, its state and its layout, chosen here.
  */
-import { $, add, clear, el, setText } from "../common/dom.js";
+import { $, add, clear, el, setText, storageGet, storageSet } from "../common/dom.js";
 import { request } from "../common/http.js";
 import { t } from "../common/words.js";
 import { toast } from "./feedback.js";
@@ -14,13 +14,40 @@ import { rowFacts, screenLabel, selected, ui } from "./model.js";
 import { wallInfo } from "./render.js";
 
 const PREVIEW_WAIT_MS = 120;
+const MONITORS_KEY = "kiosk.console.monitors";
 const frame = $("pvw-frame");
 const preview = { key: null, timer: 0, state: null, loaded: false };
 
 frame.addEventListener("load", () => {
-  preview.loaded = true;
+  const src = frame.getAttribute("src");
+  preview.loaded = !!src && src !== "about:blank";
   post();
 });
+
+/** Whether this tablet draws the program and preview monitors: a choice kept per device (settings). */
+export function monitorsOn() {
+  // (the copy the service worker kept has no server to draw them from)
+  return storageGet(MONITORS_KEY) !== "off" && !document.body.classList.contains("is-kept");
+}
+
+/** Load or unload the two wall pages: off, they are blank documents, not hidden ones still drawing. */
+function applyMonitors() {
+  const on = monitorsOn();
+  document.querySelector(".side").classList.toggle("no-monitors", !on);
+  for (const id of ["pgm-frame", "pvw-frame"]) {
+    const picture = $(id);
+    const src = on ? picture.getAttribute("data-src") : "about:blank";
+    if (picture.getAttribute("src") !== src) picture.setAttribute("src", src);
+  }
+  preview.loaded = false;
+  preview.key = null;
+  if (on) refreshPreview();
+}
+
+export function setMonitors(on) {
+  storageSet(MONITORS_KEY, on ? "on" : "off");
+  applyMonitors();
+}
 
 function post() {
   if (preview.loaded && preview.state && frame.contentWindow) {
@@ -47,7 +74,7 @@ function upcoming() {
 
 export function refreshPreview() {
   const s = ui.state;
-  if (!s) return;
+  if (!s || !monitorsOn()) return;
   const next = upcoming();
   const key = JSON.stringify([next && next.body, s.seq, s.log_id, s.lang]);
   if (key === preview.key) return;
@@ -186,6 +213,7 @@ function followSide() {
 
 export function wireMonitors() {
   followSide();
+  applyMonitors();
   const open = () => {
     if (!dialog.open) dialog.showModal();
     renderScreens();
