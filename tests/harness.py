@@ -754,6 +754,15 @@ def commands_sent(page) -> list[dict]:
     return sent
 
 
+# A page's animations that never end, and the properties each animates: a loop should move only what the
+# compositor moves without a repaint (opacity, transform).
+LOOPING_ANIMATIONS = """() => document.getAnimations()
+    .filter((a) => a.playState === 'running' && a.effect.getTiming().iterations === Infinity)
+    .map((a) => ({name: a.animationName, target: a.effect.target.className + (a.effect.pseudoElement || ''),
+                  properties: [...new Set(a.effect.getKeyframes().flatMap((k) => Object.keys(k)))]
+                      .filter((p) => !['offset', 'computedOffset', 'easing', 'composite'].includes(p))}))"""
+
+
 def wait_drawn(page, seq: int, timeout: float = 10_000) -> None:
     """Until the big screen has drawn the view with this seq (it records it on window.__kiosk.display)."""
     page.wait_for_function(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from harness import free_port, projects, wait_until
+from harness import LOOPING_ANIMATIONS, free_port, projects, wait_until
 
 from kiosk.app import build
 from kiosk.ceremony.live_view import live
@@ -252,6 +252,11 @@ def test_the_page_follows_the_signing_and_never_shows_a_figure_early(server, chr
         now = page.inner_text("#now")
         assert "测试项目一" in now and "52亿元" in now and "签约中" in now
         assert "30亿元" not in text_of(page)
+        # the live dot beats and the announced badge breathes for as long as a guest keeps the page open:
+        # compositor-only loops (before: animated shadows, a fifth of a core repainting on the phone)
+        looping = page.evaluate(LOOPING_ANIMATIONS)
+        assert sorted(a["name"] for a in looping) == ["beat", "breathe"], looping
+        assert all(set(a["properties"]) <= {"opacity", "transform"} for a in looping), looping
 
         answer = server.command("confirm", project_id=first).json()
         page.wait_for_function("s => window.__kiosk?.live.version === s", arg=answer["seq"])
