@@ -16,10 +16,12 @@ import importlib
 import json
 import os
 import pkgutil
+import random
 import tempfile
 from pathlib import Path
 
 import pytest
+import socketio.client as socketio_client
 from harness import (
     OPERATOR_PIN,
     PIN,
@@ -44,6 +46,13 @@ __all__ = ["PIN", "ROOT"]
 for _module in pkgutil.walk_packages(kiosk.__path__, "kiosk."):
     if _module.name != "kiosk.__main__":  # (it would run the command line)
         importlib.import_module(_module.name)
+
+# A test's own Socket.IO clients draw their reconnection jitter from a generator of their own. python-socketio
+# draws it from the process's global `random`, and a client left reconnecting in its background thread (its
+# reconnect task clears the abort a disconnect() just set, when the two race) moved that state while Hypothesis
+# drew another test's example, which Hypothesis reports as a strategy using `random` (a fresh clone's run:
+# test_importer failed as "produces unreliable results"). tests/test_harness.py proves the isolation.
+socketio_client.random = random.Random()
 
 # Every server and command-line process the tests start (a few hundred) keeps the bytecode it compiled, in a
 # folder of its own: where PYTHONDONTWRITEBYTECODE is set (this container sets it), each start compiled
