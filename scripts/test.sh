@@ -9,13 +9,11 @@ bash scripts/setup.sh --test
 eval "$(bash scripts/services.sh)"
 # Run this way, a test that needs PostgreSQL or Redis fails rather than skips when they are missing.
 export KIOSK_REQUIRE_SERVICES=1
-# The test processes keep the bytecode they compile (and pytest its rewritten test modules) in a folder of
-# their own, where the environment says not to write it beside the sources (this container does): each
-# worker compiled kiosk/ and rewrote every test module again at each run, ~4 s of its start.
-if [ -n "${PYTHONDONTWRITEBYTECODE:-}" ]; then
-  unset PYTHONDONTWRITEBYTECODE
-  export PYTHONPYCACHEPREFIX="${PYTHONPYCACHEPREFIX:-${TMPDIR:-/tmp}/kiosk-tests-pycache}"
-fi
+# The test processes keep the bytecode they compile (and pytest its rewritten test modules) beside the sources,
+# where the environment says not to (this container does): each worker compiled kiosk/ and rewrote every test
+# module again at each run, ~4 s of its start. (Beside the sources, not in a PYTHONPYCACHEPREFIX: there the
+# packages setup compiled are not looked for, and a fresh clone's first run compiled them all again.)
+unset PYTHONDONTWRITEBYTECODE
 # On every core (pytest-xdist): a module sharing one server runs on one worker, the tests marked `serial` on
 # one worker one at a time, the longest first (tests/conftest.py, tests/durations.json); the 25 slowest tests
 # are listed at the end.

@@ -17,7 +17,6 @@ import json
 import os
 import pkgutil
 import random
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -54,12 +53,11 @@ for _module in pkgutil.walk_packages(kiosk.__path__, "kiosk."):
 # test_importer failed as "produces unreliable results"). tests/test_harness.py proves the isolation.
 socketio_client.random = random.Random()
 
-# Every server and command-line process the tests start (a few hundred) keeps the bytecode it compiled, in a
-# folder of its own: where PYTHONDONTWRITEBYTECODE is set (this container sets it), each start compiled
-# kiosk/ again, ~0.1 s a start (docs/BENCHMARK.md finding 11).
-if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
-    os.environ.setdefault("PYTHONPYCACHEPREFIX", str(Path(tempfile.gettempdir()) / "kiosk-tests-pycache"))
-
+# Every server and command-line process the tests start (a few hundred) keeps the bytecode it compiled beside
+# the sources and reads what setup compiled: where PYTHONDONTWRITEBYTECODE is set (this container sets it;
+# scripts/test.sh unsets it for the whole run), each start compiled kiosk/ again, ~0.1 s a start
+# (docs/BENCHMARK.md finding 11).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 @pytest.fixture
 def make_app(tmp_path):
