@@ -59,6 +59,7 @@ socketio_client.random = random.Random()
 # (docs/BENCHMARK.md finding 11).
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
+
 @pytest.fixture
 def make_app(tmp_path):
     """Factory: a fresh app on its own data folder.
