@@ -717,6 +717,16 @@ def open_display(browser, server: LiveServer, size: str = "wall", name: str = "t
     return page
 
 
+def resize(page, width: int, height: int) -> None:
+    """Turn or resize the window, and wait until the page has drawn two frames at its new size: the console
+    sizes its monitors from a ResizeObserver, whose answer lands a frame after the resize (a check on a 20 ms
+    timer could read the layout between the two and find the target's hint cut, as nobody sees it)."""
+    page.evaluate("() => { window.__kioskFrames = 0; }")
+    page.set_viewport_size({"width": width, "height": height})
+    # (on Playwright's own animation frames, which run while the page's installed clock is paused)
+    page.wait_for_function("w => innerWidth === w && ++window.__kioskFrames > 2", arg=width, polling="raf")
+
+
 def hold(page, selector: str, ms: int) -> None:
     """Press and hold with the mouse (pointer events, as a finger gives them) for ``ms`` of the page's
     time (its clock installed and paused)."""

@@ -23,6 +23,7 @@ from harness import (
     pair_page,
     pause_clock,
     projects,
+    resize,
     run_kiosk,
     touch_hold,
     wait_until,
@@ -463,8 +464,7 @@ def test_the_console_fits_the_tablet_without_scrolling(server, chromium):
     page = open_console(chromium, server, monitors=True)  # the monitors on: the fullest side
     pause_clock(page)
     for width, height in ((1024, 768), (1366, 768), (1280, 800)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_function("w => innerWidth === w", arg=width)
+        resize(page, width, height)
         over = page.evaluate(
             "() => [document.documentElement.scrollWidth - innerWidth,"
             " document.documentElement.scrollHeight - innerHeight]"
@@ -731,8 +731,7 @@ def test_no_row_or_hint_is_cut_off_on_a_tablet_or_a_laptop(live_server_with, fre
             seq = server.command("announce", project_id=first).json()["seq"]
             console_seen(page, seq)
             for width, height in FIT_SIZES:
-                page.set_viewport_size({"width": width, "height": height})
-                page.wait_for_function("w => innerWidth === w", arg=width)
+                resize(page, width, height)
                 assert page.evaluate(CLIPPED, venue == "lan") == [], (mode, width, height)
     finally:
         page.context.close()
