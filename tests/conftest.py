@@ -12,6 +12,7 @@ restarts, it is killed, its environment, its login throttle, a sign-out of every
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -240,6 +241,20 @@ def pytest_sessionfinish(session):
     if session.config.getoption("--record-durations") and not os.environ.get("PYTEST_XDIST_WORKER"):
         table = {nodeid: round(seconds, 2) for nodeid, seconds in sorted(_measured.items())}
         DURATIONS.write_text(json.dumps(table, ensure_ascii=False, indent=0) + "\n")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item):
+    """A browser context a test leaves open keeps its pages drawing (a wall animates, a socket reconnects)
+    through every test after it on that worker: closed here, and the test named in the warnings."""
+    yield
+    browser = getattr(item, "funcargs", {}).get("chromium")
+    if browser is None or not browser.is_connected() or not browser.contexts:
+        return
+    item.warn(pytest.PytestWarning(f"left {len(browser.contexts)} browser context(s) open"))
+    for context in list(browser.contexts):
+        with contextlib.suppress(Exception):  # (one closing itself meanwhile)
+            context.close()
 
 
 @pytest.fixture(scope="session")
