@@ -712,6 +712,9 @@ def _typed(c: Ceremony, view: dict, w: _Words) -> None:
     typed = {q.id: {k: getattr(q, k) for k in CUE_TYPED} for q in c.cues}
     for row in view["run_of_show"]["cues"]:
         row["typed"] = typed[row["id"]]
+    typed = {p.id: {k: getattr(p, k) for k in PROJECT_TYPED} for p in c.projects}
+    for row in view["projects"]:
+        row["typed"] = typed[row["id"]]
     missing = missing_english(c.event, c.projects, c.cues, KNOWN_INDUSTRIES)
     lines = [w.t(MISSING_ENGLISH["event"])] if missing["event"] else []
     for key, noun in (("projects", "project"), ("industries", "industry"), ("cues", "cue")):
@@ -729,6 +732,16 @@ def _typed(c: Ceremony, view: dict, w: _Words) -> None:
 
 # The fields of the event and of a cue the organiser types in both languages (the admin's forms).
 EVENT_TYPED = ("title", "subtitle", "venue", "host", "title_en", "subtitle_en", "venue_en", "host_en")
+PROJECT_TYPED = (
+    "name",
+    "investor",
+    "industry",
+    "signatories",
+    "name_en",
+    "investor_en",
+    "industry_en",
+    "signatories_en",
+)
 CUE_TYPED = ("title", "person", "role", "script", "title_en", "person_en", "role_en", "script_en")
 
 
