@@ -250,3 +250,9 @@ def _texts(value, skip=()) -> list[str]:
     if isinstance(value, list | tuple):
         return [t for v in value for t in _texts(v, skip)]
     return []
+
+
+def test_the_signing_picture_names_the_english_forms(app, operator):
+    operator.put("/api/v1/event", json={"language": "en"})
+    svg = operator.get("/api/v1/projects/p1/certificate.svg?blank=1").get_data(as_text=True)
+    assert "Dilu Smart Vehicle and Key Components Project" in svg and not CJK.search(svg)
