@@ -256,3 +256,15 @@ def test_the_signing_picture_names_the_english_forms(app, operator):
     operator.put("/api/v1/event", json={"language": "en"})
     svg = operator.get("/api/v1/projects/p1/certificate.svg?blank=1").get_data(as_text=True)
     assert "Dilu Smart Vehicle and Key Components Project" in svg and not CJK.search(svg)
+
+
+def test_the_mcs_monitor_reads_the_english_script(app, operator):
+    operator.put("/api/v1/event", json={"language": "en"})
+    operator.post("/api/v1/commands", json={"command_id": "g1", "action": "go"})
+    operator.post("/api/v1/commands", json={"command_id": "g2", "action": "go"})
+    current = app.extensions["kiosk"].view("stage")["run_of_show"]["current"]
+    assert (current["person"], current["role"]) == (
+        "Zhou Jianguang",
+        "Party Secretary of the High-tech Zone and of Tianyuan District",
+    )
+    assert current["script"].startswith("Since the start of the year") and not CJK.search(current["heading"])
