@@ -197,7 +197,7 @@ def seen_chinese(page) -> list[str]:
 def test_an_english_ceremony_of_chinese_data_shows_its_english_forms(fresh_server, chromium):
     """The sample (Chinese data with English forms) in English: the wall through the speech, a signing
     round and the finale, the overlay and /live show no Chinese; a project whose English name is blanked
-    shows its Chinese name there, and the admin counts it."""
+    shows its Chinese name there, and the admin and the console count it."""
     server = fresh_server()
     ids = server.made_ids
     with server.editor() as web:
@@ -255,5 +255,9 @@ def test_an_english_ceremony_of_chinese_data_shows_its_english_forms(fresh_serve
         log_in(overlay, server.url, "/admin#projects")
         overlay.wait_for_selector("#projects-missing-en:not([hidden])")
         assert overlay.inner_text("#projects-missing-en") == "1 project has no English name"
+        # The console says it too, beside the stand-in warning, while the screens are English.
+        log_in(overlay, server.url)
+        overlay.locator("#data-warning:not([hidden])").wait_for()
+        assert "1 project has no English name" in overlay.inner_text("#data-warning-text")
     finally:
         context.close()
