@@ -7,11 +7,14 @@ language picker, marked lang="zh-CN".
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
 import requests
 from harness import EventSpec, ProjectSpec, log_in, wait_drawn
+
+from kiosk.setup.fields import PROJECT_KEYS
 
 pytestmark = pytest.mark.browser
 
@@ -180,3 +183,81 @@ def test_the_api_and_the_reports_speak_english(server):
     )
     svg = requests.get(server.url + "/charts/tiers.svg", timeout=5).text
     assert not CJK.search(svg) and "CNY 10 billion or more" in svg
+
+
+# innerText only: what a person sees (the card page's ladder must read as separate steps, too).
+SEEN_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def seen_chinese(page) -> list[str]:
+    text = page.evaluate("() => document.body.innerText")
+    return sorted({line.strip() for line in text.splitlines() if SEEN_CJK.search(line)})
+
+
+def test_an_english_ceremony_of_chinese_data_shows_its_english_forms(fresh_server, chromium):
+    """The sample (Chinese data with English forms) in English: the wall through the speech, a signing
+    round and the finale, the overlay and /live show no Chinese; a project whose English name is blanked
+    shows its Chinese name there, and the admin and the console count it."""
+    server = fresh_server()
+    ids = server.made_ids
+    with server.editor() as web:
+        web.put(server.url + "/api/v1/event", json={"language": "en"}, timeout=5).raise_for_status()
+    context = chromium.new_context(viewport={"width": 1920, "height": 1080})
+    try:
+        wall, overlay, live = context.new_page(), context.new_page(), context.new_page()
+        wall.goto(server.url + "/display?name=wall")
+        overlay.goto(server.url + "/overlay")
+        live.goto(server.url + "/live")
+        for action, fields, says in (
+            ("go", {}, "Major Investment Signing Ceremony"),  # the opening: the title
+            ("go", {}, "Zhou Jianguang"),  # the speech: the speaker's lower third
+            ("go", {}, "Beike Zhuzhou Life Science City Project"),  # the first round's spotlight
+            ("confirm", {"project_ids": ids[:3]}, "Shisanmen Digital Agriculture"),
+            ("show", {"screen": "finale"}, "Industries"),
+        ):
+            seq = server.command(action, **fields).json()["seq"]
+            wait_drawn(wall, seq)
+            wall.wait_for_function("t => document.body.innerText.includes(t)", arg=says)
+            overlay.wait_for_function("s => window.__kiosk?.overlay?.seq >= s", arg=seq)
+            assert seen_chinese(wall) == [] and seen_chinese(overlay) == [], action
+        # (the finale's charts are pictures the server draws from the same view)
+        chart = requests.get(server.url + "/charts/industries.svg", timeout=5).text
+        assert "biomedicine" in chart and not SEEN_CJK.search(chart)
+        live.wait_for_function("() => document.body.innerText.includes('Dilu Smart Vehicle')")
+        assert seen_chinese(live) == []
+        assert "Zhuzhou High-tech Zone (Tianyuan District) 2021 Q2" in live.inner_text("body")
+
+        # The English card page: its steps after the day read as steps, not one word.
+        auth = {"Authorization": f"Bearer {server.api_token}"}
+        card = requests.get(f"{server.url}/api/v1/projects/{ids[0]}/card", headers=auth, timeout=5).json()
+        live.set_viewport_size({"width": 390, "height": 844})
+        live.goto(card["url"])
+        # (but the concierge's name: a contact the organiser types for the company, in one form only)
+        assert seen_chinese(live) == ["陈思远"]
+        steps = live.locator(".road li")
+        assert [
+            " ".join(t.split()) for t in live.locator(".road ol").inner_text().split("\n") if t.strip()
+        ] == [steps.nth(i).inner_text().strip() for i in range(steps.count())]
+        boxes = [live.locator(".road .step").nth(i).bounding_box() for i in range(steps.count())]
+        # (a gap between two steps' words: they ran together, "GroundbreakingProduction")
+        assert all(a["x"] + a["width"] + 6 <= b["x"] for a, b in itertools.pairwise(boxes)), boxes
+
+        # Without its English name the first project shows its Chinese one, and the admin counts it.
+        server.unlock_edits()
+        with server.editor() as web:
+            edited = web.get(server.url + "/api/v1/projects", timeout=5).json()["projects"][0]
+            cells = {k: edited[k] for k in PROJECT_KEYS if k in edited and k != "amount_yi"}
+            r = web.put(server.url + f"/api/v1/projects/{ids[0]}", json={**cells, "name_en": ""}, timeout=5)
+            assert r.status_code == 200, r.text
+        wait_drawn(wall, server.command("show", screen="roll").json()["seq"])
+        wall.wait_for_function("() => document.body.innerText.includes('的卢智慧汽车及关键零部件项目')")
+        assert {line.replace("的卢智慧汽车及关键零部件项目", "") for line in seen_chinese(wall)} <= {""}
+        log_in(overlay, server.url, "/admin#projects")
+        overlay.wait_for_selector("#projects-missing-en:not([hidden])")
+        assert overlay.inner_text("#projects-missing-en") == "1 project has no English name"
+        # The console says it too, beside the stand-in warning, while the screens are English.
+        log_in(overlay, server.url)
+        overlay.locator("#data-warning:not([hidden])").wait_for()
+        assert "1 project has no English name" in overlay.inner_text("#data-warning-text")
+    finally:
+        context.close()

@@ -53,6 +53,11 @@ def test_a_database_from_kiosk_0_1_upgrades_and_serves_the_same_ceremony(old_fol
     assert served["event"]["theme"] == "blue" and served["event"]["colors"] == old["event"]["colors"]
     # the new settings take their defaults
     assert (served["event"]["money_unit"], served["event"]["money_decimals"]) == ("auto", 2)
+    # an old ceremony has no English forms: blank, so an English screen shows the Chinese
+    assert storage.load_event().title_en == ""
+    assert {(p.name_en, p.investor_en, p.industry_en, p.signatories_en) for p in storage.load_projects()} == {
+        ("", "", "", ())
+    }
     assert served["total"]["text"] == "152亿元"
 
     # printed cards still open, with what the organiser typed into them
@@ -82,7 +87,9 @@ def test_every_step_runs_once(tmp_path):
     try:
         assert again.schema_version() == SCHEMA_VERSION
         columns = {r[1] for r in again._db.execute("PRAGMA table_info(event)")}
-        assert {"money_unit", "money_decimals"} <= columns
+        assert {"money_unit", "money_decimals", "title_en", "host_en"} <= columns
+        cues = {r[1] for r in again._db.execute("PRAGMA table_info(cues)")}
+        assert {"title_en", "person_en", "role_en", "script_en"} <= cues
     finally:
         again.close()
 

@@ -66,10 +66,12 @@ def exercise(storage) -> dict:
     (run ids, card and pad tokens) left out so two stores can be compared."""
     seen: dict = {}
     ceremony = Ceremony(storage)
-    event = replace(Event(title="签约仪式"), publish_in_advance=True, calm=True, money_decimals=3)
+    event = replace(
+        Event(title="签约仪式"), publish_in_advance=True, calm=True, money_decimals=3, title_en="Signing"
+    )
     storage.save_event(event, AT)
     drafts = [
-        draft_from_cells(s.cells())
+        draft_from_cells(s.cells() | {"name_en": "Park", "signatories_en": "Zhang San, Li Si"})
         for s in projects("10", "20.5", "3", land_mu="12.5", signatories="张三、李四")
     ]
     seen["import"] = storage.add_projects(drafts, AT)
@@ -83,7 +85,7 @@ def exercise(storage) -> dict:
     first_cue = storage.load_cues()[0].id
     storage.replace_cues(
         [
-            Cue(id="nope", order=1, kind="signing", title="签约", project_ids=("p1",)),
+            Cue(id="nope", order=1, kind="signing", title="签约", project_ids=("p1",), script_en="Sign."),
             Cue(id=first_cue, order=2, kind="opening", title="开场", planned_time="09:30"),
         ],
         AT,
@@ -178,6 +180,12 @@ def test_both_stores_answer_every_call_the_same(tmp_path, pg_url):
     assert on_sqlite["strokes_added"] == [True, False, True]
     assert on_sqlite["revoked"] == [["v0", "v1"], []]
     assert on_sqlite["event"]["publish_in_advance"] is True
+    # The English forms come back from either engine as they went in.
+    assert on_sqlite["event"]["title_en"] == "Signing"
+    assert {(p["name_en"], p["signatories_en"]) for p in on_sqlite["projects"]} == {
+        ("Park", ("Zhang San", "Li Si"))
+    }
+    assert [c["script_en"] for c in on_sqlite["cues"]] == ["Sign.", ""]
 
 
 def test_a_failed_transaction_leaves_nothing(store, tmp_path):

@@ -46,6 +46,7 @@ NOT_WORDS = {
     # 是/否 of a flag, "转" before a phone extension, and a list of names joined to be split again.
     "kiosk/setup/fields.py": {
         "[、，;；]",
+        "[、，,;；]",
         "[、,;/\\s]+",
         "、",
         "是",

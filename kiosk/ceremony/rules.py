@@ -9,7 +9,7 @@ log always reproduces the state that was acknowledged.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
@@ -25,6 +25,7 @@ from ..core.model import (
     WAN_PER_YI,
     Command,
     Cue,
+    Event,
     LogEntry,
     Pad,
     Project,
@@ -423,7 +424,7 @@ def agenda(cues: Sequence[Cue], projects: Sequence[Project]) -> tuple[Cue, ...]:
         return ()
     made = [Cue(id="auto-opening", order=1, kind="opening", title="")]
     made += [
-        Cue(id=f"auto-{p.id}", order=i, kind="signing", title=p.name, project_ids=(p.id,))
+        Cue(id=f"auto-{p.id}", order=i, kind="signing", title=p.name, title_en=p.name_en, project_ids=(p.id,))
         for i, p in enumerate(order, start=2)
     ]
     made.append(Cue(id="auto-closing", order=len(order) + 2, kind="closing", title=""))
@@ -564,6 +565,46 @@ def placeholder_fields(project: Project) -> tuple[str, ...]:
         for key in ("name", "investor")
         if any(mark in getattr(project, key).lower() for mark in PLACEHOLDER_MARKS)
     )
+
+
+def missing_english(
+    event: Event, projects: Sequence[Project], cues: Sequence[Cue], known_industries: Collection[str]
+) -> dict[str, tuple[str, ...]]:
+    """What an English ceremony would show in Chinese, as codes: ``event``, the event's fields typed
+    without their English; ``projects``, the ids of projects whose name, investor or a signatory has no
+    English; ``industries``, the industries beyond ``known_industries`` (the catalogue's, which have their
+    English there) that no project names in English; ``cues``, the ids of the organiser's cues whose
+    title, speaker, speaker's title or script has no English."""
+    fields = ("title", "subtitle", "venue", "host")
+    given = {p.industry for p in projects if p.industry and p.industry_en}
+    return {
+        "event": tuple(k for k in fields if getattr(event, k) and not getattr(event, f"{k}_en")),
+        "projects": tuple(
+            p.id
+            for p in ordered(projects)
+            if not p.name_en
+            or not p.investor_en
+            or any(
+                n and not (i < len(p.signatories_en) and p.signatories_en[i])
+                for i, n in enumerate(p.signatories)
+            )
+        ),
+        "industries": tuple(
+            dict.fromkeys(
+                p.industry
+                for p in ordered(projects)
+                if p.industry and p.industry not in known_industries and p.industry not in given
+            )
+        ),
+        "cues": tuple(
+            q.id
+            for q in cues
+            if not q.id.startswith("auto-")
+            and any(
+                getattr(q, k) and not getattr(q, f"{k}_en") for k in ("title", "person", "role", "script")
+            )
+        ),
+    }
 
 
 def is_public(state: State, project_id: str, publish_in_advance: bool) -> bool:

@@ -497,6 +497,10 @@ class Ceremony:
                 planned_time=d.planned_time,
                 minutes=d.minutes,
                 script=d.script,
+                title_en=d.title_en,
+                person_en=d.person_en,
+                role_en=d.role_en,
+                script_en=d.script_en,
             )
             for i, d in enumerate(drafts, start=1)
         ]

@@ -90,6 +90,12 @@ class Event:
     certificate_background: str | None = None
     signatures_required: bool = False
     sign_on_submit: bool = False
+    # The English forms of what the organiser types, for an English ceremony; "" where not given (the
+    # screens then show the Chinese: kiosk.ceremony.english).
+    title_en: str = ""
+    subtitle_en: str = ""
+    venue_en: str = ""
+    host_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,13 @@ class Project:
     industry: str | None = None
     signatories: tuple[str, ...] = ()
     summary: str | None = None
+    # English forms ("" or () where not given); industry_en only matters for an industry beyond the
+    # catalogue's (KNOWN_INDUSTRIES have their English there). signatories_en lists the same people in the
+    # same order as signatories.
+    name_en: str = ""
+    investor_en: str = ""
+    industry_en: str = ""
+    signatories_en: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,6 +133,11 @@ class Cue:
     planned_time: str | None = None  # "HH:MM" on the event's day
     minutes: int | None = None
     script: str = ""
+    # English forms, "" where not given: the title, the speaker, their title, the MC's script.
+    title_en: str = ""
+    person_en: str = ""
+    role_en: str = ""
+    script_en: str = ""
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from ..ceremony import signals
+from ..ceremony import signals, views
 from .message import document
 from .osc import OscSender
 from .webhook import WebhookSender
@@ -27,7 +27,8 @@ class Outbound:
         try:
             # Under gevent nothing runs between the commit and this call, so this is the state the entry
             # made; with real threads a command committed in between would lend its (newer) figures.
-            snap = ceremony.current()
+            # (named as the console and the screens name it: in English in an English event)
+            snap = views.shown(ceremony.current())
             doc = document(entry, snap, lambda wan: ceremony.money(wan)["text"])
         except Exception:
             log.exception("outbound: no message for seq %s", entry.seq)

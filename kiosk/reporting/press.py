@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..ceremony.english import in_language
 from ..ceremony.rules import figures, ordered
 from ..ceremony.views import industry_label
 from ..core.model import Ceremony, LogEntry
@@ -81,13 +82,16 @@ def _join(parts: list[str], lang: str) -> str:
 
 
 def paragraph(c: Ceremony, lang: str, log: Sequence[LogEntry] = ()) -> str:
+    c = in_language(c, lang)
     event = c.event
     unit, decimals = event.money_unit, event.money_decimals
     signed = [p for p in ordered(c.projects) if p.id in c.state.signed]
+    # The English sentence puts "the" before the title, so a title that has its own drops it.
+    title = event.title[4:] if lang == "en" and event.title.lower().startswith("the ") else event.title
     if event.date:
-        text = gettext(OPENING, lang, date=fmt.date(event.date, lang), title=event.title)
+        text = gettext(OPENING, lang, date=fmt.date(event.date, lang), title=title)
     else:
-        text = gettext(OPENING_UNDATED, lang, title=event.title)
+        text = gettext(OPENING_UNDATED, lang, title=title)
     glue = " " if lang == "en" else ""
     if not signed:
         return text + glue + glue.join([gettext(NOT_STARTED, lang), *_spoke(c, log, lang)])

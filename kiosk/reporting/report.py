@@ -121,6 +121,8 @@ def build(
     ``log``: the run's entries (``Storage.load_log()``), for the agenda as it ran and the speeches the
     press summary names; without it every cue reads as not reached. ``signatures``: the run's signature
     attempts (``Storage.signatures_of()``), for each pad's record and each signed project's 签约图."""
+    # The press release is written in both languages from the names as typed; the rest in the report's.
+    typed, c = c, views.shown(c)
     view = views.operator(c)
     lang = view["lang"]
     names = {p["id"]: p["name"] for p in view["projects"]}
@@ -204,7 +206,7 @@ def build(
         },
         "tiers": view["tiers"],
         "industries": view["industries"],
-        "press_summary": press_summary(c, log),
+        "press_summary": press_summary(typed, log),
         "signatures": signature_rows(c, view, signatures),
         "audit": [audit_row(a) for a in audit],
     }

@@ -48,6 +48,10 @@ class CueDraft:
     planned_time: str | None = None  # "HH:MM"
     minutes: int | None = None
     script: str = ""
+    title_en: str = ""
+    person_en: str = ""
+    role_en: str = ""
+    script_en: str = ""
     # The cue this row edits (the admin editor sends it), so a running cue stays the running cue.
     keep: str | None = None
 
@@ -99,6 +103,10 @@ def cue_from_cells(cells: Mapping[str, object]) -> CueDraft:
         planned_time=values.get("cue_time"),
         minutes=values.get("cue_minutes"),
         script=values.get("cue_script") or "",
+        title_en=values.get("cue_title_en") or "",
+        person_en=values.get("cue_person_en") or "",
+        role_en=values.get("cue_role_en") or "",
+        script_en=values.get("cue_script_en") or "",
     )
 
 

@@ -9,7 +9,7 @@ import io
 from dataclasses import replace
 
 from ..core.model import Event
-from .fields import EVENT_KEYS, FieldError, FieldErrors, Problem, clean
+from .fields import ENGLISH_EVENT_KEYS, EVENT_KEYS, FieldError, FieldErrors, Problem, clean
 
 MAX_IMAGE_MB = 5
 MAX_IMAGE_BYTES = MAX_IMAGE_MB * 1024 * 1024
@@ -23,7 +23,7 @@ def clean_event(payload: object, current: Event) -> Event:
         raise FieldErrors([Problem("body", "invalid_request", {"variant": "not_object"})])
     changes = clean(payload, EVENT_KEYS, required=frozenset({"title"}), partial=True)
     # Blank text is "", not None, in the event; a blank colour is the theme's own (None).
-    for key in ("subtitle", "venue", "host", "date"):
+    for key in ("subtitle", "venue", "host", "date", *ENGLISH_EVENT_KEYS):
         if key in changes and changes[key] is None:
             changes[key] = ""
     for key in (

@@ -35,6 +35,8 @@ EXCEL_ERRORS = frozenset(
 )
 
 _SIGNATORY_SEPARATORS = re.compile(r"[、，;；]")
+# English names are listed with an ASCII comma too ("John Smith, Li Ming").
+_SIGNATORY_SEPARATORS_EN = re.compile(r"[、，,;；]")
 # Grouping commas are accepted only in the strict 1,234,567 shape: "1,5" stays an error rather than a guess.
 _NUMBER = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 # Digits, spaces, -, parentheses, a leading +, and an extension written 转 / ext / x.
@@ -173,10 +175,10 @@ def paragraph(limit: int) -> Callable[[object], str]:
 PERSON_MAX = 60
 
 
-def _signatories(value: object) -> tuple[str, ...]:
+def _signatories(value: object, separators: re.Pattern = _SIGNATORY_SEPARATORS) -> tuple[str, ...]:
     if isinstance(value, list):
         value = "、".join(_raw_text(v) for v in value)
-    names = tuple(part.strip() for part in _SIGNATORY_SEPARATORS.split(_raw_text(value)))
+    names = tuple(part.strip() for part in separators.split(_raw_text(value)))
     names = tuple(name for name in names if name)
     for name in names:
         if _has_control(name):
@@ -452,6 +454,16 @@ FIELDS: dict[str, Field] = {
         _field("industry", project_label("industry"), line(120), max_length=120),
         _field("signatories", project_label("signatories"), _signatories, item_length=PERSON_MAX),
         _field("summary", project_label("summary"), paragraph(500), max_length=500, multiline=True),
+        # a project's English forms, each with its Chinese field's limit
+        _field("name_en", project_label("name_en"), line(120), max_length=120),
+        _field("investor_en", project_label("investor_en"), line(120), max_length=120),
+        _field("industry_en", project_label("industry_en"), line(120), max_length=120),
+        _field(
+            "signatories_en",
+            project_label("signatories_en"),
+            lambda value: _signatories(value, _SIGNATORY_SEPARATORS_EN),
+            item_length=PERSON_MAX,
+        ),
         # the golden key's contact: the import's 服务专员 and 专员电话 are these same two fields
         _CONTACT_NAME,
         _CONTACT_PHONE,
@@ -475,6 +487,11 @@ FIELDS: dict[str, Field] = {
         _field("publish_in_advance", N_("提前公开项目数字"), _flag),
         _field("show_goal", N_("目标进度"), _flag),
         _field("calm", N_("大屏动效"), _flag),
+        # the event's English forms, each with its Chinese field's limit
+        _field("title_en", N_("活动名称（英文）"), line(120), max_length=120),
+        _field("subtitle_en", N_("副标题（英文）"), line(200), max_length=200),
+        _field("venue_en", N_("地点（英文）"), line(120), max_length=120),
+        _field("host_en", N_("主办单位（英文）"), line(160), max_length=160),
         # the 签约图 and the signing rules
         _field(
             "certificate_template",
@@ -499,6 +516,13 @@ FIELDS: dict[str, Field] = {
         _field("cue_time", agenda_label("cue_time"), _clock_time, max_length=5, pattern=TIME_PATTERN),
         _field("cue_minutes", agenda_label("cue_minutes"), _cue_minutes),
         _field("cue_script", agenda_label("cue_script"), paragraph(4000), max_length=4000, multiline=True),
+        # a cue's English forms, each with its Chinese field's limit
+        _field("cue_title_en", agenda_label("cue_title_en"), line(120), max_length=120),
+        _field("cue_person_en", agenda_label("cue_person_en"), line(PERSON_MAX), max_length=PERSON_MAX),
+        _field("cue_role_en", agenda_label("cue_role_en"), line(120), max_length=120),
+        _field(
+            "cue_script_en", agenda_label("cue_script_en"), paragraph(4000), max_length=4000, multiline=True
+        ),
     )
 }
 # The import format's names for the contact's two fields.
@@ -570,9 +594,14 @@ class ProjectDraft:
     concierge_name: str | None = None
     concierge_phone: str | None = None
     summary: str | None = None
+    name_en: str = ""
+    investor_en: str = ""
+    industry_en: str = ""
+    signatories_en: tuple[str, ...] = ()
 
 
-# The import format's columns, in its order (CONTRACT.md).
+ENGLISH_PROJECT_KEYS = ("name_en", "investor_en", "industry_en", "signatories_en")
+# The import format's columns, in its order (CONTRACT.md); the English forms, optional, after them.
 PROJECT_KEYS: tuple[str, ...] = (
     "order",
     "name",
@@ -585,6 +614,7 @@ PROJECT_KEYS: tuple[str, ...] = (
     "concierge_name",
     "concierge_phone",
     "summary",
+    *ENGLISH_PROJECT_KEYS,
 )
 _PROJECT_REQUIRED = frozenset({"name", "investor"})
 
@@ -627,6 +657,10 @@ def draft_from_cells(cells: dict[str, object]) -> ProjectDraft:
         concierge_name=values.get("concierge_name"),
         concierge_phone=values.get("concierge_phone"),
         summary=values.get("summary"),
+        name_en=values.get("name_en") or "",
+        investor_en=values.get("investor_en") or "",
+        industry_en=values.get("industry_en") or "",
+        signatories_en=values.get("signatories_en") or (),
     )
 
 
@@ -658,6 +692,8 @@ CARD_KEYS = (
     "services",
     "notes",
 )
+# The event's English forms ("" where not given).
+ENGLISH_EVENT_KEYS = ("title_en", "subtitle_en", "venue_en", "host_en")
 EVENT_KEYS = (
     "title",
     "subtitle",
@@ -673,10 +709,12 @@ EVENT_KEYS = (
     "publish_in_advance",
     "show_goal",
     "calm",
+    *ENGLISH_EVENT_KEYS,
 )
 # The 签约图's look and the signing rules (stored on the event).
 CERTIFICATE_KEYS = ("certificate_template", "ink_color", "signatures_required", "sign_on_submit")
 PAD_KEYS = ("pad_name", "pad_party", "pad_remote_place")
+ENGLISH_CUE_KEYS = ("cue_title_en", "cue_person_en", "cue_role_en", "cue_script_en")
 # A cue's fields (kiosk.setup.agenda.CueDraft), in the agenda's column order.
 CUE_KEYS = (
     "cue_kind",
@@ -687,4 +725,5 @@ CUE_KEYS = (
     "cue_time",
     "cue_minutes",
     "cue_script",
+    *ENGLISH_CUE_KEYS,
 )

@@ -22,6 +22,13 @@ TEMPLATE_EXAMPLE = (
     "0731-28800000",
     N_("一句话介绍项目（可选，最多 500 字）"),
 )
+# The English forms' example, the same in either language's template: it is the English itself.
+TEMPLATE_EXAMPLE_EN = (
+    "Example Smart Manufacturing Industrial Park",
+    "Example Technology Co., Ltd.",
+    None,
+    "Zhang San, Li Si",
+)
 
 
 def xlsx(lang: str) -> bytes:
@@ -32,11 +39,13 @@ def xlsx(lang: str) -> bytes:
     ws = wb.active
     ws.title = word(TEMPLATE_SHEET, lang)
     ws.append([header(k, lang) for k in PROJECT_KEYS if k != "amount_wan"])
-    ws.append([word(v, lang) if isinstance(v, str) and not v[0].isdigit() else v for v in TEMPLATE_EXAMPLE])
+    example = [word(v, lang) if isinstance(v, str) and not v[0].isdigit() else v for v in TEMPLATE_EXAMPLE]
+    ws.append([*example, *TEMPLATE_EXAMPLE_EN])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="F8ECD0")
-    for col, width in zip("ABCDEFGHIJ", (6, 34, 28, 14, 10, 12, 16, 10, 16, 40), strict=True):
+    widths = (6, 34, 28, 14, 10, 12, 16, 10, 16, 40, 40, 34, 16, 22)
+    for col, width in zip("ABCDEFGHIJKLMN", widths, strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
     out = io.BytesIO()

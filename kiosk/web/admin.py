@@ -327,7 +327,8 @@ def agenda_import():
 @fields_refused_as("invalid_file")
 def agenda_edit():
     """Replace the agenda with the admin editor's rows: ``{"cues": [{"kind", "title", "person", "role",
-    "projects", "time", "minutes", "script"}]}`` (the import's columns), under the same rules."""
+    "projects", "time", "minutes", "script", "title_en", "person_en", "role_en", "script_en"}]}`` (the
+    import's columns), under the same rules."""
     body = request.get_json(silent=True)
     rows = body.get("cues") if isinstance(body, dict) else None
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
@@ -352,8 +353,8 @@ def agenda_clear():
     return _store_agenda([])
 
 
-# The editor's names for the agenda's fields (kiosk.setup.fields' cue_* keys).
-EDITOR_KEYS = ("kind", "title", "person", "role", "projects", "time", "minutes", "script")
+# The editor's names for the agenda's fields (kiosk.setup.fields' cue_* keys, the English forms too).
+EDITOR_KEYS = tuple(key.removeprefix("cue_") for key in fields.CUE_KEYS)
 
 
 @bp.get("/api/v1/import/template.xlsx")

@@ -24,6 +24,11 @@ PROJECT: dict[str, Column] = {
     "concierge_name": (N_("服务专员"), "concierge_name"),
     "concierge_phone": (N_("专员电话"), "concierge_phone"),
     "summary": (N_("项目简介"), "summary"),
+    # The English forms, all optional (an English ceremony shows the Chinese where one is blank).
+    "name_en": (N_("项目名称（英文）"), "name_en"),
+    "investor_en": (N_("签约企业（英文）"), "investor_en"),
+    "industry_en": (N_("产业（英文）"), "industry_en", "产业类别（英文）"),
+    "signatories_en": (N_("签约代表（英文）"), "signatories_en"),
 }
 # The agenda (流程): "职务" and "项目" say "Role" and "Projects" here, not a contact's title or one project.
 AGENDA: dict[str, Column] = {
@@ -36,6 +41,10 @@ AGENDA: dict[str, Column] = {
     "cue_time": (N_("计划时间"), "time", "时间"),
     "cue_minutes": (N_("时长（分钟）"), "minutes", "时长"),
     "cue_script": (N_("主持词"), "script"),
+    "cue_title_en": (N_("标题（英文）"), "title_en"),
+    "cue_person_en": (N_("人物（英文）"), "person_en"),
+    "cue_role_en": (NC_("agenda", "职务（英文）"), "role_en"),
+    "cue_script_en": (N_("主持词（英文）"), "script_en"),
 }
 
 

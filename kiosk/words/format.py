@@ -220,6 +220,8 @@ def delay(seconds: int, lang: str) -> str:
 COUNT_NOUNS = {
     "project": NP_("%(num)s个项目", "%(num)s个项目"),
     "item": NP_("%(num)s项", "%(num)s项"),
+    "industry": NP_("%(num)s个产业类别", "%(num)s个产业类别"),
+    "cue": NP_("%(num)s个流程环节", "%(num)s个流程环节"),
 }
 
 

@@ -3,7 +3,7 @@ and its sentence for each change (``kiosk.ceremony.views`` picks them; the catal
 
 from __future__ import annotations
 
-from .catalogue import LANGUAGES, N_, gettext
+from .catalogue import LANGUAGES, N_, NP_, gettext
 from .pages import CONSOLE
 
 # The wall's words for a project's state, and the console's (an announced project is "signing" to the
@@ -112,6 +112,14 @@ PLANNED = N_("计划 %(total)s")
 GOAL = N_("目标 %(total)s")
 MILESTONE = N_("突破%(amount)s")
 PLACEHOLDERS = N_("%(count)s仍像示例或占位数据（第 %(orders)s 项）：上大屏前请在「准备与报告」中改为真实名称")
+# What an English ceremony still lacks (kiosk.ceremony.rules.missing_english), before the show.
+MISSING_ENGLISH = {
+    "event": N_("活动名称、副标题、地点或主办单位缺少英文"),
+    "projects": NP_("%(count)s缺少英文名称", "%(count)s缺少英文名称"),
+    "industries": NP_("%(count)s缺少英文名称", "%(count)s缺少英文名称"),
+    "cues": NP_("%(count)s缺少英文", "%(count)s缺少英文"),
+}
+MISSING_JOIN = N_("；")
 EDITS_LOCKED = N_("正式签约已开始：项目与金额已锁定")
 EDITS_UNLOCKED = N_("项目与金额已由编辑者解锁，可以修改（已记入审计）")
 # The latest change in the log, as every console's status line says it (the same words a console uses

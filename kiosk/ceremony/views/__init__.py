@@ -28,7 +28,7 @@ from ...core.model import (
     State,
 )
 from ...words import format as fmt
-from ...words.catalogue import gettext, language, pgettext, word
+from ...words.catalogue import gettext, language, ngettext, pgettext, word
 from ...words.show import CUE_KIND_LABELS, cue_heading
 from ...words.views import (
     BY_DEVICE,
@@ -50,6 +50,8 @@ from ...words.views import (
     LAST_CHANGE_PADS,
     LAYOUT_LABELS,
     MILESTONE,
+    MISSING_ENGLISH,
+    MISSING_JOIN,
     NEXT_ACTION,
     ON_AIR_NOTES,
     ON_AIR_UNCONFIRMED,
@@ -71,6 +73,7 @@ from ...words.views import (
     WAITING_SIGNATURES,
     device_text,
 )
+from ..english import in_language
 from ..rules import (
     GO_GUARD_MS,
     cue_index,
@@ -80,6 +83,7 @@ from ..rules import (
     is_public,
     milestone_crossed,
     milestones,
+    missing_english,
     next_pending_id,
     ordered,
     pad_state,
@@ -650,10 +654,16 @@ WITHHELD = {
 }
 
 
+def shown(c: Ceremony) -> Ceremony:
+    """``c`` with the names its screens show: an English event's in English where given."""
+    return in_language(c, language(c.event.language))
+
+
 def public(c: Ceremony) -> dict:
     """The room's view: the big screen, the livestream overlay, monitoring scripts, ``/api/v1/state``
     without credentials. Anyone on the venue's Wi-Fi can read it, so a project's figures are in it only
     once the wall has shown that project, unless the organiser publishes the running order in advance."""
+    c = shown(c)
     view = _base(c, _Words(c), PUBLIC_STATUS)
     advance = c.event.publish_in_advance
     view["projects"] = [
@@ -668,6 +678,7 @@ def public(c: Ceremony) -> dict:
 def operator(c: Ceremony) -> dict:
     """The console's and the admin pages' view: the public one with the operator's words, and what the
     console would otherwise have to work out for itself."""
+    typed, c = c, shown(c)
     w = _Words(c)
     view = _base(c, w, OPERATOR_STATUS)
     state, order = c.state, ordered(c.projects)
@@ -689,7 +700,49 @@ def operator(c: Ceremony) -> dict:
         "planned": w.t(PLANNED, total=view["planned"]["total"]["text"]),
     }
     _operator_setup(c, view, w)
+    _typed(typed, view, w)
     return view
+
+
+def _typed(c: Ceremony, view: dict, w: _Words) -> None:
+    """What the organiser typed, both languages, for the admin's editors (the view's names are the
+    screens' ones); and what an English ceremony still lacks, said before the show."""
+    e = c.event
+    view["event"]["typed"] = {k: getattr(e, k) for k in EVENT_TYPED}
+    typed = {q.id: {k: getattr(q, k) for k in CUE_TYPED} for q in c.cues}
+    for row in view["run_of_show"]["cues"]:
+        row["typed"] = typed[row["id"]]
+    typed = {p.id: {k: getattr(p, k) for k in PROJECT_TYPED} for p in c.projects}
+    for row in view["projects"]:
+        row["typed"] = typed[row["id"]]
+    missing = missing_english(c.event, c.projects, c.cues, KNOWN_INDUSTRIES)
+    lines = [w.t(MISSING_ENGLISH["event"])] if missing["event"] else []
+    for key, noun in (("projects", "project"), ("industries", "industry"), ("cues", "cue")):
+        n = len(missing[key])
+        if n:
+            count = fmt.count(n, noun, w.lang)
+            lines.append(ngettext(*MISSING_ENGLISH[key], n, w.lang, count=count))
+    view["missing_english"] = {
+        **{key: list(value) for key, value in missing.items()},
+        "text": w.t(MISSING_JOIN).join(lines),
+        # The console says it only when the screens are English; the admin always, as information.
+        "on_screens": w.lang == "en" and bool(lines),
+    }
+
+
+# The fields of the event and of a cue the organiser types in both languages (the admin's forms).
+EVENT_TYPED = ("title", "subtitle", "venue", "host", "title_en", "subtitle_en", "venue_en", "host_en")
+PROJECT_TYPED = (
+    "name",
+    "investor",
+    "industry",
+    "signatories",
+    "name_en",
+    "investor_en",
+    "industry_en",
+    "signatories_en",
+)
+CUE_TYPED = ("title", "person", "role", "script", "title_en", "person_en", "role_en", "script_en")
 
 
 def _rows(c: Ceremony, view: dict, w: _Words) -> dict:
@@ -945,6 +998,7 @@ def stage(c: Ceremony) -> dict:
     """The MC's confidence monitor (``/stage``, and a paired screen at the stage's edge): what the wall
     shows, the project to call up now and the one after, with the figures to announce. For credentialed
     devices only: it carries the figures before the room sees them, but no contact."""
+    c = shown(c)
     w = _Words(c)
     view = _base(c, w, OPERATOR_STATUS)
     by_id = {p["id"]: p for p in view["projects"]}
@@ -970,6 +1024,7 @@ def stage(c: Ceremony) -> dict:
 def party(c: Ceremony, pad_id: str) -> dict | None:
     """What one signing pad shows its signatory: the project, the party they sign for, the round, the
     pad's state and its one line of guidance, the field's shape and the pen. None for an unknown pad."""
+    c = shown(c)
     pad = next((d for d in c.pads if d.id == pad_id), None)
     project = next((p for p in c.projects if p.id == pad.project_id), None) if pad else None
     if pad is None or project is None:

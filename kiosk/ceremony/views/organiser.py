@@ -53,11 +53,26 @@ def pads(c: Ceremony, listed: list[Pad], base: str) -> list[dict]:
 def projects(c: Ceremony) -> list[dict]:
     """The running order with what only organisers see (the concierge's name and phone), for the editor."""
     cards = c.cards()
+    # The names as typed, both languages (the view's are the screens', English in an English event).
+    typed = {
+        p.id: {
+            "name": p.name,
+            "investor": p.investor,
+            "industry": p.industry,
+            "signatories": list(p.signatories),
+            "name_en": p.name_en,
+            "investor_en": p.investor_en,
+            "industry_en": p.industry_en,
+            "signatories_en": list(p.signatories_en),
+        }
+        for p in c.projects
+    }
     rows = []
     for p in c.view("operator")["projects"]:
         card = cards.get(p["id"])
         rows.append(
             p
+            | typed[p["id"]]
             | {
                 "concierge_name": card.contact_name if card else None,
                 "concierge_phone": card.contact_phone if card else None,

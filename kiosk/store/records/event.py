@@ -52,7 +52,8 @@ class Projects(Rows):
         with self.transaction() as db:
             db.execute(
                 "UPDATE projects SET name = ?, investor = ?, amount_wan = ?, land_mu = ?, industry = ?, "
-                "signatories = ?, summary = ? WHERE id = ?",
+                "signatories = ?, summary = ?, name_en = ?, investor_en = ?, industry_en = ?, "
+                "signatories_en = ? WHERE id = ?",
                 (*_project_values(d), project_id),
             )
             db.execute(
@@ -84,7 +85,8 @@ class Projects(Rows):
             for offset, d in enumerate(drafts, start=1):
                 pk = db.execute(
                     "INSERT INTO projects(id, position, name, investor, amount_wan, land_mu, industry, "
-                    "signatories, summary) VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk",
+                    "signatories, summary, name_en, investor_en, industry_en, signatories_en) "
+                    "VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk",
                     (start + offset, *_project_values(d)),
                 ).fetchall()[0][0]
                 # Ids come from an AUTOINCREMENT key, so a replaced running order never reuses an old id
@@ -154,7 +156,8 @@ class Cues(Rows):
             for position, c in enumerate(cues, start=1):
                 pk = db.execute(
                     "INSERT INTO cues(id, position, kind, title, person, role, project_ids, planned_time, "
-                    "minutes, script) VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk",
+                    "minutes, script, title_en, person_en, role_en, script_en) "
+                    "VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk",
                     (
                         position,
                         c.kind,
@@ -165,6 +168,10 @@ class Cues(Rows):
                         c.planned_time,
                         c.minutes,
                         c.script,
+                        c.title_en,
+                        c.person_en,
+                        c.role_en,
+                        c.script_en,
                     ),
                 ).fetchall()[0][0]
                 kept = c.id if c.id in known else None
@@ -174,10 +181,17 @@ class Cues(Rows):
 
 
 def _project_values(d: ProjectDraft) -> tuple:
-    """A draft as the columns name, investor, amount_wan, land_mu, industry, signatories, summary."""
+    """A draft as the columns name, investor, amount_wan, land_mu, industry, signatories, summary, then
+    the English forms name_en, investor_en, industry_en, signatories_en."""
     land = None if d.land_mu is None else str(d.land_mu)
     signatories = json.dumps(list(d.signatories), ensure_ascii=False)
-    return (d.name, d.investor, d.amount_wan, land, d.industry, signatories, d.summary)
+    english = (
+        d.name_en,
+        d.investor_en,
+        d.industry_en,
+        json.dumps(list(d.signatories_en), ensure_ascii=False),
+    )
+    return (d.name, d.investor, d.amount_wan, land, d.industry, signatories, d.summary, *english)
 
 
 def _renumber(db: sqlite3.Connection, ids: list[str]) -> None:
@@ -204,4 +218,5 @@ def _project(row: sqlite3.Row) -> Project:
         row,
         land_mu=None if row["land_mu"] is None else Decimal(row["land_mu"]),
         signatories=tuple(json.loads(row["signatories"] or "[]")),
+        signatories_en=tuple(json.loads(row["signatories_en"] or "[]")),
     )

@@ -8,6 +8,7 @@ import hashlib
 
 from flask import Blueprint, Response, abort, jsonify, request
 
+from ...ceremony.views import shown
 from ...certificate import render
 from ...certificate.layout import TEMPLATE_LABELS, TEMPLATES
 from ...certificate.layout import layout as certificate_layout
@@ -89,11 +90,13 @@ FORMATS = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
 def certificate_svg(project_id: str, blank: bool = False) -> str | None:
     """The project's 签约图 as SVG: its pads' standing signatures drawn from the stored strokes."""
     c = ceremony()
-    project = c.project(project_id)
+    # Named as the screens name them: in English where the event is English and a form is given.
+    now = shown(c.current())
+    project = next((p for p in now.projects if p.id == project_id), None)
     if project is None:
         return None
-    pads = [d for d in c.pads if d.project_id == project_id]
-    cert = certificate_layout(c.event, project, pads, c.lang)
+    pads = [d for d in now.pads if d.project_id == project_id]
+    cert = certificate_layout(now.event, project, pads, c.lang)
     name = c.event.certificate_background
     path = media_dir() / name if name else None
     # Embedded: a browser never loads a linked file from inside an SVG shown as an <img> (the wall's).

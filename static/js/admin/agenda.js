@@ -9,6 +9,8 @@ import { t } from "../common/words.js";
 import { adopt, currentState, errorMessage, section, send, toast, upload } from "./shell.js";
 
 const FIELDS = ["kind", "title", "person", "role", "projects", "time", "minutes", "script"];
+// The English forms, after the Chinese (blank: an English screen shows the Chinese).
+const ENGLISH = ["title_en", "person_en", "role_en", "script_en"];
 let rows = [],
   dirty = false,
   saving = false,
@@ -24,16 +26,21 @@ function fromState(s) {
     id: c.id.indexOf("auto-") === 0 ? null : c.id,
 
     kind: c.kind,
-    title: c.title,
-    person: c.person || "",
-    role: c.role || "",
+    // What was typed, both languages (the view's are the screens', English in an English event).
+    title: c.typed.title,
+    person: c.typed.person || "",
+    role: c.typed.role || "",
+    title_en: c.typed.title_en || "",
+    person_en: c.typed.person_en || "",
+    role_en: c.typed.role_en || "",
+    script_en: c.typed.script_en || "",
     projects: c.project_ids
       .map((id) => orders[id])
       .filter(Boolean)
       .join(t("list_sep")),
     time: c.planned_time || "",
     minutes: c.minutes ? String(c.minutes) : "",
-    script: c.script || "",
+    script: c.typed.script || "",
   }));
 }
 
@@ -47,7 +54,7 @@ function input(row, key, index) {
       option.value = k.id;
       node.appendChild(option);
     });
-  } else if (key === "script") {
+  } else if (key === "script" || key === "script_en") {
     node = el("textarea");
     node.rows = 2;
   } else {
@@ -103,7 +110,7 @@ function render() {
     head.appendChild(tools);
     li.appendChild(head);
     const grid = el("div", "arow-grid");
-    FIELDS.forEach((key) => {
+    FIELDS.concat(ENGLISH).forEach((key) => {
       grid.appendChild(input(row, key, i));
     });
     li.appendChild(grid);

@@ -10,6 +10,8 @@ import { clearErrors, confirmDialog, currentState, errorMessage, refresh, sectio
 import { send, settings, showErrors, toast, upload } from "./shell.js";
 
 const TEXT_FIELDS = ["title", "subtitle", "date", "venue", "host"];
+// The English forms (blank: an English screen shows the Chinese).
+const ENGLISH_FIELDS = ["title_en", "subtitle_en", "venue_en", "host_en"];
 const SELECT_FIELDS = ["money_unit", "money_decimals", "publish_in_advance", "show_goal", "calm"];
 const COLOR_FIELDS = ["primary_color", "accent_color"];
 const THEME_COLORS = settings.theme_colors;
@@ -23,12 +25,19 @@ let form,
 
 function fromEvent(e) {
   const colors = e.colors || {};
+  // What was typed, both languages (the view's title is the screens', English in an English event).
+  const typed = e.typed || e;
+  const english = {};
+  ENGLISH_FIELDS.forEach((k) => {
+    english[k] = typed[k] || "";
+  });
   return {
-    title: e.title || "",
-    subtitle: e.subtitle || "",
+    title: typed.title || "",
+    subtitle: typed.subtitle || "",
     date: e.date || "",
-    venue: e.venue || "",
-    host: e.host || "",
+    venue: typed.venue || "",
+    host: typed.host || "",
+    ...english,
     language: e.language === "en" ? "en" : "zh",
     theme: e.theme === "blue" ? "blue" : "red",
     primary_color: colors.primary || "",
@@ -48,7 +57,7 @@ function radio(name) {
 
 function values() {
   const v = {};
-  TEXT_FIELDS.concat(COLOR_FIELDS).forEach((k) => {
+  TEXT_FIELDS.concat(ENGLISH_FIELDS, COLOR_FIELDS).forEach((k) => {
     v[k] = form.elements[k].value.trim();
   });
   v.language = radio("language");
@@ -73,7 +82,7 @@ function dirty() {
 
 function fill(v) {
   baseline = v;
-  TEXT_FIELDS.concat(COLOR_FIELDS, SELECT_FIELDS).forEach((k) => {
+  TEXT_FIELDS.concat(ENGLISH_FIELDS, COLOR_FIELDS, SELECT_FIELDS).forEach((k) => {
     form.elements[k].value = v[k];
   });
   ["language", "theme"].forEach((name) => {
@@ -290,7 +299,16 @@ function init() {
   });
 }
 
+/** What an English ceremony still shows in Chinese (the server counts it), as information. */
+function renderMissing(s) {
+  const missing = s.missing_english;
+  const box = $("event-missing-en");
+  box.hidden = !(missing && missing.text);
+  setText(box, missing ? missing.text : "");
+}
+
 function onState(s) {
+  renderMissing(s);
   const incoming = fromEvent(s.event || {});
   if (baseline === null || !dirty()) {
     if (!same(incoming, baseline)) fill(incoming);

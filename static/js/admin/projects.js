@@ -346,6 +346,10 @@ const FIELDS = [
   "concierge_name",
   "concierge_phone",
   "summary",
+  "name_en",
+  "investor_en",
+  "industry_en",
+  "signatories_en",
 ];
 
 function projectById(id) {
@@ -400,12 +404,18 @@ function openDialog(p) {
   setText($("project-message"), "");
   setText($("project-dialog-title"), p ? t("edit_title", { order: p.order }) : t("add_title"));
   const who = (p && concierges[p.id]) || {};
+  // What was typed, both languages (the view's names are the screens', English in an English event).
+  const typed = (p && p.typed) || p || {};
   const v = {
-    name: p ? p.name : "",
-    investor: p ? p.investor : "",
+    name: typed.name || "",
+    investor: typed.investor || "",
     land_mu: (p && p.land_mu) || "",
-    industry: (p && p.industry) || "",
-    signatories: p ? (p.signatories || []).join("、") : "",
+    industry: typed.industry || "",
+    signatories: (typed.signatories || []).join("、"),
+    name_en: typed.name_en || "",
+    investor_en: typed.investor_en || "",
+    industry_en: typed.industry_en || "",
+    signatories_en: (typed.signatories_en || []).join(", "),
     concierge_name: who.name || "",
     concierge_phone: who.phone || "",
     summary: (p && p.summary) || "",
@@ -579,6 +589,9 @@ function init() {
 }
 
 function onState(s) {
+  const missing = s.missing_english;
+  $("projects-missing-en").hidden = !(missing && missing.text);
+  setText($("projects-missing-en"), missing ? missing.text : "");
   if (!saving) {
     projects = s.projects.slice();
     render();

@@ -31,8 +31,11 @@ function renderMode() {
   $("rehearsal-band").hidden = !rehearsal;
   // Stand-in names still in the running order (the server found them and wrote the sentence).
   const stand = ui.state && ui.state.console.placeholders;
-  $("data-warning").hidden = !stand;
-  setText($("data-warning-text"), stand ? stand.text : "");
+  // And, when the screens are English, what they would still show in Chinese (the server counts it).
+  const missing = ui.state && ui.state.missing_english;
+  const lines = [stand && stand.text, missing && missing.on_screens && missing.text].filter(Boolean);
+  $("data-warning").hidden = !lines.length;
+  setText($("data-warning-text"), lines.join(" · "));
 }
 
 export function renderHeader() {
