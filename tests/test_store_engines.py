@@ -66,7 +66,13 @@ def exercise(storage) -> dict:
     (run ids, card and pad tokens) left out so two stores can be compared."""
     seen: dict = {}
     ceremony = Ceremony(storage)
-    event = replace(Event(title="签约仪式"), publish_in_advance=True, calm=True, money_decimals=3)
+    event = replace(
+        Event(title="签约仪式"),
+        publish_in_advance=True,
+        calm=True,
+        money_decimals=3,
+        timezone="America/New_York",
+    )
     storage.save_event(event, AT)
     drafts = [
         draft_from_cells(s.cells())
@@ -178,6 +184,7 @@ def test_both_stores_answer_every_call_the_same(tmp_path, pg_url):
     assert on_sqlite["strokes_added"] == [True, False, True]
     assert on_sqlite["revoked"] == [["v0", "v1"], []]
     assert on_sqlite["event"]["publish_in_advance"] is True
+    assert on_sqlite["event"]["timezone"] == "America/New_York"
 
 
 def test_a_failed_transaction_leaves_nothing(store, tmp_path):

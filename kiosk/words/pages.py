@@ -351,6 +351,8 @@ ADMIN = {
     "f_title": N_("活动名称"),
     "f_subtitle": N_("副标题"),
     "f_date": N_("日期"),
+    "f_timezone": N_("时区"),
+    "timezone_hint": N_("现场所在的时区：各页面、报告和导出的时间都按它显示"),
     "f_venue": N_("地点"),
     "f_host": N_("主办单位"),
     "f_language": N_("屏幕语言"),

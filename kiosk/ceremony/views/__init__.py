@@ -107,6 +107,7 @@ class _Words:
     def __init__(self, ceremony: Ceremony):
         e = ceremony.event
         self.lang = language(e.language)
+        self.zone = e.timezone
         self.unit, self.decimals = e.money_unit, e.money_decimals
 
     def money(self, wan: int) -> dict:
@@ -156,7 +157,7 @@ def _project(p: Project, state: State, w: _Words, statuses: dict) -> dict:
         "status": status,
         "status_text": w.t(statuses[status]),
         "signed_at": signed_at,
-        "signed_time": fmt.time(signed_at),
+        "signed_time": fmt.time(signed_at, w.zone),
     }
 
 
@@ -214,6 +215,7 @@ def _event(c: Ceremony, w: _Words) -> dict:
         "subtitle": e.subtitle,
         "date": e.date,
         "date_text": fmt.date(e.date, w.lang) if e.date else "",
+        "timezone": e.timezone,
         "venue": e.venue,
         "host": e.host,
         "language": w.lang,
@@ -375,7 +377,7 @@ def _run_of_show(c: Ceremony, w: _Words, view: dict) -> dict:
         "round": pending_round,
         "guard_ms": GO_GUARD_MS,
         "panic_text": w.t(PANIC_ON, screen=w.t(SCREEN_LABELS["safe"])) if cue["panic"] else "",
-        "note": {"text": c.state.note.text, "at": c.state.note.at, "time": fmt.time(c.state.note.at)}
+        "note": {"text": c.state.note.text, "at": c.state.note.at, "time": fmt.time(c.state.note.at, w.zone)}
         if c.state.note
         else None,
     }
@@ -875,7 +877,7 @@ def _change_line(entry, what: str, w: _Words) -> dict:
     device = device_text(entry.device, w.lang) if entry.device else None
     return {
         "seq": entry.seq,
-        "time": fmt.time(entry.at),
+        "time": fmt.time(entry.at, w.zone),
         "text": w.t(BY_DEVICE, what=what, device=device) if device else what,
         "what": what,
     }

@@ -9,7 +9,7 @@ import { t } from "../common/words.js";
 import { clearErrors, confirmDialog, currentState, errorMessage, refresh, section } from "./shell.js";
 import { send, settings, showErrors, toast, upload } from "./shell.js";
 
-const TEXT_FIELDS = ["title", "subtitle", "date", "venue", "host"];
+const TEXT_FIELDS = ["title", "subtitle", "date", "timezone", "venue", "host"];
 const SELECT_FIELDS = ["money_unit", "money_decimals", "publish_in_advance", "show_goal", "calm"];
 const COLOR_FIELDS = ["primary_color", "accent_color"];
 const THEME_COLORS = settings.theme_colors;
@@ -27,6 +27,7 @@ function fromEvent(e) {
     title: e.title || "",
     subtitle: e.subtitle || "",
     date: e.date || "",
+    timezone: e.timezone || "",
     venue: e.venue || "",
     host: e.host || "",
     language: e.language === "en" ? "en" : "zh",
