@@ -135,7 +135,8 @@ def land(mu: Decimal | None, lang: str, approx: bool = False) -> Figure | None:
 
 
 @functools.cache
-def _zone(name: str) -> tzinfo | None:
+def zone_info(name: str) -> tzinfo | None:
+    """The IANA zone ``name``, or None when the zone database does not know it."""
     try:
         return ZoneInfo(name)
     except (ValueError, ZoneInfoNotFoundError):
@@ -151,7 +152,7 @@ def local(iso: str | None, zone: str | None) -> datetime | None:
         moment = datetime.fromisoformat(iso)
     except ValueError:
         return None
-    where = _zone(zone) if zone else None
+    where = zone_info(zone) if zone else None
     return moment.astimezone(where) if where is not None and moment.tzinfo is not None else moment
 
 

@@ -1,0 +1,118 @@
+"""One clock, the venue's, on every page; and a language switched live redraws every open page.
+
+The module's server runs as a laptop left on UTC does (TZ=UTC, no KIOSK_TIMEZONE), the event in its default
+zone, Asia/Shanghai, and the browsers in the venue's zone like the tablets there (tests/harness.py): every
+time a page, the report and its spreadsheet show is the venue's, and nothing warns. A tablet set to another
+zone is told, on the console and on /stage, that its own clock is not the venue's.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import requests
+from harness import PIN, LiveServer, console_seen, open_console
+from openpyxl import load_workbook
+
+pytestmark = pytest.mark.browser
+
+VENUE = ZoneInfo("Asia/Shanghai")
+CLOCK = re.compile(r"\d\d:\d\d:\d\d")
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory):
+    """The module's one server, on UTC as a laptop fresh from the box is (conftest's, with that zone)."""
+    env = {"TZ": "UTC", "KIOSK_TIMEZONE": ""}
+    server = LiveServer(tmp_path_factory.mktemp("utc") / "data", env=env).start()
+    yield server
+    server.stop()
+
+
+def venue(iso: str) -> datetime:
+    return datetime.fromisoformat(iso).astimezone(VENUE)
+
+
+def near_now(text: str) -> bool:
+    """``text`` ("19:15:17" or "19:15") is the venue's time now, give or take the test's own few seconds."""
+    now = datetime.now(VENUE)
+    fmt = "%H:%M:%S" if text.count(":") == 2 else "%H:%M"
+    return any(f"{now + timedelta(seconds=s):{fmt}}" == text for s in range(-70, 11))
+
+
+def test_a_server_on_utc_and_tablets_in_shanghai_show_one_clock(fresh_server, chromium):
+    server = fresh_server()
+    first = server.made_ids[0]
+    console = open_console(chromium, server)
+    try:
+        # The console shows the roll (its own line, at its own time), then the AV desk signs a project.
+        console.click('.scr[data-screen="roll"]')
+        console.wait_for_selector('#statusline[data-kind="ok"]')
+        assert near_now(console.locator("#status-time").inner_text())
+        signed = server.command("confirm", project_id=first).json()["state"]
+        signed_at = signed["projects"][0]["signed_at"]
+        assert signed_at.endswith("+00:00")  # the server records on UTC: what follows converts it
+        at = venue(signed_at)
+        console_seen(console, signed["seq"])
+        # The header's clock, the status line (the AV desk's signing) and the row: the venue's.
+        assert near_now(console.locator("#clock").inner_text())
+        console.wait_for_selector('#statusline[data-kind="info"]')
+        assert console.locator("#status-time").inner_text() == f"{at:%H:%M}"
+        row = console.locator(f'.row[data-id="{first}"] .row-time')
+        assert row.inner_text() == f"{at:%H:%M}"
+        assert console.locator("#clock-warning").is_hidden()
+
+        # /stage on the same tablet (its session): the venue's clock, no warning.
+        stage = console.context.new_page()
+        stage.goto(server.url + "/stage")
+        stage.wait_for_function("() => window.__kiosk?.stage && window.__kiosk?.stage.synced > 0")
+        assert near_now(stage.locator("#clock").inner_text())
+        assert stage.locator("#clock-off").is_hidden()
+
+        # The report page: 更新于 and its table on the same clock.
+        admin = console.context.new_page()
+        admin.goto(server.url + "/admin#report")
+        cell = admin.locator(f'#report-projects tr[data-id="{first}"] td.when')
+        cell.wait_for()
+        assert cell.inner_text() == f"{at:%H:%M}"
+        lead = admin.locator("#report-lead").inner_text()
+        updated = re.search(r"(\d\d:\d\d)", lead)
+        assert updated and near_now(updated[1]), lead
+
+        # The spreadsheet carries the zone beside the venue's time.
+        web = requests.Session()
+        web.post(server.url + "/api/v1/session", json={"pin": PIN}, timeout=10)
+        book = load_workbook(io.BytesIO(web.get(server.url + "/api/v1/report.xlsx", timeout=10).content))
+        sheet = book.worksheets[0]
+        column = [c.value for c in sheet[1]].index("签约时间") + 1
+        assert sheet.cell(row=2, column=column).value == f"{at:%Y-%m-%d %H:%M:%S} (UTC+8)"
+        web.close()
+    finally:
+        console.context.close()
+
+
+def test_a_tablet_in_another_zone_is_told_its_clock_is_not_the_venues(fresh_server, chromium):
+    server = fresh_server()
+    console = open_console(chromium, server, timezone_id="America/New_York")
+    try:
+        now = datetime.now(VENUE)
+        hours = round(
+            (now.utcoffset() - now.astimezone(ZoneInfo("America/New_York")).utcoffset()) / timedelta(hours=1)
+        )
+        warning = console.locator("#clock-warning")
+        warning.wait_for()
+        text = f"本机时钟与现场时间相差 {hours} 小时，页面按现场时间显示"
+        assert console.locator("#clock-warning-text").inner_text() == text
+        # Still the venue's time, not the tablet's.
+        assert near_now(console.locator("#clock").inner_text())
+        stage = console.context.new_page()
+        stage.goto(server.url + "/stage")
+        stage.locator("#clock-off").wait_for()
+        assert stage.locator("#clock-off").inner_text() == text
+        assert near_now(stage.locator("#clock").inner_text())
+    finally:
+        console.context.close()
