@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
-from harness import PIN, LiveServer, console_seen, open_console
+from harness import PIN, LiveServer, console_seen, open_console, wait_drawn
 from openpyxl import load_workbook
 
 pytestmark = pytest.mark.browser
@@ -116,3 +116,58 @@ def test_a_tablet_in_another_zone_is_told_its_clock_is_not_the_venues(fresh_serv
         assert near_now(stage.locator("#clock").inner_text())
     finally:
         console.context.close()
+
+
+LANG_IS = "l => document.documentElement.lang === l"
+SHOWN = "() => document.body.innerText"
+CHANGED = "before => document.body.innerText !== before"
+
+
+def test_a_language_switched_live_redraws_every_open_page(fresh_server, chromium):
+    """The console, the wall, /stage, /live and a pad, each open once; the event switched to English
+    through the API: each page redraws in English without a reload (/live reloads itself, by design) —
+    the console's header date and its cue rows' minutes included, which stayed Chinese before."""
+    server = fresh_server()
+    web = server.editor()
+    pad = web.post(
+        server.url + "/api/v1/pads",
+        json={"name": "周建光", "project_id": server.made_ids[0], "party": "host"},
+        timeout=10,
+    ).json()
+    console = open_console(chromium, server)
+    context = console.context
+    try:
+        console.locator(".cue-when").first.wait_for()
+        assert "2021年6月21日" in console.locator(".brand-sub").inner_text()
+        assert "分钟" in console.locator(".cue-when").first.inner_text()
+        pages = {"console": console}
+        for name, path in (("wall", "/display?name=wall"), ("stage", "/stage"), ("live", "/live")):
+            pages[name] = context.new_page()
+            pages[name].goto(server.url + path)
+        wait_drawn(pages["wall"], server.state()["seq"])
+        pages["stage"].wait_for_function(
+            "() => window.__kiosk?.stage && window.__kiosk?.stage.seq !== undefined"
+        )
+        pages["live"].locator("#event-date").wait_for()
+        pages["pad"] = context.new_page()
+        pages["pad"].goto(pad["url"])
+        pages["pad"].wait_for_selector('body[data-conn="live"]')
+        before = {name: page.evaluate(SHOWN) for name, page in pages.items()}
+
+        answer = web.put(server.url + "/api/v1/event", json={"language": "en"}, timeout=10)
+        assert answer.status_code == 200, answer.text
+        for name, page in pages.items():
+            page.wait_for_function(LANG_IS, arg="en")
+            page.wait_for_function(CHANGED, arg=before[name])
+        # Dates and units redrawn, not only the labels.
+        console.wait_for_function(
+            "() => document.querySelector('.brand-sub').innerText.includes('21 June 2021')"
+        )
+        minutes = console.locator(".cue-when").all_inner_texts()
+        assert not [m for m in minutes if "分钟" in m] and any(" min" in m for m in minutes), minutes
+        pages["wall"].wait_for_function("() => document.body.innerText.includes('21 June 2021')")
+        assert pages["live"].locator("#event-date").inner_text() == "21 June 2021"
+        assert pages["stage"].locator(".clock-label").inner_text() == "Venue time"
+    finally:
+        context.close()
+        web.close()

@@ -56,9 +56,11 @@ function adopt(view) {
   ensureLanguage(view.lang).then((changedWords) => {
     if (!changedWords) return;
     ui.lastOutcome = null; // said in the old language: gone with it
-    render();
+    changed(); // every part of the page, the cue rows' minutes too, in the new words
   });
   setText($("event-title"), view.event.title);
+  // (the page came with the event's date in the words of its load: a language switched live rewrites it)
+  setText($("event-date"), view.event.date_text ? " · " + view.event.date_text : "");
   followZone(view.event.timezone);
   if (ui.manualId && !projectById(ui.manualId)) ui.manualId = null;
   checkHold();
