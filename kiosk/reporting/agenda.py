@@ -18,7 +18,7 @@ from datetime import time as clock
 
 from ..ceremony.rules import FIRING, replay
 from ..core.model import SETUP_ACTION, Cue, LogEntry
-from ..words.format import local
+from ..words.format import local, zone_info
 
 # An announce or a confirm that names a round makes it the running cue when another one was running.
 STARTING_SIGNINGS = ("announce", "confirm")
@@ -142,8 +142,7 @@ def planned_at(c: Cue, event_date: str, zone: str) -> str | None:
         day = date.fromisoformat(event_date)
     except ValueError:
         return None
-    noon = local(f"{day.isoformat()}T12:00:00+00:00", zone)
-    return planned_moment(c.planned_time, day, noon.tzinfo).isoformat(timespec="seconds")
+    return planned_moment(c.planned_time, day, zone_info(zone)).isoformat(timespec="seconds")
 
 
 def delay(c: Cue, started_at: str | None, zone: str) -> int | None:
