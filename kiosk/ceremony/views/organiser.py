@@ -70,7 +70,7 @@ def run(r: Run, lang: str, zone: str) -> dict:
     return {
         "id": r.id,
         "mode": r.mode,
-        "started_at": r.started_at,
+        "started_at": fmt.iso_in(r.started_at, zone),
         "started_text": fmt.moment(r.started_at, lang, zone),
     }
 
@@ -81,6 +81,8 @@ def runs(c: Ceremony) -> dict:
     rows = [
         r
         | {
+            "started_at": fmt.iso_in(r["started_at"], zone),
+            "ended_at": fmt.iso_in(r["ended_at"], zone),
             "started_text": fmt.moment(r["started_at"], lang, zone),
             "ended_text": fmt.moment(r["ended_at"], lang, zone),
         }
@@ -262,9 +264,9 @@ def device_row(d: Device, seen: dict, online: dict, me: str | None, lang: str, z
         "scope": d.scope,
         "scope_text": gettext(SCOPE_LABELS[d.scope], lang) if d.scope else "",
         "addr": d.addr,
-        "created_at": d.created_at,
+        "created_at": fmt.iso_in(d.created_at, zone),
         "created_text": fmt.moment(d.created_at, lang, zone) if d.created_at else "",
-        "last_seen": last,
+        "last_seen": fmt.iso_in(last, zone),
         "last_seen_text": fmt.moment(last, lang, zone) if last else "",
         "online": online.get(d.id, 0),
         "this_device": d.id == me,
@@ -310,7 +312,7 @@ def pad_devices(c: Ceremony, seen: dict, online: dict, lang: str) -> list[dict]:
                 "addr": None,
                 "created_at": "",
                 "created_text": "",
-                "last_seen": last,
+                "last_seen": fmt.iso_in(last, c.zone),
                 "last_seen_text": fmt.moment(last, lang, c.zone) if last else "",
                 "online": online.get(key, 0),
                 "this_device": False,
