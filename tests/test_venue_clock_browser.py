@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import sqlite3
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -37,6 +38,16 @@ def venue(iso: str) -> datetime:
     return datetime.fromisoformat(iso).astimezone(VENUE)
 
 
+def recorded(server: LiveServer, seq: int) -> str:
+    """The instant the server wrote for ``seq`` of the current run, as it stored it."""
+    db = sqlite3.connect(f"file:{server.data_dir / 'kiosk.sqlite3'}?mode=ro", uri=True)
+    try:
+        run = db.execute("SELECT id FROM runs ORDER BY rowid DESC LIMIT 1").fetchone()[0]
+        return db.execute("SELECT at FROM log WHERE run = ? AND seq = ?", (run, seq)).fetchone()[0]
+    finally:
+        db.close()
+
+
 def near_now(text: str) -> bool:
     """``text`` ("19:15:17" or "19:15") is the venue's time now, give or take the test's own few seconds."""
     now = datetime.now(VENUE)
@@ -54,8 +65,10 @@ def test_a_server_on_utc_and_tablets_in_shanghai_show_one_clock(fresh_server, ch
         console.wait_for_selector('#statusline[data-kind="ok"]')
         assert near_now(console.locator("#status-time").inner_text())
         signed = server.command("confirm", project_id=first).json()["state"]
+        # The server recorded the signing on UTC; the view carries it on the venue's clock.
+        assert recorded(server, signed["seq"]).endswith("+00:00")
         signed_at = signed["projects"][0]["signed_at"]
-        assert signed_at.endswith("+00:00")  # the server records on UTC: what follows converts it
+        assert signed_at.endswith("+08:00") and venue(signed_at) == venue(recorded(server, signed["seq"]))
         at = venue(signed_at)
         console_seen(console, signed["seq"])
         # The header's clock, the status line (the AV desk's signing) and the row: the venue's.
