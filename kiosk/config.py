@@ -147,6 +147,7 @@ def resolve(folder: Path, env=os.environ) -> dict:
     cfg["DATABASE_URL"] = database_url(env.get("KIOSK_DATABASE_URL"))
     # Behind HTTPS the session cookie must never travel in clear.
     cfg["SESSION_COOKIE_SECURE"] = bool(cfg["PUBLIC_URL"] and cfg["PUBLIC_URL"].startswith("https://"))
+    # The offset instants are recorded with (kiosk.core.clock); what is shown follows the event's zone.
     cfg["TIMEZONE"] = env.get("KIOSK_TIMEZONE") or None
     if env.get("KIOSK_SESSION_IDLE_HOURS"):
         cfg["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=float(env["KIOSK_SESSION_IDLE_HOURS"]))

@@ -31,6 +31,7 @@ PIN = "246810"
 OPERATOR_PIN = "135790"
 VIEWER_PIN = "112358"
 CHROMIUM = os.environ.get("KIOSK_CHROMIUM", "/usr/bin/chromium")
+VENUE_TZ = "Asia/Shanghai"
 # As root, without background networking: this machine's closed network refuses Chromium's own calls home.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -656,7 +657,11 @@ def launch_chromium(playwright):
     poll_on_a_timer()
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"Chromium not found at {CHROMIUM}: the README's test command installs it")
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    # The browser's own zone is the venue's (the events' default, Asia/Shanghai), as the tablets and wall PCs
+    # at the venue are set: on a machine in UTC every console and /stage would otherwise say, rightly, that
+    # this device's clock is not the venue's. A test about that gives its context another timezone_id.
+    env = {**os.environ, "TZ": VENUE_TZ}
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=env)
 
 
 def log_in(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import vobject
@@ -87,9 +89,10 @@ def test_card_shows_the_signing_once_signed(client, operator, ids, app):
     operator.post("/api/v1/commands", json={"command_id": "s", "action": "confirm", "project_id": ids[1]})
     html = client.get(path_of(c["url"])).get_data(as_text=True)
     signed_at = app.extensions["kiosk"].snapshot()["projects"][1]["signed_at"]
-    # the signing in the event's words, never an ISO timestamp from the server
-    day = signed_at[:10].split("-")
-    assert "已签约" in html and f"{int(day[0])}年{int(day[1])}月{int(day[2])}日 {signed_at[11:16]}" in html
+    # the signing in the event's words on the venue's clock (the event's zone, whatever the server's),
+    # never an ISO timestamp from the server
+    at = datetime.fromisoformat(signed_at).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert "已签约" in html and f"{at.year}年{at.month}月{at.day}日 {at:%H:%M}" in html
     assert f">{signed_at}<" not in html
 
 

@@ -158,6 +158,12 @@ def test_a_command_on_one_process_reaches_the_clients_of_both_once(pair):
         settled(pair, (on_a, on_b))  # nothing is announced a second time
         for client in (on_a, on_b):
             assert client.seqs.count(seq) == 1 and client.seqs.count(seq2) == 1, client.seqs
+        # The event's time zone set through one process is the other's too: its views and its clock.
+        web = b.editor()
+        assert web.put(b.url + "/api/v1/event", json={"timezone": "Europe/London"}, timeout=10).ok
+        web.close()
+        wait_until(lambda: a.state()["event"]["timezone"] == "Europe/London", 5, "zone not shared")
+        assert requests.get(a.url + "/api/v1/time", timeout=5).json()["timezone"] == "Europe/London"
     finally:
         on_a.close()
         on_b.close()

@@ -8,6 +8,8 @@ waited out.
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -30,6 +32,12 @@ from harness import (
 )
 
 pytestmark = pytest.mark.browser
+
+
+def venue_time(iso: str) -> str:
+    """ "19:15": an instant the server recorded (in its own zone) on the venue's clock, the event's zone."""
+    return f"{datetime.fromisoformat(iso).astimezone(ZoneInfo('Asia/Shanghai')):%H:%M}"
+
 
 HOLD_MS = 800
 MIN_INTERVAL_MS = 1500
@@ -156,7 +164,7 @@ def test_holding_confirm_signs_the_selected_project_and_a_short_tap_does_not(ser
     # The row says what the server wrote: the amount, the status and the venue's time of the signing.
     assert row(page, first).locator(".row-amount-num").inner_text() == "52"
     assert row(page, first).locator(".row-amount-unit").inner_text() == "亿元"
-    assert row(page, first).locator(".row-time").inner_text() == state["projects"][0]["signed_at"][11:16]
+    assert row(page, first).locator(".row-time").inner_text() == venue_time(state["projects"][0]["signed_at"])
     # The selection follows the running order to the next project.
     page.wait_for_function("id => window.__kiosk?.console.selection() === id", arg=server.made_ids[1])
 
@@ -223,7 +231,7 @@ def test_announce_and_confirm_are_disabled_with_a_reason_for_a_signed_project(se
     assert page.evaluate("() => window.__kiosk?.console.selection()") == second
     assert page.locator("#btn-announce").is_disabled()
     assert page.locator("#btn-confirm").is_disabled()
-    signed_at = server.state()["projects"][1]["signed_at"][11:16]
+    signed_at = venue_time(server.state()["projects"][1]["signed_at"])
     assert (
         page.locator("#reason-text").inner_text()
         == f"「测试项目二」已于 {signed_at} 签约，不能再次宣布或签约"
@@ -255,7 +263,7 @@ def test_undo_asks_first_and_cancel_changes_nothing(server, console):
     # It names the project it would take back (the most recent signing) and what the total becomes.
     assert dialog.locator("#undo-question").inner_text() == "撤销「测试项目二」的签约？"
     assert dialog.locator("#undo-question strong").inner_text() == "测试项目二"
-    signed_at = server.state()["projects"][1]["signed_at"][11:16]
+    signed_at = venue_time(server.state()["projects"][1]["signed_at"])
     facts = f"{signed_at} 签约 · 30亿元。撤销后累计：82亿元 → 52亿元（1个项目）"
     assert dialog.locator("#undo-facts").inner_text() == facts
     # The safe choice has the focus: Enter means "don't".

@@ -247,3 +247,40 @@ def test_a_configured_pin_the_pin_pad_cannot_type_is_named_at_start(make_app, ca
     with caplog.at_level("WARNING", logger="kiosk"):
         make_app(OPERATOR_PIN="9" * PIN_MAX_DIGITS)
     assert not any("PIN pad" in r.getMessage() for r in caplog.records)
+
+
+def test_the_events_time_zone_is_a_name_the_zone_database_knows():
+    """Checked once (kiosk.setup.fields), for the admin and PUT /api/v1/event alike: any IANA name, in its
+    own spelling; an offset, a city alone or a path is refused, naming an example."""
+    assert fields.parse("timezone", "Asia/Shanghai") == "Asia/Shanghai"
+    assert fields.parse("timezone", " america/new_york ") == "America/New_York"
+    assert fields.parse("timezone", "UTC") == "UTC"
+    for bad in (
+        "Shanghai",
+        "UTC+8",
+        "+08:00",
+        "Mars/Olympus",
+        "/etc/passwd",
+        "../zoneinfo/UTC",
+        "posixrules",
+        8,
+    ):
+        with pytest.raises(fields.FieldError) as refused:
+            fields.parse("timezone", bad)
+        assert (refused.value.code, refused.value.params) == ("bad_timezone", {"example": "Asia/Shanghai"})
+    # The admin's short list is all valid names, the default first.
+    assert fields.COMMON_TIMEZONES[0] == fields.DEFAULT_TIMEZONE == "Asia/Shanghai"
+    assert all(fields.parse("timezone", name) == name for name in fields.COMMON_TIMEZONES)
+
+
+def test_the_events_time_zone_is_set_through_the_api_and_kept(small):
+    editor = operator_client(small)
+    assert small.extensions["kiosk"].event.timezone == "Asia/Shanghai"
+    assert editor.get("/api/v1/state").get_json()["event"]["timezone"] == "Asia/Shanghai"
+    bad = editor.put("/api/v1/event", json={"timezone": "Beijing"})
+    assert bad.status_code == 400 and "timezone" in json.dumps(bad.get_json())
+    assert editor.put("/api/v1/event", json={"timezone": "europe/london"}).status_code == 200
+    assert editor.get("/api/v1/state").get_json()["event"]["timezone"] == "Europe/London"
+    # A blank value keeps the zone (the event always has one).
+    assert editor.put("/api/v1/event", json={"timezone": ""}).status_code == 200
+    assert small.extensions["kiosk"].event.timezone == "Europe/London"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,10 @@ def old_folder(tmp_path) -> Path:
     folder.mkdir()
     shutil.copy(OLD / "kiosk.sqlite3", folder / "kiosk.sqlite3")
     return folder
+
+
+def instant(iso: str | None) -> datetime | None:
+    return datetime.fromisoformat(iso) if iso else None
 
 
 def test_a_database_from_kiosk_0_1_upgrades_and_serves_the_same_ceremony(old_folder, make_app):
@@ -47,9 +52,14 @@ def test_a_database_from_kiosk_0_1_upgrades_and_serves_the_same_ceremony(old_fol
     ):
         assert served[key] == old[key], key
     assert served["signing_order"] == old["signing_order"]
+    # (the same instants: the view writes them on the venue's clock, 0.1 wrote the server's offset)
     assert [
-        (p["id"], p["name"], p["amount_wan"], p["status"], p["signed_at"]) for p in served["projects"]
-    ] == [(p["id"], p["name"], p["amount_wan"], p["status"], p["signed_at"]) for p in old["projects"]]
+        (p["id"], p["name"], p["amount_wan"], p["status"], instant(p["signed_at"]))
+        for p in served["projects"]
+    ] == [
+        (p["id"], p["name"], p["amount_wan"], p["status"], instant(p["signed_at"])) for p in old["projects"]
+    ]
+    assert all(p["signed_at"].endswith("+08:00") for p in served["projects"] if p["signed_at"])
     assert served["event"]["theme"] == "blue" and served["event"]["colors"] == old["event"]["colors"]
     # the new settings take their defaults
     assert (served["event"]["money_unit"], served["event"]["money_decimals"]) == ("auto", 2)

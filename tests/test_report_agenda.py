@@ -26,6 +26,7 @@ from kiosk.setup.sample import load_sample
 from kiosk.store.sqlite import Storage
 from kiosk.words import format as fmt
 
+SHANGHAI = "Asia/Shanghai"
 ZHOU = ("高新区党工委书记、天元区委书记", "周建光")
 WU = ("万洋众创城投资集团有限公司总裁", "吴建明")
 BAO = ("深圳市北科生物有限公司副董事长", "包磊")
@@ -282,9 +283,11 @@ def test_delays_by_time_of_day_without_a_date_or_on_another_day(show):
     assert (row["planned_at"], row["delay_seconds"], row["delay_text"]) == (None, 390, "晚7分钟")
     # A rehearsal the evening before, or a run past midnight: the time of day, not the day.
     cue = show.ceremony.current().cues[0]
-    assert delay(cue, "2021-06-20T09:29:00+08:00") == -60
-    assert delay(replace(cue, planned_time="23:55"), "2021-06-22T00:05:00+08:00") == 600
-    assert delay(replace(cue, planned_time=None), "2021-06-21T09:29:00+08:00") is None
+    assert delay(cue, "2021-06-20T09:29:00+08:00", SHANGHAI) == -60
+    assert delay(replace(cue, planned_time="23:55"), "2021-06-22T00:05:00+08:00", SHANGHAI) == 600
+    assert delay(replace(cue, planned_time=None), "2021-06-21T09:29:00+08:00", SHANGHAI) is None
+    # Recorded by a server on UTC: the plan is still the venue's 09:30.
+    assert delay(cue, "2021-06-21T01:29:00+00:00", SHANGHAI) == -60
 
 
 def test_the_formatters():
@@ -454,3 +457,48 @@ def test_without_the_log_nothing_is_reported_as_run(show):
     assert {r["status"] for r in data["agenda"]} == {"not_reached"}
     runs = run_of(c.cues, [LogEntry(seq=1, action="setup", at="2021-06-21T09:00:00+08:00")])
     assert [r.status for r in runs] == ["not_reached"] * len(AGENDA)
+
+
+def test_a_server_on_utc_reports_on_the_venues_clock(tmp_path):
+    """The laptop runs on UTC (no KIOSK_TIMEZONE): the log records 01:31:10+00:00 for the venue's 09:31:10.
+    Every time the report shows is the venue's (Asia/Shanghai, the event's default), the delay is against
+    the venue's plan, and the exports carry the zone: ISO with +08:00 for machines, "(UTC+8)" for people."""
+    clock = FixedClock("2021-06-21T01:25:00+00:00")
+    storage = Storage(tmp_path / "kiosk.db", clock)
+    try:
+        ceremony = Ceremony(storage, clock=clock)
+        load_sample(ceremony)
+        ceremony.import_agenda(AGENDA)
+        s = Show(ceremony, clock)
+        s.do("01:31:10", "go")  # the opening, planned for 09:30 in Shanghai: 70 s late
+        s.do("01:34:40", "confirm", project_id="p1")
+        data = reporting.of(ceremony)
+        opening, p1 = data["agenda"][0], data["projects"][0]
+        assert (opening["planned_at"], opening["started_at"]) == (
+            "2021-06-21T09:30:00+08:00",
+            "2021-06-21T09:31:10+08:00",
+        )
+        assert (opening["started_time"], opening["delay_seconds"], opening["delay_text"]) == (
+            "09:31:10",
+            70,
+            "晚1分钟",
+        )
+        assert (p1["signed_at"], p1["signed_time"], p1["signed_text"]) == (
+            "2021-06-21T09:34:40+08:00",
+            "09:34",
+            "2021年6月21日 09:34",
+        )
+        assert data["generated_time"] == "09:34" and data["generated_at"] == "2021-06-21T09:34:40+08:00"
+        assert data["audit"][-1]["received_time"] == "09:34:40"
+        assert json.loads(reporting.to_json(data))["projects"][0]["signed_at"].endswith("+08:00")
+
+        book = load_workbook(io.BytesIO(reporting.to_xlsx(data)))
+        projects = book["项目"]
+        column = [c.value for c in projects[1]].index("签约时间")
+        assert projects.cell(row=2, column=column + 1).value == "2021-06-21 09:34:40 (UTC+8)"
+        assert book["审计日志"]["A2"].value.endswith("(UTC+8)")
+        assert book["流程"]["I2"].value == "09:31:10"
+        rows = list(csv.reader(io.StringIO(reporting.to_csv(data).decode("utf-8-sig"))))
+        assert rows[1][column] == "2021-06-21 09:34:40 (UTC+8)"
+    finally:
+        storage.close()

@@ -306,6 +306,8 @@ def test_the_timer_uses_the_servers_clock_not_the_tablets(server, chromium):
         go_and_sync(server, page)
         assert abs(page.evaluate("window.__kiosk?.stage.skew") + 7 * 60 * 1000) < 3000
         assert text(page, "#elapsed") in ("00:00", "00:01", "00:02")
+        # It says so under the clock, which shows the venue's time, not its own.
+        assert text(page, "#clock-off") == "本机时钟与现场时间相差 7 分钟，页面按现场时间显示"
     finally:
         context.close()
 

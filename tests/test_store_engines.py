@@ -67,7 +67,12 @@ def exercise(storage) -> dict:
     seen: dict = {}
     ceremony = Ceremony(storage)
     event = replace(
-        Event(title="签约仪式"), publish_in_advance=True, calm=True, money_decimals=3, title_en="Signing"
+        Event(title="签约仪式"),
+        publish_in_advance=True,
+        calm=True,
+        money_decimals=3,
+        title_en="Signing",
+        timezone="America/New_York",
     )
     storage.save_event(event, AT)
     drafts = [
@@ -186,6 +191,7 @@ def test_both_stores_answer_every_call_the_same(tmp_path, pg_url):
         ("Park", ("Zhang San", "Li Si"))
     }
     assert [c["script_en"] for c in on_sqlite["cues"]] == ["Sign.", ""]
+    assert on_sqlite["event"]["timezone"] == "America/New_York"
 
 
 def test_a_failed_transaction_leaves_nothing(store, tmp_path):

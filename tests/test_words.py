@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from datetime import UTC, datetime
 from decimal import Decimal
 from io import BytesIO
 
@@ -107,15 +108,45 @@ def test_land_in_whole_mu(mu, approx, zh, en):
     assert fmt.land(mu, "en", approx).text == en
 
 
+SHANGHAI = "Asia/Shanghai"
+
+
+def test_an_instant_recorded_on_a_server_in_utc_is_shown_on_the_venues_clock():
+    """A laptop left on UTC records 11:15:17+00:00; the venue in Shanghai reads 19:15, and the day turns at
+    the venue's midnight, not the server's."""
+    at = "2026-12-07T11:15:17+00:00"
+    assert fmt.time(at, SHANGHAI) == "19:15"
+    assert fmt.clock_seconds(at, SHANGHAI) == "19:15:17"
+    assert fmt.moment(at, "zh", SHANGHAI) == "2026年12月7日 19:15"
+    assert fmt.moment("2026-12-07T17:30:00+00:00", "en", SHANGHAI) == "8 December 2026, 01:30"
+    assert fmt.date("2026-12-07T17:30:00+00:00", "zh", SHANGHAI) == "2026年12月8日"
+    # Exports carry the zone: for a person, and for a machine.
+    assert fmt.stamp(at, SHANGHAI) == "2026-12-07 19:15:17 (UTC+8)"
+    assert fmt.iso_in(at, SHANGHAI) == "2026-12-07T19:15:17+08:00"
+    # Recorded in the venue's own zone it reads the same.
+    assert fmt.time("2026-12-07T19:15:17+08:00", SHANGHAI) == "19:15"
+    # A plain date is a day, not an instant: never shifted.
+    assert fmt.date("2026-12-07", "zh", "America/Los_Angeles") == "2026年12月7日"
+    assert [fmt.time(x, SHANGHAI) for x in ("", None, "2026-12-07", "nonsense T")] == ["", "", "", ""]
+
+
+def test_a_zone_with_summer_time_takes_the_offset_of_the_day():
+    # New York: UTC-5 in winter, UTC-4 in summer; the clocks went forward at 02:00 on 8 March 2026.
+    assert fmt.stamp("2026-01-15T15:00:00+00:00", "America/New_York") == "2026-01-15 10:00:00 (UTC-5)"
+    assert fmt.stamp("2026-07-15T15:00:00+00:00", "America/New_York") == "2026-07-15 11:00:00 (UTC-4)"
+    assert fmt.time("2026-03-08T06:59:00+00:00", "America/New_York") == "01:59"
+    assert fmt.time("2026-03-08T07:00:00+00:00", "America/New_York") == "03:00"
+    assert fmt.stamp("2026-06-01T00:00:00+00:00", "Asia/Kolkata") == "2026-06-01 05:30:00 (UTC+5:30)"
+    assert fmt.utc_offset(datetime(2026, 1, 1, tzinfo=UTC)) == "UTC+0"
+
+
 def test_dates_times_and_counts():
     assert fmt.date("2021-06-21", "zh") == "2021年6月21日"
     assert fmt.date("2021-06-21", "en") == "21 June 2021"
-    assert fmt.date("2021-06-21T10:32:05+08:00", "en") == "21 June 2021"
-    # The venue's wall clock as recorded, never converted to the server's zone.
-    assert fmt.time("2021-06-21T10:32:05+08:00") == "10:32"
-    assert fmt.time("2021-06-21T10:32:05-05:00") == "10:32"
-    assert fmt.moment("2021-06-21T10:32:05+08:00", "zh") == "2021年6月21日 10:32"
-    assert fmt.moment("2021-06-21T10:32:05+08:00", "en") == "21 June 2021, 10:32"
+    assert fmt.date("2021-06-21T10:32:05+08:00", "en", SHANGHAI) == "21 June 2021"
+    assert fmt.time("2021-06-21T10:32:05+08:00", SHANGHAI) == "10:32"
+    assert fmt.moment("2021-06-21T10:32:05+08:00", "zh", SHANGHAI) == "2021年6月21日 10:32"
+    assert fmt.moment("2021-06-21T10:32:05+08:00", "en", SHANGHAI) == "21 June 2021, 10:32"
     assert [fmt.count(n, "project", "zh") for n in (0, 1, 7)] == ["0个项目", "1个项目", "7个项目"]
     assert [fmt.count(n, "project", "en") for n in (0, 1, 7)] == ["0 projects", "1 project", "7 projects"]
     assert fmt.tier_label(100, "zh") == "100亿元以上"

@@ -88,6 +88,8 @@ def content(view: dict) -> dict:
         "title": event["title"],
         "subtitle": event.get("subtitle") or "",
         "date": event.get("date_text") or "",
+        # The venue's time zone: the page writes the time it last heard from the server on the venue's clock.
+        "timezone": event.get("timezone"),
         "total": _figure(view["total"]),
         "signed": view["signed_count"],
         "count": view["project_count"],

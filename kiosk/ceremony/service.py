@@ -165,6 +165,11 @@ class Ceremony:
     def lang(self) -> str:
         return self.event.language
 
+    @property
+    def zone(self) -> str:
+        """The venue's time zone (an IANA name): every time shown is written in it."""
+        return self.event.timezone
+
     def money(self, wan: int) -> dict:
         """An amount as this event writes it (``kiosk.words.format.money``), as JSON."""
         return fmt.money(wan, self.lang, self.event.money_unit, self.event.money_decimals).json()

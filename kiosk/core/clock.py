@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 
 
 class Clock:
-    """The venue's wall clock, and a monotonic clock for waits.
+    """The server's wall clock, and a monotonic clock for waits.
 
-    ``zone`` (``KIOSK_TIMEZONE``, e.g. Asia/Shanghai) names the venue's zone when the server's own clock
-    is set to another one (a laptop on UTC); otherwise the server's local zone.
+    ``zone`` (``KIOSK_TIMEZONE``, e.g. Asia/Shanghai) is the offset instants are recorded with; unset, the
+    server's local zone. A recorded instant is absolute either way: what people read is written in the
+    event's time zone (``Event.timezone``) by ``kiosk.words.format``, so a laptop left on UTC shows the
+    venue's clock all the same. ``KIOSK_TIMEZONE`` only makes the stored ISO strings read in local time.
     """
 
     def __init__(self, zone: str | None = None):

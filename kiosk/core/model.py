@@ -63,6 +63,9 @@ class Event:
     title: str
     subtitle: str = ""
     date: str = ""  # ISO date, or "" when not set
+    # The venue's time zone (an IANA name): every time a page, the report or an export shows is written in
+    # it, whatever zone the server's own clock is set to (instants are stored with their offsets).
+    timezone: str = "Asia/Shanghai"
     venue: str = ""
     host: str = ""
     language: str = "zh"

@@ -11,6 +11,7 @@ import uuid
 
 from ..ceremony import views
 from ..core.model import Ceremony, Cue, LogEntry
+from ..words.format import iso_in
 
 VERSION = 1
 # Log action -> event name (the X-Kiosk-Event header, and the OSC address after the prefix with "." as "/").
@@ -52,7 +53,7 @@ def document(entry: LogEntry, ceremony: Ceremony, money_text) -> dict | None:
         "id": uuid.uuid4().hex,
         "event": event,
         "seq": entry.seq,
-        "at": entry.at,
+        "at": iso_in(entry.at, ceremony.event.timezone),  # (on the venue's clock, as every view's instants)
         "run": {"id": ceremony.run.id, "mode": ceremony.run.mode},
         "screen": state.screen,
         "panic": state.panic,

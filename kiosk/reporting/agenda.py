@@ -5,7 +5,8 @@ cue starts when it is fired (``go``, ``jump``, ``back``), and a signing round al
 working from the project list announces or signs one of its projects while another cue is running (the
 console and the MC's monitor then follow that round). A cue's length is from its first start until another
 cue starts; the last cue to start ran until the run's last entry, or is still running when nothing came
-after it. Times are compared with the offsets the log wrote them with (the venue's wall clock).
+after it. Lengths are between instants (the offsets the log wrote them with); a cue's planned "HH:MM" is on
+the venue's clock, the event's time zone, whatever zone the server recorded in.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import time as clock
 
 from ..ceremony.rules import FIRING, replay
 from ..core.model import SETUP_ACTION, Cue, LogEntry
+from ..words.format import local, zone_info
 
 # An announce or a confirm that names a round makes it the running cue when another one was running.
 STARTING_SIGNINGS = ("announce", "confirm")
@@ -131,27 +133,26 @@ def planned_moment(planned_time: str, day: date, tz) -> datetime:
     return datetime.combine(day, clock(hours, minutes), tzinfo=tz)
 
 
-def planned_at(c: Cue, event_date: str, reference: str | None) -> str | None:
-    """The cue's planned start as an ISO time: its "HH:MM" on the event's date, in the offset the log
-    writes (``reference``: the cue's start, or any time of the run). None without a date or a time."""
+def planned_at(c: Cue, event_date: str, zone: str) -> str | None:
+    """The cue's planned start as an ISO time: its "HH:MM" on the event's date in the venue's time zone
+    (``zone``, an IANA name). None without a date or a time."""
     if not c.planned_time or not event_date:
         return None
     try:
         day = date.fromisoformat(event_date)
     except ValueError:
         return None
-    tz = moment(reference).tzinfo if reference else None
-    return planned_moment(c.planned_time, day, tz).isoformat(timespec="seconds")
+    return planned_moment(c.planned_time, day, zone_info(zone)).isoformat(timespec="seconds")
 
 
-def delay(c: Cue, started_at: str | None) -> int | None:
+def delay(c: Cue, started_at: str | None, zone: str) -> int | None:
     """Seconds from the planned start to the actual one (negative: early), or None when the cue has no
-    planned time or never started. The plan is the cue's "HH:MM" on the day it ran, in the offset the log
-    wrote: on the event's date that is the event's plan; a run on another day (a rehearsal the evening
+    planned time or never started. The plan is the cue's "HH:MM" on the day it ran on the venue's clock
+    (``zone``): on the event's date that is the event's plan; a run on another day (a rehearsal the evening
     before) or an event without a date is compared by the time of day."""
     if not c.planned_time or not started_at:
         return None
-    start = moment(started_at)
+    start = local(started_at, zone)
     gap = start - planned_moment(c.planned_time, start.date(), start.tzinfo)
     # By the time of day, a cue planned for 23:55 that started at 00:05 is 10 minutes late.
     if abs(gap) > timedelta(hours=12):

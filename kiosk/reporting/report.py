@@ -27,7 +27,7 @@ from ..words.catalogue import N_, NC_, gettext, pgettext
 from ..words.columns import agenda_label, project_label
 from ..words.show import cue_heading
 from ..words.views import PARTY_LABELS, SCREEN_LABELS, device_text
-from .agenda import delay, planned_at, run_of, seconds, show_entries
+from .agenda import delay, planned_at, run_of, seconds
 from .press import press_summary, speaker
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ def build(
     # The press release is written in both languages from the names as typed; the rest in the report's.
     typed, c = c, views.shown(c)
     view = views.operator(c)
-    lang = view["lang"]
+    lang, zone = view["lang"], c.event.timezone
     names = {p["id"]: p["name"] for p in view["projects"]}
     # What each accepted command did, by its seq: a round's confirm carries project_ids and an undo names
     # none in its request, so the log says which projects they signed or took back.
@@ -147,9 +147,9 @@ def build(
                 "signatories": p["signatories"],
                 "status": p["status"],
                 "status_text": p["status_text"],
-                "signed_at": p["signed_at"],
+                "signed_at": fmt.iso_in(p["signed_at"], zone),
                 "signed_time": p["signed_time"],
-                "signed_text": fmt.moment(p["signed_at"], lang) if p["signed_at"] else "",
+                "signed_text": fmt.moment(p["signed_at"], lang, zone) if p["signed_at"] else "",
                 "concierge_name": card.contact_name if card else None,
                 "concierge_phone": card.contact_phone if card else None,
             }
@@ -170,8 +170,8 @@ def build(
         asked = request.get("project_ids") or [request.get("project_id")]
         ids = [pid for pid in (entry.projects if entry else asked) if pid]
         return {
-            "received_at": a["received_at"],
-            "received_time": fmt.clock_seconds(a["received_at"]),
+            "received_at": fmt.iso_in(a["received_at"], zone),
+            "received_time": fmt.clock_seconds(a["received_at"], zone),
             "device": device_text(a["device"], lang),
             "action": action,
             "action_text": action_text,
@@ -187,8 +187,10 @@ def build(
     return {
         "event": view["event"],
         "lang": lang,
-        "generated_at": generated_at,
-        "run": {"id": c.run.id, "mode": c.run.mode, "started_at": c.run.started_at},
+        # Every instant of the report is on the venue's clock (the event's time zone), with its offset.
+        "generated_at": fmt.iso_in(generated_at, zone),
+        "generated_time": fmt.time(generated_at, zone),
+        "run": {"id": c.run.id, "mode": c.run.mode, "started_at": fmt.iso_in(c.run.started_at, zone)},
         "seq": view["seq"],
         "projects": projects,
         "agenda": agenda_rows(c, view, log),
@@ -215,7 +217,7 @@ def build(
 def signature_rows(c: Ceremony, view: dict, attempts: Sequence[dict]) -> list[dict]:
     """Each project with pads: its 签约图's files (drawn from the standing signatures) and every
     attempt of each pad, the ones set aside too — the record a re-signing leaves."""
-    lang = view["lang"]
+    lang, zone = view["lang"], c.event.timezone
     pads = {d.id: d for d in c.pads}
     standing = {e.signature_id for e in c.state.submitted.values()}
     replaced = {a["id"] for a in attempts if a["submitted_at"]} - standing
@@ -247,10 +249,10 @@ def signature_rows(c: Ceremony, view: dict, attempts: Sequence[dict]) -> list[di
                     "via": a["via"],
                     "via_text": gettext(VIA_WORDS[a["via"]], lang),
                     "device": a["device"],
-                    "started_at": a["started_at"],
-                    "started_time": fmt.clock_seconds(a["started_at"]),
-                    "submitted_at": a["submitted_at"],
-                    "submitted_time": fmt.clock_seconds(a["submitted_at"]) if a["submitted_at"] else "",
+                    "started_at": fmt.iso_in(a["started_at"], zone),
+                    "started_time": fmt.clock_seconds(a["started_at"], zone),
+                    "submitted_at": fmt.iso_in(a["submitted_at"], zone),
+                    "submitted_time": fmt.clock_seconds(a["submitted_at"], zone),
                     "width": a["width"],
                     "height": a["height"],
                     "batches": a["batches"],
@@ -277,16 +279,14 @@ def signature_rows(c: Ceremony, view: dict, attempts: Sequence[dict]) -> list[di
 
 def agenda_rows(c: Ceremony, view: dict, log: Sequence[LogEntry]) -> list[dict]:
     """Each cue in order: what was planned, what happened (see ``kiosk.reporting.agenda``), in words."""
-    lang = view["lang"]
+    lang, zone = view["lang"], c.event.timezone
     titles = {r["id"]: r for r in view["cues"]}
     orders = {p.id: p.order for p in c.projects}
-    entries = show_entries(log)
-    reference = entries[0].at if entries else c.run.started_at
     rows = []
     for run in run_of(c.cues, log):
         q, start, end = run.cue, run.started_at, run.ended_at
         actual = seconds(start, end) if start and end else None
-        late = delay(q, start)
+        late = delay(q, start, zone)
         if actual is not None:
             actual_text = fmt.duration(actual, lang)
         else:
@@ -302,14 +302,14 @@ def agenda_rows(c: Ceremony, view: dict, log: Sequence[LogEntry]) -> list[dict]:
                 "confirms": [
                     {
                         "seq": e.seq,
-                        "at": e.at,
-                        "time": fmt.clock_seconds(e.at),
+                        "at": fmt.iso_in(e.at, zone),
+                        "time": fmt.clock_seconds(e.at, zone),
                         "project_ids": [pid for pid in e.projects if pid in q.project_ids],
                     }
                     for e in run.confirms
                 ],
-                "signed_at": last,
-                "signed_time": fmt.clock_seconds(last) if last else "",
+                "signed_at": fmt.iso_in(last, zone),
+                "signed_time": fmt.clock_seconds(last, zone),
             }
         rows.append(
             {
@@ -328,12 +328,12 @@ def agenda_rows(c: Ceremony, view: dict, log: Sequence[LogEntry]) -> list[dict]:
                 ),
                 "script": q.script,
                 "planned_time": q.planned_time,
-                "planned_at": planned_at(q, c.event.date, start or reference),
+                "planned_at": planned_at(q, c.event.date, zone),
                 "planned_minutes": q.minutes,
                 "planned_text": fmt.duration(q.minutes * 60, lang) if q.minutes else "",
-                "started_at": start,
-                "started_time": fmt.clock_seconds(start) if start else "",
-                "ended_at": end,
+                "started_at": fmt.iso_in(start, zone),
+                "started_time": fmt.clock_seconds(start, zone),
+                "ended_at": fmt.iso_in(end, zone),
                 "actual_seconds": actual,
                 "actual_text": actual_text,
                 "delay_seconds": late,
@@ -345,8 +345,8 @@ def agenda_rows(c: Ceremony, view: dict, log: Sequence[LogEntry]) -> list[dict]:
                     {
                         "seq": f.seq,
                         "action": f.action,
-                        "at": f.at,
-                        "time": fmt.clock_seconds(f.at),
+                        "at": fmt.iso_in(f.at, zone),
+                        "time": fmt.clock_seconds(f.at, zone),
                         "seconds": seconds(f.at, f.until) if f.until else None,
                     }
                     for f in run.firings
@@ -446,6 +446,15 @@ SUMMARY = {
 }
 
 
+# The instants a spreadsheet shows, written for a person with the venue's offset beside them ("2026-12-07
+# 19:15:17 (UTC+8)"): an ISO string in a cell reads as text nobody converts, and a bare time loses its zone.
+STAMPED = frozenset({"signed_at", "received_at", "started_at", "submitted_at", "generated_at"})
+
+
+def _cell(report: dict, key: str, value):
+    return fmt.stamp(value, report["event"]["timezone"]) if key in STAMPED and value else value
+
+
 def _w(report: dict, msgid: str | tuple[str, str]) -> str:
     if isinstance(msgid, tuple):
         return pgettext(*msgid, report["lang"])
@@ -456,14 +465,18 @@ def _agenda_row(cue: dict) -> list:
     return [cue[key] for key, _ in AGENDA_COLUMNS]
 
 
-def _project_row(p: dict) -> list:
+def _project_row(report: dict, p: dict) -> list:
     row = []
     for key, _ in PROJECT_COLUMNS:
-        value = p[key]
+        value = _cell(report, key, p[key])
         if key in ("amount_yi", "land_mu") and value is not None:
             value = Decimal(value)  # a number in Excel, exact in the file
         row.append(value)
     return row
+
+
+def _audit_row(report: dict, a: dict) -> list:
+    return [_cell(report, key, a[key]) for key, _ in AUDIT_COLUMNS]
 
 
 def _summary_rows(report: dict) -> list[list]:
@@ -486,7 +499,7 @@ def _summary_rows(report: dict) -> list[list]:
         [],
         [w("press_zh"), report["press_summary"]["zh"]],
         [w("press_en"), report["press_summary"]["en"]],
-        [w("generated"), report["generated_at"]],
+        [w("generated"), _cell(report, "generated_at", report["generated_at"])],
     ]
 
 
@@ -495,7 +508,7 @@ def _signature_rows(report: dict) -> list[list]:
     for project in report["signatures"]:
         for a in project["attempts"]:
             cells = {**a, "order": project["order"], "project": project["name"]}
-            rows.append([cells[key] for key, _ in SIGNATURE_COLUMNS])
+            rows.append([_cell(report, key, cells[key]) for key, _ in SIGNATURE_COLUMNS])
     return rows
 
 
@@ -513,7 +526,7 @@ def to_csv(report: dict) -> bytes:
 
     write([_w(report, label) for _, label in PROJECT_COLUMNS])
     for p in report["projects"]:
-        write(_project_row(p))
+        write(_project_row(report, p))
     w.writerow([])
     for row in _summary_rows(report):
         write(row)
@@ -529,7 +542,7 @@ def to_csv(report: dict) -> bytes:
         w.writerow([])
     write([_w(report, label) for _, label in AUDIT_COLUMNS])
     for a in report["audit"]:
-        write([a[key] for key, _ in AUDIT_COLUMNS])
+        write(_audit_row(report, a))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -545,7 +558,7 @@ def to_xlsx(report: dict) -> bytes:
     ws.title = _w(report, SHEETS["projects"])
     ws.append([_w(report, label) for _, label in PROJECT_COLUMNS])
     for p in report["projects"]:
-        ws.append([neutralise(v) for v in _project_row(p)])
+        ws.append([neutralise(v) for v in _project_row(report, p)])
     for cell in ws[1]:
         cell.font, cell.fill = bold, head_fill
     for col, width in zip("ABCDEFGHIJK", (6, 36, 30, 14, 14, 10, 14, 8, 22, 10, 16), strict=True):
@@ -591,7 +604,7 @@ def to_xlsx(report: dict) -> bytes:
     audit = wb.create_sheet(_w(report, SHEETS["audit"]))
     audit.append([_w(report, label) for _, label in AUDIT_COLUMNS])
     for a in report["audit"]:
-        audit.append([neutralise(a[key]) for key, _ in AUDIT_COLUMNS])
+        audit.append([neutralise(v) for v in _audit_row(report, a)])
     for cell in audit[1]:
         cell.font, cell.fill = bold, head_fill
     audit.column_dimensions["A"].width = 26

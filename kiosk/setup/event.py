@@ -27,6 +27,7 @@ def clean_event(payload: object, current: Event) -> Event:
         if key in changes and changes[key] is None:
             changes[key] = ""
     for key in (
+        "timezone",
         "language",
         "theme",
         "money_unit",

@@ -8,9 +8,11 @@ the server and sent to them (``limits()``), never copied into a page.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -308,6 +310,40 @@ def _date(value: object) -> str:
         raise FieldError("bad_date") from None
 
 
+# The venue's time zone: any IANA name the server's zone database knows; the admin offers these first (the
+# venues this product is used at, and the zones remote guests and a laptop left on UTC bring).
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+COMMON_TIMEZONES = (
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Taipei",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "UTC",
+)
+TIMEZONE_MAX = 64
+
+
+@functools.cache
+def _known_timezones() -> dict[str, str]:
+    """Every IANA name the zone database holds, by its lower-case spelling (so "asia/shanghai" is taken
+    as Asia/Shanghai). Read once: listing the database walks its folder."""
+    return {name.lower(): name for name in zoneinfo.available_timezones()}
+
+
+def _timezone(value: object) -> str:
+    text = unicodedata.normalize("NFKC", _raw_text(value)).strip()
+    # (ZoneInfo alone would also open "posixrules" or a file path: only the database's own names count)
+    name = _known_timezones().get(text.lower()) if len(text) <= TIMEZONE_MAX else None
+    if name is None:
+        raise FieldError("bad_timezone", example=DEFAULT_TIMEZONE)
+    return name
+
+
 def _decimals(value: object) -> int:
     try:
         return _integer(value, "bad_decimals", MAX_DECIMALS)
@@ -476,6 +512,7 @@ FIELDS: dict[str, Field] = {
         _field("title", N_("活动名称"), line(120), max_length=120),
         _field("subtitle", N_("副标题"), line(200), max_length=200),
         _field("date", N_("日期"), _date),
+        _field("timezone", N_("时区"), _timezone, max_length=TIMEZONE_MAX),
         _field("venue", N_("地点"), line(120), max_length=120),
         _field("host", N_("主办单位"), line(160), max_length=160),
         _field("language", N_("屏幕语言"), choice(LANGUAGES), choices=LANGUAGES),
@@ -698,6 +735,7 @@ EVENT_KEYS = (
     "title",
     "subtitle",
     "date",
+    "timezone",
     "venue",
     "host",
     "language",

@@ -71,6 +71,7 @@ def settings() -> dict:
         "max_import_bytes": MAX_BYTES,
         "token_name_max": TOKEN_NAME_MAX,
         "max_money_decimals": MAX_DECIMALS,
+        "common_timezones": list(fields.COMMON_TIMEZONES),
         "import_headers": {key: header(key, lang) for key in HEADERS},
         "import_keys": list(fields.PROJECT_KEYS),
         # The agenda's format, shown on its page: the headers and 环节 words its import takes.

@@ -83,7 +83,11 @@ def start_run():
         body = {}
     run = ceremony().start_run(body.get("mode"), confirmed=body.get("confirm") is True)
     log.warning("new %s run started by %s", run.mode, auth.device_name())
-    return jsonify(status="ok", run=organiser.run(run, ceremony().lang), state=ceremony().view("operator"))
+    return jsonify(
+        status="ok",
+        run=organiser.run(run, ceremony().lang, ceremony().zone),
+        state=ceremony().view("operator"),
+    )
 
 
 @bp.get("/api/v1/runs")

@@ -74,8 +74,8 @@ def create_token():
     body = _body()
     secret, device = auth.credentials().new_token(body.get("name"), body.get("scope"), auth.client_id())
     log.warning("token '%s' (%s) made by %s", device.name, device.scope, auth.device_name())
-    lang = ceremony().lang
-    return jsonify(token=secret, device=organiser.device_row(device, {}, {}, None, lang)), 201
+    c = ceremony()
+    return jsonify(token=secret, device=organiser.device_row(device, {}, {}, None, c.lang, c.zone)), 201
 
 
 # -- the locked show -----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template
 
+from ..words.format import zone_info
 from . import auth
 from .common import page_context
 from .console import login_page
@@ -28,13 +29,20 @@ def monitor():
 
 @bp.get("/api/v1/time")
 def server_time():
-    """The venue's clock, for a page that counts time by itself (the MC's monitor): ``{"server_time": ISO
-    with the venue's offset, "epoch_ms": int, "utc_offset_min": int}``. Public: it is only the time. The
-    page takes the difference to its own clock, so a tablet whose clock is off still counts right."""
+    """The venue's clock, for a page that shows or counts time by itself (the console's header, the MC's
+    monitor): ``{"server_time": ISO with the venue's offset, "epoch_ms": int, "utc_offset_min": int,
+    "timezone": the event's IANA name}``. The venue is the event's time zone, whatever zone the server's
+    own clock is set to. Public: it is only the time. The page takes the difference to its own clock, so a
+    tablet whose clock or zone is off still shows the venue's time (and says so)."""
+    zone = current_app.extensions["kiosk"].zone
     now = current_app.extensions["kiosk_clock"].now()
+    where = zone_info(zone)  # (None only for a name the event's field lets in no more: the server's zone)
+    if where is not None:
+        now = now.astimezone(where)
     offset = now.utcoffset()
     return jsonify(
         server_time=now.isoformat(timespec="milliseconds"),
         epoch_ms=round(now.timestamp() * 1000),
         utc_offset_min=round(offset.total_seconds() / 60) if offset is not None else 0,
+        timezone=zone,
     )

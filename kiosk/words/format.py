@@ -8,7 +8,10 @@ the same on the wall, the console and the page a guest opens. The rules (the tab
   below that in 万元 — "206亿元", "52.3亿元", "8500万元". Zero is "0亿元": the ceremony's own unit.
 - English: "CNY 20.6 billion", "CNY 85 million", "CNY 850,000".
 - Land: whole 亩 — "800亩"; a total, or a value that had to be rounded, after "约": "约4150亩".
-- Dates in the event's language ("2021年6月21日", "21 June 2021"); times as the venue's wall clock wrote them.
+- Dates in the event's language ("2021年6月21日", "21 June 2021"); times on the venue's wall clock: an instant
+  is stored with the offset of the server's zone (``KIOSK_TIMEZONE``, else the machine's) and written here in
+  the event's time zone (``Event.timezone``, an IANA name), whatever zone the server runs in; exports say
+  which ("2026-12-07 19:15:17 (UTC+8)", or ISO with "+08:00").
 - Lengths of time to the second ("4分30秒", "4 min 30 s"); a start against its plan in whole minutes, on time
   within a minute ("晚2分钟", "准时" / "2 minutes late", "on time").
 
@@ -18,10 +21,12 @@ always stays beside the text (``amount_wan`` in every view, the exact 亿元 in 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date as Date
-from datetime import datetime
+from datetime import datetime, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -129,53 +134,90 @@ def land(mu: Decimal | None, lang: str, approx: bool = False) -> Figure | None:
     return Figure(f"{prefix}{number}亩", number, "亩", prefix)
 
 
-def _as_date(iso: str | None) -> Date | None:
-    if not iso:
+@functools.cache
+def zone_info(name: str) -> tzinfo | None:
+    """The IANA zone ``name``, or None when the zone database does not know it."""
+    try:
+        return ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError):
+        return None  # (kiosk.setup.fields lets no other name in; an old row keeps its recorded offset)
+
+
+def local(iso: str | None, zone: str | None) -> datetime | None:
+    """The instant ``iso`` (with its offset, as the server recorded it) on the venue's clock: in the IANA
+    ``zone``. A time without an offset, or a date alone, is taken as already the venue's."""
+    if not iso or "T" not in iso:
         return None
     try:
-        return datetime.fromisoformat(iso).date() if "T" in iso else Date.fromisoformat(iso)
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return None
+    where = zone_info(zone) if zone else None
+    return moment.astimezone(where) if where is not None and moment.tzinfo is not None else moment
+
+
+def _as_date(iso: str | None, zone: str | None) -> Date | None:
+    if not iso:
+        return None
+    if "T" in iso:
+        moment = local(iso, zone)
+        return moment.date() if moment else None
+    try:
+        return Date.fromisoformat(iso)
     except ValueError:
         return None
 
 
-def date(iso: str | None, lang: str) -> str:
-    """An ISO date (or date-time) as the event's language writes the day: "2021年6月21日", "21 June 2021"."""
-    day = _as_date(iso)
+def date(iso: str | None, lang: str, zone: str | None = None) -> str:
+    """An ISO date, or the day of an instant in ``zone``, as the event's language writes it: "2021年6月21日",
+    "21 June 2021"."""
+    day = _as_date(iso, zone)
     if day is None:
         return iso or ""
     return format_date(day, "long", locale=_BABEL_LOCALE[language(lang)])
 
 
-def time(iso: str | None) -> str:
-    """ "10:32" from "2021-06-21T10:32:05+08:00": the venue's wall clock as recorded, never converted."""
-    if not iso or "T" not in iso:
-        return ""
-    try:
-        moment = datetime.fromisoformat(iso)
-    except ValueError:
-        return ""
-    return f"{moment.hour:02d}:{moment.minute:02d}"
+def time(iso: str | None, zone: str | None) -> str:
+    """ "18:32" from "2021-06-21T10:32:05+00:00" in Asia/Shanghai: the venue's wall clock."""
+    moment = local(iso, zone)
+    return f"{moment.hour:02d}:{moment.minute:02d}" if moment else ""
 
 
-def moment(iso: str | None, lang: str) -> str:
-    """A date and time: "2021年6月21日 10:32", "21 June 2021, 10:32"."""
+def moment(iso: str | None, lang: str, zone: str | None) -> str:
+    """A date and time on the venue's clock: "2021年6月21日 10:32", "21 June 2021, 10:32"."""
     if not iso:
         return ""
-    day, clock = date(iso, lang), time(iso)
+    day, clock = date(iso, lang, zone), time(iso, zone)
     if not clock:
         return day
     return f"{day}, {clock}" if language(lang) == "en" else f"{day} {clock}"
 
 
-def clock_seconds(iso: str | None) -> str:
-    """ "10:32:05": for audit lines, where seconds matter."""
-    if not iso or "T" not in iso:
-        return ""
-    try:
-        t = datetime.fromisoformat(iso)
-    except ValueError:
-        return ""
-    return f"{t.hour:02d}:{t.minute:02d}:{t.second:02d}"
+def clock_seconds(iso: str | None, zone: str | None) -> str:
+    """ "10:32:05" on the venue's clock: for audit lines, where seconds matter."""
+    t = local(iso, zone)
+    return f"{t.hour:02d}:{t.minute:02d}:{t.second:02d}" if t else ""
+
+
+def utc_offset(moment: datetime) -> str:
+    """ "UTC+8", "UTC+5:30", "UTC-5", "UTC+0": the offset a reader can check against a phone's clock."""
+    offset = moment.utcoffset() or timedelta(0)
+    minutes = round(offset.total_seconds() / 60)
+    sign = "-" if minutes < 0 else "+"
+    h, m = divmod(abs(minutes), 60)
+    return f"UTC{sign}{h}" + (f":{m:02d}" if m else "")
+
+
+def stamp(iso: str | None, zone: str | None) -> str:
+    """An instant for a person reading an export: "2026-12-07 19:15:17 (UTC+8)", the zone said beside it."""
+    t = local(iso, zone)
+    return f"{t:%Y-%m-%d %H:%M:%S} ({utc_offset(t)})" if t else ""
+
+
+def iso_in(iso: str | None, zone: str | None) -> str | None:
+    """An instant for a machine, on the venue's clock: "2026-12-07T19:15:17+08:00"."""
+    t = local(iso, zone)
+    return t.isoformat(timespec="seconds") if t else iso
 
 
 def duration(seconds: int, lang: str) -> str:

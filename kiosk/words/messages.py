@@ -119,6 +119,7 @@ MESSAGES: dict[str, str] = {
     "bad_email": N_("不是有效的电子邮箱"),
     "bad_color": N_("颜色格式为 #rrggbb"),
     "bad_date": N_("日期格式为 YYYY-MM-DD"),
+    "bad_timezone": N_("不是已知的时区名称（IANA 名称，如 %(example)s）"),
     "bad_choice": N_("只能是 %(choices)s 之一"),
     "bad_flag": N_("只能是“是”或“否”"),
     "no_units": N_("只填数字，不要带单位或文字"),

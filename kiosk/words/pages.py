@@ -60,6 +60,11 @@ CONSOLE = {
     "conn_detail_live": N_("实时同步"),
     "conn_detail_lost": N_("最后同步 %(time)s"),
     "conn_detail_never": N_("尚未收到状态"),
+    # This tablet's own clock or zone is not the venue's (common/clock.js): the page shows the venue's time.
+    "clock_off": N_("本机时钟与现场时间相差 %(diff)s，页面按现场时间显示"),
+    "clock_diff_h": N_("%(n)s 小时"),
+    "clock_diff_m": N_("%(n)s 分钟"),
+    "clock_diff_hm": N_("%(h)s 小时 %(m)s 分钟"),
     "walls": NC_("walls", "大屏"),
     "wall_none": N_("大屏未连接"),
     "wall_synced": N_("已同步"),
@@ -355,6 +360,8 @@ ADMIN = {
     "f_title": N_("活动名称"),
     "f_subtitle": N_("副标题"),
     "f_date": N_("日期"),
+    "f_timezone": N_("时区"),
+    "timezone_hint": N_("现场所在的时区：各页面、报告和导出的时间都按它显示"),
     "f_venue": N_("地点"),
     "f_host": N_("主办单位"),
     # The English forms, beside the Chinese (an English ceremony shows the Chinese where one is blank).
@@ -867,6 +874,11 @@ STAGE = {
     "conn_live": N_("在线"),
     "conn_reconnecting": N_("连接中断 · 正在重连"),
     "conn_detail_lost": N_("最后同步 %(time)s"),
+    # This tablet's own clock or zone is not the venue's (common/clock.js): the page shows the venue's time.
+    "clock_off": N_("本机时钟与现场时间相差 %(diff)s，页面按现场时间显示"),
+    "clock_diff_h": N_("%(n)s 小时"),
+    "clock_diff_m": N_("%(n)s 分钟"),
+    "clock_diff_hm": N_("%(h)s 小时 %(m)s 分钟"),
 }
 
 SIGN = {

@@ -111,6 +111,7 @@ class _Words:
     def __init__(self, ceremony: Ceremony):
         e = ceremony.event
         self.lang = language(e.language)
+        self.zone = e.timezone
         self.unit, self.decimals = e.money_unit, e.money_decimals
 
     def money(self, wan: int) -> dict:
@@ -159,8 +160,9 @@ def _project(p: Project, state: State, w: _Words, statuses: dict) -> dict:
         "summary": p.summary,
         "status": status,
         "status_text": w.t(statuses[status]),
-        "signed_at": signed_at,
-        "signed_time": fmt.time(signed_at),
+        # Every instant a view carries is on the venue's clock (the event's zone), with its offset.
+        "signed_at": fmt.iso_in(signed_at, w.zone),
+        "signed_time": fmt.time(signed_at, w.zone),
     }
 
 
@@ -218,6 +220,7 @@ def _event(c: Ceremony, w: _Words) -> dict:
         "subtitle": e.subtitle,
         "date": e.date,
         "date_text": fmt.date(e.date, w.lang) if e.date else "",
+        "timezone": e.timezone,
         "venue": e.venue,
         "host": e.host,
         "language": w.lang,
@@ -266,7 +269,7 @@ def _cues(c: Ceremony, w: _Words, projects: list[dict]) -> tuple[list[dict], dic
     cue = {
         "current_id": current.id if current else None,
         "standby_id": standby.id if standby else None,
-        "started_at": state.cue_at if current else None,
+        "started_at": fmt.iso_in(state.cue_at, w.zone) if current else None,
         "panic": state.panic,
         # The speaker's name and title over the wall, while the wall shows the speech's look.
         "lower_third": caption,
@@ -379,7 +382,11 @@ def _run_of_show(c: Ceremony, w: _Words, view: dict) -> dict:
         "round": pending_round,
         "guard_ms": GO_GUARD_MS,
         "panic_text": w.t(PANIC_ON, screen=w.t(SCREEN_LABELS["safe"])) if cue["panic"] else "",
-        "note": {"text": c.state.note.text, "at": c.state.note.at, "time": fmt.time(c.state.note.at)}
+        "note": {
+            "text": c.state.note.text,
+            "at": fmt.iso_in(c.state.note.at, w.zone),
+            "time": fmt.time(c.state.note.at, w.zone),
+        }
         if c.state.note
         else None,
     }
@@ -488,7 +495,7 @@ def _base(c: Ceremony, w: _Words, statuses: dict) -> dict:
             "action": state.last.action,
             "project_id": state.last.project_id,
             "screen": state.last.screen,
-            "at": state.last.at,
+            "at": fmt.iso_in(state.last.at, w.zone),
         }
     spotlight = state.spotlight_id if state.spotlight_id in ids else None
     spot_ids = [pid for pid in (state.spotlight_ids or (state.spotlight_id,)) if pid in ids]
@@ -928,7 +935,7 @@ def _change_line(entry, what: str, w: _Words) -> dict:
     device = device_text(entry.device, w.lang) if entry.device else None
     return {
         "seq": entry.seq,
-        "time": fmt.time(entry.at),
+        "time": fmt.time(entry.at, w.zone),
         "text": w.t(BY_DEVICE, what=what, device=device) if device else what,
         "what": what,
     }

@@ -31,6 +31,6 @@ def card_page(c: Ceremony, project: Project, card: Card) -> dict:
         "services": c.services_of(card),
         "milestones": [word(m, lang) for m in MILESTONES],
         "signed": signed,
-        "signed_text": fmt.moment(own.get("signed_at"), lang) if signed else "",
+        "signed_text": fmt.moment(own.get("signed_at"), lang, c.zone) if signed else "",
         "certificate": certificate,
     }

@@ -81,20 +81,26 @@ def projects(c: Ceremony) -> list[dict]:
     return rows
 
 
-def run(r: Run, lang: str) -> dict:
+def run(r: Run, lang: str, zone: str) -> dict:
     return {
         "id": r.id,
         "mode": r.mode,
-        "started_at": r.started_at,
-        "started_text": fmt.moment(r.started_at, lang),
+        "started_at": fmt.iso_in(r.started_at, zone),
+        "started_text": fmt.moment(r.started_at, lang, zone),
     }
 
 
 def runs(c: Ceremony) -> dict:
     """Every run so far (rehearsals and live), oldest first, each with its times written; and the current."""
-    lang = c.lang
+    lang, zone = c.lang, c.zone
     rows = [
-        r | {"started_text": fmt.moment(r["started_at"], lang), "ended_text": fmt.moment(r["ended_at"], lang)}
+        r
+        | {
+            "started_at": fmt.iso_in(r["started_at"], zone),
+            "ended_at": fmt.iso_in(r["ended_at"], zone),
+            "started_text": fmt.moment(r["started_at"], lang, zone),
+            "ended_text": fmt.moment(r["ended_at"], lang, zone),
+        }
         for r in c.runs()
     ]
     return {"runs": rows, "current": c.run.id}
@@ -261,7 +267,7 @@ def _listed(agenda: dict, lang: str) -> dict:
     return agenda
 
 
-def device_row(d: Device, seen: dict, online: dict, me: str | None, lang: str) -> dict:
+def device_row(d: Device, seen: dict, online: dict, me: str | None, lang: str, zone: str) -> dict:
     """One device as the console's list shows it: its role and scope in words, its times written."""
     last = seen.get(d.id)
     return {
@@ -273,10 +279,10 @@ def device_row(d: Device, seen: dict, online: dict, me: str | None, lang: str) -
         "scope": d.scope,
         "scope_text": gettext(SCOPE_LABELS[d.scope], lang) if d.scope else "",
         "addr": d.addr,
-        "created_at": d.created_at,
-        "created_text": fmt.moment(d.created_at, lang) if d.created_at else "",
-        "last_seen": last,
-        "last_seen_text": fmt.moment(last, lang) if last else "",
+        "created_at": fmt.iso_in(d.created_at, zone),
+        "created_text": fmt.moment(d.created_at, lang, zone) if d.created_at else "",
+        "last_seen": fmt.iso_in(last, zone),
+        "last_seen_text": fmt.moment(last, lang, zone) if last else "",
         "online": online.get(d.id, 0),
         "this_device": d.id == me,
     }
@@ -287,7 +293,7 @@ def devices(c: Ceremony, listed: list[Device], seen: dict, online: dict, me: str
     screen (``listed``), and the signing pads a browser holds; this device first, then what is connected
     now (``online``: sockets by device id), then the most recently active (``seen``)."""
     lang = c.lang
-    rows = [device_row(d, seen, online, me, lang) for d in listed]
+    rows = [device_row(d, seen, online, me, lang, c.zone) for d in listed]
     rows += pad_devices(c, seen, online, lang)
     rows.sort(key=lambda d: d["last_seen"] or d["created_at"] or "", reverse=True)
     rows.sort(key=lambda d: (not d["this_device"], not d["online"]))
@@ -321,8 +327,8 @@ def pad_devices(c: Ceremony, seen: dict, online: dict, lang: str) -> list[dict]:
                 "addr": None,
                 "created_at": "",
                 "created_text": "",
-                "last_seen": last,
-                "last_seen_text": fmt.moment(last, lang) if last else "",
+                "last_seen": fmt.iso_in(last, c.zone),
+                "last_seen_text": fmt.moment(last, lang, c.zone) if last else "",
                 "online": online.get(key, 0),
                 "this_device": False,
             }

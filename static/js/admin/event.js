@@ -9,7 +9,7 @@ import { t } from "../common/words.js";
 import { clearErrors, confirmDialog, currentState, errorMessage, refresh, section } from "./shell.js";
 import { send, settings, showErrors, toast, upload } from "./shell.js";
 
-const TEXT_FIELDS = ["title", "subtitle", "date", "venue", "host"];
+const TEXT_FIELDS = ["title", "subtitle", "date", "timezone", "venue", "host"];
 // The English forms (blank: an English screen shows the Chinese).
 const ENGLISH_FIELDS = ["title_en", "subtitle_en", "venue_en", "host_en"];
 const SELECT_FIELDS = ["money_unit", "money_decimals", "publish_in_advance", "show_goal", "calm"];
@@ -35,6 +35,7 @@ function fromEvent(e) {
     title: typed.title || "",
     subtitle: typed.subtitle || "",
     date: e.date || "",
+    timezone: e.timezone || "",
     venue: typed.venue || "",
     host: typed.host || "",
     ...english,

@@ -3,7 +3,7 @@
  * buttons), the downloads, the agenda as it ran and the audit log of the current record. It follows the live
  * state: the figures are drawn from every broadcast, and the report itself is fetched again after each one.
  */
-import { $, clear, clockText, el, setText } from "../common/dom.js";
+import { $, clear, el, setText } from "../common/dom.js";
 import { lang, t } from "../common/words.js";
 import { chip, copyText, currentState, get, isShown, section } from "./shell.js";
 
@@ -98,7 +98,8 @@ function renderReport() {
   const s = currentState();
   setText($("press-zh"), report.press_summary.zh);
   setText($("press-en"), report.press_summary.en);
-  setText($("report-lead"), t("report_lead", { time: clockText(new Date()) }));
+  // When the server built it, on the venue's clock as the table's times are (not this device's clock).
+  setText($("report-lead"), t("report_lead", { time: report.generated_time }));
 
   const pbody = $("report-projects").querySelector("tbody");
   clear(pbody);

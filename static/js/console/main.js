@@ -7,7 +7,8 @@
  * (press and hold to sign), dialogs, card (the golden key), render (drawing), feedback, timing.
  * Every piece of data is drawn with textContent: project names are never parsed as HTML.
  */
-import { $, clockText, flash, setText, storageGet } from "../common/dom.js";
+import { $, flash, setText, storageGet } from "../common/dom.js";
+import { followZone, keepSynced, offText, onSynced, syncClock, venueClock } from "../common/clock.js";
 import { expose } from "../common/hooks.js";
 import { get } from "../common/http.js";
 import { keepPage } from "../common/keeper.js";
@@ -55,9 +56,12 @@ function adopt(view) {
   ensureLanguage(view.lang).then((changedWords) => {
     if (!changedWords) return;
     ui.lastOutcome = null; // said in the old language: gone with it
-    render();
+    changed(); // every part of the page, the cue rows' minutes too, in the new words
   });
   setText($("event-title"), view.event.title);
+  // (the page came with the event's date in the words of its load: a language switched live rewrites it)
+  setText($("event-date"), view.event.date_text ? " · " + view.event.date_text : "");
+  followZone(view.event.timezone);
   if (ui.manualId && !projectById(ui.manualId)) ui.manualId = null;
   checkHold();
   const selAfter = selectionId();
@@ -191,13 +195,20 @@ window.addEventListener("beforeunload", (e) => {
 
 applyWords();
 
+// The header's clock is the venue's (the server's time in the event's zone, common/clock.js), as every
+// time the server writes on this page is; a tablet whose own clock or zone differs is told so.
 function tick() {
-  setText($("clock"), clockText(new Date()));
+  setText($("clock"), venueClock());
+  const off = offText();
+  setText($("clock-warning-text"), off);
+  $("clock-warning").hidden = !off;
   renderHeader();
   if (ui.pending) renderStatus();
 }
 tick();
 setInterval(tick, 500);
+onSynced(tick);
+keepSynced();
 
 ui.live = connect({
   auth: { role: "console" },
@@ -206,6 +217,7 @@ ui.live = connect({
   onStatus: (status) => {
     ui.conn = status;
     if (keptCopy && status === "live") window.location.reload();
+    if (status === "live") syncClock(); // (back from a cut: the tablet's clock may have moved meanwhile)
     render();
   },
   onDisplays: (list, _waiting, onAir) => {

@@ -3,7 +3,8 @@
  * target and its buttons, the standby line, undo, the screen buttons, the walls' status and the status
  * line. It only draws: every figure, hint and "what comes next" arrives written in the view.
  */
-import { $, clear, clockText, el, setText } from "../common/dom.js";
+import { $, clear, el, setText } from "../common/dom.js";
+import { venue, venueClock } from "../common/clock.js";
 import { t } from "../common/words.js";
 import { cooling, projectById, rowFacts, screenLabel, selected, selectionId, ui } from "./model.js";
 import { renderPads } from "./pads.js";
@@ -43,7 +44,7 @@ export function renderHeader() {
   setText($("conn-label"), t("conn_" + ui.conn));
   let detail;
   if (ui.conn === "live") detail = t("conn_detail_live");
-  else if (ui.stateAt) detail = t("conn_detail_lost", { time: clockText(new Date(ui.stateAt)) });
+  else if (ui.stateAt) detail = t("conn_detail_lost", { time: venueClock(ui.stateAt + venue.skew) });
   else detail = t("conn_detail_never");
   setText($("conn-detail"), detail);
   setText($("device-name"), ui.deviceName || t("device_default"));
@@ -394,7 +395,7 @@ export function renderStatus() {
   } else if (ui.lastOutcome && !refusalExpired()) {
     kind = ui.lastOutcome.kind;
     text = ui.lastOutcome.text;
-    time = clockText(ui.lastOutcome.at);
+    time = venueClock(ui.lastOutcome.at.getTime() + venue.skew);
   } else {
     text = t("st_ready");
   }

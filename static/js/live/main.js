@@ -23,6 +23,16 @@ let receivedAt = null;
 // "stream": nginx's nchan fan-out (the several-process deployment); "socket": the process's own Socket.IO.
 let transport = null;
 
+/** "10:32:05" of ``date`` on the venue's clock (the event's zone), as every time the server writes. */
+function venueTime(date) {
+  try {
+    const parts = { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZone: current.timezone };
+    return new Intl.DateTimeFormat("en-GB", parts).format(date);
+  } catch (e) {
+    return clockText(date); // (a zone this browser does not know: its own clock)
+  }
+}
+
 function accept(data) {
   if (!data || typeof data.version !== "number") return false;
   const sameLog = current && data.log_id === current.log_id;
@@ -152,7 +162,7 @@ function showStatus() {
     return;
   }
   conn.hidden = false;
-  if (current && receivedAt) setText(conn, t("conn_lost", { time: clockText(receivedAt) }));
+  if (current && receivedAt) setText(conn, t("conn_lost", { time: venueTime(receivedAt) }));
   else setText(conn, t(status === "reconnecting" ? "conn_never" : "conn_connecting"));
 }
 

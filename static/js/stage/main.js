@@ -12,62 +12,21 @@
  * Long scripts shrink to fit their box; past the smallest readable size the box scrolls, never cuts.
  */
 import { connect } from "../common/live.js";
-import { $, add, clear, clockText, el, pad2, reloadOnce, setText } from "../common/dom.js";
+import { $, add, clear, el, pad2, reloadOnce, setText } from "../common/dom.js";
+import { followZone, keepSynced, offText, onSynced, serverNow, syncClock, venue, venueClock } from "../common/clock.js";
 import { exposeMore } from "../common/hooks.js";
-import { get } from "../common/http.js";
 import { largestFitting } from "../common/fit.js";
 import { applyWords, ensureLanguage, t } from "../common/words.js";
 
-const RESYNC_MS = 10 * 60 * 1000;
-const MAX_GOOD_RTT_MS = 1500;
 const WARN_S = 60; // amber from a minute before the planned end (a quarter of a short cue)
 const NOTE_FLASH_MS = 4000;
 const RELOAD_GUARD_MS = 30000;
 const root = $("stage");
 const body = document.body;
 
-// -- the server's clock ------------------------------------------------------------------------------
+// -- the server's clock (common/clock.js) ---------------------------------------------------------------
 
-const clockSync = { skew: 0, offsetMin: null, rtt: null, at: 0, count: 0 };
-
-/** The server's time now (ms since the epoch), from this page's clock and the measured difference. */
-function serverNow() {
-  return Date.now() + clockSync.skew;
-}
-
-function syncClock() {
-  const sent = Date.now();
-  return get("/api/v1/time", { timeout: 5000 })
-    .then((res) => {
-      const back = Date.now();
-      const data = res.data;
-      if (res.status !== 200 || !data || typeof data.epoch_ms !== "number") return;
-      const rtt = back - sent;
-      // A slow answer says little about when the server read its clock: keep the last good one.
-      if (clockSync.rtt !== null && rtt > MAX_GOOD_RTT_MS) return;
-      clockSync.skew = data.epoch_ms - (sent + back) / 2;
-      clockSync.rtt = rtt;
-      clockSync.at = back;
-      if (typeof data.utc_offset_min === "number") clockSync.offsetMin = data.utc_offset_min;
-      clockSync.count += 1;
-      tick();
-    })
-    .catch(() => {});
-}
-
-/** The venue's UTC offset in minutes: the server's, else the running cue's timestamp's, else this tablet's. */
-function venueOffset() {
-  if (clockSync.offsetMin !== null) return clockSync.offsetMin;
-  const started = timing.startedAt || "";
-  const m = /([+-])(\d\d):?(\d\d)$/.exec(started);
-  if (m) return (m[1] === "-" ? -1 : 1) * (parseInt(m[2], 10) * 60 + parseInt(m[3], 10));
-  return -new Date().getTimezoneOffset();
-}
-
-/** "10:32:05" in the venue's time of ``ms`` (server time). */
-function venueClock(ms) {
-  return clockText(new Date(ms), venueOffset());
-}
+onSynced(() => tick());
 
 /** "03:07", or "1:03:07" past the hour. */
 function duration(seconds) {
@@ -86,6 +45,10 @@ let tickTimer = 0;
 function tick() {
   const now = serverNow();
   setText($("clock"), venueClock(now));
+  // A tablet whose own clock or zone is not the venue's: the page shows the venue's time, and says so.
+  const off = offText();
+  setText($("clock-off"), off);
+  $("clock-off").hidden = !off;
   const timer = $("timer");
   let state = "none";
   let elapsed = null;
@@ -121,8 +84,9 @@ function tick() {
   exposeMore("stage", {
     elapsed,
     timer: state,
-    skew: clockSync.skew,
-    synced: clockSync.count,
+    skew: venue.skew,
+    synced: venue.count,
+    clockOff: off,
   });
 }
 
@@ -381,7 +345,7 @@ function onStatus(status) {
   const label = status === "live" ? "conn_live" : status === "connecting" ? "conn_connecting" : "conn_reconnecting";
   $("conn-label").setAttribute("data-t", label);
   setText($("conn-label"), t(label));
-  setText($("conn-detail"), status === "reconnecting" && lastState ? t("conn_detail_lost", { time: venueClock(lastState + clockSync.skew) }) : "");
+  setText($("conn-detail"), status === "reconnecting" && lastState ? t("conn_detail_lost", { time: venueClock(lastState + venue.skew) }) : "");
 }
 
 /** This device may no longer see the stage view (signed out, unpaired): the address gives the PIN pad. */
@@ -396,6 +360,7 @@ function onState(view) {
   }
   latest = view;
   lastState = Date.now();
+  if (view.event) followZone(view.event.timezone);
   ensureLanguage(view.lang).then((changed) => {
     if (changed && latest) {
       drawnMain = null;
@@ -413,8 +378,7 @@ function onState(view) {
 applyWords();
 tick();
 scheduleTick();
-syncClock();
-setInterval(syncClock, RESYNC_MS);
+keepSynced();
 let resizeTimer = 0;
 window.addEventListener("resize", () => {
   clearTimeout(resizeTimer);
