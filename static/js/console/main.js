@@ -9,6 +9,7 @@
  */
 import { $, clockText, flash, setText, storageGet } from "../common/dom.js";
 import { expose } from "../common/hooks.js";
+import { setWordsText } from "../common/fit.js";
 import { get } from "../common/http.js";
 import { keepPage } from "../common/keeper.js";
 import { connect, fetchState } from "../common/live.js";
@@ -57,7 +58,7 @@ function adopt(view) {
     ui.lastOutcome = null; // said in the old language: gone with it
     render();
   });
-  setText($("event-title"), view.event.title);
+  setWordsText($("event-title"), view.event.title);
   if (ui.manualId && !projectById(ui.manualId)) ui.manualId = null;
   checkHold();
   const selAfter = selectionId();

@@ -4,6 +4,7 @@
  * line. It only draws: every figure, hint and "what comes next" arrives written in the view.
  */
 import { $, clear, clockText, el, setText } from "../common/dom.js";
+import { setWordsText } from "../common/fit.js";
 import { t } from "../common/words.js";
 import { cooling, projectById, rowFacts, screenLabel, selected, selectionId, ui } from "./model.js";
 import { renderPads } from "./pads.js";
@@ -146,7 +147,7 @@ function renderRows() {
     const facts = rowFacts(p.id);
     const [num, unit] = figureParts(p.amount);
     setText(parts.order, p.order);
-    setText(parts.name, p.name);
+    setWordsText(parts.name, p.name);
     setText(parts.investor, p.investor);
     setText(parts.amountNum, num);
     setText(parts.amountUnit, unit);
@@ -199,7 +200,7 @@ function renderOnAir() {
   card.setAttribute("data-status", air.status);
   card.setAttribute("data-confirmed", air.confirmed ? "true" : "false");
   setText($("onair-screen"), air.label);
-  setText($("onair-project"), air.title);
+  setWordsText($("onair-project"), air.title);
   setText($("onair-note"), air.note);
 }
 
