@@ -384,11 +384,20 @@ export function buildSigning(view, next) {
   return sec;
 }
 
+/** A project's name under its picture: one line down to the wall's 28 px floor, else two, by words. */
+function fitCaption(name, max) {
+  name.classList.add("one-line");
+  fitText(name, max, 28);
+  if (!name.classList.contains("clamped")) return;
+  name.classList.remove("one-line");
+  fitText(name, Math.min(max, 36), 28, 2.5 * 36);
+}
+
 /** Each paper as large as its cell allows at the certificate's own proportions. */
 function fitSigning(sec) {
   for (const c of sec._certs) {
     const shown = c.caption.offsetHeight > 0;
-    if (shown) fitText(c.caption.querySelector(".cert-name"), sec._certs.length > 1 ? 40 : 56, 28);
+    if (shown) fitCaption(c.caption.querySelector(".cert-name"), sec._certs.length > 1 ? 40 : 56);
     const frame = parseFloat(getComputedStyle(c.sheet).paddingLeft) || 0;
     const below = shown ? c.caption.offsetHeight + parseFloat(getComputedStyle(c.fig).rowGap || "0") : 0;
     const roomW = c.fig.clientWidth - 2 * frame;
@@ -404,8 +413,8 @@ function fitSigning(sec) {
     c.paper.style.height = Math.floor(h) + "px";
     // (the marks are sized from the paper's width: display.css)
     c.sheet.style.setProperty("--paper", Math.floor(w) + "px");
-    const scale = Math.floor(w) / c.width;
-    for (const p of c.places) placeMarks(p, scale);
+    c.scale = Math.floor(w) / c.width;
+    for (const p of c.places) placeMarks(p, c.scale);
   }
   for (const c of sec._certs) for (const p of c.places) {
     sizeCanvas(p.canvas);
@@ -431,6 +440,9 @@ export function updateSigning(sec, next) {
         const text = p.remote.querySelector(".cert-remote-text");
         if (text.textContent !== place.remote_text) text.textContent = place.remote_text || "";
       }
+      // (in another language the label and the remote line are other words, of other widths)
+      p.place = place;
+      if (c.scale) placeMarks(p, c.scale);
     }
   }
 }
