@@ -1,5 +1,5 @@
 """Screenshots of the longest names on every page that shows them, into docs/screenshots/typeset-*.png: the
-golden keys handed over on the wall (1920x1080 and 1080x1920), the printed A5 card (its PDF, through
+golden keys handed over on the wall (1920x1080 and 1080x1920), the roll upright, the printed A5 card (its PDF, through
 pdftoppm), a signatory's phone pad (390x844) and the console at both tablet sizes. The ceremony is
 tests/test_wall_legibility.py's fixture: 30+ character names, companies with parentheses.
 
@@ -55,6 +55,9 @@ def main() -> int:
                 wall.wait_for_function("() => !document.querySelector('.img-pending')")
                 wall.wait_for_timeout(2500)  # (the keys' entrance)
                 wall.screenshot(path=str(out / f"typeset-keys-{w}x{h}.png"))
+            wait_drawn(wall, server.command("show", screen="roll").json()["seq"])
+            wall.wait_for_timeout(2500)
+            wall.screenshot(path=str(out / "typeset-roll-1080x1920.png"))
 
             phone = browser.new_context(
                 viewport={"width": 390, "height": 844}, device_scale_factor=2

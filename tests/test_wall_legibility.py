@@ -637,6 +637,13 @@ def test_every_page_breaks_chinese_between_words_and_cuts_nothing(fresh_server, 
         pages("zh")
         speak("en", console, stage, live, phone)
         pages("en")
+        # the roll: every name, one size for all
+        wait_drawn(wall, server.command("show", screen="roll").json()["seq"])
+        on_wall("roll")
+        for w, h in ((1920, 1080), (1080, 1920)):
+            resize(wall, w, h)
+            check(wall, f"en roll {w}x{h}", found)
+            found.extend(faults(wall, f"en roll {w}x{h}", "#stage"))
         assert not found, "\n".join(found)
     finally:
         for signer in signers:
