@@ -156,7 +156,13 @@ export function buildSpotlight(view, project) {
       v.classList.add("wrap");
       fitText(v, Math.min(size, 48), 28, 140);
     }
-    if (project.investor) fitText(investor, 48, 28);
+    investor.classList.remove("wrap");
+    if (project.investor && fitText(investor, 48, 28) && investor.classList.contains("clamped")) {
+      // too long for one line even at 28 px: two lines, between its words, never "…"
+      setWords(investor, project.investor);
+      investor.classList.add("wrap");
+      fitText(investor, 34, 28, 2.7 * 34);
+    }
     if (keyName) fitText(keyName, 32, 22, 84);
     // The name is sized for the picture it has once signed (the golden key's card beside it narrows its
     // column), before the signing too: at the moment of signing it keeps its size and its lines. It
