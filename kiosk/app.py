@@ -123,6 +123,7 @@ def build(test_config: dict | None = None) -> Flask:
     app.jinja_env.globals["in_language"] = gettext
     # Names and titles broken only between words: on a page (<wbr>) and in the printed PDF (word joiners).
     app.jinja_env.filters["words"] = typeset.words
+    app.jinja_env.globals["typeset_rule"] = typeset.rule()
     # Text on the wire gzipped (browsers take br and zstd only over https, which a venue LAN is not); small
     # answers are left as they are: compressing them costs more than it saves.
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip", "deflate"])

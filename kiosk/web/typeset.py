@@ -19,9 +19,11 @@ from markupsafe import Markup, escape
 
 OPENING = "（(“‘「『《【〈["
 CLOSING = "）)”’」』》】〉]，,、。.：:；;！!？?·"
-# (as static/js/common/fit.js: a lone character after a word ends it when it is one of these)
+# A character the dictionary leaves alone after a word usually ends a name ("产业园", "新区"): these few join
+# the word before them; any other lone character starts the next word ("新高地").
 SUFFIXES = "园区城厂港站馆村镇路街场库院所楼店湖山"
 HAN = re.compile(r"[\u3400-\u9fff]")
+# A short part in brackets or quotes is one term ("“双循环”", "（一期）"): no break inside it.
 BRACKETS = "）)”’」』》】〉]"
 SHORT_BRACKETED = 8
 WORD_JOINER = "\u2060"
@@ -83,6 +85,18 @@ def segments(text: str) -> list[str]:
 
 def _single(segment: str | None) -> bool:
     return segment is not None and len(segment) == 1 and bool(HAN.match(segment))
+
+
+def rule() -> dict:
+    """The rule's characters, for the pages (templates/base.html hands them to static/js/common/fit.js):
+    one list for the server's units and the pages'."""
+    return {
+        "opening": OPENING,
+        "closing": CLOSING,
+        "suffixes": SUFFIXES,
+        "brackets": BRACKETS,
+        "short_bracketed": SHORT_BRACKETED,
+    }
 
 
 def _bracketed(text: str) -> set[int]:

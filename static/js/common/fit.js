@@ -3,7 +3,7 @@
  * Chinese broken across lines only between words. The wall's titles and figures, the MC's script
  * (stage/main.js) and every name on the console, the pads, /live and the card page use it.
  */
-import { clear } from "./dom.js";
+import { clear, pageData } from "./dom.js";
 
 /**
  * The largest size in [min, max] at which ``fits()`` holds, each size tried with ``set(size)`` and the
@@ -32,16 +32,17 @@ export function largestFitting(set, fits, max, min) {
 // Chinese has no spaces: a line may break between any two characters unless told otherwise. Every page
 // that shows a name or a title sets it with setWords, in a box the rule below keeps from breaking inside a
 // word: the same rule on the wall, /stage, /live, the console, the pads and the card page
-// (kiosk/web/typeset.py gives the printed card the same breaks).
-const OPENING = "（(“‘「『《【〈[";
-const CLOSING = "）)”’」』》】〉]，,、。.：:；;！!？?·";
-// A character the dictionary leaves alone after a word is usually the end of a name ("产业园", "新区"):
-// these few join the word before them; any other lone character starts the next word ("新高地").
-const SUFFIXES = "园区城厂港站馆村镇路街场库院所楼店湖山";
+// (kiosk/web/typeset.py gives the printed card the same breaks). The rule's characters come from there,
+// in every page (#kiosk-typeset, templates/base.html): brackets and stops that stay with their word, the
+// few characters that end a name when the dictionary leaves them alone, and the longest bracketed part
+// kept whole.
+const RULE = pageData("kiosk-typeset") || {};
+const OPENING = RULE.opening || "";
+const CLOSING = RULE.closing || "";
+const SUFFIXES = RULE.suffixes || "";
+const BRACKETS = RULE.brackets || "";
+const SHORT_BRACKETED = RULE.short_bracketed || 0;
 const HAN = /[\u3400-\u9fff]/;
-// A short part in brackets or quotes is one term ("“双循环”", "（一期）"): no break inside it.
-const BRACKETS = "）)”’」』》】〉]";
-const SHORT_BRACKETED = 8;
 
 /** The character positions a line must not break before: inside a short bracketed part. */
 function bracketed(chars) {
