@@ -37,6 +37,7 @@ from .web import (
     screens,
     sockets,
     stage,
+    typeset,
 )
 from .web.transport import Limits, TransportGuard
 from .words.catalogue import TRANSLATIONS, gettext
@@ -120,6 +121,9 @@ def build(test_config: dict | None = None) -> Flask:
     )
 
     app.jinja_env.globals["in_language"] = gettext
+    # Names and titles broken only between words: on a page (<wbr>) and in the printed PDF (word joiners).
+    app.jinja_env.filters["words"] = typeset.words
+    app.jinja_env.globals["typeset_rule"] = typeset.rule()
     # Text on the wire gzipped (browsers take br and zstd only over https, which a venue LAN is not); small
     # answers are left as they are: compressing them costs more than it saves.
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip", "deflate"])

@@ -73,7 +73,8 @@ def test_card_page_for_the_guest(client, operator, ids):
     assert r.status_code == 200
     assert r.headers["Referrer-Policy"] == "no-referrer"
     assert "noindex" in r.headers["X-Robots-Tag"]
-    html = r.get_data(as_text=True)
+    # (names carry <wbr> between their words: kiosk/web/typeset.py)
+    html = r.get_data(as_text=True).replace("<wbr>", "")
     assert "测试项目三" in html and "测试企业三有限公司" in html
     assert "专员三" in html and 'href="tel:0731-28800003"' in html
     assert "<b>30</b> 亿元" in html and "<b>300</b> 亩" in html
@@ -250,7 +251,7 @@ def test_print_view_and_pdf_give_every_card(operator, tmp_path, ids):
 
 
 def test_print_of_one_card(operator, ids):
-    html = operator.get(f"/print/cards?project={ids[0]}").get_data(as_text=True)
+    html = operator.get(f"/print/cards?project={ids[0]}").get_data(as_text=True).replace("<wbr>", "")
     assert html.count('class="card"') == 1 and "测试项目一" in html
     assert operator.get("/print/cards?project=nope").status_code == 404
 

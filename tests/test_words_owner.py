@@ -57,6 +57,14 @@ NOT_WORDS = {
     },
     # The agenda sheet's name (CONTRACT.md) and the brackets a header may be typed with.
     "kiosk/setup/importer.py": {"流程", "【】〔〕[]"},
+    # Where a line may break in a Chinese name: the brackets and stops that stay with their word, and the
+    # characters that end a name (typography matched against the names, handed to the pages too).
+    "kiosk/web/typeset.py": {
+        "（(“‘「『《【〈[",
+        "）)”’」』》】〉]，,、。.：:；;！!？?·",
+        "园区城厂港站馆村镇路街场库院所楼店湖山",
+        "）)”’」』》】〉]",
+    },
 }
 # English said to a client outside kiosk/words that is not a word to show, by file.
 NOT_SENTENCES = {
@@ -71,12 +79,8 @@ SCRIPT_NOT_WORDS = {
     # The separator the signatories' field is filled with: the server splits it again, as it takes
     # what organisers type.
     "static/js/admin/projects.js": {"、"},
-    # The brackets and stops a wall's line may break around: typography, matched against the names.
-    "static/js/display/fit.js": {
-        "（(“‘「『《【〈[",
-        "）)”’」』》】〉]，,、。.：:；;！!？?·",
-        "）)】」』 ·：:，,",
-    },
+    # The stops a wall's long title may be split after: typography, matched against the title.
+    "static/js/display/fit.js": {"）)】」』 ·：:，,"},
 }
 
 

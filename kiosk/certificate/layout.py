@@ -362,6 +362,23 @@ def _below_box(place: Place) -> float:
     return baseline + (len(lines) - 1) * size * LEADING + NAME_ROOM - NAME_BASELINE
 
 
+def label_end(place: Place) -> float:
+    """Where a place's label, drawn over its box's left edge, ends (x in the picture's units): a wall's
+    word on the label's line (the place's state) starts right of it."""
+    label = _place_texts(place)[0]
+    return round(label.x + text_width(label.text, label.size), 1)
+
+
+def remote_line(place: Place) -> dict | None:
+    """The picture's line under a remote place (where it signs from): its centre, first baseline and size,
+    in the picture's units, for a wall to lay its own mark exactly over it (inside the picture's frame)."""
+    if not place.remote_text:
+        return None
+    x, y, w, h = place.box
+    _role, size, lines, baseline = _under_box(place)[-1]
+    return {"x": round(x + w / 2, 1), "y": round(y + h + baseline, 1), "size": size, "lines": len(lines)}
+
+
 def _place_texts(place: Place) -> list[Text]:
     """A place's label over its box's left edge, the signatory's name centred under its line and, for a
     party signing from elsewhere, where it signs from (each on two lines where one would not fit)."""

@@ -10,6 +10,7 @@
 import { $, flash, setText, storageGet } from "../common/dom.js";
 import { followZone, keepSynced, offText, onSynced, syncClock, venueClock } from "../common/clock.js";
 import { expose } from "../common/hooks.js";
+import { setWordsText } from "../common/fit.js";
 import { get } from "../common/http.js";
 import { keepPage } from "../common/keeper.js";
 import { connect, fetchState } from "../common/live.js";
@@ -58,7 +59,7 @@ function adopt(view) {
     ui.lastOutcome = null; // said in the old language: gone with it
     changed(); // every part of the page, the cue rows' minutes too, in the new words
   });
-  setText($("event-title"), view.event.title);
+  setWordsText($("event-title"), view.event.title);
   // (the page came with the event's date in the words of its load: a language switched live rewrites it)
   setText($("event-date"), view.event.date_text ? " · " + view.event.date_text : "");
   followZone(view.event.timezone);

@@ -5,6 +5,7 @@
  */
 import { $, clear, el, setText } from "../common/dom.js";
 import { venue, venueClock } from "../common/clock.js";
+import { setWordsText } from "../common/fit.js";
 import { t } from "../common/words.js";
 import { cooling, projectById, rowFacts, screenLabel, selected, selectionId, ui } from "./model.js";
 import { renderPads } from "./pads.js";
@@ -150,7 +151,7 @@ function renderRows() {
     const facts = rowFacts(p.id);
     const [num, unit] = figureParts(p.amount);
     setText(parts.order, p.order);
-    setText(parts.name, p.name);
+    setWordsText(parts.name, p.name);
     setText(parts.investor, p.investor);
     setText(parts.amountNum, num);
     setText(parts.amountUnit, unit);
@@ -203,7 +204,7 @@ function renderOnAir() {
   card.setAttribute("data-status", air.status);
   card.setAttribute("data-confirmed", air.confirmed ? "true" : "false");
   setText($("onair-screen"), air.label);
-  setText($("onair-project"), air.title);
+  setWordsText($("onair-project"), air.title);
   setText($("onair-note"), air.note);
 }
 

@@ -6,6 +6,7 @@
  * double tap fires one cue.
  */
 import { $, clear, el, setText } from "../common/dom.js";
+import { setWordsText } from "../common/fit.js";
 import { t } from "../common/words.js";
 import { blockedBecause, lockFor, send } from "./commands.js";
 import { nudge } from "./feedback.js";
@@ -61,7 +62,7 @@ export function renderShow() {
     setText(p.order, c.order);
     setText(p.kind, c.kind_label);
     p.kind.className = "cue-kind is-" + c.kind;
-    setText(p.title, c.title);
+    setWordsText(p.title, c.title);
     const who = [c.person, c.role].filter(Boolean).join(" · ");
     setText(p.who, who || (c.amount ? c.amount.text : ""));
     setText(p.when, [c.planned_time, c.minutes ? t("cue_minutes", { n: c.minutes }) : ""].filter(Boolean).join(" · "));
@@ -76,7 +77,7 @@ export function renderShow() {
   }
   const current = ros.current;
   setText($("go-now-kind"), current ? current.kind_label : "");
-  setText($("go-now-title"), current ? current.title : t("cue_none"));
+  setWordsText($("go-now-title"), current ? current.title : t("cue_none"));
   const go = $("btn-go");
   const busy = !!ui.pending && ui.pending.kind === "go";
   go.classList.toggle("is-disabled", ros.go.blocked && !busy);
@@ -84,7 +85,7 @@ export function renderShow() {
   go.classList.toggle("is-busy", busy);
   go.setAttribute("aria-disabled", ros.go.blocked ? "true" : "false");
   setText(go.querySelector(".cmd-label"), busy && ui.pending.phase !== "failed" ? t("go_sending") : t("go"));
-  setText($("go-line"), ros.go.line);
+  setWordsText($("go-line"), ros.go.line);
   const panic = !!ui.state.cue.panic;
   const panicBtn = $("btn-panic");
   panicBtn.classList.toggle("is-on", panic);

@@ -363,7 +363,7 @@ export function buildSigning(view, next) {
       }
       add(spot, mark);
       add(paper, spot);
-      places.push({ id: place.pad_id, spot, canvas, mark, remote });
+      places.push({ id: place.pad_id, spot, canvas, mark, remote, place });
     }
     add(sheet, paper);
     add(fig, sheet);
@@ -374,7 +374,9 @@ export function buildSigning(view, next) {
     caption.setAttribute("aria-label", t("kicker", { n: project.order }) + " " + project.name);
     add(fig, caption);
     add(box, fig);
-    sec._certs.push({ id: cert.project_id, fig, sheet, paper, img, caption, places, ratio: cert.width / cert.height });
+    sec._certs.push({
+      id: cert.project_id, fig, sheet, paper, img, caption, places, width: cert.width, ratio: cert.width / cert.height,
+    });
   });
   add(sec, box);
   sec._fit = () => fitSigning(sec);
@@ -382,11 +384,20 @@ export function buildSigning(view, next) {
   return sec;
 }
 
+/** A project's name under its picture: one line down to the wall's 28 px floor, else two, by words. */
+function fitCaption(name, max) {
+  name.classList.add("one-line");
+  fitText(name, max, 28);
+  if (!name.classList.contains("clamped")) return;
+  name.classList.remove("one-line");
+  fitText(name, Math.min(max, 36), 28, 2.5 * 36);
+}
+
 /** Each paper as large as its cell allows at the certificate's own proportions. */
 function fitSigning(sec) {
   for (const c of sec._certs) {
     const shown = c.caption.offsetHeight > 0;
-    if (shown) fitText(c.caption.querySelector(".cert-name"), sec._certs.length > 1 ? 40 : 56, 28);
+    if (shown) fitCaption(c.caption.querySelector(".cert-name"), sec._certs.length > 1 ? 40 : 56);
     const frame = parseFloat(getComputedStyle(c.sheet).paddingLeft) || 0;
     const below = shown ? c.caption.offsetHeight + parseFloat(getComputedStyle(c.fig).rowGap || "0") : 0;
     const roomW = c.fig.clientWidth - 2 * frame;
@@ -402,6 +413,8 @@ function fitSigning(sec) {
     c.paper.style.height = Math.floor(h) + "px";
     // (the marks are sized from the paper's width: display.css)
     c.sheet.style.setProperty("--paper", Math.floor(w) + "px");
+    c.scale = Math.floor(w) / c.width;
+    for (const p of c.places) placeMarks(p, c.scale);
   }
   for (const c of sec._certs) for (const p of c.places) {
     sizeCanvas(p.canvas);
@@ -427,8 +440,46 @@ export function updateSigning(sec, next) {
         const text = p.remote.querySelector(".cert-remote-text");
         if (text.textContent !== place.remote_text) text.textContent = place.remote_text || "";
       }
+      // (in another language the label and the remote line are other words, of other widths)
+      p.place = place;
+      if (c.scale) placeMarks(p, c.scale);
     }
   }
+}
+
+// The state's largest size, in the picture's units (its label is 24): a little larger, as it changes.
+const MARK_UNITS = 30;
+const MARK_GAP_UNITS = 14;
+
+/**
+ * A place's words laid over its picture at the picture's own scale, so that with two or three places a
+ * side, or three certificates across the wall, they keep to their room: the state on the label's line
+ * right of the label (never over it), as large as that room allows; the remote ribbon over the picture's
+ * own remote line, at its size (never down over the date or the frame).
+ */
+function placeMarks(p, scale) {
+  const [x, y, w] = p.place.box;
+  const labelEnd = p.place.label_end == null ? x : p.place.label_end;
+  p.mark._room = Math.max(0, (x + w - labelEnd - MARK_GAP_UNITS) * scale);
+  p.mark._max = MARK_UNITS * scale;
+  sizeMark(p.mark);
+  const line = p.place.remote_line;
+  if (p.remote && line) {
+    const size = line.size * scale;
+    p.remote.style.fontSize = size + "px";
+    p.remote.style.maxWidth = (w + 2 * MARK_GAP_UNITS) * scale + "px";
+    fitText(p.remote, Math.round(size * 10) / 10, Math.min(8, size));
+    const px = parseFloat(p.remote.style.fontSize);
+    // its text's baseline on the picture's: the ribbon's top padding and the font's ascent above it
+    p.remote.style.top = (line.y - y) * scale - 1.12 * px + "px";
+  }
+}
+
+/** The state as large as its room on the label's line holds (its text changes with the state). */
+function sizeMark(mark) {
+  if (mark._room === undefined || !mark.textContent) return;
+  mark.style.maxWidth = mark._room + "px";
+  fitText(mark, Math.round(mark._max * 10) / 10, Math.min(6, mark._max));
 }
 
 function placeOf(padId) {
@@ -452,8 +503,11 @@ function markPlace(mark, place, padId) {
     state = "signing";
     text = t("padSigning");
   }
-  if (mark.textContent !== text) mark.textContent = text;
   mark.className = "cert-state is-" + state;
+  if (mark.textContent !== text) {
+    mark.textContent = text;
+    sizeMark(mark);
+  }
   mark.parentNode.setAttribute("data-state", state);
 }
 

@@ -6,7 +6,7 @@
  */
 import { add, el } from "../common/dom.js";
 import { t } from "../common/words.js";
-import { setWords } from "./fit.js";
+import { fitText, setWords } from "./fit.js";
 import { liveImage } from "./images.js";
 
 const PAGE_MS = 12000;
@@ -16,6 +16,10 @@ const GRIDS = {
   portrait: [[1, 1, 1], [2, 1, 2], [4, 2, 2], [6, 2, 3], [8, 2, 4], [9, 3, 3], [12, 3, 4]],
 };
 const MAX_PER_PAGE = 12;
+// A code this large scans from a step away; the names shrink (to the wall's 28 px floor) before it does,
+// and below the floor the code gives way rather than a name being cut.
+const MIN_QR = 220;
+const MIN_QR_FLOOR = 150;
 const pager = { timer: 0 };
 
 export function stopLobby() {
@@ -52,7 +56,9 @@ export function buildLobby(view, only) {
   for (let i = 0; i < signed.length; i += MAX_PER_PAGE) pages.push(signed.slice(i, i + MAX_PER_PAGE));
   const shape = grid(pages[0].length, portrait);
   const deck = el("div", "lobby-deck");
-  const latest = (view.signing_order || [])[0];
+  // The lobby marks the newest key (a guest just out of the hall looks for it); a handover's keys are all
+  // handed over at once, and a gold border on one of them would single it out for nothing.
+  const latest = only ? null : (view.signing_order || [])[0];
   pages.forEach((page, n) => {
     const list = el("ol", "lobby-grid");
     list.style.gridTemplateColumns = "repeat(" + shape.cols + ", minmax(0, 1fr))";
@@ -68,7 +74,7 @@ export function buildLobby(view, only) {
       add(qr, code);
       add(item, qr, add(el("div", "lobby-text"),
         add(el("div", "lobby-name"), el("span", "lobby-order", byId.get(p.id).order), setWords(el("span", "lobby-name-text"), p.name)),
-        p.investor ? el("div", "lobby-investor", p.investor) : null));
+        p.investor ? setWords(el("div", "lobby-investor"), p.investor) : null));
       add(list, item);
     }
     add(deck, list);
@@ -86,13 +92,24 @@ export function buildLobby(view, only) {
   }
   add(sec, box);
   sec._fit = () => {
-    // The code as large as its cell allows once the name is under it; every code the same size.
+    // Names whole (wrapped between words, never cut), as large as leaves the code scannable; the code as
+    // large as its cell allows under the tallest name; every code the same size, at the same height.
     const cells = [...deck.querySelectorAll(".lobby-grid:not([hidden]) .lobby-key")];
     if (!cells.length) return;
     const cell = cells[0];
-    const textH = Math.max(...cells.map((c) => c.querySelector(".lobby-text").offsetHeight));
-    const side = Math.floor(Math.min(cell.clientWidth - 40, cell.clientHeight - textH - 44, 420));
-    deck.style.setProperty("--qr", Math.max(180, side) + "px");
+    const texts = cells.map((c) => c.querySelector(".lobby-text"));
+    let side = 0;
+    for (const px of [40, 36, 34, 30, 28]) {
+      for (const text of texts) {
+        text.style.minHeight = "";
+        for (const line of text.children) fitText(line, line.classList.contains("lobby-name") ? px : Math.min(px - 4, 32), 28);
+      }
+      const textH = Math.max(...texts.map((text) => text.offsetHeight));
+      for (const text of texts) text.style.minHeight = textH + "px";
+      side = Math.floor(Math.min(cell.clientWidth - 40, cell.clientHeight - textH - 44, 420));
+      if (side >= MIN_QR) break;
+    }
+    deck.style.setProperty("--qr", Math.max(MIN_QR_FLOOR, side) + "px");
   };
   return sec;
 }

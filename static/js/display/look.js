@@ -4,6 +4,7 @@
  * keeps the text legible) and colours (primary replaces the theme's red or blue, accent its gold).
  */
 import { mediaUrl, showImage } from "../common/dom.js";
+import { fitText, setWordsText } from "../common/fit.js";
 
 const body = document.body;
 let lookKey = null;
@@ -40,9 +41,23 @@ export function applyEvent(view) {
   // A calm wall, fades only (display.css, fx.js, moments.js): the organiser's setting, or the wall PC's
   // system asking for reduced motion.
   body.classList.toggle("calm", !!e.calm || reducedMotion());
-  document.getElementById("masthead-title").textContent = e.title || "";
+  setWordsText(document.getElementById("masthead-title"), e.title || "");
+  fitMasthead();
   if (e.title && document.title !== e.title) document.title = e.title;
   applyLook(e);
+}
+
+/**
+ * The event's name over every screen, whole: on one line down to the wall's 28 px floor, else on two
+ * lines, broken between words (never "…": an upright totem is narrower than the name).
+ */
+export function fitMasthead() {
+  const title = document.getElementById("masthead-title");
+  title.classList.add("one-line");
+  fitText(title, 38, 28);
+  if (!title.classList.contains("clamped")) return;
+  title.classList.remove("one-line");
+  fitText(title, 34, 28, title.parentNode.clientHeight);
 }
 
 function applyLook(e) {

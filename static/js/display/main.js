@@ -16,7 +16,7 @@ import { ensureLanguage } from "../common/words.js";
 import { resetTotal, updateBand } from "./band.js";
 import { isCelebrating, sizeCanvas, startCelebration, stopFx } from "./fx.js";
 import { refreshImages } from "./images.js";
-import { applyEvent } from "./look.js";
+import { applyEvent, fitMasthead } from "./look.js";
 import { showCaption } from "./caption.js";
 import { attachInk, followSigning, signingShape, updateSigning } from "./certificate.js";
 import { build, buildRound, buildRoll, buildSpotlight, setSealState } from "./screens.js";
@@ -71,6 +71,7 @@ function fitStage() {
     layout = which;
     for (const name of LAYOUTS) body.classList.toggle("layout-" + name, name === which);
     body.classList.toggle("portrait", portrait);
+    fitMasthead(); // (an upright stage is narrower)
     view.key = null; // a new layout is a new picture
     if (latest) draw(latest, false);
     if (link) link.report();
@@ -386,6 +387,7 @@ window.addEventListener("resize", fitStage);
 // Text is fitted by measuring it; should a font arrive late, measure again.
 if (document.fonts && document.fonts.ready) {
   document.fonts.ready.then(() => {
+    fitMasthead();
     if (view.node && view.node._fit) view.node._fit();
   });
 }

@@ -156,7 +156,13 @@ export function buildSpotlight(view, project) {
       v.classList.add("wrap");
       fitText(v, Math.min(size, 48), 28, 140);
     }
-    if (project.investor) fitText(investor, 48, 28);
+    investor.classList.remove("wrap");
+    if (project.investor && fitText(investor, 48, 28) && investor.classList.contains("clamped")) {
+      // too long for one line even at 28 px: two lines, between its words, never "…"
+      setWords(investor, project.investor);
+      investor.classList.add("wrap");
+      fitText(investor, 34, 28, 2.7 * 34);
+    }
     if (keyName) fitText(keyName, 32, 22, 84);
     // The name is sized for the picture it has once signed (the golden key's card beside it narrows its
     // column), before the signing too: at the moment of signing it keeps its size and its lines. It
@@ -246,7 +252,8 @@ export function buildRoll(view) {
   const tall = portrait && !twoCol;
   if (tall) list.classList.add("tall");
   const rowH = Math.min(twoCol ? 92 : tall ? 170 : 104, Math.floor((portrait ? 1280 : 640) / Math.max(1, perCol)));
-  list.style.gridTemplateRows = "repeat(" + Math.max(1, perCol) + ", " + rowH + "px)";
+  // (a row grows past its height only for a name that needs another line even at the smallest size)
+  list.style.gridTemplateRows = "repeat(" + Math.max(1, perCol) + ", minmax(" + rowH + "px, auto))";
   projects.forEach((p, i) => {
     const cls = p.status === "signed" ? "signed" : p.status === "announced" ? "announced pending" : "pending";
     const row = el("li", "roll-row " + cls);
@@ -265,20 +272,29 @@ export function buildRoll(view) {
   else add(roll, list);
   add(sec, roll);
   sec._fit = () => {
-    // One size for every name (a list of mixed sizes looks untidy): the largest at which all fit, no
-    // smaller than three quarters of the row's natural size; a name longer than that ends in an ellipsis.
+    // One size for every name (a list of mixed sizes looks untidy): the largest at which all fit on one
+    // line (upright, two), no smaller than three quarters of the row's natural size; a name longer than
+    // that wraps on, between its words, and its row grows (never "…").
     const names = [...list.querySelectorAll(".roll-name")];
     const base = twoCol ? 36 : tall ? Math.min(46, Math.floor(rowH * 0.27)) : Math.min(46, Math.floor(rowH * 0.46));
     // (never below 28 px at 1080 p: read from the back of the hall)
     const min = Math.max(28, Math.floor(base * 0.75));
     let size;
-    // (a clamped name's glyphs overhang its box by a few pixels: only a hidden line is "too long")
-    const over = (name) => name.scrollWidth > name.clientWidth + 1 || name.scrollHeight > name.clientHeight + size / 2;
+    const lines = tall ? 2 : 1;
+    const over = (name) => name.scrollWidth > name.clientWidth + 1 || name.offsetHeight > (lines + 0.5) * 1.22 * size;
+    for (const name of names) name.classList.toggle("one-line", !tall);
     for (size = base; size > min; size -= 1) {
       for (const name of names) name.style.fontSize = size + "px";
       if (!names.some(over)) break;
     }
     for (const name of names) name.style.fontSize = size + "px";
+    if (!tall && names.some(over)) for (const name of names) name.classList.remove("one-line");
+    for (const investor of list.querySelectorAll(".roll-investor")) {
+      investor.classList.add("one-line");
+      if (investor.scrollWidth <= investor.clientWidth + 1) continue;
+      setWords(investor, investor.textContent);
+      investor.classList.remove("one-line");
+    }
   };
   return sec;
 }

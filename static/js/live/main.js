@@ -11,6 +11,7 @@
  * read a stale total as the current one.
  */
 import { $, add, clear, clockText, el, setText } from "../common/dom.js";
+import { setWords } from "../common/fit.js";
 import { expose, exposeMore } from "../common/hooks.js";
 import { connect } from "../common/live.js";
 import { lang, t } from "../common/words.js";
@@ -90,8 +91,8 @@ function projectCard(p, data, kicker) {
   add(
     card,
     kicker ? el("p", "card-kicker", kicker) : null,
-    el("h3", "card-name", p.name),
-    el("p", "card-investor", p.investor),
+    setWords(el("h3", "card-name"), p.name),
+    setWords(el("p", "card-investor"), p.investor),
   );
   const foot = el("p", "card-foot");
   if (p.amount) add(foot, el("span", "card-amount", p.amount));
@@ -119,7 +120,7 @@ function drawNow(data) {
     add(
       card,
       data.speech.kind ? el("p", "card-kicker", data.speech.kind) : null,
-      el("h3", "card-name", data.speech.name),
+      setWords(el("h3", "card-name"), data.speech.name),
       data.speech.role ? el("p", "card-investor", data.speech.role) : null,
     );
     add(box, card);
@@ -141,7 +142,7 @@ function drawRoll(data, previous) {
     const item = el("li", "roll-item");
     if (previous && !known.has(r.order + "|" + r.name)) item.classList.add("is-new");
     const text = el("div", "roll-text");
-    add(text, el("p", "roll-name", r.name), el("p", "roll-investor", r.investor));
+    add(text, setWords(el("p", "roll-name"), r.name), setWords(el("p", "roll-investor"), r.investor));
     const side = el("div", "roll-side");
     add(side, r.amount ? el("p", "roll-amount", r.amount) : null, r.time ? el("p", "roll-time", t("signed_at", { time: r.time })) : null);
     add(item, el("span", "roll-order", r.order), text, side);

@@ -12,6 +12,7 @@
  */
 import { $, pageData, reloadOnce, setText, sizeBacking } from "../common/dom.js";
 import { expose } from "../common/hooks.js";
+import { setWordsText } from "../common/fit.js";
 import { drawInk } from "../common/ink.js";
 import { connect } from "../common/live.js";
 import { applyWords, ensureLanguage, t } from "../common/words.js";
@@ -132,13 +133,13 @@ function draw(view) {
   party.hidden = !view.pad.party_text;
   setText(party, view.pad.party_text);
   party.setAttribute("data-party", view.pad.party || "");
-  setText($("side"), view.pad.side_name);
-  setText($("project"), view.project ? view.project.name : "");
+  setWordsText($("side"), view.pad.side_name);
+  setWordsText($("project"), view.project ? view.project.name : "");
   for (const remote of [$("remote"), $("wait-remote")]) {
     remote.hidden = !view.pad.remote_text;
     setText(remote, view.pad.remote_text || "");
   }
-  setText($("name"), view.pad.name);
+  setWordsText($("name"), view.pad.name);
   // The state's chip beside the name while signing; waiting and done say it in large type instead.
   const chip = $("state-chip");
   chip.hidden = !view.state_text || mode !== "armed";

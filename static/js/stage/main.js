@@ -15,7 +15,7 @@ import { connect } from "../common/live.js";
 import { $, add, clear, el, pad2, reloadOnce, setText } from "../common/dom.js";
 import { followZone, keepSynced, offText, onSynced, serverNow, syncClock, venue, venueClock } from "../common/clock.js";
 import { exposeMore } from "../common/hooks.js";
-import { largestFitting } from "../common/fit.js";
+import { largestFitting, setWords, setWordsText } from "../common/fit.js";
 import { applyWords, ensureLanguage, t } from "../common/words.js";
 
 const WARN_S = 60; // amber from a minute before the planned end (a quarter of a short cue)
@@ -178,7 +178,7 @@ function mainContent(cue, mode) {
     box.appendChild(el("div", "script-text", cue.script));
   } else if (mode === "projects") {
     for (const p of cue.projects) {
-      const item = add(el("div", "project"), el("div", "project-name", p.name));
+      const item = add(el("div", "project"), setWords(el("div", "project-name"), p.name));
       const line = el("div", "project-line");
       add(line, el("span", "project-investor", p.investor));
       if (p.amount) add(line, el("span", "project-amount", p.amount.text));
@@ -192,11 +192,11 @@ function mainContent(cue, mode) {
       box.appendChild(item);
     }
   } else if (mode === "person") {
-    add(box, el("div", "person-name", cue.person));
+    add(box, setWords(el("div", "person-name"), cue.person));
     if (cue.role) add(box, el("div", "person-role", cue.role));
     add(box, el("div", "quiet", t("no_script")));
   } else if (mode === "title") {
-    add(box, el("div", "big-title", cue.title), el("div", "quiet", t("no_script")));
+    add(box, setWords(el("div", "big-title"), cue.title), el("div", "quiet", t("no_script")));
   } else if (cue) {
     // Before the show: the cue GO will fire first, to read ahead.
     const kind = el("span", "kind", cue.kind_label);
@@ -277,7 +277,7 @@ function draw(view) {
 
   root.setAttribute("data-kind", cue ? cue.kind : "");
   kindChip($("cue-kind"), cue);
-  setText($("cue-title"), cue ? cue.title : t("not_started"));
+  setWordsText($("cue-title"), cue ? cue.title : t("not_started"));
 
   const mode = mainMode(cue);
   const shown = cue || next;
@@ -309,7 +309,7 @@ function draw(view) {
   drawNote(ros.note);
 
   kindChip($("next-kind"), next);
-  setText($("next-title"), next ? next.title + (next.person ? " · " + next.person : "") : cue ? t("next_none") : "");
+  setWordsText($("next-title"), next ? next.title + (next.person ? " · " + next.person : "") : cue ? t("next_none") : "");
   const stage = view.stage || {};
   setText($("wall"), stage.on_wall ? t("wall", { screen: stage.on_wall.label }) : "");
   setText($("progress"), stage.progress || "");
