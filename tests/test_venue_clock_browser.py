@@ -131,7 +131,8 @@ def test_a_tablet_in_another_zone_is_told_its_clock_is_not_the_venues(fresh_serv
         console.context.close()
 
 
-LANG_IS = "l => document.documentElement.lang === l"
+# (a Chinese page says "zh-CN")
+LANG_IS = "l => document.documentElement.lang.split('-')[0] === l"
 SHOWN = "() => document.body.innerText"
 CHANGED = "before => document.body.innerText !== before"
 
@@ -181,6 +182,20 @@ def test_a_language_switched_live_redraws_every_open_page(fresh_server, chromium
         pages["wall"].wait_for_function("() => document.body.innerText.includes('21 June 2021')")
         assert pages["live"].locator("#event-date").inner_text() == "21 June 2021"
         assert pages["stage"].locator(".clock-label").inner_text() == "Venue time"
+
+        # And back at once: every page in Chinese again (/live, which reloads, stayed English: it let one
+        # reload in 30 s whatever the language).
+        english = {name: page.evaluate(SHOWN) for name, page in pages.items()}
+        answer = web.put(server.url + "/api/v1/event", json={"language": "zh"}, timeout=10)
+        assert answer.status_code == 200, answer.text
+        for name, page in pages.items():
+            page.wait_for_function(LANG_IS, arg="zh")
+            page.wait_for_function(CHANGED, arg=english[name])
+        console.wait_for_function(
+            "() => document.querySelector('.brand-sub').innerText.includes('2021年6月21日')"
+        )
+        assert "分钟" in console.locator(".cue-when").first.inner_text()
+        assert pages["live"].locator("#event-date").inner_text() == "2021年6月21日"
     finally:
         context.close()
         web.close()

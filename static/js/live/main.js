@@ -41,10 +41,17 @@ function accept(data) {
   if (sameLog && data.version < current.version) return false;
   receivedAt = new Date();
   if (data.lang && data.lang !== lang()) {
-    // The event switched language: the page's own words come with the page. Once, not in a loop.
-    const last = Number(sessionStorage.getItem("live-reloaded") || 0);
-    if (Date.now() - last > 30000) {
-      sessionStorage.setItem("live-reloaded", String(Date.now()));
+    // The event switched language: the page's own words come with the page. Once per language, not in
+    // a loop (a page served from a cache in the old language would ask again and again); a switch back
+    // within the half minute is another language, and reloads too.
+    let last = {};
+    try {
+      last = JSON.parse(sessionStorage.getItem("live-reloaded") || "{}") || {};
+    } catch (e) {
+      last = {};
+    }
+    if (last.lang !== data.lang || Date.now() - Number(last.at || 0) > 30000) {
+      sessionStorage.setItem("live-reloaded", JSON.stringify({ lang: data.lang, at: Date.now() }));
       location.reload();
       return false;
     }
