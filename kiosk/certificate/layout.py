@@ -362,6 +362,24 @@ def _below_box(place: Place) -> float:
     return baseline + (len(lines) - 1) * size * LEADING + NAME_ROOM - NAME_BASELINE
 
 
+# A wall's own marks over a place, in the picture's units: its state's largest size on the label's line (the
+# label is 24: a little larger, as it changes), kept this far right of the label; a remote ribbon as wide
+# as the box and this much either side.
+MARK_SIZE = 30
+MARK_GAP = 14
+
+
+def marks(place: Place) -> dict:
+    """Where a wall may lay its marks over a place (the picture's units): the room for its state right of
+    the label, the state's largest size, the remote ribbon's width."""
+    _x, _y, w, _h = place.box
+    return {
+        "state_room": round(max(0.0, place.box[0] + w - label_end(place) - MARK_GAP), 1),
+        "state_size": MARK_SIZE,
+        "ribbon_width": w + 2 * MARK_GAP,
+    }
+
+
 def label_end(place: Place) -> float:
     """Where a place's label, drawn over its box's left edge, ends (x in the picture's units): a wall's
     word on the label's line (the place's state) starts right of it."""

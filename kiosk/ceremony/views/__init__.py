@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Sequence
 
 from ...certificate.ink import PEN
-from ...certificate.layout import label_end, remote_line
+from ...certificate.layout import label_end, marks, remote_line
 from ...certificate.layout import layout as certificate_layout
 from ...core.access import edits_locked
 from ...core.model import (
@@ -616,6 +616,7 @@ def _signing(c: Ceremony, w: _Words, wall: str, spot_ids: list[str]) -> dict | N
                         "remote_text": place.remote_text,
                         "label_end": label_end(place),
                         "remote_line": remote_line(place),
+                        "marks": marks(place),
                         "state": rows[place.pad_id]["state"],
                         "state_text": rows[place.pad_id]["state_text"],
                     }

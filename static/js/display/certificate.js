@@ -447,10 +447,6 @@ export function updateSigning(sec, next) {
   }
 }
 
-// The state's largest size, in the picture's units (its label is 24): a little larger, as it changes.
-const MARK_UNITS = 30;
-const MARK_GAP_UNITS = 14;
-
 /**
  * A place's words laid over its picture at the picture's own scale, so that with two or three places a
  * side, or three certificates across the wall, they keep to their room: the state on the label's line
@@ -458,16 +454,17 @@ const MARK_GAP_UNITS = 14;
  * own remote line, at its size (never down over the date or the frame).
  */
 function placeMarks(p, scale) {
-  const [x, y, w] = p.place.box;
-  const labelEnd = p.place.label_end == null ? x : p.place.label_end;
-  p.mark._room = Math.max(0, (x + w - labelEnd - MARK_GAP_UNITS) * scale);
-  p.mark._max = MARK_UNITS * scale;
+  // (the server's layout says where: kiosk/certificate/layout.py marks())
+  const y = p.place.box[1];
+  const room = p.place.marks;
+  p.mark._room = room.state_room * scale;
+  p.mark._max = room.state_size * scale;
   sizeMark(p.mark);
   const line = p.place.remote_line;
   if (p.remote && line) {
     const size = line.size * scale;
     p.remote.style.fontSize = size + "px";
-    p.remote.style.maxWidth = (w + 2 * MARK_GAP_UNITS) * scale + "px";
+    p.remote.style.maxWidth = room.ribbon_width * scale + "px";
     fitText(p.remote, Math.round(size * 10) / 10, Math.min(8, size));
     const px = parseFloat(p.remote.style.fontSize);
     // its text's baseline on the picture's: the ribbon's top padding and the font's ascent above it

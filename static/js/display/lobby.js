@@ -18,8 +18,8 @@ const GRIDS = {
 const MAX_PER_PAGE = 12;
 // A code this large scans from a step away; the names shrink (to the wall's 28 px floor) before it does,
 // and below the floor the code gives way rather than a name being cut.
-const MIN_QR = 220;
-const MIN_QR_FLOOR = 150;
+const MIN_QR_PX = 220;
+const MIN_QR_FLOOR_PX = 150;
 const pager = { timer: 0 };
 
 export function stopLobby() {
@@ -107,9 +107,9 @@ export function buildLobby(view, only) {
       const textH = Math.max(...texts.map((text) => text.offsetHeight));
       for (const text of texts) text.style.minHeight = textH + "px";
       side = Math.floor(Math.min(cell.clientWidth - 40, cell.clientHeight - textH - 44, 420));
-      if (side >= MIN_QR) break;
+      if (side >= MIN_QR_PX) break;
     }
-    deck.style.setProperty("--qr", Math.max(MIN_QR_FLOOR, side) + "px");
+    deck.style.setProperty("--qr", Math.max(MIN_QR_FLOOR_PX, side) + "px");
   };
   return sec;
 }
