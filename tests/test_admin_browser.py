@@ -737,6 +737,9 @@ def test_the_organiser_publishes_the_figures_in_advance_and_the_wall_has_them(li
     )
     page.reload()
     page.wait_for_selector('body[data-conn="live"]')
+    # (the socket may be up a moment before the state it brings has filled the form: a loaded run read
+    # the form's blank default in between)
+    page.wait_for_function("() => window.__kiosk?.admin.state()?.event.publish_in_advance === true")
     assert page.input_value('#event-form [name="publish_in_advance"]') == "true"
 
 
